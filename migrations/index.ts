@@ -1,0 +1,20 @@
+import type { Knex } from 'knex';
+import * as m0001 from './20261126_0001_foundation';
+
+/**
+ * Every migration, in order. A static list works the same under tsx, vitest and compiled
+ * JavaScript (knex cannot require .ts files from a folder under vitest).
+ */
+const migrations: Record<string, Knex.Migration> = {
+  '20261126_0001_foundation': m0001,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => {
+    const migration = migrations[name];
+    if (!migration) throw new Error(`Unknown migration ${name}`);
+    return migration;
+  },
+};

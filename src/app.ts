@@ -1,0 +1,95 @@
+import path from 'node:path';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { Passport } from 'passport';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import type { Db } from './db/knex';
+import type { Directory } from './directory/directory';
+import { signInRoutes, requireUser, type DemoAccount } from './directory/signin';
+import { setUpRequestLogging } from './web/logging';
+import { healthRoutes } from './web/health';
+import { setUpSecurityHeaders } from './web/security';
+import { setUpLocale } from './web/i18n';
+import { setUpStaticAssets } from './web/static';
+import { createSessionMiddleware } from './web/session';
+import { setUpCsrf } from './web/csrf';
+import { RateLimiter } from './web/rate-limit';
+import { errorHandler, notFoundHandler } from './web/errors';
+import { publicRoutes } from './public/routes';
+import { internRoutes } from './intern/routes';
+import './web/express-types';
+
+export interface Services {
+  db: Db;
+  directory: Directory;
+  logger: Logger;
+  clock: () => Date;
+  /** Set when the built-in demo directory is active: shown as a banner and on the sign-in page. */
+  demoAccounts?: DemoAccount[];
+}
+
+/** Paths that carry a session (and so may set a cookie). Everything else is public and cookie-free. */
+const STAFF_PATHS = /^\/(anmelden|abmelden|intern)(\/|$)/;
+
+/**
+ * Builds the whole application. The server and every test use this same factory.
+ * Middleware order: logging → health → security headers → locale → static → view locals →
+ * body parsing → public pages → session/auth/CSRF (staff paths only) → staff pages → 404 → errors.
+ */
+export function createApp(config: Config, services: Services) {
+  const { db, directory, logger } = services;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('views', path.resolve(__dirname, '../views'));
+  app.set('view engine', 'ejs');
+  app.set('view cache', config.env !== 'development');
+
+  app.use(setUpRequestLogging(logger));
+  app.use(healthRoutes(db));
+  app.use(setUpSecurityHeaders(config));
+  app.use(setUpLocale());
+  app.use(setUpStaticAssets(config));
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    res.locals.config = config;
+    res.locals.demoDirectory = Boolean(services.demoAccounts);
+    res.locals.user = undefined;
+    res.locals.currentPath = req.path;
+    res.locals.errors = [];
+    next();
+  });
+  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }));
+
+  app.use(publicRoutes({ config }));
+
+  // staff area: session, passport, CSRF — never on public paths. One passport per app,
+  // so that two apps in one process (tests, two instances) never share a strategy.
+  const passport = new Passport();
+  passport.use('ldapauth', directory.strategy());
+  passport.serializeUser((user, done) => done(null, user));
+  passport.deserializeUser((user: Express.User, done) => done(null, user));
+  const { middleware: sessionMiddleware } = createSessionMiddleware(config, db);
+  const staff = Router();
+  staff.use(sessionMiddleware, passport.initialize(), passport.session(), ...setUpCsrf());
+  staff.use((req, res, next) => {
+    res.locals.user = req.user;
+    res.locals.staffPage = true;
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  staff.use(
+    signInRoutes({
+      passport,
+      config,
+      directory,
+      limiter: new RateLimiter(db, config.login.windowMinutes * 60_000, services.clock),
+      demoAccounts: services.demoAccounts,
+    }),
+  );
+  staff.use('/intern', requireUser, internRoutes({ config, db, directory }));
+  app.use((req, res, next) => (STAFF_PATHS.test(req.path) ? staff(req, res, next) : next()));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}

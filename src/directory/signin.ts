@@ -1,0 +1,156 @@
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import type { Passport } from 'passport';
+import { z } from 'zod';
+import type { Config } from '../config';
+import type { RateLimiter } from '../web/rate-limit';
+import { renderPage } from '../web/render';
+import { fieldErrors, type FieldError } from '../web/forms';
+import type { LdapEntry, SessionUser } from './user';
+import { toSessionUser } from './user';
+import type { Directory } from './directory';
+import { localePath } from '../web/i18n';
+
+// Arrays, objects and missing values all fail here, before anything reaches the directory.
+const signInSchema = z.object({
+  username: z
+    .string({ error: 'signIn.error.usernameMissing' })
+    .trim()
+    .min(1, 'signIn.error.usernameMissing')
+    .max(64, 'signIn.error.usernameInvalid')
+    .regex(/^[A-Za-z0-9._-]+$/, 'signIn.error.usernameInvalid'),
+  password: z.string({ error: 'signIn.error.passwordMissing' }).min(1, 'signIn.error.passwordMissing').max(256, 'signIn.error.passwordMissing'),
+});
+
+/** Only paths inside the staff area are allowed as the return target: no open redirect. */
+export function safeReturnPath(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length > 500) return undefined;
+  return /^\/(en\/)?intern(\/[A-Za-z0-9\-._~%/]*)?(\?[A-Za-z0-9\-._~%=&+]*)?$/.test(value) && !value.includes('//')
+    ? value
+    : undefined;
+}
+
+export interface DemoAccount {
+  uid: string;
+  description: string;
+}
+
+export function signInRoutes(deps: {
+  passport: InstanceType<typeof Passport>;
+  config: Config;
+  directory: Directory;
+  limiter: RateLimiter;
+  demoAccounts: DemoAccount[] | undefined;
+}) {
+  const { config, directory, limiter } = deps;
+  const router = Router();
+  const windowMinutes = config.login.windowMinutes;
+
+  const show = (
+    req: Request,
+    res: Response,
+    opts: { errors?: FieldError[]; alert?: string; username?: string; status?: number; notice?: string },
+  ) =>
+    renderPage(
+      res,
+      'auth/sign-in',
+      {
+        title: res.locals.t('signIn.title'),
+        errors: opts.errors ?? [],
+        alert: opts.alert,
+        notice: opts.notice,
+        values: { username: opts.username ?? '' },
+        returnTo: safeReturnPath(req.body?.zurueck ?? req.query.zurueck) ?? '',
+        demoAccounts: deps.demoAccounts,
+      },
+      opts.status ?? 200,
+    );
+
+  router.get('/anmelden', async (req, res) => {
+    if (req.user) {
+      res.redirect(safeReturnPath(req.query.zurueck) ?? localePath(req.locale, '/intern'));
+      return;
+    }
+    const notice = req.query.abgemeldet === '1' ? res.locals.t('signIn.signedOut') : undefined;
+    const required = safeReturnPath(req.query.zurueck) ? res.locals.t('signIn.sessionRequired') : undefined;
+    await show(req, res, { notice: notice ?? required });
+  });
+
+  router.post('/anmelden', async (req: Request, res: Response, next: NextFunction) => {
+    const t = res.locals.t;
+    const parsed = signInSchema.safeParse(req.body ?? {});
+    const typedName = typeof req.body?.username === 'string' ? req.body.username.slice(0, 64) : '';
+    if (!parsed.success) {
+      await show(req, res, { errors: fieldErrors(parsed.error), username: typedName, status: 400 });
+      return;
+    }
+    const { username, password } = parsed.data;
+    const accountKey = `signin:account:${username.toLowerCase()}`;
+    const addressKey = `signin:address:${req.ip ?? 'unknown'}`;
+    const blocked = Math.max(
+      await limiter.blockedFor(accountKey, config.login.maxPerAccount),
+      await limiter.blockedFor(addressKey, config.login.maxPerAddress),
+    );
+    if (blocked > 0) {
+      res.setHeader('Retry-After', String(Math.ceil(blocked / 1000)));
+      await show(req, res, {
+        alert: t('signIn.error.rateLimited', { minutes: Math.max(1, Math.ceil(blocked / 60_000)) }),
+        username,
+        status: 429,
+      });
+      return;
+    }
+
+    req.credentials = { username, password };
+    let answered = false; // passport-ldapauth may report a connection error twice
+    deps.passport.authenticate('ldapauth', { session: false }, async (err: unknown, entry: LdapEntry | false) => {
+      if (answered) return;
+      answered = true;
+      try {
+        delete req.credentials;
+        if (err) {
+          req.log?.warn({ err: (err as Error)?.message }, 'directory unavailable during sign-in');
+          await show(req, res, { alert: t('signIn.error.directoryDown'), username, status: 503 });
+          return;
+        }
+        if (!entry) {
+          await limiter.hit(accountKey);
+          await limiter.hit(addressKey);
+          await show(req, res, { alert: t('signIn.error.invalid'), username, status: 401 });
+          return;
+        }
+        const user: SessionUser = toSessionUser(entry, directory.config);
+        await limiter.clear(accountKey);
+        const returnTo = safeReturnPath(req.body?.zurueck) ?? localePath(req.locale, '/intern');
+        // passport 0.7 regenerates the session on login: a fixed session id never survives
+        req.login(user, (loginErr) => {
+          if (loginErr) return next(loginErr);
+          req.log?.info({ uid: user.uid }, 'signed in');
+          res.redirect(303, returnTo);
+        });
+      } catch (e) {
+        next(e);
+      }
+    })(req, res, next);
+  });
+
+  router.post('/abmelden', (req, res, next) => {
+    const locale = req.locale;
+    req.logout((err) => {
+      if (err) return next(err);
+      req.session.destroy((destroyErr) => {
+        if (destroyErr) return next(destroyErr);
+        res.clearCookie('smr.sid', { path: '/' });
+        res.redirect(303, `${localePath(locale, '/anmelden')}?abgemeldet=1`);
+      });
+    });
+  });
+
+  return router;
+}
+
+/** Staff-area guard: anonymous visitors go to the sign-in page and come back afterwards. */
+export function requireUser(req: Request, res: Response, next: NextFunction) {
+  if (req.user) return next();
+  const back = req.originalUrl; // still carries the /en prefix, if any
+  res.redirect(`${localePath(req.locale, '/anmelden')}?zurueck=${encodeURIComponent(back)}`);
+}

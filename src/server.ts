@@ -1,0 +1,90 @@
+import http from 'node:http';
+import { loadConfig, ConfigError, demoDirectoryConfig, type Config } from './config';
+import { openDatabase, migrateLatest, type Database } from './db/knex';
+import { DataDirLockedError } from './db/lock';
+import { createDirectory } from './directory/directory';
+import { startDemoDirectory, type DemoDirectory } from './directory/demo-server';
+import { demoAccounts } from './directory/demo-accounts';
+import { createLogger } from './web/logging';
+import { createApp } from './app';
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`The Social-Media-Register cannot start.\n${err.message}`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const started = Date.now();
+
+  let database: Database;
+  try {
+    database = await openDatabase(config, logger);
+  } catch (err) {
+    if (err instanceof DataDirLockedError) {
+      console.error(err.message);
+      process.exit(75); // EX_TEMPFAIL
+    }
+    throw err;
+  }
+  const applied = await migrateLatest(database.db);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+
+  let demo: DemoDirectory | undefined;
+  let directoryConfig = config.directory;
+  if (!directoryConfig) {
+    // loadConfig already refuses production without LDAP_URL; this guards the guard
+    if (config.env === 'production') throw new Error('The demo directory never runs in production');
+    demo = await startDemoDirectory(config.demoDirectoryPort);
+    directoryConfig = demoDirectoryConfig(demo.url);
+    logger.warn({ url: demo.url }, 'demo directory active: test accounts with password "demo"');
+  }
+
+  const app = createApp(config, {
+    db: database.db,
+    directory: createDirectory(directoryConfig),
+    logger,
+    clock: () => new Date(),
+    ...(demo ? { demoAccounts: demoAccounts() } : {}),
+  });
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  logger.info(
+    {
+      url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`,
+      database: database.kind,
+      directory: demo ? 'demo' : 'ldap',
+      startupMs: Date.now() - started,
+      rssMb: Math.round(process.memoryUsage().rss / 1e6),
+    },
+    'Social-Media-Register ready',
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close();
+    server.closeIdleConnections();
+    await demo?.close();
+    await database.close();
+    clearTimeout(force);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error('The Social-Media-Register failed to start:', err);
+  process.exit(1);
+});

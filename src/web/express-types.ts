@@ -1,0 +1,18 @@
+import type { SessionUser } from '../directory/user';
+import type { Locale } from './i18n';
+
+/** Typed request, user and session through declaration merging. */
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    // passport's req.user
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface User extends SessionUser {}
+    interface Request {
+      locale: Locale;
+      requestId: string;
+    }
+  }
+}
+
+export {};

@@ -1,0 +1,50 @@
+import type { NextFunction, Request, Response } from 'express';
+import { de, type MessageKey } from './messages/de';
+import { en } from './messages/en';
+
+export const LOCALES = ['de', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+const catalogues: Record<Locale, Record<MessageKey, string>> = { de, en };
+
+export function translator(locale: Locale): Translate {
+  const catalogue = catalogues[locale];
+  return (key, params) => {
+    const text = catalogue[key] ?? de[key] ?? key;
+    if (!params) return text;
+    return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+  };
+}
+
+/** Path of the same page in a locale: German has no prefix, English lives under /en. */
+export function localePath(locale: Locale, path: string): string {
+  const p = path.startsWith('/') ? path : `/${path}`;
+  if (locale === 'de') return p;
+  return p === '/' ? '/en' : `/en${p}`;
+}
+
+/**
+ * The language is part of the path (/en/...), never a cookie: public pages stay
+ * cookie-free and cacheable, links and bookmarks keep their language, and no header is
+ * built from user input. The prefix is stripped so that every router is mounted once.
+ */
+export function setUpLocale() {
+  return (req: Request, res: Response, next: NextFunction) => {
+    let locale: Locale = 'de';
+    if (req.url === '/en' || req.url.startsWith('/en/') || req.url.startsWith('/en?')) {
+      locale = 'en';
+      req.url = req.url.slice(3) || '/';
+      if (req.url.startsWith('?')) req.url = `/${req.url}`;
+    }
+    req.locale = locale;
+    const t = translator(locale);
+    res.locals.locale = locale;
+    res.locals.t = t;
+    res.locals.url = (path: string) => localePath(locale, path);
+    const other: Locale = locale === 'de' ? 'en' : 'de';
+    res.locals.otherLocale = other;
+    res.locals.switchLocaleUrl = localePath(other, req.url);
+    next();
+  };
+}

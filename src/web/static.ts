@@ -1,0 +1,14 @@
+import path from 'node:path';
+import express, { Router } from 'express';
+import type { Config } from '../config';
+
+const kernDist = path.join(path.dirname(require.resolve('@kern-ux/native/package.json')), 'dist');
+
+/** KERN UX and the portal's own CSS/JS, served from this host: nothing loads from elsewhere. */
+export function setUpStaticAssets(config: Config) {
+  const router = Router();
+  const options = { maxAge: config.env === 'production' ? '7d' : 0, index: false, fallthrough: false };
+  router.use('/assets/kern', express.static(kernDist, options));
+  router.use('/assets', express.static(path.resolve(__dirname, '../../public'), options));
+  return router;
+}

@@ -1,0 +1,40 @@
+import request from 'supertest';
+import type { Express } from 'express';
+
+/** Reads the CSRF token from a rendered form, as a browser would submit it. */
+export function csrfFrom(html: string): string {
+  const m = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!m?.[1]) throw new Error('No CSRF token in the page');
+  return m[1];
+}
+
+export function cookieOf(res: request.Response): string | undefined {
+  const set = res.headers['set-cookie'] as unknown as string[] | undefined;
+  return set?.find((c) => c.startsWith('smr.sid='))?.split(';')[0];
+}
+
+/** Signs in through the real form (GET for the token, POST the credentials). */
+export async function signIn(app: Express, username: string, password = 'demo') {
+  const agent = request.agent(app);
+  const form = await agent.get('/anmelden').expect(200);
+  const res = await agent
+    .post('/anmelden')
+    .type('form')
+    .send({ username, password, _csrf: csrfFrom(form.text) });
+  if (res.status !== 303) throw new Error(`Sign-in of ${username} failed with ${res.status}`);
+  return agent;
+}
+
+/** GETs a page with a form and POSTs to `action` with the page's CSRF token. */
+export async function submitForm(
+  agent: request.Agent,
+  pageUrl: string,
+  action: string,
+  fields: Record<string, string | string[]>,
+) {
+  const page = await agent.get(pageUrl).expect(200);
+  return agent
+    .post(action)
+    .type('form')
+    .send({ ...fields, _csrf: csrfFrom(page.text) });
+}
