@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import * as m0001 from './20261126_0001_foundation';
+import * as m0002 from './20261126_0002_register_and_workflow';
+import * as m0003 from './20261126_0003_reference_data';
 
 /**
  * Every migration, in order. A static list works the same under tsx, vitest and compiled
@@ -7,6 +9,8 @@ import * as m0001 from './20261126_0001_foundation';
  */
 const migrations: Record<string, Knex.Migration> = {
   '20261126_0001_foundation': m0001,
+  '20261126_0002_register_and_workflow': m0002,
+  '20261126_0003_reference_data': m0003,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

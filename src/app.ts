@@ -60,7 +60,7 @@ export function createApp(config: Config, services: Services) {
   });
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }));
 
-  app.use(publicRoutes({ config }));
+  app.use(publicRoutes({ config, db, clock: services.clock, logger }));
 
   // staff area: session, passport, CSRF — never on public paths. One passport per app,
   // so that two apps in one process (tests, two instances) never share a strategy.

@@ -1,9 +1,11 @@
 import { Router, type Response } from 'express';
+import type { Logger } from 'pino';
 import type { Config } from '../config';
+import type { Db } from '../db/knex';
 import { renderPage } from '../web/render';
 
 /** Public pages: no session, no cookie, cacheable by a reverse proxy. */
-export function publicRoutes(deps: { config: Config }) {
+export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; logger: Logger }) {
   const router = Router();
   const cachePublic = (res: Response) => res.setHeader('Cache-Control', 'public, max-age=300');
 

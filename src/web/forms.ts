@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { MessageKey } from './messages/de';
+import type { MessageKey } from './messages';
 
 /** A field error as the views show it: next to the field and in the summary at the top. */
 export interface FieldError {

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import { de, type MessageKey } from './messages/de';
-import { en } from './messages/en';
+import { de, type MessageKey } from './messages';
+import { en } from './messages';
 
 export const LOCALES = ['de', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];

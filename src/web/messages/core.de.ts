@@ -89,4 +89,4 @@ export const de = {
   'legal.accessibility.title': 'Erklärung zur Barrierefreiheit',
 } as const;
 
-export type MessageKey = keyof typeof de;
+export type CoreKey = keyof typeof de;

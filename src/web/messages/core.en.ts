@@ -1,7 +1,7 @@
-import type { MessageKey } from './de';
+import type { CoreKey } from './core.de';
 
 /** English catalogue; the type forces a text for every German key. */
-export const en: Record<MessageKey, string> = {
+export const en: Record<CoreKey, string> = {
   'site.city': 'City of Hannover',
   'site.service': 'Social Media Register',
   'site.homeLink': 'Social Media Register, home page',
