@@ -16,7 +16,7 @@ export async function up(knex: Knex): Promise<void> {
     t.string('hannover_de_url', 500);
     t.integer('sort_order').notNullable().defaultTo(0);
     t.timestamp('retired_at', { useTz: true });
-    t.timestamps(true, true, true);
+    t.timestamps(true, true);
   });
   await knex.raw(
     "ALTER TABLE org_units ADD CONSTRAINT org_units_kind CHECK (kind IN ('dezernat','fachbereich','bereich','amt','betrieb','einrichtung','stelle'))",
@@ -37,7 +37,7 @@ export async function up(knex: Knex): Promise<void> {
     t.boolean('enabled').notNullable().defaultTo(false);
     t.integer('sort_order').notNullable().defaultTo(0);
     t.jsonb('rules').notNullable();
-    t.timestamps(true, true, true);
+    t.timestamps(true, true);
   });
 
   await knex.schema.createTable('presences', (t) => {
@@ -62,7 +62,7 @@ export async function up(knex: Knex): Promise<void> {
     t.jsonb('details').notNullable().defaultTo('{}'); // concept, legal links, … as approved
     t.integer('request_id'); // the request that published the current data
     t.string('owner', 100); // e.g. "Hannover.de Internet GmbH" for the central presence
-    t.timestamps(true, true, true);
+    t.timestamps(true, true);
   });
   await knex.raw("ALTER TABLE presences ADD CONSTRAINT presences_status CHECK (status IN ('active','closed'))");
   await knex.raw('CREATE UNIQUE INDEX presences_platform_account ON presences (platform_key, lower(account_id))');
@@ -100,7 +100,7 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('version').notNullable().defaultTo(0); // number of submissions
     t.timestamp('submitted_at', { useTz: true });
     t.timestamp('finished_at', { useTz: true });
-    t.timestamps(true, true, true);
+    t.timestamps(true, true);
   });
   await knex.raw("ALTER TABLE requests ADD CONSTRAINT requests_kind CHECK (kind IN ('new','existing','change','editors'))");
   await knex.raw(
@@ -133,6 +133,7 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('request_id').notNullable().references('id').inTable('requests').onDelete('CASCADE');
     t.string('uid', 100).notNullable();
     t.integer('version').notNullable();
+    t.integer('previous_version'); // the version seen before this one: its diff stays visible
     t.timestamp('seen_at', { useTz: true }).notNullable();
     t.primary(['request_id', 'uid']);
   });
@@ -144,7 +145,7 @@ export async function up(knex: Knex): Promise<void> {
     t.string('status', 20).notNullable();
     t.jsonb('state').notNullable(); // the core's Instance
     t.integer('revision').notNullable().defaultTo(0);
-    t.timestamps(true, true, true);
+    t.timestamps(true, true);
   });
   await knex.raw('CREATE INDEX workflow_instances_status ON workflow_instances (status)');
 

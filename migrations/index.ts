@@ -2,6 +2,9 @@ import type { Knex } from 'knex';
 import * as m0001 from './20261126_0001_foundation';
 import * as m0002 from './20261126_0002_register_and_workflow';
 import * as m0003 from './20261126_0003_reference_data';
+import * as m0004 from './20261126_0004_register_version';
+import * as m0005 from './20261126_0005_people';
+import * as m0006 from './20261126_0006_admin_uploads';
 
 /**
  * Every migration, in order. A static list works the same under tsx, vitest and compiled
@@ -11,6 +14,9 @@ const migrations: Record<string, Knex.Migration> = {
   '20261126_0001_foundation': m0001,
   '20261126_0002_register_and_workflow': m0002,
   '20261126_0003_reference_data': m0003,
+  '20261126_0004_register_version': m0004,
+  '20261126_0005_people': m0005,
+  '20261126_0006_admin_uploads': m0006,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -81,12 +81,14 @@ export function createApp(config: Config, services: Services) {
     signInRoutes({
       passport,
       config,
+      db,
+      clock: services.clock,
       directory,
       limiter: new RateLimiter(db, config.login.windowMinutes * 60_000, services.clock),
       demoAccounts: services.demoAccounts,
     }),
   );
-  staff.use('/intern', requireUser, internRoutes({ config, db, directory }));
+  staff.use('/intern', requireUser, internRoutes({ config, db, directory, clock: services.clock }));
   app.use((req, res, next) => (STAFF_PATHS.test(req.path) ? staff(req, res, next) : next()));
 
   app.use(notFoundHandler);

@@ -7,6 +7,12 @@ import { startDemoDirectory, type DemoDirectory } from './directory/demo-server'
 import { demoAccounts } from './directory/demo-accounts';
 import { createLogger } from './web/logging';
 import { createApp } from './app';
+import { createMailer } from './notifications/mailer';
+import { outboxJob } from './notifications/delivery';
+import { createScheduler, defaultHolder } from './jobs/scheduler';
+import { deadlineJob } from './workflow/deadlines';
+import { reviewJob, directoryCheckJob } from './registry/lifecycle';
+import { seedDemo } from './demo/seed';
 
 async function main() {
   let config: Config;
@@ -45,9 +51,29 @@ async function main() {
     logger.warn({ url: demo.url }, 'demo directory active: test accounts with password "demo"');
   }
 
+  const directory = createDirectory(directoryConfig);
+  if (demo && config.database.kind === 'pglite') {
+    // the embedded default comes with demo data so that every demo user finds something to do
+    if (await seedDemo(database.db, directory, () => new Date(), config.baseUrl)) logger.info('demo data created');
+  }
+  const mailer = createMailer(config.mail, logger);
+  const scheduler = createScheduler({
+    db: database.db,
+    logger,
+    clock: () => new Date(),
+    holder: defaultHolder(),
+    jobs: [
+      outboxJob(database.db, mailer),
+      deadlineJob(database.db, config.baseUrl),
+      reviewJob(database.db, config.baseUrl),
+      directoryCheckJob(database.db, directory, config.baseUrl),
+    ],
+  });
+  scheduler.start();
+
   const app = createApp(config, {
     db: database.db,
-    directory: createDirectory(directoryConfig),
+    directory,
     logger,
     clock: () => new Date(),
     ...(demo ? { demoAccounts: demoAccounts() } : {}),
@@ -75,6 +101,7 @@ async function main() {
     force.unref();
     server.close();
     server.closeIdleConnections();
+    await scheduler.stop();
     await demo?.close();
     await database.close();
     clearTimeout(force);

@@ -9,6 +9,8 @@ import type { LdapEntry, SessionUser } from './user';
 import { toSessionUser } from './user';
 import type { Directory } from './directory';
 import { localePath } from '../web/i18n';
+import type { Db } from '../db/knex';
+import { rememberPerson } from '../people/store';
 
 // Arrays, objects and missing values all fail here, before anything reaches the directory.
 const signInSchema = z.object({
@@ -37,6 +39,8 @@ export interface DemoAccount {
 export function signInRoutes(deps: {
   passport: InstanceType<typeof Passport>;
   config: Config;
+  db: Db;
+  clock: () => Date;
   directory: Directory;
   limiter: RateLimiter;
   demoAccounts: DemoAccount[] | undefined;
@@ -120,6 +124,7 @@ export function signInRoutes(deps: {
         }
         const user: SessionUser = toSessionUser(entry, directory.config);
         await limiter.clear(accountKey);
+        await rememberPerson(deps.db, user, deps.clock());
         const returnTo = safeReturnPath(req.body?.zurueck) ?? localePath(req.locale, '/intern');
         // passport 0.7 regenerates the session on login: a fixed session id never survives
         req.login(user, (loginErr) => {

@@ -1,14 +1,69 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
+import type { Knex } from 'knex';
 import type { Config } from '../config';
-import type { Db } from '../db/knex';
 import type { Directory } from '../directory/directory';
+import type { SessionUser } from '../directory/user';
 import { renderPage } from '../web/render';
+import { HttpError } from '../web/errors';
+import { createRequestService } from '../requests/service';
+import { createNotifier } from '../requests/notify';
+import { requestRoutes, requestErrorHandler } from '../requests/routes';
+import { substitutionRoutes } from '../requests/substitutions';
+import { unitsHeadedBy, listUnits } from '../registry/org-units';
+import { outboxRoutes } from '../notifications/routes';
+import { adminRoutes } from '../admin/routes';
+import { presenceRoutes } from '../registry/routes';
 
-/** The staff area's start page. */
-export function internRoutes(_deps: { config: Config; db: Db; directory: Directory }) {
+const STATUSES = ['draft', 'in_review', 'returned', 'rejected', 'withdrawn', 'published'] as const;
+
+/** The staff area: task list, requests, deputies; every route behind the sign-in guard. */
+export function internRoutes(deps: { config: Config; db: Knex; directory: Directory; clock: () => Date }) {
+  const { db, directory, clock, config } = deps;
+  const service = createRequestService({ db, directory, clock, notify: createNotifier({ baseUrl: config.baseUrl, directory }) });
   const router = Router();
-  router.get('/', async (_req, res) => {
-    await renderPage(res, 'intern/home', { title: res.locals.t('intern.title') });
+  const user = (req: Request) => req.user as SessionUser;
+
+  router.get('/', async (req, res) => {
+    const me = user(req);
+    const tasks = await service.tasksFor(me);
+    const mine = await db('requests').where({ author_uid: me.uid }).orderBy('updated_at', 'desc').limit(50);
+    const confirmations = await db('request_editors as e')
+      .join('requests as r', 'r.id', 'e.request_id')
+      .where('e.uid', me.uid)
+      .whereNull('e.confirmed_at')
+      .whereIn('r.status', ['in_review', 'returned'])
+      .select('r.id', 'r.title');
+    const unit = me.unit ? await db('org_units').where({ code: me.unit }).first('name') : undefined;
+    await renderPage(res, 'intern/home', { title: res.locals.t('requests.tasks.title'), tasks, mine, confirmations, unitName: unit?.name });
   });
+
+  router.get('/antraege', async (req, res) => {
+    const me = user(req);
+    const status = typeof req.query.stand === 'string' && req.query.stand !== '' ? req.query.stand : undefined;
+    if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) throw new HttpError(400);
+    const central = me.roles.some((r) => ['communications', 'data_protection', 'hannoverde', 'staff_council', 'admin'].includes(r));
+    const headOf = await unitsHeadedBy(db, me);
+    const units = await listUnits(db, { includeRetired: true });
+    const q = db('requests as r').leftJoin('org_units as u', 'u.id', 'r.org_unit_id').select('r.*', 'u.name as unit_name').orderBy('r.updated_at', 'desc').limit(500);
+    if (status) q.where('r.status', status);
+    if (!central) {
+      const headedIds = units.filter((u) => headOf.includes(u.code)).map((u) => u.id);
+      q.where((w) => {
+        w.where('r.author_uid', me.uid)
+          .orWhereIn('r.id', db('request_editors').where({ uid: me.uid }).select('request_id'))
+          .orWhere((h) => h.whereIn('r.org_unit_id', headedIds.length ? headedIds : [-1]).whereNot('r.status', 'draft'));
+      });
+    } else {
+      q.where((w) => w.whereNot('r.status', 'draft').orWhere('r.author_uid', me.uid));
+    }
+    await renderPage(res, 'requests/list', { title: res.locals.t('requests.list.title'), requests: await q, statuses: STATUSES, status: status ?? '' });
+  });
+
+  router.use(requestRoutes({ db, directory, service, clock }));
+  router.use('/vertretung', substitutionRoutes({ db, directory, clock }));
+  router.use('/angebote', presenceRoutes({ db, directory, clock, service }));
+  router.use('/postausgang', outboxRoutes({ db, clock }));
+  router.use('/verwaltung', adminRoutes({ config, db, directory, clock }));
+  router.use(requestErrorHandler(db));
   return router;
 }

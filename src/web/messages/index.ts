@@ -4,6 +4,7 @@ import * as publicMessages from '../../public/messages';
 import * as requestMessages from '../../requests/messages';
 import * as notificationMessages from '../../notifications/messages';
 import * as adminMessages from '../../admin/messages';
+import * as registryMessages from '../../registry/messages';
 
 /**
  * The message catalogue: every text a person reads. Each feature keeps its texts next to
@@ -16,6 +17,7 @@ export const de = {
   ...requestMessages.de,
   ...notificationMessages.de,
   ...adminMessages.de,
+  ...registryMessages.de,
 };
 export type MessageKey = keyof typeof de;
 
@@ -25,6 +27,7 @@ export const en: Record<MessageKey, string> = {
   ...requestMessages.en,
   ...notificationMessages.en,
   ...adminMessages.en,
+  ...registryMessages.en,
 };
 
 export type { Catalogue } from './types';

@@ -1,0 +1,123 @@
+import type { Knex } from 'knex';
+import type { Directory } from '../directory/directory';
+import type { SessionUser } from '../directory/user';
+import { createRequestService } from '../requests/service';
+import { createNotifier } from '../requests/notify';
+import { emptyRequestData, type RequestData } from '../requests/form';
+import { rememberPerson } from '../people/store';
+import { seedDemoUnits } from './org-units';
+
+/** Active presences of city institutions, as they would stand in the register. */
+const DEMO_PRESENCES = [
+  { unit: '41.2', name: 'Museum August Kestner', account: 'museumaugustkestner', description: 'Angewandte Kunst und Design aus sieben Jahrtausenden – Ausstellungen, Führungen und Workshops.' },
+  { unit: '41.2', name: 'Historisches Museum Hannover', account: 'historischesmuseumhannover', description: 'Stadt- und Landesgeschichte Hannovers: Ausstellungen, Veranstaltungen und Einblicke hinter die Kulissen.' },
+  { unit: '41.4', name: 'Sprengel Museum Hannover', account: 'sprengelmuseum', description: 'Kunst des 20. und 21. Jahrhunderts am Maschsee.' },
+  { unit: '67.4', name: 'Herrenhäuser Gärten', account: 'herrenhaeusergaerten', description: 'Großer Garten, Berggarten und Georgengarten: Veranstaltungen, Blühtermine und Neuigkeiten.' },
+  { unit: '42', name: 'Stadtbibliothek Hannover', account: 'stadtbibliothekhannover', description: 'Medien, Veranstaltungen und digitale Angebote der Stadtbibliothek und ihrer Stadtteilbibliotheken.' },
+  { unit: '37', name: 'Feuerwehr Hannover', account: 'feuerwehrhannover', description: 'Einsätze, Warnungen und Nachwuchsgewinnung der Berufsfeuerwehr und der Freiwilligen Feuerwehren.' },
+];
+
+const person = (uid: string, name: string, unit: string, roles: SessionUser['roles'], email: string): SessionUser => ({ uid, name, unit, roles, email });
+const ROBIN = person('redaktion', 'Robin Schäfer', '41', ['employee'], 'robin.schaefer@hannover-stadt.de');
+const ANDREA = person('leitung', 'Dr. Andrea Lange', '41', ['employee', 'unit_head'], 'andrea.lange@hannover-stadt.de');
+const JONAS = person('kommunikation', 'Jonas Becker', '18.62', ['employee', 'communications'], 'jonas.becker@hannover-stadt.de');
+const FATMA = person('datenschutz', 'Fatma Yılmaz', '18.DS', ['employee', 'data_protection'], 'fatma.yilmaz@hannover-stadt.de');
+
+function requestData(name: string, account: string, unit = '41'): RequestData {
+  return {
+    ...emptyRequestData(),
+    orgUnit: unit,
+    platform: 'facebook',
+    name,
+    url: `https://www.facebook.com/${account}`,
+    description: `${name}: Neuigkeiten, Veranstaltungen und Angebote.`,
+    necessity: 'Unsere Zielgruppen informieren sich überwiegend in sozialen Netzwerken; ohne diesen Kanal erreichen wir sie nicht rechtzeitig.',
+    purpose: 'Information über Veranstaltungen und Angebote',
+    targetGroups: 'Kulturinteressierte, Familien, Schulen',
+    topics: 'Programm, Ausstellungen, Mitmachangebote',
+    contentTypes: 'Text, Bild, kurze Videos mit Untertiteln',
+    postingFrequency: 'zwei bis drei Beiträge pro Woche',
+    interaction: 'Kommentare und Nachrichten sind eingeschaltet',
+    moderation: 'Werktäglich durch das Redaktionsteam nach der Netiquette der Stadt',
+    staffedHours: 'Mo–Fr 9–16 Uhr',
+    responseTime: 'innerhalb von zwei Werktagen',
+    hannoverDeUrl: 'https://www.hannover.de/Kultur-Freizeit',
+    commitHannoverDeOnly: true,
+    commitNotExclusive: true,
+    commitLinkBack: true,
+    noServices: true,
+    editors: ['redaktion', 'redaktion2'],
+    trainingDate: '2026-09-15',
+    imprintUrl: 'https://www.hannover.de/Impressum',
+    privacyUrl: 'https://www.hannover.de/Datenschutz',
+    jointControllerAck: true,
+    a11yAltText: true,
+    a11ySubtitles: true,
+    alternativeChannel: 'kultur@hannover-stadt.de, Telefon 0511 168-0',
+    twoFactor: true,
+    noSharedCredentials: true,
+    offboarding: 'Zugänge werden am letzten Arbeitstag entzogen; die Vertretung übernimmt, bis eine neue Person benannt ist.',
+    reviewMonths: '12',
+  };
+}
+
+/**
+ * Demo data for the embedded default (or `npm run seed:demo`): organisation, presences of
+ * city institutions, and requests in several states so that every demo user finds
+ * something to do. Runs once: it does nothing when requests already exist.
+ */
+export async function seedDemo(db: Knex, directory: Directory, clock: () => Date, baseUrl: string): Promise<boolean> {
+  if (await db('requests').first('id')) return false;
+  const now = clock();
+  await db.transaction(async (trx) => {
+    await seedDemoUnits(trx, now);
+    for (const p of [ROBIN, ANDREA, JONAS, FATMA]) await rememberPerson(trx, p, now);
+    for (const [i, p] of DEMO_PRESENCES.entries()) {
+      if (await trx('presences').where({ platform_key: 'facebook', account_id: p.account }).first('id')) continue;
+      const unit = await trx('org_units').where({ code: p.unit }).first('id', 'hannover_de_url');
+      const published = new Date(now.getTime() - (400 - i * 45) * 86_400_000);
+      await trx('presences').insert({
+        slug: `${p.account}-facebook`,
+        platform_key: 'facebook',
+        account_id: p.account,
+        url: `https://www.facebook.com/${p.account}`,
+        name: p.name,
+        description: p.description,
+        org_unit_id: unit.id,
+        hannover_de_url: unit.hannover_de_url,
+        status: 'active',
+        published_at: published,
+        last_confirmed_at: new Date(published.getTime() + 300 * 86_400_000 > now.getTime() ? published : new Date(now.getTime() - 30 * 86_400_000)),
+        review_due: new Date(now.getTime() + (60 + i * 30) * 86_400_000).toISOString().slice(0, 10),
+        created_at: published,
+        updated_at: published,
+      });
+    }
+  });
+
+  const service = createRequestService({ db, directory, clock, notify: createNotifier({ baseUrl, directory }) });
+  const submit = async (data: RequestData) => {
+    const id = await service.create(ROBIN, data);
+    const result = await service.submit(ROBIN, id, data);
+    if (!result.ok) throw new Error(`demo request invalid: ${JSON.stringify(result.problems)}`);
+    return id;
+  };
+  // a draft of the editor's
+  await service.create(ROBIN, { ...emptyRequestData(), orgUnit: '41', platform: 'facebook', name: 'Kulturbüro Hannover (Entwurf)' });
+  // waiting for the unit head
+  await submit(requestData('Theater in der List', 'theaterinderlist.hannover'));
+  // waiting for communications and data protection
+  const parallel = await submit(requestData('Kulturtreff Hainholz', 'kulturtreff.hainholz'));
+  await service.act(ANDREA, parallel, { type: 'approve', stepId: 'unit_head' }, undefined);
+  // returned for changes by data protection
+  const returned = await submit(requestData('Musikschule Hannover', 'musikschule.hannover'));
+  await service.act(ANDREA, returned, { type: 'approve', stepId: 'unit_head' }, undefined);
+  await service.act(FATMA, returned, { type: 'return', stepId: 'data_protection', comment: 'Bitte verlinken Sie eine eigene Datenschutzerklärung für den Auftritt.' }, undefined);
+  // waiting for Hannover.de editorial once the editors confirm
+  const last = await submit(requestData('Kunstschule Hannover', 'kunstschule.hannover'));
+  await service.act(ANDREA, last, { type: 'approve', stepId: 'unit_head' }, undefined);
+  await service.act(JONAS, last, { type: 'approve', stepId: 'communications' }, undefined);
+  await service.act(FATMA, last, { type: 'approve', stepId: 'data_protection' }, undefined);
+  await service.confirmEditor(ROBIN, last);
+  return true;
+}

@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import type { RegisterState } from './store';
+
+/**
+ * Per-instance cache of rendered public responses. It is only a cache: the database's
+ * register version (migration 0004) is the truth, read once per request, so a change made
+ * through any instance is visible on every instance with its next request.
+ */
+
+export interface CachedResponse {
+  status: number;
+  type: string;
+  body: Buffer;
+  etag: string;
+  lastModified: Date;
+}
+
+/** A bounded LRU (entries and bytes). Map keeps insertion order; a hit moves to the end. */
+export class LruCache<V extends { body: Buffer }> {
+  private readonly map = new Map<string, V>();
+  private bytes = 0;
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxBytes: number,
+  ) {}
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  get(key: string): V | undefined {
+    const value = this.map.get(key);
+    if (value !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: V): void {
+    if (value.body.length > this.maxBytes) return;
+    this.delete(key);
+    this.map.set(key, value);
+    this.bytes += value.body.length;
+    while (this.map.size > this.maxEntries || this.bytes > this.maxBytes) {
+      const oldest = this.map.keys().next().value;
+      if (oldest === undefined) break;
+      this.delete(oldest);
+    }
+  }
+
+  delete(key: string): void {
+    const old = this.map.get(key);
+    if (old !== undefined) {
+      this.bytes -= old.body.length;
+      this.map.delete(key);
+    }
+  }
+
+  clear(): void {
+    this.map.clear();
+    this.bytes = 0;
+  }
+}
+
+/**
+ * Reads the register version, sharing one query among requests that arrive while a read
+ * is in flight — but only a read that STARTED after they arrived, so no request can see a
+ * version older than the last commit before it came in. Under load this is about one
+ * query per database round trip instead of one per request.
+ */
+export class VersionReader {
+  private inFlight: Promise<RegisterState> | undefined;
+  private next: Promise<RegisterState> | undefined;
+
+  constructor(private readonly read: () => Promise<RegisterState>) {}
+
+  current(): Promise<RegisterState> {
+    if (this.inFlight === undefined) return this.start();
+    if (this.next === undefined) {
+      const after = this.inFlight.then(
+        () => undefined,
+        () => undefined,
+      );
+      this.next = after.then(() => {
+        this.next = undefined;
+        return this.start();
+      });
+    }
+    return this.next;
+  }
+
+  private start(): Promise<RegisterState> {
+    const p = this.read();
+    this.inFlight = p;
+    const clear = () => {
+      if (this.inFlight === p) this.inFlight = undefined;
+    };
+    p.then(clear, clear);
+    return p;
+  }
+}
+
+/** Strong ETag: register version plus a hash of the bytes (so a new release never collides). */
+export function etagFor(version: number, body: Buffer): string {
+  return `"v${version}-${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
+}
+
+/** Rendered responses, keyed by register version + locale + normalised request. */
+export class ResponseCache {
+  private readonly lru: LruCache<CachedResponse>;
+  private version = 0;
+
+  constructor(maxEntries = 500, maxBytes = 64 * 1024 * 1024) {
+    this.lru = new LruCache(maxEntries, maxBytes);
+  }
+
+  get size(): number {
+    return this.lru.size;
+  }
+
+  get(state: RegisterState, key: string): CachedResponse | undefined {
+    if (state.version > this.version) {
+      // every entry belongs to an older version now
+      this.lru.clear();
+      this.version = state.version;
+    }
+    return state.version === this.version ? this.lru.get(key) : undefined;
+  }
+
+  set(state: RegisterState, key: string, value: CachedResponse): void {
+    if (state.version === this.version) this.lru.set(key, value);
+  }
+}

@@ -1,0 +1,341 @@
+import type { Db } from '../db/knex';
+import { matchPlatform, type CanonicalFailureReason } from '../registry/canonical';
+import { platformRulesSchema, type PlatformRules } from '../registry/platforms';
+import { ResponseCache, VersionReader } from './cache';
+import { searchWords, type FieldError, type OverviewQuery } from './schemas';
+import * as store from './store';
+import { buildUnitTree, type UnitNode, type UnitTree } from './tree';
+
+/** The public register: overview, presence pages, verification and open data. */
+
+export interface PlatformInfo {
+  key: string;
+  name: string;
+  enabled: boolean;
+  /** null when the stored rules are invalid: such a platform never matches. */
+  rules: PlatformRules | null;
+}
+
+/** Everything that changes only with the register version: units, platforms, filter choices. */
+export interface Snapshot {
+  version: number;
+  changedAt: Date;
+  units: UnitTree;
+  unitOrder: number[];
+  platforms: PlatformInfo[];
+  platformByKey: Map<string, PlatformInfo>;
+  /** Platforms and units (with their ancestors) that have active presences. */
+  platformsInUse: Set<string>;
+  unitsInUse: Set<number>;
+}
+
+export interface UnitInfo {
+  code: string;
+  name: string;
+  path: string[];
+  hannoverDeUrl: string | null;
+}
+
+export interface PresenceView {
+  slug: string;
+  name: string;
+  description: string;
+  url: string;
+  platform: { key: string; name: string };
+  unit: UnitInfo;
+  hannoverDeUrl: string | null;
+  status: 'active' | 'closed';
+  central: boolean;
+  publishedAt: Date | null;
+  lastConfirmedAt: Date | null;
+  closedAt: Date | null;
+}
+
+export interface OverviewGroup {
+  unit: UnitInfo;
+  presences: PresenceView[];
+  /** The group started on the previous page. */
+  continued: boolean;
+}
+
+export interface OverviewResult {
+  total: number;
+  page: number;
+  pages: number;
+  perPage: number;
+  from: number;
+  to: number;
+  central: PresenceView[];
+  groups: OverviewGroup[];
+}
+
+export type VerifyInvalidReason = Extract<CanonicalFailureReason, 'empty' | 'too_long' | 'not_a_url' | 'unsupported_scheme'>;
+export type VerifyUnknownReason = 'host_not_allowed' | 'not_an_account' | 'not_registered';
+
+export type VerifyOutcome =
+  | { result: 'invalid'; reason: VerifyInvalidReason }
+  | {
+      result: 'official' | 'formerly_official';
+      platform: { key: string; name: string };
+      accountId: string;
+      canonicalUrl: string;
+      presence: PresenceView;
+      officialUntil: Date | null;
+    }
+  | {
+      result: 'unknown';
+      reason: VerifyUnknownReason;
+      platform: { key: string; name: string } | null;
+      accountId: string | null;
+      canonicalUrl: string | null;
+    };
+
+const UNKNOWN_UNIT: UnitInfo = { code: '', name: '', path: [], hannoverDeUrl: null };
+
+/** Only http(s) URLs ever become links, whatever is in the database. */
+export function safeHttpUrl(url: string | null | undefined): string | null {
+  if (!url) return null;
+  return /^https?:\/\/[^\s<>"]+$/i.test(url) ? url : null;
+}
+
+export class PublicService {
+  readonly versions: VersionReader;
+  readonly cache: ResponseCache;
+  private snapshotPromise: Promise<Snapshot> | undefined;
+  private snapshotVersion = -1;
+
+  constructor(
+    private readonly db: Db,
+    options: { cacheEntries?: number; cacheBytes?: number } = {},
+  ) {
+    this.versions = new VersionReader(() => store.readState(db));
+    this.cache = new ResponseCache(options.cacheEntries, options.cacheBytes);
+  }
+
+  state(): Promise<store.RegisterState> {
+    return this.versions.current();
+  }
+
+  /** Units and platforms of this register version, loaded once per version. */
+  snapshot(state: store.RegisterState): Promise<Snapshot> {
+    if (this.snapshotPromise === undefined || state.version > this.snapshotVersion) {
+      this.snapshotVersion = state.version;
+      const p = this.loadSnapshot(state);
+      this.snapshotPromise = p;
+      p.catch(() => {
+        if (this.snapshotPromise === p) this.snapshotPromise = undefined;
+      });
+    }
+    return this.snapshotPromise;
+  }
+
+  private async loadSnapshot(state: store.RegisterState): Promise<Snapshot> {
+    const [unitRows, platformRows, used] = await Promise.all([
+      store.loadUnits(this.db),
+      store.loadPlatforms(this.db),
+      store.inUse(this.db),
+    ]);
+    const units = buildUnitTree(unitRows);
+    const platforms = platformRows.map((p): PlatformInfo => {
+      const rules = platformRulesSchema.safeParse(typeof p.rules === 'string' ? JSON.parse(p.rules) : p.rules);
+      return { key: p.key, name: p.name, enabled: p.enabled, rules: rules.success ? rules.data : null };
+    });
+    const unitsInUse = new Set<number>();
+    for (const id of used.units) {
+      // a unit is a useful filter when it or any unit below it has presences
+      for (const node of units.ordered) if (node.subtree.includes(id)) unitsInUse.add(node.id);
+    }
+    return {
+      version: state.version,
+      changedAt: state.changedAt,
+      units,
+      unitOrder: units.ordered.map((u) => u.id),
+      platforms,
+      platformByKey: new Map(platforms.map((p) => [p.key, p])),
+      platformsInUse: new Set(used.platforms),
+      unitsInUse,
+    };
+  }
+
+  unitInfo(snap: Snapshot, node: UnitNode | undefined): UnitInfo {
+    if (!node) return UNKNOWN_UNIT;
+    return { code: node.code, name: node.name, path: node.path, hannoverDeUrl: safeHttpUrl(node.hannoverDeUrl) };
+  }
+
+  toView(snap: Snapshot, row: store.PresenceRow): PresenceView {
+    const platform = snap.platformByKey.get(row.platform_key);
+    const unit = this.unitInfo(snap, snap.units.byId.get(row.org_unit_id));
+    return {
+      slug: row.slug,
+      name: row.name,
+      description: row.description,
+      url: safeHttpUrl(row.url) ?? '',
+      platform: { key: row.platform_key, name: platform?.name ?? row.platform_key },
+      unit,
+      hannoverDeUrl: safeHttpUrl(row.hannover_de_url) ?? unit.hannoverDeUrl,
+      status: row.status,
+      central: row.central,
+      publishedAt: row.published_at,
+      lastConfirmedAt: row.last_confirmed_at,
+      closedAt: row.closed_at,
+    };
+  }
+
+  /** Checks the query against the register; returns the database filter or field errors. */
+  async resolveFilter(
+    snap: Snapshot,
+    query: Pick<OverviewQuery, 'q' | 'plattform' | 'bereich'>,
+  ): Promise<{ ok: true; filter: store.PresenceFilter } | { ok: false; errors: FieldError[] }> {
+    const errors: FieldError[] = [];
+    const filter: store.PresenceFilter = {};
+    if (query.plattform !== undefined) {
+      if (snap.platformByKey.has(query.plattform)) filter.platform = query.plattform;
+      else errors.push({ field: 'plattform', message: 'public.error.platformUnknown' });
+    }
+    if (query.bereich !== undefined) {
+      const unit = snap.units.byCode.get(query.bereich);
+      if (unit) filter.unitIds = unit.subtree;
+      else errors.push({ field: 'bereich', message: 'public.error.unitUnknown' });
+    }
+    if (errors.length > 0) return { ok: false, errors };
+    const words = searchWords(query.q);
+    if (words.length > 0) {
+      const analysed = await store.analyseTerms(this.db, words);
+      filter.terms = analysed
+        // stop words ("der", "und") match nothing on their own: leave them out
+        .filter((a) => a.tsquery !== '' || a.unitIds.length > 0)
+        .map((a) => {
+          const unitIds = new Set<number>();
+          for (const id of a.unitIds) for (const sub of snap.units.byId.get(id)?.subtree ?? [id]) unitIds.add(sub);
+          const platforms = snap.platforms
+            .filter((p) => p.key.startsWith(a.term) || p.name.toLowerCase().startsWith(a.term))
+            .map((p) => p.key);
+          return { word: a.term, hasLexemes: a.tsquery !== '', unitIds: [...unitIds], platforms };
+        });
+    }
+    return { ok: true, filter };
+  }
+
+  /** One page of the overview, grouped by unit; the central presence comes first. */
+  async overview(
+    snap: Snapshot,
+    filter: store.PresenceFilter,
+    page: number,
+    perPage: number,
+  ): Promise<{ ok: true; result: OverviewResult } | { ok: false; pages: number }> {
+    const total = await store.countActive(this.db, filter);
+    const pages = Math.max(1, Math.ceil(total / perPage));
+    if (page > pages) return { ok: false, pages };
+    const offset = (page - 1) * perPage;
+    // one row more in front: the last entry of the previous page tells whether the first
+    // group here continues from there
+    const rows = await store.listActive(this.db, filter, snap.unitOrder, {
+      offset: Math.max(0, offset - 1),
+      limit: perPage + (offset > 0 ? 1 : 0),
+    });
+    const previous = offset > 0 ? rows.shift() : undefined;
+    const entries = rows.map((r) => this.toView(snap, r));
+
+    const central: PresenceView[] = [];
+    const groups: OverviewGroup[] = [];
+    let lastUnitId: number | undefined = previous && !previous.central ? previous.org_unit_id : undefined;
+    rows.forEach((row, i) => {
+      const view = entries[i] as PresenceView;
+      if (row.central) {
+        central.push(view);
+        return;
+      }
+      const current = groups[groups.length - 1];
+      if (current && lastUnitId === row.org_unit_id) current.presences.push(view);
+      else {
+        groups.push({
+          unit: view.unit,
+          presences: [view],
+          continued: groups.length === 0 && lastUnitId === row.org_unit_id,
+        });
+      }
+      lastUnitId = row.org_unit_id;
+    });
+    return {
+      ok: true,
+      result: {
+        total,
+        page,
+        pages,
+        perPage,
+        from: total === 0 ? 0 : offset + 1,
+        to: offset + entries.length,
+        central,
+        groups,
+      },
+    };
+  }
+
+  /** Every active presence (open data, embed), in overview order. */
+  async allActive(snap: Snapshot, filter: store.PresenceFilter = {}): Promise<PresenceView[]> {
+    const rows = await store.listActive(this.db, filter, snap.unitOrder);
+    return rows.map((r) => this.toView(snap, r));
+  }
+
+  /** Groups a list in overview order by unit (central presences separately). */
+  group(list: PresenceView[]): { central: PresenceView[]; groups: OverviewGroup[] } {
+    const central: PresenceView[] = [];
+    const groups: OverviewGroup[] = [];
+    for (const p of list) {
+      if (p.central) {
+        central.push(p);
+        continue;
+      }
+      const current = groups[groups.length - 1];
+      if (current && current.unit.code === p.unit.code) current.presences.push(p);
+      else groups.push({ unit: p.unit, presences: [p], continued: false });
+    }
+    return { central, groups };
+  }
+
+  async newest(snap: Snapshot, limit: number): Promise<PresenceView[]> {
+    return (await store.newestPublished(this.db, limit)).map((r) => this.toView(snap, r));
+  }
+
+  async presence(snap: Snapshot, slug: string): Promise<PresenceView | undefined> {
+    const row = await store.presenceBySlug(this.db, slug);
+    return row ? this.toView(snap, row) : undefined;
+  }
+
+  /**
+   * "Is this account official?" Every platform's rules take part, including disabled
+   * platforms: a presence registered before its platform was switched off is still official.
+   */
+  async verify(snap: Snapshot, input: string): Promise<VerifyOutcome> {
+    const platforms = snap.platforms.flatMap((p) => (p.rules ? [{ key: p.key, rules: p.rules }] : []));
+    const match = matchPlatform(input, platforms);
+    if (!match.ok) {
+      if (match.reason === 'host_not_allowed' || match.reason === 'not_an_account') {
+        const platform = match.platform ? snap.platformByKey.get(match.platform) : undefined;
+        return {
+          result: 'unknown',
+          reason: match.reason,
+          platform: platform ? { key: platform.key, name: platform.name } : null,
+          accountId: null,
+          canonicalUrl: null,
+        };
+      }
+      return { result: 'invalid', reason: match.reason };
+    }
+    const platformInfo = snap.platformByKey.get(match.platform);
+    const platform = { key: match.platform, name: platformInfo?.name ?? match.platform };
+    const row = await store.presenceByAccount(this.db, match.platform, match.id);
+    if (!row) {
+      return { result: 'unknown', reason: 'not_registered', platform, accountId: match.id, canonicalUrl: match.url };
+    }
+    const presence = this.toView(snap, row);
+    return {
+      result: row.status === 'active' ? 'official' : 'formerly_official',
+      platform,
+      accountId: match.id,
+      canonicalUrl: match.url,
+      presence,
+      officialUntil: row.status === 'active' ? null : row.closed_at,
+    };
+  }
+}

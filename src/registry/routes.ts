@@ -1,0 +1,132 @@
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import type { Knex } from 'knex';
+import type { SessionUser } from '../directory/user';
+import type { Directory } from '../directory/directory';
+import { renderPage } from '../web/render';
+import { HttpError, notFound } from '../web/errors';
+import type { FieldError } from '../web/forms';
+import type { MessageKey } from '../web/messages';
+import { unitsHeadedBy, listUnits, unitTree } from './org-units';
+import { presenceAccess, confirmPresence, closePresence, PresenceError } from './lifecycle';
+import { presenceAsRequestData } from '../requests/publish';
+import { readForm, EDITOR_SLOTS, type RequestData } from '../requests/form';
+import type { RequestService } from '../requests/service';
+
+const ID = /^[1-9]\d{0,8}$/;
+const parseId = (v: string | string[] | undefined) => {
+  if (typeof v !== 'string' || !ID.test(v)) throw notFound();
+  return Number(v);
+};
+const CENTRAL = ['communications', 'data_protection', 'hannoverde', 'staff_council', 'admin'];
+const CHANGE_FIELDS = ['orgUnit', 'name', 'url', 'description', 'hannoverDeUrl', 'purpose', 'targetGroups', 'topics', 'postingFrequency', 'staffedHours', 'responseTime'] as const;
+
+/** Presences after publication, for their editors, unit heads and the central offices. */
+export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: () => Date; service: RequestService }) {
+  const { db, directory, clock, service } = deps;
+  const router = Router();
+  const user = (req: Request) => req.user as SessionUser;
+
+  router.get('/', async (req, res) => {
+    const me = user(req);
+    const filter = typeof req.query.filter === 'string' ? req.query.filter : '';
+    if (!['', 'ueberfaellig', 'markiert', 'geschlossen'].includes(filter)) throw new HttpError(400);
+    const q = db('presences as p')
+      .join('org_units as u', 'u.id', 'p.org_unit_id')
+      .join('platforms as pl', 'pl.key', 'p.platform_key')
+      .select('p.id', 'p.name', 'p.status', 'p.review_due', 'p.review_overdue', 'p.editors_flagged', 'p.last_confirmed_at', 'u.name as unit_name', 'pl.name as platform_name')
+      .orderBy('p.name');
+    if (filter === 'ueberfaellig') q.where('p.review_overdue', true);
+    if (filter === 'markiert') q.where('p.editors_flagged', true);
+    q.where('p.status', filter === 'geschlossen' ? 'closed' : 'active');
+    if (!me.roles.some((r) => CENTRAL.includes(r))) {
+      const units = await listUnits(db, { includeRetired: true });
+      const headOf = await unitsHeadedBy(db, me);
+      const unitIds = units.filter((u) => headOf.includes(u.code)).map((u) => u.id);
+      q.where((w) => w.whereIn('p.id', db('presence_editors').where({ uid: me.uid }).select('presence_id')).orWhereIn('p.org_unit_id', unitIds.length ? unitIds : [-1]));
+    }
+    await renderPage(res, 'registry/list', { title: res.locals.t('registry.list.title'), presences: await q, filter });
+  });
+
+  async function load(req: Request, id: number) {
+    const presence = await db('presences as p')
+      .join('org_units as u', 'u.id', 'p.org_unit_id')
+      .join('platforms as pl', 'pl.key', 'p.platform_key')
+      .where('p.id', id)
+      .first('p.*', 'u.name as unit_name', 'u.code as unit_code', 'pl.name as platform_name');
+    if (!presence) throw notFound();
+    const access = await presenceAccess(db, user(req), presence);
+    if (!access.isEditor && !access.isHead && !access.isCentral) throw new HttpError(403);
+    return { presence, access };
+  }
+
+  async function show(req: Request, res: Response, id: number, form: { errors?: FieldError[]; reason?: string } = {}, status = 200) {
+    const { presence, access } = await load(req, id);
+    const editors = await db('presence_editors as e').leftJoin('people as pe', 'pe.uid', 'e.uid').where('e.presence_id', id).orderBy('e.position').select('e.*', 'pe.missing_since');
+    const history = await db('history').where({ presence_id: id }).orderBy('id', 'desc').limit(100);
+    const requests = await db('requests').where({ presence_id: id }).orderBy('id', 'desc').select('id', 'kind', 'status', 'title', 'updated_at');
+    const notice = req.query.bestaetigt ? 'registry.confirmed' : req.query.geschlossen ? 'registry.closedDone' : req.query.beantragt ? 'registry.changeRequested' : undefined;
+    await renderPage(res, 'registry/presence', { title: presence.name, presence, access, editors, history, requests, notice, errors: form.errors ?? [], reason: form.reason ?? '' }, status);
+  }
+
+  router.get('/:id', (req, res) => show(req, res, parseId(req.params.id)));
+
+  router.post('/:id/bestaetigen', async (req, res) => {
+    const id = parseId(req.params.id);
+    await confirmPresence(db, user(req), id, clock());
+    res.redirect(303, res.locals.url(`/intern/angebote/${id}?bestaetigt=1`));
+  });
+
+  router.post('/:id/schliessen', async (req, res) => {
+    const id = parseId(req.params.id);
+    const reason = typeof req.body?.grund === 'string' ? req.body.grund.trim().slice(0, 2000) : '';
+    if (!reason) return show(req, res, id, { errors: [{ field: 'grund', message: 'registry.error.reason' }] }, 400);
+    await closePresence(db, user(req), id, reason, clock());
+    res.redirect(303, res.locals.url(`/intern/angebote/${id}?geschlossen=1`));
+  });
+
+  async function changeForm(req: Request, res: Response, id: number, data: RequestData, errors: FieldError[] = [], status = 200, search?: { q: string; results: SessionUser[] | undefined }) {
+    const { presence } = await load(req, id);
+    const units = unitTree(await listUnits(db)).filter((u) => u.unit.code !== 'HDE');
+    await renderPage(res, 'registry/change', { title: res.locals.t('registry.change.title', { name: presence.name }), presence, values: data, errors, units, editorSlots: EDITOR_SLOTS, search }, status);
+  }
+
+  router.get('/:id/aenderung', async (req, res) => {
+    const id = parseId(req.params.id);
+    const { access } = await load(req, id);
+    if (!access.canChange) throw new HttpError(403);
+    const data = await presenceAsRequestData(db, id);
+    if (!data) throw notFound();
+    await changeForm(req, res, id, data);
+  });
+
+  router.post('/:id/aenderung', async (req, res) => {
+    const id = parseId(req.params.id);
+    const { access } = await load(req, id);
+    if (!access.canChange) throw new HttpError(403);
+    const current = await presenceAsRequestData(db, id);
+    if (!current) throw notFound();
+    // the form holds only what may change; everything else stays as approved
+    const posted = readForm(req.body ?? {});
+    const data: RequestData = { ...current, editors: posted.editors };
+    for (const f of CHANGE_FIELDS) (data as unknown as Record<string, string>)[f] = posted[f];
+    const take = typeof req.body?.uebernehmen === 'string' ? req.body.uebernehmen.trim().toLowerCase() : undefined;
+    if (take !== undefined || req.body?.aktion === 'suchen') {
+      if (take && !data.editors.includes(take) && data.editors.length < EDITOR_SLOTS) data.editors.push(take);
+      const q = typeof req.body?.editorSuche === 'string' ? req.body.editorSuche.trim().slice(0, 100) : '';
+      const results = req.body?.aktion === 'suchen' && q ? await directory.search(q, 10) : undefined;
+      return changeForm(req, res, id, data, [], 200, { q: take ? '' : q, results });
+    }
+    const result = await service.requestChange(user(req), id, data);
+    if (!result.ok) {
+      const errors = result.problems.map((p) => ({ field: p.field, message: p.message as MessageKey, ...(p.params ? { params: p.params } : {}) }));
+      return changeForm(req, res, id, data, errors, 400);
+    }
+    res.redirect(303, res.locals.url(`/intern/antraege/${result.id}?eingereicht=1`));
+  });
+
+  router.use((err: unknown, _req: Request, _res: Response, next: NextFunction) => {
+    if (err instanceof PresenceError) return next(err.code === 'not_found' ? notFound() : new HttpError(err.code === 'forbidden' ? 403 : 409));
+    next(err);
+  });
+  return router;
+}

@@ -1,0 +1,206 @@
+import { z } from 'zod';
+
+/**
+ * The request form (PRODUCT.md "The request", items 1–11) as plain data. A draft may be
+ * incomplete; `validateForSubmit` names every problem at once.
+ */
+export const TEXT_FIELDS = [
+  'orgUnit',
+  'kind',
+  'existingSince',
+  'platform',
+  'name',
+  'url',
+  'description',
+  'necessity',
+  'purpose',
+  'targetGroups',
+  'topics',
+  'contentTypes',
+  'postingFrequency',
+  'interaction',
+  'moderation',
+  'staffedHours',
+  'responseTime',
+  'hannoverDeUrl',
+  'trainingDate',
+  'imprintUrl',
+  'privacyUrl',
+  'alternativeChannel',
+  'offboarding',
+  'reviewMonths',
+] as const;
+
+export const CHECK_FIELDS = [
+  'commitHannoverDeOnly',
+  'commitNotExclusive',
+  'commitLinkBack',
+  'noServices',
+  'jointControllerAck',
+  'a11yAltText',
+  'a11ySubtitles',
+  'twoFactor',
+  'noSharedCredentials',
+] as const;
+
+export const EDITOR_SLOTS = 4;
+
+export type TextField = (typeof TEXT_FIELDS)[number];
+export type CheckField = (typeof CHECK_FIELDS)[number];
+
+export interface RequestData extends Record<TextField, string>, Record<CheckField, boolean> {
+  editors: string[]; // directory user ids, lead first
+}
+
+const LONG = new Set<TextField>(['necessity', 'purpose', 'targetGroups', 'topics', 'contentTypes', 'interaction', 'moderation', 'offboarding', 'description']);
+const maxLength = (f: TextField) => (LONG.has(f) ? 4000 : f.endsWith('Url') || f === 'url' ? 500 : 200);
+
+export function emptyRequestData(): RequestData {
+  const data = { editors: [] } as unknown as RequestData;
+  for (const f of TEXT_FIELDS) (data as unknown as Record<string, string>)[f] = '';
+  for (const f of CHECK_FIELDS) (data as unknown as Record<string, boolean>)[f] = false;
+  data.kind = 'new';
+  data.reviewMonths = '12';
+  return data;
+}
+
+const text = z.unknown().transform((v) => (typeof v === 'string' ? v.replace(/\r\n/g, '\n').trim() : ''));
+
+/**
+ * Reads a submitted form into RequestData. Anything that is not a string becomes empty,
+ * over-long text is cut (and reported on submit), unknown fields are ignored.
+ */
+export function readForm(body: Record<string, unknown>): RequestData {
+  const data = emptyRequestData();
+  for (const f of TEXT_FIELDS) {
+    const v = text.parse(body[f]);
+    (data as unknown as Record<string, string>)[f] = v.slice(0, maxLength(f) + 1);
+  }
+  for (const f of CHECK_FIELDS) (data as unknown as Record<string, boolean>)[f] = body[f] === 'ja';
+  const editors: string[] = [];
+  for (let i = 1; i <= EDITOR_SLOTS; i++) {
+    const v = text.parse(body[`editor${i}`]).toLowerCase();
+    if (v) editors.push(v.slice(0, 100));
+  }
+  data.editors = editors;
+  if (!data.kind) data.kind = 'new';
+  return data;
+}
+
+/** Stored data from older drafts may lack newer fields: fill them in. */
+export function normaliseStored(stored: unknown): RequestData {
+  const base = emptyRequestData();
+  if (!stored || typeof stored !== 'object') return base;
+  const s = stored as Record<string, unknown>;
+  for (const f of TEXT_FIELDS) if (typeof s[f] === 'string') (base as unknown as Record<string, string>)[f] = s[f] as string;
+  for (const f of CHECK_FIELDS) if (typeof s[f] === 'boolean') (base as unknown as Record<string, boolean>)[f] = s[f] as boolean;
+  if (Array.isArray(s.editors)) base.editors = s.editors.filter((e): e is string => typeof e === 'string');
+  return base;
+}
+
+export interface FormProblem {
+  field: string;
+  message: string; // message key (requests.error.*)
+  params?: Record<string, string>;
+}
+
+const isDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(new Date(`${v}T00:00:00Z`).getTime());
+
+function httpsUrl(v: string): URL | undefined {
+  try {
+    const u = new URL(v);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Is this URL on hannover.de (the domain or a subdomain of it)? */
+export function isHannoverDeUrl(v: string): boolean {
+  const u = httpsUrl(v);
+  if (!u || u.username || u.password) return false;
+  const host = u.hostname.toLowerCase().replace(/\.$/, '');
+  return host === 'hannover.de' || host.endsWith('.hannover.de');
+}
+
+/**
+ * Everything that can be checked without the database. Checks that need it (unit exists,
+ * platform enabled, URL canonical and not yet registered, editors in the directory) are
+ * added by the service.
+ */
+export function validateForSubmit(data: RequestData, now: Date): FormProblem[] {
+  const problems: FormProblem[] = [];
+  const need = (field: TextField, key = `requests.error.${field}`) => {
+    if (!data[field]) problems.push({ field, message: key });
+  };
+  const tooLong = (field: TextField) => {
+    if (data[field].length > maxLength(field)) problems.push({ field, message: 'requests.error.tooLong', params: { max: String(maxLength(field)) } });
+  };
+  const check = (field: CheckField) => {
+    if (!data[field]) problems.push({ field, message: `requests.error.${field}` });
+  };
+
+  need('orgUnit');
+  if (data.kind !== 'new' && data.kind !== 'existing') problems.push({ field: 'kind', message: 'requests.error.kind' });
+  if (data.kind === 'existing') {
+    if (!data.existingSince) problems.push({ field: 'existingSince', message: 'requests.error.existingSince' });
+    else if (!isDate(data.existingSince) || new Date(data.existingSince) > now)
+      problems.push({ field: 'existingSince', message: 'requests.error.existingSinceInvalid' });
+  }
+  need('platform');
+  need('name');
+  need('url');
+  need('description');
+  need('necessity');
+  for (const f of ['purpose', 'targetGroups', 'topics', 'contentTypes', 'postingFrequency', 'interaction', 'moderation', 'staffedHours', 'responseTime'] as const) need(f);
+  if (!data.hannoverDeUrl) need('hannoverDeUrl');
+  else if (!isHannoverDeUrl(data.hannoverDeUrl)) problems.push({ field: 'hannoverDeUrl', message: 'requests.error.hannoverDeUrlDomain' });
+  check('commitHannoverDeOnly');
+  check('commitNotExclusive');
+  check('commitLinkBack');
+  check('noServices');
+
+  const editors = data.editors;
+  if (editors.length < 2) problems.push({ field: 'editor1', message: 'requests.error.editorsTooFew' });
+  else if (new Set(editors).size !== editors.length) problems.push({ field: 'editor1', message: 'requests.error.editorsDuplicate' });
+  if (!data.trainingDate) need('trainingDate');
+  else if (!isDate(data.trainingDate)) problems.push({ field: 'trainingDate', message: 'requests.error.dateInvalid' });
+
+  for (const f of ['imprintUrl', 'privacyUrl'] as const) {
+    if (!data[f]) need(f);
+    else if (!httpsUrl(data[f])) problems.push({ field: f, message: 'requests.error.urlInvalid' });
+  }
+  check('jointControllerAck');
+  check('a11yAltText');
+  check('a11ySubtitles');
+  need('alternativeChannel');
+  check('twoFactor');
+  check('noSharedCredentials');
+  need('offboarding');
+  const months = Number(data.reviewMonths);
+  if (!Number.isInteger(months) || months < 1 || months > 12) problems.push({ field: 'reviewMonths', message: 'requests.error.reviewMonths' });
+
+  for (const f of TEXT_FIELDS) if (!problems.some((p) => p.field === f)) tooLong(f);
+  return problems;
+}
+
+/** After publication only the register's data is checked again: name, address, description, editors. */
+export function validateChange(data: RequestData): FormProblem[] {
+  const problems: FormProblem[] = [];
+  for (const f of ['name', 'url', 'description', 'orgUnit', 'platform'] as const) {
+    if (!data[f]) problems.push({ field: f, message: `requests.error.${f}` });
+    else if (data[f].length > maxLength(f)) problems.push({ field: f, message: 'requests.error.tooLong', params: { max: String(maxLength(f)) } });
+  }
+  if (data.hannoverDeUrl && !isHannoverDeUrl(data.hannoverDeUrl)) problems.push({ field: 'hannoverDeUrl', message: 'requests.error.hannoverDeUrlDomain' });
+  if (data.editors.length < 2) problems.push({ field: 'editor1', message: 'requests.error.editorsTooFew' });
+  else if (new Set(data.editors).size !== data.editors.length) problems.push({ field: 'editor1', message: 'requests.error.editorsDuplicate' });
+  return problems;
+}
+
+/** A short title for lists: the proposed name, or a placeholder for an empty draft. */
+export function requestTitle(data: RequestData): string {
+  return data.name || '';
+}
+
+/** Fields whose change after publication needs the Hannover.de editorial step again. */
+export const IDENTITY_FIELDS = ['name', 'url', 'platform'] as const;

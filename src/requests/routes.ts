@@ -1,0 +1,265 @@
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import type { Knex } from 'knex';
+import type { Directory } from '../directory/directory';
+import type { SessionUser } from '../directory/user';
+import { HttpError, notFound } from '../web/errors';
+import { renderPage } from '../web/render';
+import type { FieldError } from '../web/forms';
+import type { MessageKey } from '../web/messages';
+import { listUnits, unitTree, unitsHeadedBy, unitById } from '../registry/org-units';
+import { historyOfRequest, diffRecords } from '../audit/history';
+import { decidableSteps } from '../workflow/core';
+import { emptyRequestData, readForm, EDITOR_SLOTS, TEXT_FIELDS, CHECK_FIELDS, type RequestData, type FormProblem } from './form';
+import * as store from './store';
+import { RequestError } from './errors';
+import { maySee, type RequestService } from './service';
+import { buildActor } from '../workflow/actors';
+
+const ID = /^[1-9]\d{0,8}$/;
+const parseId = (value: string | string[] | undefined): number => {
+  if (typeof value !== 'string' || !ID.test(value)) throw notFound();
+  return Number(value);
+};
+
+const toFieldErrors = (problems: FormProblem[]): FieldError[] =>
+  problems.map((p) => ({ field: p.field, message: p.message as MessageKey, ...(p.params ? { params: p.params } : {}) }));
+
+export interface RequestRouteDeps {
+  db: Knex;
+  directory: Directory;
+  service: RequestService;
+  clock: () => Date;
+}
+
+export function requestRoutes(deps: RequestRouteDeps) {
+  const { db, directory, service, clock } = deps;
+  const router = Router();
+  const user = (req: Request) => req.user as SessionUser;
+
+  async function formChoices() {
+    const units = unitTree(await listUnits(db)).filter((u) => u.unit.code !== 'HDE');
+    const platforms = await db('platforms').where({ enabled: true }).orderBy('sort_order').select('key', 'name');
+    return { units, platforms };
+  }
+
+  async function showForm(
+    res: Response,
+    opts: { data: RequestData; requestId?: number; errors?: FieldError[]; status?: number; search?: { q: string; results: SessionUser[] | undefined }; returnedComment?: string | null; resubmit?: boolean },
+  ) {
+    const t = res.locals.t;
+    await renderPage(
+      res,
+      'requests/form',
+      {
+        title: opts.requestId ? t('requests.form.editTitle') : t('requests.form.newTitle'),
+        values: opts.data,
+        errors: opts.errors ?? [],
+        action: opts.requestId ? `/intern/antraege/${opts.requestId}/bearbeiten` : '/intern/antraege/neu',
+        search: opts.search,
+        editorSlots: EDITOR_SLOTS,
+        returnedComment: opts.returnedComment,
+        resubmit: opts.resubmit ?? false,
+        ...(await formChoices()),
+      },
+      opts.status ?? (opts.errors?.length ? 400 : 200),
+    );
+  }
+
+  /** The form's buttons: save a draft, submit, search the directory, or add a found person. */
+  async function handleForm(req: Request, res: Response, requestId: number | undefined) {
+    const data = readForm(req.body ?? {});
+    const take = typeof req.body?.uebernehmen === 'string' ? req.body.uebernehmen.trim().toLowerCase() : undefined;
+    const aktion = typeof req.body?.aktion === 'string' ? req.body.aktion : 'entwurf';
+    const existing = requestId ? await store.getRequest(db, requestId) : undefined;
+    const resubmit = existing?.status === 'returned';
+
+    if (take !== undefined || aktion === 'suchen') {
+      if (take && !data.editors.includes(take) && data.editors.length < EDITOR_SLOTS) data.editors.push(take);
+      const q = typeof req.body?.editorSuche === 'string' ? req.body.editorSuche.trim().slice(0, 100) : '';
+      const results = aktion === 'suchen' && q ? await directory.search(q, 10) : undefined;
+      await showForm(res, { data, requestId, search: { q: take ? '' : q, results }, resubmit });
+      return;
+    }
+    if (aktion !== 'entwurf' && aktion !== 'einreichen') throw new HttpError(400);
+
+    const id = requestId ?? (await service.create(user(req), data, data.kind === 'existing' ? 'existing' : 'new'));
+    if (aktion === 'entwurf') {
+      if (requestId) await service.saveDraft(user(req), id, data);
+      res.redirect(303, res.locals.url(`/intern/antraege/${id}?gespeichert=1`));
+      return;
+    }
+    const result = await service.submit(user(req), id, data);
+    if (!result.ok) {
+      await showForm(res, { data, requestId: id, errors: toFieldErrors(result.problems), resubmit });
+      return;
+    }
+    res.redirect(303, res.locals.url(`/intern/antraege/${id}?eingereicht=1`));
+  }
+
+  router.get('/antraege/neu', async (req, res) => {
+    const data = emptyRequestData();
+    data.orgUnit = user(req).unit ?? '';
+    data.editors = [user(req).uid];
+    await showForm(res, { data });
+  });
+  router.post('/antraege/neu', (req, res) => handleForm(req, res, undefined));
+
+  router.get('/antraege/:id/bearbeiten', async (req, res) => {
+    const id = parseId(req.params.id);
+    const request = await store.getRequest(db, id);
+    if (!request) throw notFound();
+    if (request.author_uid !== user(req).uid) throw new HttpError(403);
+    if (request.status !== 'draft' && request.status !== 'returned') throw new RequestError('not_editable');
+    const returned = request.status === 'returned'
+      ? await db('decisions').where({ request_id: id, outcome: 'returned' }).orderBy('id', 'desc').first('comment')
+      : undefined;
+    await showForm(res, { data: request.data, requestId: id, returnedComment: returned?.comment ?? null, resubmit: request.status === 'returned' });
+  });
+  router.post('/antraege/:id/bearbeiten', (req, res) => handleForm(req, res, parseId(req.params.id)));
+
+  router.get('/antraege/:id', (req, res) => showRequest(req, res, parseId(req.params.id)));
+
+  /** The request page; after a failed decision or confirmation it comes back with the errors. */
+  async function showRequest(
+    req: Request,
+    res: Response,
+    id: number,
+    form: { decisionErrors?: FieldError[]; decisionValues?: Record<string, string>; confirmErrors?: FieldError[] } = {},
+    status = 200,
+  ) {
+    const me = user(req);
+    const now = clock();
+    const request = await store.getRequest(db, id);
+    if (!request) throw notFound();
+    const editors = await store.getEditors(db, id);
+    const headOf = await unitsHeadedBy(db, me);
+    if (!maySee(me, request, editors.map((e) => e.uid), headOf, request.data.orgUnit)) throw new HttpError(403);
+
+    const instance = await store.getInstance(db, id);
+    const definition = instance ? await store.getDefinition(db, instance.definition_id) : undefined;
+    const actor = await buildActor(db, me, now);
+    const decidable = definition && instance ? decidableSteps(definition, instance.state, actor) : [];
+    const history = await historyOfRequest(db, id);
+    const decisions = await db('decisions').where({ request_id: id }).orderBy('id');
+    const unit = request.org_unit_id ? await unitById(db, request.org_unit_id) : undefined;
+
+    // what changed since this person last looked (deciders see it; everybody's view is recorded)
+    let changes: { from: number; to: number; fields: ReturnType<typeof diffRecords> } | undefined;
+    if (request.version > 0) {
+      const seen = await store.markSeen(db, id, me.uid, request.version, now);
+      if (seen !== undefined && seen < request.version) {
+        const before = await store.getVersion(db, id, seen);
+        const after = await store.getVersion(db, id, request.version);
+        if (before && after) changes = { from: seen, to: request.version, fields: diffRecords(before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>) };
+      }
+    }
+    const names = new Map<string, string>();
+    for (const d of decisions) names.set(d.actor_uid, d.actor_name);
+    for (const h of history) if (h.actor_uid && h.actor_name) names.set(h.actor_uid, h.actor_name);
+    const people = await db('people').select('uid', 'name');
+    for (const p of people) if (!names.has(p.uid)) names.set(p.uid, p.name);
+
+    const notice = req.query.gespeichert ? 'requests.page.saved'
+      : req.query.eingereicht ? 'requests.page.submitted'
+      : req.query.entschieden ? 'requests.page.decided'
+      : req.query.bestaetigt ? 'requests.page.confirmed'
+      : req.query.zurueckgezogen ? 'requests.page.withdrawnDone' : undefined;
+
+    const platform = await db('platforms').where({ key: request.data.platform }).first('name');
+    await renderPage(res, 'requests/show', {
+      platformName: platform?.name,
+      title: res.locals.t('requests.page.title', { id, name: request.title || res.locals.t('requests.untitled', { id }) }),
+      request,
+      editors,
+      unit,
+      definition,
+      instance: instance?.state,
+      decidable,
+      history,
+      decisions,
+      changes,
+      names: Object.fromEntries(names),
+      notice,
+      textFields: TEXT_FIELDS,
+      checkFields: CHECK_FIELDS,
+      isAuthor: request.author_uid === me.uid,
+      pendingConfirmation: editors.some((e) => e.uid === me.uid && !e.confirmed_at) && request.status !== 'draft',
+      errors: [...(form.decisionErrors ?? []), ...(form.confirmErrors ?? [])],
+      decisionErrors: form.decisionErrors ?? [],
+      confirmErrors: form.confirmErrors ?? [],
+      decisionValues: form.decisionValues ?? {},
+    }, status);
+  }
+
+  router.post('/antraege/:id/entscheidung', async (req, res) => {
+    const id = parseId(req.params.id);
+    const stepId = typeof req.body?.schritt === 'string' ? req.body.schritt : '';
+    const outcome = req.body?.entscheidung;
+    const comment = typeof req.body?.kommentar === 'string' ? req.body.kommentar.trim().slice(0, 4000) : '';
+    const version = typeof req.body?.fassung === 'string' && /^\d+$/.test(req.body.fassung) ? Number(req.body.fassung) : undefined;
+    const errors: FieldError[] = [];
+    if (!['approve', 'return', 'reject'].includes(outcome)) errors.push({ field: 'entscheidung', message: 'requests.error.outcome' });
+    else if (outcome !== 'approve' && !comment) errors.push({ field: 'kommentar', message: 'requests.error.commentRequired' });
+    if (!/^[a-z][a-z0-9_]{0,59}$/.test(stepId)) throw new HttpError(400);
+    if (errors.length > 0) {
+      const values = { entscheidung: typeof outcome === 'string' ? outcome : '', kommentar: comment };
+      return showRequest(req, res, id, { decisionErrors: errors, decisionValues: values }, 400);
+    }
+    await service.act(user(req), id, outcome === 'approve' ? { type: 'approve', stepId, ...(comment ? { comment } : {}) } : { type: outcome as 'return' | 'reject', stepId, comment }, version);
+    res.redirect(303, res.locals.url(`/intern/antraege/${id}?entschieden=1`));
+  });
+
+  router.post('/antraege/:id/zurueckziehen', async (req, res) => {
+    const id = parseId(req.params.id);
+    const comment = typeof req.body?.grund === 'string' ? req.body.grund.trim().slice(0, 4000) : '';
+    await service.act(user(req), id, { type: 'withdraw', ...(comment ? { comment } : {}) }, undefined);
+    res.redirect(303, res.locals.url(`/intern/antraege/${id}?zurueckgezogen=1`));
+  });
+
+  router.post('/antraege/:id/bestaetigen', async (req, res) => {
+    const id = parseId(req.params.id);
+    if (req.body?.bestaetigung !== 'ja') {
+      return showRequest(req, res, id, { confirmErrors: [{ field: 'bestaetigung', message: 'requests.confirm.error' }] }, 400);
+    }
+    await service.confirmEditor(user(req), id);
+    res.redirect(303, res.locals.url(`/intern/antraege/${id}?bestaetigt=1`));
+  });
+
+  return router;
+}
+
+/** Maps refusals of the rules to a page that says what happened and what to do. */
+export function requestErrorHandler(db: Knex) {
+  return async (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (!(err instanceof RequestError)) return next(err);
+    if (err.code === 'not_found') return next(notFound());
+    if (err.code === 'forbidden') return next(new HttpError(403));
+    const t = res.locals.t;
+    let message: string;
+    let status = 409;
+    const r = err.refusal;
+    const names = async (uid: string) => ((await db('people').where({ uid }).first('name')) as { name: string } | undefined)?.name ?? uid;
+    if (err.code === 'stale_version') message = t('requests.refused.stale');
+    else if (err.code === 'not_editable') message = t('requests.refused.notEditable');
+    else if (err.code === 'duplicate_presence') message = t('requests.refused.duplicate');
+    else if (r?.code === 'step_not_open' && r.decidedBy) {
+      message = t('requests.refused.already', {
+        name: await names(r.decidedBy),
+        date: r.decidedAt ? new Date(r.decidedAt).toLocaleString(res.locals.locale === 'de' ? 'de-DE' : 'en-GB', { timeZone: 'Europe/Berlin' }) : '',
+        state: t(`requests.step.${r.state}` as MessageKey),
+      });
+    } else if (r?.code === 'finished') message = t('requests.refused.finished', { status: t(`requests.status.${r.status}` as MessageKey) });
+    else if (r?.code === 'own_request') {
+      message = t('requests.refused.own');
+      status = 403;
+    } else if (r?.code === 'already_decided_another_step') {
+      message = t('requests.refused.twice');
+      status = 403;
+    } else if (r?.code === 'not_candidate' || r?.code === 'not_author') {
+      message = t('requests.refused.notCandidate');
+      status = 403;
+    } else message = t('requests.refused.generic');
+    const id = /\/antraege\/(\d+)/.exec(req.originalUrl)?.[1];
+    await renderPage(res, 'requests/refused', { title: t('requests.refused.title'), message, backUrl: id ? res.locals.url(`/intern/antraege/${id}`) : res.locals.url('/intern') }, status);
+  };
+}

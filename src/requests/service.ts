@@ -1,0 +1,381 @@
+import type { Knex } from 'knex';
+import type { SessionUser } from '../directory/user';
+import type { Directory } from '../directory/directory';
+import { decide as decideCore, newInstance, decidableSteps, type Action, type Instance, type WorkflowEvent } from '../workflow/core';
+import type { WorkflowDefinition } from '../workflow/definition';
+import { buildActor } from '../workflow/actors';
+import { recordHistory, diffRecords } from '../audit/history';
+import { rememberPerson } from '../people/store';
+import { unitByCode } from '../registry/org-units';
+import { canonicalise } from '../registry/canonical';
+import { platformRulesSchema } from '../registry/platforms';
+import { validateForSubmit, validateChange, readForm, type FormProblem, type RequestData, IDENTITY_FIELDS } from './form';
+import * as store from './store';
+import { RequestError } from './errors';
+import { publishPresence, applyChange, presenceAsRequestData } from './publish';
+
+export type Notify = (trx: Knex.Transaction, request: store.RequestRow, definition: WorkflowDefinition, events: WorkflowEvent[]) => Promise<void>;
+
+export interface RequestServiceDeps {
+  db: Knex;
+  directory: Directory;
+  clock: () => Date;
+  notify: Notify;
+}
+
+const DEFINITION_FOR_KIND: Record<store.RequestRow['kind'], string> = {
+  new: 'dienstanweisung',
+  existing: 'dienstanweisung',
+  change: 'aenderung',
+  editors: 'redaktionswechsel',
+};
+
+/** Who may see a request at all (deciding is the core's business). */
+export function maySee(user: SessionUser, request: store.RequestRow, editorUids: string[], headOf: string[], unitCode: string | undefined): boolean {
+  if (request.author_uid === user.uid || editorUids.includes(user.uid)) return true;
+  if (request.status === 'draft') return false; // a draft is its author's alone
+  const central = ['communications', 'data_protection', 'hannoverde', 'staff_council', 'admin'] as const;
+  if (user.roles.some((r) => (central as readonly string[]).includes(r))) return true;
+  return unitCode !== undefined && headOf.includes(unitCode);
+}
+
+export function createRequestService(deps: RequestServiceDeps) {
+  const { db, directory, clock, notify } = deps;
+
+  /** Checks that need the database or the directory; the editors are resolved on the way. */
+  async function checkAgainstRegister(
+    data: RequestData,
+    requestId: number | undefined,
+    ownPresenceId?: number | null,
+  ): Promise<{ problems: FormProblem[]; editors: Array<{ uid: string; name: string; email: string | null }>; accountId?: string }> {
+    const problems: FormProblem[] = [];
+    if (data.orgUnit) {
+      const unit = await unitByCode(db, data.orgUnit);
+      if (!unit || unit.retired_at) problems.push({ field: 'orgUnit', message: 'requests.error.orgUnitUnknown' });
+    }
+    let accountId: string | undefined;
+    if (data.platform) {
+      const platform = await db('platforms').where({ key: data.platform }).first();
+      if (!platform || !platform.enabled) problems.push({ field: 'platform', message: 'requests.error.platformNotEnabled' });
+      else if (data.url) {
+        const rules = platformRulesSchema.parse(platform.rules);
+        const canonical = canonicalise(data.url, rules);
+        if (!canonical.ok) problems.push({ field: 'url', message: `requests.error.url.${canonical.reason}`, params: { platform: platform.name } });
+        else {
+          accountId = canonical.id;
+          const registered = await db('presences')
+            .where({ platform_key: data.platform })
+            .whereRaw('lower(account_id) = ?', [canonical.id])
+            .whereNot('id', ownPresenceId ?? -1)
+            .first('id', 'name', 'status');
+          if (registered) problems.push({ field: 'url', message: 'requests.error.urlRegistered', params: { name: registered.name } });
+          else {
+            const inFlight = await db('requests')
+              .whereIn('status', ['in_review', 'returned'])
+              .whereNot('id', requestId ?? -1)
+              .whereRaw("data->>'platform' = ?", [data.platform])
+              .select('id', 'data');
+            for (const other of inFlight) {
+              const otherData = other.data as RequestData;
+              const c = canonicalise(otherData.url ?? '', rules);
+              if (c.ok && c.id === canonical.id) {
+                problems.push({ field: 'url', message: 'requests.error.urlInFlight', params: { id: String(other.id) } });
+                break;
+              }
+            }
+          }
+        }
+      }
+    }
+    const editors: Array<{ uid: string; name: string; email: string | null }> = [];
+    for (const [i, uid] of data.editors.entries()) {
+      const person = await directory.findByUid(uid);
+      if (!person) problems.push({ field: `editor${i + 1}`, message: 'requests.error.editorUnknown', params: { uid } });
+      else editors.push({ uid: person.uid, name: person.name, email: person.email ?? null });
+    }
+    return { problems, editors, accountId };
+  }
+
+  async function loadForAuthor(trx: Knex.Transaction, user: SessionUser, id: number) {
+    const request = await store.getRequest(trx, id, { forUpdate: true });
+    if (!request) throw new RequestError('not_found');
+    if (request.author_uid !== user.uid) throw new RequestError('forbidden');
+    if (request.status !== 'draft' && request.status !== 'returned') throw new RequestError('not_editable');
+    return request;
+  }
+
+  /** Applies a core decision: instance, request status, decisions, history, mail, publication. */
+  async function apply(
+    trx: Knex.Transaction,
+    request: store.RequestRow,
+    instanceRow: store.InstanceRow,
+    definition: WorkflowDefinition,
+    state: Instance,
+    events: WorkflowEvent[],
+    actor: SessionUser | null,
+    now: Date,
+  ) {
+    await store.saveInstance(trx, instanceRow, state, now);
+    const finished = state.status === 'published' || state.status === 'rejected' || state.status === 'withdrawn';
+    await store.updateRequest(trx, request.id, { status: state.status, ...(finished ? { finished_at: now } : {}) }, now);
+    for (const e of events) {
+      if (e.type === 'approved' || e.type === 'returned' || e.type === 'rejected') {
+        await store.insertDecision(trx, {
+          request_id: request.id,
+          step_id: e.stepId,
+          version: request.version,
+          outcome: e.type,
+          actor_uid: e.actorUid,
+          actor_name: actor?.name ?? e.actorUid,
+          on_behalf_of: e.onBehalfOf ?? null,
+          comment: e.comment ?? null,
+          decided_at: now,
+        });
+      }
+      if (e.type === 'published') {
+        if (request.kind === 'change' || request.kind === 'editors') {
+          await applyChange(trx, request, actor, now);
+        } else {
+          const presenceId = await publishPresence(trx, request, now);
+          await store.updateRequest(trx, request.id, { presence_id: presenceId }, now);
+        }
+      }
+      await recordHistory(trx, {
+        at: now,
+        actorUid: 'actorUid' in e ? e.actorUid : null,
+        actorName: 'actorUid' in e && actor && e.actorUid === actor.uid ? actor.name : null,
+        onBehalfOf: 'onBehalfOf' in e ? (e.onBehalfOf ?? null) : null,
+        action: `workflow.${e.type}`,
+        entityType: 'request',
+        entityId: request.id,
+        requestId: request.id,
+        presenceId: request.presence_id,
+        comment: 'comment' in e ? (e.comment ?? null) : null,
+        changes: 'stepId' in e ? { step: { before: null, after: e.stepId } } : null,
+      });
+    }
+    await notify(trx, { ...request, status: state.status }, definition, events);
+  }
+
+  async function editorsConfirmed(trx: Knex.Transaction, requestId: number): Promise<boolean> {
+    const editors = await store.getEditors(trx, requestId);
+    return editors.length >= 2 && editors.every((e) => e.confirmed_at !== null);
+  }
+
+  return {
+    async create(user: SessionUser, data: RequestData, kind: 'new' | 'existing' = 'new'): Promise<number> {
+      const now = clock();
+      const unit = data.orgUnit ? await unitByCode(db, data.orgUnit) : undefined;
+      return db.transaction(async (trx) => {
+        await rememberPerson(trx, user, now);
+        const id = await store.insertRequest(
+          trx,
+          { kind, author_uid: user.uid, author_name: user.name, org_unit_id: unit?.id ?? null, title: data.name, data },
+          now,
+        );
+        await recordHistory(trx, { at: now, actorUid: user.uid, actorName: user.name, action: 'request.created', entityType: 'request', entityId: id, requestId: id });
+        return id;
+      });
+    },
+
+    async saveDraft(user: SessionUser, id: number, data: RequestData): Promise<void> {
+      const now = clock();
+      const unit = data.orgUnit ? await unitByCode(db, data.orgUnit) : undefined;
+      await db.transaction(async (trx) => {
+        const request = await loadForAuthor(trx, user, id);
+        const changes = diffRecords(request.data as unknown as Record<string, unknown>, data as unknown as Record<string, unknown>);
+        await store.updateRequest(trx, id, { data, title: data.name, org_unit_id: unit?.id ?? null, kind: data.kind === 'existing' ? 'existing' : request.kind === 'existing' ? 'new' : request.kind }, now);
+        if (Object.keys(changes).length > 0) {
+          await recordHistory(trx, { at: now, actorUid: user.uid, actorName: user.name, action: 'request.draft_saved', entityType: 'request', entityId: id, requestId: id, changes });
+        }
+      });
+    },
+
+    /** Validates and submits (or resubmits); returns the problems instead when there are any. */
+    async submit(user: SessionUser, id: number, data: RequestData): Promise<{ ok: true } | { ok: false; problems: FormProblem[] }> {
+      const now = clock();
+      const existing = await store.getRequest(db, id);
+      const isChange = existing?.kind === 'change' || existing?.kind === 'editors';
+      const basic = isChange ? validateChange(data) : validateForSubmit(data, now);
+      const checked = await checkAgainstRegister(data, id, existing?.presence_id);
+      const problems = [...basic, ...checked.problems.filter((p) => !basic.some((b) => b.field === p.field))];
+      if (problems.length > 0) {
+        await this.saveDraft(user, id, data); // nothing typed is lost
+        return { ok: false, problems };
+      }
+      const unit = await unitByCode(db, data.orgUnit);
+      await db.transaction(async (trx) => {
+        const request = await loadForAuthor(trx, user, id);
+        const previous = request.version > 0 ? await store.getVersion(trx, id, request.version) : undefined;
+        const version = request.version + 1;
+        const changedFields = previous
+          ? Object.keys(diffRecords(previous as unknown as Record<string, unknown>, data as unknown as Record<string, unknown>))
+          : undefined;
+        await store.insertVersion(trx, id, version, data, user.uid, now);
+        await store.setEditors(trx, id, checked.editors);
+        await store.updateRequest(
+          trx,
+          id,
+          { data, title: data.name, version, org_unit_id: unit?.id ?? null, kind: request.kind === 'new' || request.kind === 'existing' ? (data.kind as 'new' | 'existing') : request.kind, submitted_at: now },
+          now,
+        );
+        let instanceRow = await store.getInstance(trx, id, { forUpdate: true });
+        let definition: WorkflowDefinition;
+        if (!instanceRow) {
+          const newest = await store.newestDefinition(trx, DEFINITION_FOR_KIND[request.kind]);
+          definition = newest.definition;
+          const fresh = newInstance(definition, { authorUid: user.uid, editorUids: checked.editors.map((e) => e.uid), unit: data.orgUnit });
+          await store.insertInstance(trx, id, newest.id, fresh, now);
+          instanceRow = (await store.getInstance(trx, id, { forUpdate: true })) as store.InstanceRow;
+        } else {
+          definition = await store.getDefinition(trx, instanceRow.definition_id);
+        }
+        // editors and unit may have changed since the last submission
+        const state: Instance = { ...instanceRow.state, editorUids: checked.editors.map((e) => e.uid), unit: data.orgUnit };
+        // a change request is compared with the presence as it stands in the register
+        const fromRegister = isChange && request.presence_id ? await presenceAsRequestData(trx, request.presence_id) : undefined;
+        const registerChanges = fromRegister
+          ? Object.keys(diffRecords(fromRegister as unknown as Record<string, unknown>, data as unknown as Record<string, unknown>))
+          : undefined;
+        const action: Action =
+          request.status === 'draft'
+            ? { type: 'submit', ...(registerChanges ? { changedFields: registerChanges } : {}) }
+            : { type: 'resubmit', ...((registerChanges ?? changedFields) ? { changedFields: registerChanges ?? changedFields } : {}) };
+        const result = decideCore({
+          definition,
+          instance: state,
+          action,
+          actor: await buildActor(trx, user, now),
+          now,
+          context: { editorsConfirmed: await editorsConfirmed(trx, id) },
+        });
+        if (!result.ok) throw new RequestError('refused', result.refusal);
+        const refreshed = (await store.getRequest(trx, id)) as store.RequestRow;
+        await apply(trx, refreshed, instanceRow, definition, result.instance, result.events, user, now);
+        if (previous) {
+          await recordHistory(trx, {
+            at: now,
+            actorUid: user.uid,
+            actorName: user.name,
+            action: 'request.changed',
+            entityType: 'request',
+            entityId: id,
+            requestId: id,
+            changes: diffRecords(previous as unknown as Record<string, unknown>, data as unknown as Record<string, unknown>),
+          });
+        }
+      });
+      return { ok: true };
+    },
+
+    /** approve / return / reject a step, or withdraw (author). Exactly one concurrent decision counts. */
+    async act(user: SessionUser, id: number, action: Action, seenVersion: number | undefined): Promise<{ status: string }> {
+      const now = clock();
+      return db.transaction(async (trx) => {
+        // lock order everywhere: request row, then instance row (no deadlock with submit)
+        const request = await store.getRequest(trx, id, { forUpdate: true });
+        if (!request) throw new RequestError('not_found');
+        const instanceRow = await store.getInstance(trx, id, { forUpdate: true });
+        if (!instanceRow) throw new RequestError('not_editable');
+        if (seenVersion !== undefined && seenVersion !== request.version) throw new RequestError('stale_version');
+        const definition = await store.getDefinition(trx, instanceRow.definition_id);
+        const result = decideCore({
+          definition,
+          instance: instanceRow.state,
+          action,
+          actor: await buildActor(trx, user, now),
+          now,
+          context: { editorsConfirmed: await editorsConfirmed(trx, id) },
+        });
+        if (!result.ok) throw new RequestError('refused', result.refusal);
+        await rememberPerson(trx, user, now);
+        await apply(trx, request, instanceRow, definition, result.instance, result.events, user, now);
+        return { status: result.instance.status };
+      });
+    },
+
+    /** An editor confirms the guidelines and the service agreement; the workflow may move on. */
+    async confirmEditor(user: SessionUser, id: number): Promise<void> {
+      const now = clock();
+      await db.transaction(async (trx) => {
+        const request = await store.getRequest(trx, id, { forUpdate: true });
+        if (!request) throw new RequestError('not_found');
+        const instanceRow = await store.getInstance(trx, id, { forUpdate: true });
+        const updated = await trx('request_editors').where({ request_id: id, uid: user.uid }).whereNull('confirmed_at').update({ confirmed_at: now });
+        if (updated === 0) throw new RequestError('not_an_editor');
+        await recordHistory(trx, { at: now, actorUid: user.uid, actorName: user.name, action: 'request.editor_confirmed', entityType: 'request', entityId: id, requestId: id });
+        if (!instanceRow || request.status !== 'in_review') return;
+        const definition = await store.getDefinition(trx, instanceRow.definition_id);
+        const result = decideCore({
+          definition,
+          instance: instanceRow.state,
+          action: { type: 'sync' },
+          actor: { uid: 'system', roles: [], headOfUnits: [], actingFor: [] },
+          now,
+          context: { editorsConfirmed: await editorsConfirmed(trx, id) },
+        });
+        if (result.ok && result.events.length > 0) await apply(trx, request, instanceRow, definition, result.instance, result.events, null, now);
+      });
+    },
+
+    /**
+     * A change after publication: name, address, description, concept or editors. Only
+     * editors changed → the unit head alone decides; otherwise communications (and
+     * Hannover.de editorial when name or address change). Until approved, the public sees
+     * the old data.
+     */
+    async requestChange(user: SessionUser, presenceId: number, data: RequestData): Promise<{ ok: true; id: number } | { ok: false; problems: FormProblem[] }> {
+      const now = clock();
+      const current = await presenceAsRequestData(db, presenceId);
+      if (!current) throw new RequestError('not_found');
+      const open = await db('requests').where({ presence_id: presenceId }).whereIn('status', ['draft', 'in_review', 'returned']).first('id');
+      if (open) return { ok: false, problems: [{ field: 'name', message: 'requests.error.changeOpen', params: { id: String(open.id) } }] };
+      const changed = Object.keys(diffRecords(current as unknown as Record<string, unknown>, data as unknown as Record<string, unknown>));
+      if (changed.length === 0) return { ok: false, problems: [{ field: 'name', message: 'requests.error.nothingChanged' }] };
+      const problems = [...validateChange(data)];
+      const checked = await checkAgainstRegister(data, undefined, presenceId);
+      for (const p of checked.problems) if (!problems.some((q) => q.field === p.field)) problems.push(p);
+      if (problems.length > 0) return { ok: false, problems };
+      const kind = changed.every((f) => f === 'editors') ? 'editors' : 'change';
+      const unit = await unitByCode(db, data.orgUnit);
+      const id = await db.transaction(async (trx) => {
+        await rememberPerson(trx, user, now);
+        const requestId = await store.insertRequest(
+          trx,
+          { kind, presence_id: presenceId, author_uid: user.uid, author_name: user.name, org_unit_id: unit?.id ?? null, title: data.name, data },
+          now,
+        );
+        await recordHistory(trx, { at: now, actorUid: user.uid, actorName: user.name, action: 'request.created', entityType: 'request', entityId: requestId, requestId, presenceId });
+        return requestId;
+      });
+      const result = await this.submit(user, id, data);
+      if (!result.ok) return result;
+      return { ok: true, id };
+    },
+
+    /** Open steps this person may decide now (as themselves or as deputy). */
+    async tasksFor(user: SessionUser) {
+      const now = clock();
+      const actor = await buildActor(db, user, now);
+      const tasks: Array<{ request: store.RequestRow; stepId: string; stepName: { de: string; en: string }; onBehalfOf?: string; openedAt?: string }> = [];
+      const definitions = new Map<number, WorkflowDefinition>();
+      for (const r of await store.requestsInReview(db)) {
+        let definition = definitions.get(r.instance.definition_id);
+        if (!definition) {
+          definition = await store.getDefinition(db, r.instance.definition_id);
+          definitions.set(r.instance.definition_id, definition);
+        }
+        for (const d of decidableSteps(definition, r.instance.state, actor)) {
+          const step = definition.steps.find((s) => s.id === d.stepId);
+          tasks.push({ request: r, stepId: d.stepId, stepName: step?.name ?? { de: d.stepId, en: d.stepId }, ...(d.onBehalfOf ? { onBehalfOf: d.onBehalfOf } : {}), openedAt: r.instance.state.steps[d.stepId]?.openedAt });
+        }
+      }
+      return tasks;
+    },
+
+    readForm,
+    identityFields: IDENTITY_FIELDS,
+  };
+}
+
+export type RequestService = ReturnType<typeof createRequestService>;

@@ -1,0 +1,87 @@
+import type { Knex } from 'knex';
+import { dueDeadlines, markDeadline, type Candidates } from './core';
+import type { WorkflowDefinition } from './definition';
+import * as store from '../requests/store';
+import { recordHistory } from '../audit/history';
+import { enqueue, isDeliverableAddress, type Recipient } from '../notifications/outbox';
+import { findPeople, peopleWithRole } from '../people/store';
+import { headsForUnit } from '../registry/org-units';
+
+async function recipients(trx: Knex.Transaction, c: Candidates): Promise<Recipient[]> {
+  const people =
+    c.kind === 'unit_head'
+      ? [...(await findPeople(trx, (await headsForUnit(trx, c.unit)).map((h) => h.uid))).values()]
+      : await peopleWithRole(trx, c.role);
+  return people.filter((p) => isDeliverableAddress(p.email)).map((p) => ({ uid: p.uid, email: p.email as string, name: p.name }));
+}
+
+const fmt = (iso: string | undefined) =>
+  iso ? new Date(iso).toLocaleString('de-DE', { timeZone: 'Europe/Berlin', dateStyle: 'medium', timeStyle: 'short' }) : '';
+
+/**
+ * Reminders for steps waiting longer than their deadline, and escalation to the step's
+ * fallback group after the second deadline. Each reminder goes out once: the instance row
+ * is locked, the core marks the step as reminded, and the mail's dedupe key repeats nothing
+ * even if two schedulers raced past the lease.
+ */
+export async function runDeadlines(db: Knex, now: Date, baseUrl: string): Promise<{ reminders: number; escalations: number }> {
+  let reminders = 0;
+  let escalations = 0;
+  const definitions = new Map<number, WorkflowDefinition>();
+  for (const r of await store.requestsInReview(db)) {
+    let definition = definitions.get(r.instance.definition_id);
+    if (!definition) {
+      definition = await store.getDefinition(db, r.instance.definition_id);
+      definitions.set(r.instance.definition_id, definition);
+    }
+    if (dueDeadlines(definition, r.instance.state, now).length === 0) continue;
+    const def = definition;
+    await db.transaction(async (trx) => {
+      await store.getRequest(trx, r.id, { forUpdate: true }); // same lock order as decisions
+      const row = await store.getInstance(trx, r.id, { forUpdate: true });
+      if (!row || row.status !== 'in_review') return;
+      let state = row.state;
+      for (const due of dueDeadlines(def, state, now)) {
+        state = markDeadline(state, due.stepId, due.kind, now);
+        const step = def.steps.find((s) => s.id === due.stepId);
+        const to: Candidates = due.kind === 'escalation' && due.fallbackRole ? { kind: 'role', role: due.fallbackRole } : due.candidates;
+        for (const recipient of await recipients(trx, to)) {
+          await enqueue(
+            trx,
+            {
+              template: due.kind,
+              to: recipient,
+              requestId: r.id,
+              dedupeKey: `${due.kind}:${r.id}:${due.stepId}:${due.openedAt}:${recipient.uid ?? recipient.email}`,
+              params: {
+                requestTitle: r.title || `Antrag Nr. ${r.id}`,
+                stepName: step?.name.de ?? due.stepId,
+                waitingSince: fmt(due.openedAt),
+                url: `${baseUrl}/intern/antraege/${r.id}`,
+              },
+            },
+            now,
+          );
+        }
+        await recordHistory(trx, {
+          at: now,
+          actorUid: null,
+          actorName: null,
+          action: due.kind === 'reminder' ? 'workflow.reminder_sent' : 'workflow.escalated',
+          entityType: 'request',
+          entityId: r.id,
+          requestId: r.id,
+          changes: { step: { before: null, after: due.stepId } },
+        });
+        if (due.kind === 'reminder') reminders++;
+        else escalations++;
+      }
+      await store.saveInstance(trx, row, state, now);
+    });
+  }
+  return { reminders, escalations };
+}
+
+export function deadlineJob(db: Knex, baseUrl: string, everyMs = 15 * 60_000) {
+  return { name: 'workflow-deadlines', everyMs, run: (now: Date) => runDeadlines(db, now, baseUrl) };
+}

@@ -1,0 +1,222 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import request from 'supertest';
+import type { Express } from 'express';
+import { createTestContext, type TestContext } from '../helpers/app';
+import { createApp } from '../../src/app';
+import { connectPostgres, type Database } from '../../src/db/knex';
+import { LruCache, VersionReader, etagFor } from '../../src/public/cache';
+import { readState } from '../../src/public/store';
+import { insertPresence, seedRegister } from './fixtures';
+
+let ctx: TestContext;
+let units: Map<string, number>;
+/** A second instance: on PostgreSQL with its own connection pool, like a second process. */
+let second: { app: Express; database?: Database };
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  units = await seedRegister(ctx.database.db);
+  if (ctx.database.url) {
+    const database = connectPostgres(ctx.database.url, 2);
+    second = { app: createApp(ctx.config, { ...ctx.services, db: database.db }), database };
+  } else {
+    second = { app: createApp(ctx.config, ctx.services) };
+  }
+});
+afterAll(async () => {
+  await second.database?.close();
+  await ctx.close();
+});
+
+let n = 0;
+const publish = async (name: string) => {
+  n += 1;
+  await insertPresence(ctx.database.db, units, {
+    slug: `neu-${n}-facebook`,
+    platform: 'facebook',
+    accountId: `neu${n}`,
+    url: `https://www.facebook.com/neu${n}`,
+    name,
+    unit: '37',
+  });
+};
+
+describe('conditional requests', () => {
+  it('sends ETag, Last-Modified and Cache-Control for a proxy, and 304 for an unchanged overview', async () => {
+    const first = await request(ctx.app).get('/').expect(200);
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^"v\d+-[A-Za-z0-9_-]{22}"$/);
+    expect(first.headers['last-modified']).toMatch(/GMT$/);
+    expect(first.headers['cache-control']).toBe('public, max-age=60');
+
+    const again = await request(ctx.app).get('/').set('If-None-Match', etag).expect(304);
+    expect(again.text).toBe('');
+    expect(again.headers.etag).toBe(etag);
+    await request(ctx.app).get('/').set('If-None-Match', `W/${etag}`).expect(304);
+    await request(ctx.app).get('/').set('If-None-Match', `"other", ${etag}`).expect(304);
+    await request(ctx.app).get('/').set('If-None-Match', '"v1-stale"').expect(200);
+    await request(ctx.app).get('/').set('If-Modified-Since', first.headers['last-modified'] as string).expect(304);
+    await request(ctx.app).get('/').set('If-Modified-Since', 'Thu, 01 Jan 2015 00:00:00 GMT').expect(200);
+  });
+
+  it('uses a different ETag for each language and query, and the same bytes on every instance', async () => {
+    const tags = await Promise.all(['/', '/en', '/?q=Museum', '/?plattform=facebook'].map(async (p) => (await request(ctx.app).get(p)).headers.etag));
+    expect(new Set(tags).size).toBe(4);
+    const a = await request(ctx.app).get('/?q=Museum');
+    const b = await request(second.app).get('/?q=Museum');
+    expect(b.headers.etag).toBe(a.headers.etag);
+    await request(second.app).get('/?q=Museum').set('If-None-Match', a.headers.etag as string).expect(304);
+  });
+
+  it.each(['/angebote.json', '/angebote.csv', '/angebote.atom', '/einbetten', '/angebote/sprengel-museum-facebook'])(
+    '%s answers 304 when unchanged',
+    async (path) => {
+      const res = await request(ctx.app).get(path).expect(200);
+      await request(ctx.app).get(path).set('If-None-Match', res.headers.etag as string).expect(304);
+    },
+  );
+
+  it('never answers 304 or caches a refused query', async () => {
+    const res = await request(ctx.app).get('/?seite=abc').expect(400);
+    expect(res.headers.etag).toBeUndefined();
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+});
+
+describe('invalidation across instances', () => {
+  it('shows a publication made elsewhere on the next request of every instance', async () => {
+    const before1 = await request(ctx.app).get('/').expect(200);
+    const before2 = await request(second.app).get('/').expect(200);
+    expect(before1.text).not.toContain('Neu veröffentlicht');
+    expect(before2.text).not.toContain('Neu veröffentlicht');
+
+    await publish('Neu veröffentlicht');
+
+    const after2 = await request(second.app).get('/').set('If-None-Match', before2.headers.etag as string).expect(200);
+    expect(after2.text).toContain('Neu veröffentlicht');
+    expect(after2.headers.etag).not.toBe(before2.headers.etag);
+    const after1 = await request(ctx.app).get('/').expect(200);
+    expect(after1.text).toContain('Neu veröffentlicht');
+    const json = await request(second.app).get('/angebote.json').expect(200);
+    expect(json.text).toContain('Neu veröffentlicht');
+  });
+
+  it('shows a closure on the next request', async () => {
+    await publish('Bald geschlossen');
+    const slug = `neu-${n}-facebook`;
+    expect((await request(second.app).get('/')).text).toContain('Bald geschlossen');
+    await ctx.database.db('presences').where({ slug }).update({ status: 'closed', closed_at: new Date('2026-02-01T12:00:00Z') });
+    expect((await request(second.app).get('/')).text).not.toContain('Bald geschlossen');
+    expect((await request(second.app).get(`/angebote/${slug}`).expect(200)).text).toContain('offiziell bis zum 1. Februar 2026');
+  });
+
+  it('follows changes of units and platforms too', async () => {
+    await ctx.database.db('org_units').where({ code: '37' }).update({ name: 'Feuerwehr und Rettungsdienst' });
+    expect((await request(second.app).get('/')).text).toContain('Feuerwehr und Rettungsdienst');
+    await ctx.database.db('platforms').where({ key: 'x' }).update({ name: 'X (vormals Twitter)' });
+    expect((await request(second.app).get('/')).text).toContain('X (vormals Twitter)');
+  });
+});
+
+describe('register version (migration 0004)', () => {
+  const version = async () => (await readState(ctx.database.db)).version;
+
+  it('goes up with every statement that changes presences, units or platforms', async () => {
+    const v0 = await version();
+    await publish('Zähler');
+    const v1 = await version();
+    expect(v1).toBeGreaterThan(v0);
+    await ctx.database.db('presences').where({ slug: `neu-${n}-facebook` }).delete();
+    expect(await version()).toBeGreaterThan(v1);
+  });
+
+  it('stays put for statements that change nothing and for editor lists (never public)', async () => {
+    const v0 = await version();
+    await ctx.database.db('presences').where({ slug: 'gibt-es-nicht' }).update({ review_overdue: true });
+    await ctx.database.db('org_units').where({ code: 'gibt-es-nicht' }).delete();
+    const [presence] = await ctx.database.db('presences').select('id').limit(1);
+    await ctx.database.db('presence_editors').insert({ presence_id: presence.id, uid: 'kim', name: 'Kim Nowak', position: 0 });
+    expect(await version()).toBe(v0);
+  });
+
+  it('rolls back with the transaction that changed the register', async () => {
+    const v0 = await version();
+    await ctx.database.db
+      .transaction(async (trx) => {
+        await trx('platforms').where({ key: 'x' }).update({ name: 'X' });
+        throw new Error('abort');
+      })
+      .catch(() => undefined);
+    expect(await version()).toBe(v0);
+  });
+});
+
+describe('LruCache', () => {
+  const entry = (size: number) => ({ body: Buffer.alloc(size) });
+
+  it('evicts the least recently used entry beyond its entry limit', () => {
+    const lru = new LruCache<{ body: Buffer }>(2, 1000);
+    lru.set('a', entry(1));
+    lru.set('b', entry(1));
+    lru.get('a');
+    lru.set('c', entry(1));
+    expect(lru.get('b')).toBeUndefined();
+    expect(lru.get('a')).toBeDefined();
+    expect(lru.get('c')).toBeDefined();
+    expect(lru.size).toBe(2);
+  });
+
+  it('stays within its byte limit and never keeps a body larger than the limit', () => {
+    const lru = new LruCache<{ body: Buffer }>(100, 10);
+    lru.set('a', entry(4));
+    lru.set('b', entry(4));
+    lru.set('c', entry(4));
+    expect(lru.get('a')).toBeUndefined();
+    expect(lru.size).toBe(2);
+    lru.set('huge', entry(11));
+    expect(lru.get('huge')).toBeUndefined();
+  });
+});
+
+describe('VersionReader', () => {
+  it('shares a read only among requests that arrived before it started', async () => {
+    let reads = 0;
+    const pending: Array<() => void> = [];
+    const reader = new VersionReader(
+      () =>
+        new Promise((resolve) => {
+          reads += 1;
+          const version = reads;
+          pending.push(() => resolve({ version, changedAt: new Date() }));
+        }),
+    );
+    const a = reader.current(); // starts read 1
+    const b = reader.current(); // read 1 is already running: waits for read 2
+    const c = reader.current(); // shares read 2
+    expect(reads).toBe(1);
+    pending.shift()?.();
+    expect((await a).version).toBe(1);
+    await new Promise((r) => setImmediate(r));
+    expect(reads).toBe(2);
+    pending.shift()?.();
+    expect((await b).version).toBe(2);
+    expect((await c).version).toBe(2);
+  });
+
+  it('lets the next request try again after a failed read', async () => {
+    let fail = true;
+    const reader = new VersionReader(async () => {
+      if (fail) throw new Error('database down');
+      return { version: 7, changedAt: new Date() };
+    });
+    await expect(reader.current()).rejects.toThrow('database down');
+    fail = false;
+    expect((await reader.current()).version).toBe(7);
+  });
+
+  it('builds strong ETags from the version and the bytes', () => {
+    expect(etagFor(3, Buffer.from('a'))).not.toBe(etagFor(3, Buffer.from('b')));
+    expect(etagFor(3, Buffer.from('a'))).not.toBe(etagFor(4, Buffer.from('a')));
+    expect(etagFor(3, Buffer.from('a'))).toBe(etagFor(3, Buffer.from('a')));
+  });
+});
