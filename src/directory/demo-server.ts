@@ -112,8 +112,8 @@ export interface DemoDirectory {
  * It answers binds and searches the way OpenLDAP does, so the portal's real LDAP code path
  * (passport-ldapauth, people search) runs unchanged against it.
  */
-export async function startDemoDirectory(port = 0): Promise<DemoDirectory> {
-  const entries = demoEntries();
+export async function startDemoDirectory(port = 0, ldifText?: string): Promise<DemoDirectory> {
+  const entries = demoEntries(ldifText);
   const byDn = new Map(entries.map((e) => [norm(e.dn), e]));
   const server = ldap.createServer();
 

@@ -12,6 +12,7 @@ export const de = {
   'nav.overview': 'Übersicht',
   'nav.verify': 'Account prüfen',
   'nav.internal': 'Interner Bereich',
+  'nav.admin': 'Verwaltung',
   'nav.signIn': 'Anmelden',
   'nav.signOut': 'Abmelden',
   'nav.language': 'Sprache',

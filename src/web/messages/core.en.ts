@@ -10,6 +10,7 @@ export const en: Record<CoreKey, string> = {
   'nav.overview': 'Overview',
   'nav.verify': 'Verify an account',
   'nav.internal': 'Staff area',
+  'nav.admin': 'Administration',
   'nav.signIn': 'Sign in',
   'nav.signOut': 'Sign out',
   'nav.language': 'Language',
