@@ -88,6 +88,7 @@ async function main() {
       directory: demo ? 'demo' : 'ldap',
       startupMs: Date.now() - started,
       rssMb: Math.round(process.memoryUsage().rss / 1e6),
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     },
     'Social-Media-Register ready',
   );

@@ -6,7 +6,7 @@ import { HttpError, notFound } from '../web/errors';
 import { renderPage } from '../web/render';
 import type { FieldError } from '../web/forms';
 import type { MessageKey } from '../web/messages';
-import { listUnits, unitTree, unitsHeadedBy, unitById } from '../registry/org-units';
+import { listUnits, unitTree, unitById } from '../registry/org-units';
 import { historyOfRequest, diffRecords } from '../audit/history';
 import { decidableSteps } from '../workflow/core';
 import { emptyRequestData, readForm, EDITOR_SLOTS, TEXT_FIELDS, CHECK_FIELDS, type RequestData, type FormProblem } from './form';
@@ -132,13 +132,17 @@ export function requestRoutes(deps: RequestRouteDeps) {
     const request = await store.getRequest(db, id);
     if (!request) throw notFound();
     const editors = await store.getEditors(db, id);
-    const headOf = await unitsHeadedBy(db, me);
-    if (!maySee(me, request, editors.map((e) => e.uid), headOf, request.data.orgUnit)) throw new HttpError(403);
+    // a deputy sees what their principal may see
+    const actor = await buildActor(db, me, now);
+    const asPrincipals = [actor, ...actor.actingFor];
+    const viewer = { ...me, roles: [...new Set(asPrincipals.flatMap((p) => p.roles))] };
+    const headOf = [...new Set(asPrincipals.flatMap((p) => p.headOfUnits))];
+    if (!maySee(viewer, request, editors.map((e) => e.uid), headOf, request.data.orgUnit)) throw new HttpError(403);
 
     const instance = await store.getInstance(db, id);
     const definition = instance ? await store.getDefinition(db, instance.definition_id) : undefined;
-    const actor = await buildActor(db, me, now);
-    const decidable = definition && instance ? decidableSteps(definition, instance.state, actor) : [];
+    // one person decides at most one step of a request: offer the first they may decide
+    const decidable = (definition && instance ? decidableSteps(definition, instance.state, actor) : []).slice(0, 1);
     const history = await historyOfRequest(db, id);
     const decisions = await db('decisions').where({ request_id: id }).orderBy('id');
     const unit = request.org_unit_id ? await unitById(db, request.org_unit_id) : undefined;

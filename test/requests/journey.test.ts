@@ -185,6 +185,18 @@ describe('from an editor’s draft to a published presence', () => {
     expect(page.text).toContain('in Vertretung für Dr. Andrea Lange');
   });
 
+  it('lets a deputy without any central role see and decide the request of their principal', async () => {
+    const id = await fileRequest(editor, { url: 'https://facebook.com/kultur.vertretung2', name: 'Vertretung 2', editor2: 'datenschutz' });
+    // before the substitution Kim Nowak may not even read it
+    await editor2.get(`/intern/antraege/${id}`).expect(403);
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(ctx.clock.now);
+    expect((await submitForm(head, '/intern/vertretung', '/intern/vertretung', { vertretung: 'redaktion2', von: today, bis: today })).status).toBe(303);
+    const page = await editor2.get(`/intern/antraege/${id}`).expect(200);
+    expect(page.text).toContain('Sie entscheiden in Vertretung für Dr. Andrea Lange.');
+    expect((await decide(editor2, id, 'unit_head', 'approve')).status).toBe(303);
+    expect(await ctx.database.db('decisions').where({ request_id: id }).first()).toMatchObject({ actor_uid: 'redaktion2', on_behalf_of: 'leitung' });
+  });
+
   it('refuses a decision from someone who may not decide, and shows them no decision form', async () => {
     const id = await fileRequest(editor, { url: 'https://facebook.com/kultur.verboten', name: 'Verboten' });
     const page = await council.get(`/intern/antraege/${id}`).expect(200);
