@@ -4,6 +4,7 @@ import type { Directory } from '../directory/directory';
 import { decide as decideCore, newInstance, decidableSteps, type Action, type Instance, type WorkflowEvent } from '../workflow/core';
 import type { WorkflowDefinition } from '../workflow/definition';
 import { buildActor } from '../workflow/actors';
+import { addWorkingDays } from '../workflow/working-days';
 import { recordHistory, diffRecords } from '../audit/history';
 import { rememberPerson } from '../people/store';
 import { unitByCode } from '../registry/org-units';
@@ -357,7 +358,7 @@ export function createRequestService(deps: RequestServiceDeps) {
     async tasksFor(user: SessionUser) {
       const now = clock();
       const actor = await buildActor(db, user, now);
-      const tasks: Array<{ request: store.RequestRow; stepId: string; stepName: { de: string; en: string }; onBehalfOf?: string; openedAt?: string }> = [];
+      const tasks: Array<{ request: store.RequestRow; stepId: string; stepName: { de: string; en: string }; onBehalfOf?: string; openedAt?: string; deadline?: Date; overdue: boolean }> = [];
       const definitions = new Map<number, WorkflowDefinition>();
       for (const r of await store.requestsInReview(db)) {
         let definition = definitions.get(r.instance.definition_id);
@@ -367,7 +368,17 @@ export function createRequestService(deps: RequestServiceDeps) {
         }
         for (const d of decidableSteps(definition, r.instance.state, actor)) {
           const step = definition.steps.find((s) => s.id === d.stepId);
-          tasks.push({ request: r, stepId: d.stepId, stepName: step?.name ?? { de: d.stepId, en: d.stepId }, ...(d.onBehalfOf ? { onBehalfOf: d.onBehalfOf } : {}), openedAt: r.instance.state.steps[d.stepId]?.openedAt });
+          const openedAt = r.instance.state.steps[d.stepId]?.openedAt;
+          const deadline = openedAt && step?.deadline ? addWorkingDays(new Date(openedAt), step.deadline.remindAfterWorkingDays) : undefined;
+          tasks.push({
+            request: r,
+            stepId: d.stepId,
+            stepName: step?.name ?? { de: d.stepId, en: d.stepId },
+            ...(d.onBehalfOf ? { onBehalfOf: d.onBehalfOf } : {}),
+            ...(openedAt ? { openedAt } : {}),
+            ...(deadline ? { deadline } : {}),
+            overdue: deadline !== undefined && deadline < now,
+          });
         }
       }
       return tasks;
