@@ -14,7 +14,7 @@ import { setUpStaticAssets } from './web/static';
 import { createSessionMiddleware } from './web/session';
 import { setUpCsrf } from './web/csrf';
 import { RateLimiter } from './web/rate-limit';
-import { errorHandler, notFoundHandler } from './web/errors';
+import { errorHandler, notFoundHandler, HttpError } from './web/errors';
 import { publicRoutes } from './public/routes';
 import { internRoutes } from './intern/routes';
 import './web/express-types';
@@ -26,6 +26,15 @@ export interface Services {
   clock: () => Date;
   /** Set when the built-in demo directory is active: shown as a banner and on the sign-in page. */
   demoAccounts?: DemoAccount[];
+}
+
+const hasNul = (v: unknown): boolean =>
+  typeof v === 'string' ? v.includes('\u0000') : Array.isArray(v) ? v.some(hasNul) : v !== null && typeof v === 'object' ? Object.values(v).some(hasNul) : false;
+
+/** PostgreSQL cannot store NUL in text; no person types one. Refuse it before it gets anywhere. */
+function refuseNulBytes(req: Request, _res: Response, next: NextFunction) {
+  if (hasNul(req.body) || hasNul(req.query) || req.path.includes('\u0000')) return next(new HttpError(400));
+  next();
 }
 
 /** Paths that carry a session (and so may set a cookie). Everything else is public and cookie-free. */
@@ -59,6 +68,7 @@ export function createApp(config: Config, services: Services) {
     next();
   });
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }));
+  app.use(refuseNulBytes);
 
   app.use(publicRoutes({ config, db, clock: services.clock, logger }));
 

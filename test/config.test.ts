@@ -63,12 +63,12 @@ describe('configuration', () => {
       cwd: ROOT,
       env: { PATH: process.env.PATH, NODE_ENV: 'production', LDAP_URL: 'ldap://ldap.example' },
       encoding: 'utf8',
-      timeout: 30_000,
+      timeout: 50_000,
     });
     expect(result.status).toBe(78);
     expect(result.stderr).toContain('cannot start');
     expect(result.stderr).toContain('DATABASE_URL is required');
     expect(result.stderr).toContain('SESSION_SECRET is required');
     expect(result.stderr).not.toContain('LDAP_URL is required');
-  });
+  }, 60_000);
 });

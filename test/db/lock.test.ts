@@ -55,5 +55,5 @@ describe('one process per embedded data folder', () => {
     }
     // a clean shutdown releases the folder
     expect(fs.existsSync(path.join(dataDir, 'portal.lock'))).toBe(false);
-  });
+  }, 180_000); // two real portal processes: slow on a busy 2-core machine
 });
