@@ -49,6 +49,8 @@ export function createApp(config: Config, services: Services) {
   const { db, directory, logger } = services;
   const app = express();
   app.disable('x-powered-by');
+  // no automatic ETags: cacheable pages set their own (register version), others must not be validated
+  app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   app.set('views', path.resolve(__dirname, '../views'));
   app.set('view engine', 'ejs');

@@ -16,7 +16,14 @@ export function renderPage(
       if (err) return reject(err);
       res.app.render('layouts/main', { ...data, body }, (layoutErr, html) => {
         if (layoutErr) return reject(layoutErr);
-        res.status(status).type('html').send(html);
+        res.status(status).type('html');
+        if (status >= 400) {
+          // error pages are never cached or validated: no ETag (res.send would add one)
+          res.setHeader('Content-Length', Buffer.byteLength(html as string));
+          res.end(html);
+        } else {
+          res.send(html);
+        }
         resolve();
       });
     });
