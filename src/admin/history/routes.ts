@@ -1,0 +1,104 @@
+import type { Request, Router } from 'express';
+import { renderPage } from '../../web/render';
+import type { FieldError } from '../../web/forms';
+import { csvRows } from '../csv';
+import type { AdminDeps } from '../deps';
+import { BASE, berlinDayStart, error, isDay, nextDay, pageParam, queryParam, queryString } from '../web';
+import { historyPages, knownActions, searchHistory, type HistoryFilter } from './store';
+
+const PAGE_SIZE = 50;
+const ID = /^[1-9]\d{0,8}$/;
+const UID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const ACTION = /^[a-z_.]{1,60}$/;
+
+export const HISTORY_CSV_HEADER = ['id', 'at', 'actor_uid', 'actor_name', 'on_behalf_of', 'action', 'entity_type', 'entity_id', 'request_id', 'presence_id', 'comment', 'changes'];
+
+/** Reads the search form (GET): every value kept, every problem named. */
+function readFilter(req: Request): { values: Record<string, string>; filter: HistoryFilter; errors: FieldError[] } {
+  const values = {
+    praesenz: queryParam(req, 'praesenz', 20),
+    antrag: queryParam(req, 'antrag', 20),
+    person: queryParam(req, 'person', 100),
+    aktion: queryParam(req, 'aktion', 60),
+    von: queryParam(req, 'von', 10),
+    bis: queryParam(req, 'bis', 10),
+  };
+  const filter: HistoryFilter = {};
+  const errors: FieldError[] = [];
+  if (values.praesenz) {
+    if (ID.test(values.praesenz)) filter.presenceId = Number(values.praesenz);
+    else errors.push(error('praesenz', 'admin.history.error.id'));
+  }
+  if (values.antrag) {
+    if (ID.test(values.antrag)) filter.requestId = Number(values.antrag);
+    else errors.push(error('antrag', 'admin.history.error.id'));
+  }
+  if (values.person) {
+    if (UID.test(values.person)) filter.uid = values.person.toLowerCase();
+    else errors.push(error('person', 'admin.error.uidInvalid'));
+  }
+  if (values.aktion) {
+    if (ACTION.test(values.aktion)) filter.action = values.aktion;
+    else errors.push(error('aktion', 'admin.history.error.action'));
+  }
+  if (values.von) {
+    if (isDay(values.von)) filter.from = berlinDayStart(values.von);
+    else errors.push(error('von', 'admin.error.date'));
+  }
+  if (values.bis) {
+    if (!isDay(values.bis)) errors.push(error('bis', 'admin.error.date'));
+    else if (isDay(values.von) && values.bis < values.von) errors.push(error('bis', 'admin.error.dateRange'));
+    else filter.until = berlinDayStart(nextDay(values.bis));
+  }
+  return { values, filter, errors };
+}
+
+const changesText = (changes: unknown) => (changes ? JSON.stringify(changes) : '');
+
+/** History search (GET form, paginated) and the CSV export of the same filter. */
+export function registerHistoryRoutes(router: Router, deps: AdminDeps) {
+  const { db } = deps;
+
+  router.get('/verlauf', async (req, res) => {
+    const { values, filter, errors } = readFilter(req);
+    const page = pageParam(req);
+    const actions = await knownActions(db);
+    if (errors.length) {
+      return renderPage(res, 'admin/history', { title: res.locals.t('admin.history.title'), values, errors, actions, rows: [], total: 0, page: 1, pages: 1 }, 400);
+    }
+    const { rows, total } = await searchHistory(db, filter, PAGE_SIZE, (page - 1) * PAGE_SIZE);
+    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    const link = (p: number) => res.locals.url(`${BASE}/verlauf${queryString({ ...values, seite: p > 1 ? p : undefined })}`);
+    await renderPage(res, 'admin/history', {
+      title: res.locals.t('admin.history.title'),
+      values,
+      errors,
+      actions,
+      rows,
+      total,
+      page,
+      pages,
+      previousHref: page > 1 ? link(page - 1) : undefined,
+      nextHref: page < pages ? link(page + 1) : undefined,
+      csvHref: res.locals.url(`${BASE}/verlauf.csv${queryString(values)}`),
+    });
+  });
+
+  router.get('/verlauf.csv', async (req, res) => {
+    const { values, filter, errors } = readFilter(req);
+    if (errors.length) {
+      return renderPage(res, 'admin/history', { title: res.locals.t('admin.history.title'), values, errors, actions: await knownActions(db), rows: [], total: 0, page: 1, pages: 1 }, 400);
+    }
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', 'attachment; filename="verlauf.csv"');
+    res.write(`\uFEFF${csvRows([HISTORY_CSV_HEADER])}`);
+    for await (const rows of historyPages(db, filter)) {
+      res.write(
+        csvRows(
+          rows.map((r) => [r.id, new Date(r.at).toISOString(), r.actor_uid, r.actor_name, r.on_behalf_of, r.action, r.entity_type, r.entity_id, r.request_id, r.presence_id, r.comment, changesText(r.changes)]),
+        ),
+      );
+    }
+    res.end();
+  });
+}

@@ -1,0 +1,107 @@
+import type { Request, Response, Router } from 'express';
+import { HttpError } from '../../web/errors';
+import type { FieldError } from '../../web/forms';
+import { renderPage } from '../../web/render';
+import type { CanonicalResult } from '../../registry/canonical';
+import type { AdminDeps } from '../deps';
+import { BASE, currentUser, error, field, rawField } from '../web';
+import { affectedPresences, createPlatformService, hostsText, preview, readRules, rulesWithoutHosts, type PlatformRow } from './service';
+
+const KEY = /^[a-z][a-z0-9_-]{0,39}$/;
+
+interface EditValues {
+  hosts: string;
+  regeln: string;
+  beispiel: string;
+  trotzdem: boolean;
+}
+
+/** Platforms: enable/disable, host list and canonicalisation rules with a preview. */
+export function registerPlatformRoutes(router: Router, deps: AdminDeps) {
+  const service = createPlatformService(deps);
+
+  async function load(req: Request): Promise<PlatformRow> {
+    const key = String(req.params.key);
+    if (!KEY.test(key)) throw new HttpError(404);
+    const platform = await service.get(key);
+    if (!platform) throw new HttpError(404);
+    return platform;
+  }
+
+  router.get('/plattformen', async (req, res) => {
+    await renderPage(res, 'admin/platforms/list', {
+      title: res.locals.t('admin.platforms.title'),
+      platforms: await service.list(),
+      notice: req.query.freigegeben ? 'admin.platforms.notice.enabled' : req.query.gesperrt ? 'admin.platforms.notice.disabled' : undefined,
+    });
+  });
+
+  router.post('/plattformen/:key/freigabe', async (req, res) => {
+    const platform = await load(req);
+    const value = field(req.body, 'freigegeben', 10);
+    if (value !== 'ja' && value !== 'nein') throw new HttpError(400, 'freigegeben must be ja or nein');
+    await service.setEnabled(currentUser(req), platform.key, value === 'ja');
+    res.redirect(303, res.locals.url(`${BASE}/plattformen?${value === 'ja' ? 'freigegeben' : 'gesperrt'}=${platform.key}`));
+  });
+
+  async function showEdit(
+    res: Response,
+    platform: PlatformRow,
+    opts: { values: EditValues; errors?: FieldError[]; result?: CanonicalResult; affected?: Array<{ id: number; name: string; url: string }>; status?: number; notice?: string },
+  ) {
+    await renderPage(
+      res,
+      'admin/platforms/edit',
+      {
+        title: res.locals.t('admin.platforms.editTitle', { name: platform.name }),
+        platform,
+        values: opts.values,
+        errors: opts.errors ?? [],
+        result: opts.result,
+        affected: opts.affected ?? [],
+        notice: opts.notice,
+      },
+      opts.status ?? (opts.errors?.length ? 400 : 200),
+    );
+  }
+
+  router.get('/plattformen/:key', async (req, res) => {
+    const platform = await load(req);
+    await showEdit(res, platform, {
+      values: { hosts: hostsText(platform.rules), regeln: rulesWithoutHosts(platform.rules), beispiel: '', trotzdem: false },
+      notice: req.query.gespeichert ? 'admin.notice.saved' : undefined,
+    });
+  });
+
+  /** One form, two buttons: "preview" canonicalises the sample with the rules as typed; "save" stores them. */
+  router.post('/plattformen/:key', async (req, res) => {
+    const platform = await load(req);
+    const values: EditValues = {
+      hosts: field(req.body, 'hosts', 20_000),
+      regeln: rawField(req.body, 'regeln').slice(0, 100_000),
+      beispiel: field(req.body, 'beispiel', 2000),
+      trotzdem: field(req.body, 'trotzdem', 5) === 'ja',
+    };
+    const aktion = field(req.body, 'aktion', 20);
+    if (aktion !== 'vorschau' && aktion !== 'speichern') throw new HttpError(400, 'unknown action');
+    const read = readRules(values.hosts, values.regeln);
+    if (!read.ok) return showEdit(res, platform, { values, errors: read.errors });
+
+    if (aktion === 'vorschau') {
+      if (!values.beispiel) return showEdit(res, platform, { values, errors: [error('beispiel', 'admin.platforms.error.sampleMissing')] });
+      const affected = await affectedPresences(deps.db, platform.key, read.rules);
+      return showEdit(res, platform, { values, result: preview(read.rules, values.beispiel), affected });
+    }
+    const saved = await service.saveRules(currentUser(req), platform.key, read.rules, values.trotzdem);
+    if (!saved) throw new HttpError(404);
+    if (!saved.ok) {
+      return showEdit(res, platform, {
+        values,
+        affected: saved.affected,
+        errors: [error('trotzdem', 'admin.platforms.error.affected', { count: saved.affected.length })],
+        status: 409,
+      });
+    }
+    res.redirect(303, res.locals.url(`${BASE}/plattformen/${platform.key}?gespeichert=1`));
+  });
+}

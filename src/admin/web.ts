@@ -1,0 +1,109 @@
+import type { Request, Response } from 'express';
+import type { SessionUser } from '../directory/user';
+import { HttpError } from '../web/errors';
+import type { FieldError } from '../web/forms';
+import type { MessageKey } from '../web/messages';
+
+/** Small HTTP helpers shared by the administration pages. */
+
+export const BASE = '/intern/verwaltung';
+
+/** The stylesheet of the administration pages (print view of the approval record). */
+export const ADMIN_STYLESHEETS = ['/assets/admin.css'];
+
+const ID = /^[1-9]\d{0,8}$/;
+
+/** A numeric id from the path; anything else is a page that does not exist. */
+export function pathId(value: string | string[] | undefined): number {
+  if (typeof value !== 'string' || !ID.test(value)) throw new HttpError(404);
+  return Number(value);
+}
+
+/** A form field as trimmed text ('' when missing); repeated fields are a malformed request. */
+export function field(body: unknown, name: string, max = 4000): string {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'string') throw new HttpError(400, `field ${name} is not a single value`);
+  return value.replace(/\r\n?/g, '\n').trim().slice(0, max);
+}
+
+/** A form field kept as typed (no trimming): textareas with JSON, YAML or CSV. */
+export function rawField(body: unknown, name: string): string {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'string') throw new HttpError(400, `field ${name} is not a single value`);
+  return value;
+}
+
+/** A query parameter as text ('' when missing); arrays and objects are a malformed URL (400). */
+export function queryParam(req: Request, name: string, max = 200): string {
+  const value = req.query[name];
+  if (value === undefined) return '';
+  if (typeof value !== 'string') throw new HttpError(400, `query ${name} is not a single value`);
+  if (value.length > max) throw new HttpError(400, `query ${name} too long`);
+  return value.trim();
+}
+
+/** "?seite=3": a page number, 1 when missing; anything else is a malformed URL. */
+export function pageParam(req: Request): number {
+  const raw = queryParam(req, 'seite', 7);
+  if (raw === '') return 1;
+  if (!/^[1-9]\d{0,5}$/.test(raw)) throw new HttpError(400, 'bad page number');
+  return Number(raw);
+}
+
+export const currentUser = (req: Request) => req.user as SessionUser;
+
+export function error(fieldName: string, message: MessageKey, params?: Record<string, string | number>): FieldError {
+  return { field: fieldName, message, ...(params ? { params } : {}) };
+}
+
+/** A URL query string from the non-empty values, for links that keep a filter. */
+export function queryString(values: Record<string, string | number | undefined>): string {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== '') qs.set(k, String(v));
+  const s = qs.toString();
+  return s ? `?${s}` : '';
+}
+
+/** Sends a CSV download (the text is already complete, BOM included). */
+export function sendCsv(res: Response, filename: string, text: string): void {
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+  res.send(text);
+}
+
+/** Is this a PostgreSQL unique violation (two administrators at the same moment)? */
+export function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: string } | null)?.code === '23505';
+}
+
+/** 'YYYY-MM-DD' that is a real calendar date. */
+export function isDay(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}
+
+/** The instant a Berlin calendar day starts (history is searched by local days). */
+export function berlinDayStart(day: string): Date {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const guess = Date.UTC(y, m - 1, d);
+  const offset = (at: number) => {
+    const name = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Berlin', timeZoneName: 'longOffset' })
+      .formatToParts(new Date(at))
+      .find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+    const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+    if (!match) return 0;
+    const minutes = Number(match[2]) * 60 + Number(match[3]);
+    return (match[1] === '-' ? -1 : 1) * minutes * 60_000;
+  };
+  const first = guess - offset(guess);
+  return new Date(guess - offset(first));
+}
+
+export function nextDay(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
