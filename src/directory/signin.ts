@@ -49,12 +49,16 @@ export function signInRoutes(deps: {
   const router = Router();
   const windowMinutes = config.login.windowMinutes;
 
-  const show = (
+  const show = async (
     req: Request,
     res: Response,
     opts: { errors?: FieldError[]; alert?: string; username?: string; status?: number; notice?: string },
-  ) =>
-    renderPage(
+  ) => {
+    // The form carries a CSRF token kept in the session. Store it before showing the form:
+    // with the database down the visitor gets the honest 503 page instead of a form that
+    // could only fail.
+    await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+    return renderPage(
       res,
       'auth/sign-in',
       {
@@ -68,6 +72,7 @@ export function signInRoutes(deps: {
       },
       opts.status ?? 200,
     );
+  };
 
   router.get('/anmelden', async (req, res) => {
     if (req.user) {

@@ -1,7 +1,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import type { SessionUser } from '../directory/user';
-import type { Directory } from '../directory/directory';
+import { DirectoryUnavailableError, type Directory } from '../directory/directory';
 import { renderPage } from '../web/render';
 import { HttpError, notFound } from '../web/errors';
 import type { FieldError } from '../web/forms';
@@ -113,13 +113,18 @@ export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: ()
     if (take !== undefined || req.body?.aktion === 'suchen') {
       if (take && !data.editors.includes(take) && data.editors.length < EDITOR_SLOTS) data.editors.push(take);
       const q = typeof req.body?.editorSuche === 'string' ? req.body.editorSuche.trim().slice(0, 100) : '';
-      const results = req.body?.aktion === 'suchen' && q ? await directory.search(q, 10) : undefined;
-      return changeForm(req, res, id, data, [], 200, { q: take ? '' : q, results });
+      try {
+        const results = req.body?.aktion === 'suchen' && q ? await directory.search(q, 10) : undefined;
+        return changeForm(req, res, id, data, [], 200, { q: take ? '' : q, results });
+      } catch (err) {
+        if (!(err instanceof DirectoryUnavailableError)) throw err;
+        return changeForm(req, res, id, data, [{ field: 'editorSuche', message: 'requests.error.directoryDown' }], 503, { q, results: undefined });
+      }
     }
     const result = await service.requestChange(user(req), id, data);
     if (!result.ok) {
       const errors = result.problems.map((p) => ({ field: p.field, message: p.message as MessageKey, ...(p.params ? { params: p.params } : {}) }));
-      return changeForm(req, res, id, data, errors, 400);
+      return changeForm(req, res, id, data, errors, result.problems.some((p) => p.message === 'requests.error.directoryDown') ? 503 : 400);
     }
     res.redirect(303, res.locals.url(`/intern/antraege/${result.id}?eingereicht=1`));
   });

@@ -1,6 +1,6 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Knex } from 'knex';
-import type { Directory } from '../directory/directory';
+import { DirectoryUnavailableError, type Directory } from '../directory/directory';
 import type { SessionUser } from '../directory/user';
 import { HttpError, notFound } from '../web/errors';
 import { renderPage } from '../web/render';
@@ -71,13 +71,25 @@ export function requestRoutes(deps: RequestRouteDeps) {
     const take = typeof req.body?.uebernehmen === 'string' ? req.body.uebernehmen.trim().toLowerCase() : undefined;
     const aktion = typeof req.body?.aktion === 'string' ? req.body.aktion : 'entwurf';
     const existing = requestId ? await store.getRequest(db, requestId) : undefined;
+    if (requestId) {
+      // every button of the edit form, the directory search included, is the author's alone
+      if (!existing) throw notFound();
+      if (existing.author_uid !== user(req).uid) throw new HttpError(403);
+      if (existing.status !== 'draft' && existing.status !== 'returned') throw new RequestError('not_editable');
+    }
     const resubmit = existing?.status === 'returned';
 
     if (take !== undefined || aktion === 'suchen') {
       if (take && !data.editors.includes(take) && data.editors.length < EDITOR_SLOTS) data.editors.push(take);
       const q = typeof req.body?.editorSuche === 'string' ? req.body.editorSuche.trim().slice(0, 100) : '';
-      const results = aktion === 'suchen' && q ? await directory.search(q, 10) : undefined;
-      await showForm(res, { data, requestId, search: { q: take ? '' : q, results }, resubmit });
+      try {
+        const results = aktion === 'suchen' && q ? await directory.search(q, 10) : undefined;
+        await showForm(res, { data, requestId, search: { q: take ? '' : q, results }, resubmit });
+      } catch (err) {
+        if (!(err instanceof DirectoryUnavailableError)) throw err;
+        // the directory is down: the form comes back with everything typed and says so
+        await showForm(res, { data, requestId, search: { q, results: undefined }, resubmit, status: 503, errors: [{ field: 'editorSuche', message: 'requests.error.directoryDown' }] });
+      }
       return;
     }
     if (aktion !== 'entwurf' && aktion !== 'einreichen') throw new HttpError(400);
@@ -90,7 +102,8 @@ export function requestRoutes(deps: RequestRouteDeps) {
     }
     const result = await service.submit(user(req), id, data);
     if (!result.ok) {
-      await showForm(res, { data, requestId: id, errors: toFieldErrors(result.problems), resubmit });
+      const directoryDown = result.problems.some((p) => p.message === 'requests.error.directoryDown');
+      await showForm(res, { data, requestId: id, errors: toFieldErrors(result.problems), resubmit, ...(directoryDown ? { status: 503 } : {}) });
       return;
     }
     res.redirect(303, res.locals.url(`/intern/antraege/${id}?eingereicht=1`));

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { SessionUser } from '../directory/user';
-import type { Directory } from '../directory/directory';
+import { DirectoryUnavailableError, type Directory } from '../directory/directory';
 import { decide as decideCore, newInstance, decidableSteps, type Action, type Instance, type WorkflowEvent } from '../workflow/core';
 import type { WorkflowDefinition } from '../workflow/definition';
 import { buildActor } from '../workflow/actors';
@@ -90,7 +90,15 @@ export function createRequestService(deps: RequestServiceDeps) {
     }
     const editors: Array<{ uid: string; name: string; email: string | null }> = [];
     for (const [i, uid] of data.editors.entries()) {
-      const person = await directory.findByUid(uid);
+      let person;
+      try {
+        person = await directory.findByUid(uid);
+      } catch (err) {
+        if (!(err instanceof DirectoryUnavailableError)) throw err;
+        // cannot check the editors now: say so; the caller keeps everything as a draft
+        problems.push({ field: `editor${i + 1}`, message: 'requests.error.directoryDown' });
+        break;
+      }
       if (!person) problems.push({ field: `editor${i + 1}`, message: 'requests.error.editorUnknown', params: { uid } });
       else editors.push({ uid: person.uid, name: person.name, email: person.email ?? null });
     }
@@ -302,8 +310,10 @@ export function createRequestService(deps: RequestServiceDeps) {
         const request = await store.getRequest(trx, id, { forUpdate: true });
         if (!request) throw new RequestError('not_found');
         const instanceRow = await store.getInstance(trx, id, { forUpdate: true });
-        const updated = await trx('request_editors').where({ request_id: id, uid: user.uid }).whereNull('confirmed_at').update({ confirmed_at: now });
-        if (updated === 0) throw new RequestError('not_an_editor');
+        const named = await trx('request_editors').where({ request_id: id, uid: user.uid }).first('confirmed_at');
+        if (!named) throw new RequestError('forbidden');
+        if (named.confirmed_at) throw new RequestError('not_an_editor'); // already confirmed
+        await trx('request_editors').where({ request_id: id, uid: user.uid }).update({ confirmed_at: now });
         await recordHistory(trx, { at: now, actorUid: user.uid, actorName: user.name, action: 'request.editor_confirmed', entityType: 'request', entityId: id, requestId: id });
         if (!instanceRow || request.status !== 'in_review') return;
         const definition = await store.getDefinition(trx, instanceRow.definition_id);

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Knex } from 'knex';
-import type { Directory } from '../directory/directory';
+import { DirectoryUnavailableError, type Directory } from '../directory/directory';
 import type { SessionUser } from '../directory/user';
 import { renderPage } from '../web/render';
 import { HttpError, notFound } from '../web/errors';
@@ -45,9 +45,16 @@ export function substitutionRoutes(deps: { db: Knex; directory: Directory; clock
     const values = { vertretung: str(req.body?.vertretung).toLowerCase(), von: str(req.body?.von), bis: str(req.body?.bis), fuer: str(req.body?.fuer).toLowerCase() };
     const errors: FieldError[] = [];
     const principalUid = me.roles.includes('admin') && values.fuer ? values.fuer : me.uid;
-    const principal = principalUid === me.uid ? me : await directory.findByUid(principalUid);
+    let principal: SessionUser | undefined;
+    let deputy: SessionUser | undefined;
+    try {
+      principal = principalUid === me.uid ? me : await directory.findByUid(principalUid);
+      deputy = values.vertretung && values.vertretung !== principalUid ? await directory.findByUid(values.vertretung) : undefined;
+    } catch (err) {
+      if (!(err instanceof DirectoryUnavailableError)) throw err;
+      return show(req, res, { errors: [{ field: 'vertretung', message: 'requests.error.directoryDown' }], values }, 503);
+    }
     if (!principal) errors.push({ field: 'fuer', message: 'requests.substitution.error.deputy' });
-    const deputy = values.vertretung && values.vertretung !== principalUid ? await directory.findByUid(values.vertretung) : undefined;
     if (!deputy) errors.push({ field: 'vertretung', message: 'requests.substitution.error.deputy' });
     if (!isDate(values.von)) errors.push({ field: 'von', message: 'requests.substitution.error.date' });
     if (!isDate(values.bis)) errors.push({ field: 'bis', message: 'requests.substitution.error.date' });

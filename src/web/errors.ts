@@ -43,6 +43,7 @@ function statusOf(err: unknown): number {
   const e = err as { code?: string; status?: number; statusCode?: number; type?: string };
   if (e?.code === 'EBADCSRFTOKEN') return 403;
   if (isDatabaseUnavailable(err)) return 503;
+  if ((err as Error)?.name === 'DirectoryUnavailableError') return 503; // the city directory is down
   const s = e?.status ?? e?.statusCode;
   if (typeof s === 'number' && s >= 400 && s < 600) return s;
   return 500;

@@ -290,3 +290,29 @@ describe('the request form', () => {
     await request(ctx.app).get(url).expect(302);
   });
 });
+
+describe('who may use a request form', () => {
+  it('keeps every button of the edit form, the directory search included, to the author', async () => {
+    const author = await signIn(ctx.app, 'redaktion');
+    const draft = await submitForm(author, '/intern/antraege/neu', '/intern/antraege/neu', { name: 'Nur für mich', aktion: 'entwurf' });
+    const id = Number(/antraege\/(\d+)/.exec(String(draft.headers.location))?.[1]);
+    const other = await signIn(ctx.app, 'kommunikation');
+    const page = await other.get('/intern').expect(200);
+    for (const fields of [{ aktion: 'suchen', editorSuche: 'Nowak' }, { uebernehmen: 'redaktion2' }, { aktion: 'entwurf', name: 'Fremd' }]) {
+      const res = await other.post(`/intern/antraege/${id}/bearbeiten`).type('form').send({ ...fields, _csrf: csrfFrom(page.text) });
+      expect(res.status).toBe(403);
+      expect(res.text).not.toContain('Nur für mich');
+    }
+    await other.post('/intern/antraege/999999/bearbeiten').type('form').send({ aktion: 'suchen', _csrf: csrfFrom(page.text) }).expect(404);
+  });
+
+  it('refuses a guideline confirmation from someone who is not named as editor with 403', async () => {
+    const author = await signIn(ctx.app, 'redaktion');
+    const res = await submitForm(author, '/intern/antraege/neu', '/intern/antraege/neu', { ...validForm({ url: 'https://facebook.com/kultur.bestaetigung', name: 'Bestätigung 403' }), aktion: 'einreichen' });
+    const id = Number(/antraege\/(\d+)/.exec(String(res.headers.location))?.[1]);
+    const comms = await signIn(ctx.app, 'kommunikation');
+    const page = await comms.get(`/intern/antraege/${id}`).expect(200);
+    await comms.post(`/intern/antraege/${id}/bestaetigen`).type('form').send({ _csrf: csrfFrom(page.text), bestaetigung: 'ja' }).expect(403);
+    expect(await ctx.database.db('request_editors').where({ request_id: id }).whereNotNull('confirmed_at')).toHaveLength(0);
+  });
+});

@@ -11,6 +11,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { startTestDirectory, type TestDirectory } from '../helpers/directory';
 import { TEST_ENV } from '../helpers/app';
 import { TcpProxy } from '../helpers/tcp-proxy';
+import { signIn } from '../helpers/http';
 
 /**
  * The app reaches its database through a TCP relay that the test stops and starts.
@@ -71,5 +72,21 @@ describe('readiness follows the database', () => {
 
     await proxy.start();
     await request(app).get('/readyz').expect(200);
+  });
+
+  it('staff pages answer a friendly 503 while the database is gone (no form that could only fail) and work again after', async () => {
+    const editor = await signIn(app, 'redaktion');
+    await proxy.stop();
+    const signInPage = await request(app).get('/anmelden');
+    expect(signInPage.status).toBe(503);
+    expect(signInPage.text).not.toContain('name="_csrf"');
+    const start = await editor.get('/intern');
+    expect(start.status).toBe(503);
+    expect(start.headers['retry-after']).toBe('60');
+    expect(start.text).not.toMatch(/at \w+ \(|node_modules/); // never a stack trace
+
+    await proxy.start();
+    await editor.get('/intern').expect(200);
+    await request(app).get('/anmelden').expect(200);
   });
 });
