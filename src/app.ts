@@ -17,6 +17,7 @@ import { RateLimiter } from './web/rate-limit';
 import { errorHandler, notFoundHandler, HttpError } from './web/errors';
 import { publicRoutes } from './public/routes';
 import { internRoutes } from './intern/routes';
+import { isLargeAdminForm, largeAdminForms } from './admin/body';
 import './web/express-types';
 
 export interface Services {
@@ -36,6 +37,9 @@ function refuseNulBytes(req: Request, _res: Response, next: NextFunction) {
   if (hasNul(req.body) || hasNul(req.query) || req.path.includes('\u0000')) return next(new HttpError(400));
   next();
 }
+
+/** The largest form body anyone but an administrator's CSV upload may send. */
+const FORM_LIMIT = '200kb';
 
 /** Paths that carry a session (and so may set a cookie). Everything else is public and cookie-free. */
 const STAFF_PATHS = /^\/(anmelden|abmelden|intern)(\/|$)/;
@@ -69,7 +73,10 @@ export function createApp(config: Config, services: Services) {
     res.locals.errors = [];
     next();
   });
-  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }));
+  // forms are small; the two CSV forms of the administration are parsed later, with a larger
+  // limit, once the session says the sender is an administrator (src/admin/body.ts)
+  const formParser = express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 500 });
+  app.use((req, res, next) => (isLargeAdminForm(req) ? next() : formParser(req, res, next)));
   app.use(refuseNulBytes);
 
   app.use(publicRoutes({ config, db, clock: services.clock, logger }));
@@ -82,7 +89,7 @@ export function createApp(config: Config, services: Services) {
   passport.deserializeUser((user: Express.User, done) => done(null, user));
   const { middleware: sessionMiddleware } = createSessionMiddleware(config, db);
   const staff = Router();
-  staff.use(sessionMiddleware, passport.initialize(), passport.session(), ...setUpCsrf());
+  staff.use(sessionMiddleware, passport.initialize(), passport.session(), largeAdminForms(FORM_LIMIT), refuseNulBytes, ...setUpCsrf());
   staff.use((req, res, next) => {
     res.locals.user = req.user;
     res.locals.staffPage = true;

@@ -17,10 +17,12 @@ export const isLargeAdminForm = (req: Request) => req.method === 'POST' && LARGE
  * Parses the large admin forms; goes in the staff router after the session (so req.user is
  * known) and before the CSRF check (which reads the body). Everything else passes untouched.
  */
-export function largeAdminForms() {
-  const parse = express.urlencoded({ extended: false, limit: LARGE_FORM_LIMIT, parameterLimit: 20 });
+export function largeAdminForms(smallLimit: string) {
+  const large = express.urlencoded({ extended: false, limit: LARGE_FORM_LIMIT, parameterLimit: 20 });
+  // anyone else gets the app's usual limit here too: the form is then refused as for any other route
+  const small = express.urlencoded({ extended: false, limit: smallLimit, parameterLimit: 20 });
   return (req: Request, res: Response, next: NextFunction) => {
-    if (!isLargeAdminForm(req) || !req.user?.roles.includes('admin')) return next();
-    parse(req, res, next);
+    if (!isLargeAdminForm(req)) return next();
+    (req.user?.roles.includes('admin') ? large : small)(req, res, next);
   };
 }
