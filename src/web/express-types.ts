@@ -1,4 +1,5 @@
 import type { SessionUser } from '../directory/user';
+import type { Logger } from 'pino';
 import type { Locale } from './i18n';
 
 /** Typed request, user and session through declaration merging. */
@@ -11,6 +12,8 @@ declare global {
     interface Request {
       locale: Locale;
       requestId: string;
+      /** Logger with this request's id (src/web/logging.ts). */
+      log: Logger;
     }
   }
 }

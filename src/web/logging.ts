@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pino, { type Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 
 export function createLogger(level: string): Logger {
   return pino({
@@ -15,28 +14,45 @@ export function createLogger(level: string): Logger {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
+const MAX_URL = 300;
 
-/** One log line per request with a request id; no headers, bodies or cookies are logged. */
+/**
+ * One log line per request with a request id; no headers, bodies or cookies are logged.
+ * Hand-written instead of pino-http: the overview is read far more than anything else and
+ * pino-http alone cost about 40 % of a bare request's CPU (bench/RESULTS.md); this does the
+ * same job (id from X-Request-Id or new, echoed in the response, one line at the end, level
+ * by status) for a third of that. `req.log` is a child logger with the request id, made only
+ * when a handler logs something.
+ */
 export function setUpRequestLogging(logger: Logger) {
-  return pinoHttp({
-    logger,
-    genReqId: (req, res) => {
-      const incoming = req.headers['x-request-id'];
-      const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-      (req as unknown as Request).requestId = id;
-      res.setHeader('X-Request-Id', id);
-      return id;
-    },
-    serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({
-        id: req.id,
-        method: req.method,
-        // the query may hold a pasted URL, never secrets; cut it to keep lines short
-        url: req.url.length > 300 ? `${req.url.slice(0, 300)}…` : req.url,
-      }),
-      res: (res: Response) => ({ statusCode: res.statusCode }),
-    },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-    autoLogging: { ignore: (req) => req.url === '/healthz' },
-  });
+  return (req: Request, res: Response, next: NextFunction) => {
+    const started = performance.now();
+    const incoming = req.headers['x-request-id'];
+    const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    req.requestId = id;
+    res.setHeader('X-Request-Id', id);
+    let child: Logger | undefined;
+    Object.defineProperty(req, 'log', { get: () => (child ??= logger.child({ reqId: id })), configurable: true });
+    if (req.url === '/healthz') return next();
+    const line = (aborted: boolean) => {
+      const status = res.statusCode;
+      const level = aborted ? 'warn' : status >= 500 ? 'error' : 'info';
+      if (!logger.isLevelEnabled(level)) return;
+      // the query may hold a pasted URL, never secrets; cut it to keep lines short
+      const url = req.originalUrl.length > MAX_URL ? `${req.originalUrl.slice(0, MAX_URL)}…` : req.originalUrl;
+      logger[level](
+        { reqId: id, req: { method: req.method, url }, res: { statusCode: status }, responseTime: Math.round(performance.now() - started) },
+        aborted ? 'request aborted' : 'request completed',
+      );
+    };
+    let done = false;
+    res.once('finish', () => {
+      done = true;
+      line(false);
+    });
+    res.once('close', () => {
+      if (!done) line(true);
+    });
+    next();
+  };
 }
