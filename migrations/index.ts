@@ -5,6 +5,7 @@ import * as m0003 from './20261126_0003_reference_data';
 import * as m0004 from './20261126_0004_register_version';
 import * as m0005 from './20261126_0005_people';
 import * as m0006 from './20261126_0006_admin_uploads';
+import * as m0007 from './20261126_0007_register_notify';
 
 /**
  * Every migration, in order. A static list works the same under tsx, vitest and compiled
@@ -17,6 +18,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261126_0004_register_version': m0004,
   '20261126_0005_people': m0005,
   '20261126_0006_admin_uploads': m0006,
+  '20261126_0007_register_notify': m0007,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -12,7 +12,8 @@ export interface CachedResponse {
   type: string;
   body: Buffer;
   etag: string;
-  lastModified: Date;
+  /** HTTP date (RFC 7231) of the register change this response reflects. */
+  lastModified: string;
 }
 
 /** A bounded LRU (entries and bytes). Map keeps insertion order; a hit moves to the end. */
@@ -69,14 +70,35 @@ export class LruCache<V extends { body: Buffer }> {
  * is in flight — but only a read that STARTED after they arrived, so no request can see a
  * version older than the last commit before it came in. Under load this is about one
  * query per database round trip instead of one per request.
+ *
+ * Where the database tells us about every commit that changes the register (push mode:
+ * the embedded database lives in this process and delivers NOTIFY register_changed), the
+ * last version read stays valid until the next notification, and requests need no query
+ * at all. A read that overlapped a notification is never kept.
  */
 export class VersionReader {
   private inFlight: Promise<RegisterState> | undefined;
   private next: Promise<RegisterState> | undefined;
+  private pushMode = false;
+  private known: RegisterState | undefined;
+  private generation = 0;
 
   constructor(private readonly read: () => Promise<RegisterState>) {}
 
+  /** From now on, `changed()` is called after every commit that changes the register. */
+  enablePush(): void {
+    this.pushMode = true;
+    this.changed();
+  }
+
+  /** A commit changed the register: the version must be read again. */
+  changed(): void {
+    this.generation += 1;
+    this.known = undefined;
+  }
+
   current(): Promise<RegisterState> {
+    if (this.known !== undefined) return Promise.resolve(this.known);
     if (this.inFlight === undefined) return this.start();
     if (this.next === undefined) {
       const after = this.inFlight.then(
@@ -92,12 +114,16 @@ export class VersionReader {
   }
 
   private start(): Promise<RegisterState> {
+    const generation = this.generation;
     const p = this.read();
     this.inFlight = p;
     const clear = () => {
       if (this.inFlight === p) this.inFlight = undefined;
     };
-    p.then(clear, clear);
+    p.then((state) => {
+      clear();
+      if (this.pushMode && generation === this.generation) this.known = state;
+    }, clear);
     return p;
   }
 }

@@ -29,6 +29,7 @@ export const PER_PAGE = 50;
 export const FEED_ENTRIES = 50;
 /** Browsers and reverse proxies may reuse a public page for a minute without asking. */
 const PUBLIC_CACHE = 'public, max-age=60';
+const HTML = 'text/html; charset=utf-8';
 
 interface Produced {
   status?: number;
@@ -70,7 +71,7 @@ export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; 
             type: produced.type,
             body,
             etag: etagFor(state.version, body),
-            lastModified: state.changedAt,
+            lastModified: state.changedAt.toUTCString(),
           };
           if (result.status === 200) service.cache.set(state, cacheKey, result);
           return result;
@@ -87,18 +88,20 @@ export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; 
   function send(req: Request, res: Response, entry: CachedResponse) {
     if (entry.status !== 200) {
       res.setHeader('Cache-Control', 'no-store');
-      res.status(entry.status).type(entry.type).send(entry.body);
+      res.status(entry.status).setHeader('Content-Type', entry.type);
+      res.send(entry.body);
       return;
     }
     res.setHeader('Cache-Control', PUBLIC_CACHE);
     res.setHeader('ETag', entry.etag);
-    res.setHeader('Last-Modified', entry.lastModified.toUTCString());
+    res.setHeader('Last-Modified', entry.lastModified);
     res.status(200);
     if (req.fresh) {
       res.status(304).end();
       return;
     }
-    res.type(entry.type).send(entry.body);
+    res.setHeader('Content-Type', entry.type);
+    res.send(entry.body);
   }
 
   /** Open data may be read by web pages elsewhere: no cookies, so nothing to protect. */
@@ -134,16 +137,16 @@ export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; 
     await sendCached(req, res, `overview${qs}`, async (_state, snap) => {
       const resolved = await service.resolveFilter(snap, query);
       if (!resolved.ok) {
-        return { status: 400, type: 'html', body: await renderOverview(res, snap, { raw: parsed.raw, errors: resolved.errors }) };
+        return { status: 400, type: HTML, body: await renderOverview(res, snap, { raw: parsed.raw, errors: resolved.errors }) };
       }
       const page = await service.overview(snap, resolved.filter, query.seite, PER_PAGE);
       if (!page.ok) {
         const errors: FieldError[] = [
           { field: 'seite', message: 'public.error.pageTooHigh', params: { page: query.seite, pages: page.pages } },
         ];
-        return { status: 404, type: 'html', body: await renderOverview(res, snap, { raw: parsed.raw, errors, query }) };
+        return { status: 404, type: HTML, body: await renderOverview(res, snap, { raw: parsed.raw, errors, query }) };
       }
-      return { type: 'html', body: await renderOverview(res, snap, { raw: parsed.raw, errors: [], query, result: page.result }) };
+      return { type: HTML, body: await renderOverview(res, snap, { raw: parsed.raw, errors: [], query, result: page.result }) };
     });
   });
 
@@ -204,7 +207,7 @@ export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; 
       // never cached: the error handler answers with the friendly 404 page
       if (!presence) throw notFound();
       return {
-        type: 'html',
+        type: HTML,
         body: await renderHtml(res, 'public/presence', {
           title: presence.name,
           presence,
@@ -333,7 +336,7 @@ export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; 
     if (!parsed.ok) return sendHtml(res, 400, refusal());
     await sendCached(req, res, key, async (state, snap) => {
       const resolved = await service.resolveFilter(snap, { q: '', plattform: parsed.query.plattform, bereich: parsed.query.bereich });
-      if (!resolved.ok) return { status: 400, type: 'html', body: refusal() };
+      if (!resolved.ok) return { status: 400, type: HTML, body: refusal() };
       const list = await service.allActive(snap, resolved.filter);
       return {
         type: 'text/html; charset=utf-8',

@@ -92,6 +92,7 @@ export function searchWords(q: string): string[] {
 
 /** The normalised query as a query string (for cache keys, links and the language switch). */
 export function overviewQueryString(q: Partial<OverviewQuery>): string {
+  if (!q.q && !q.plattform && !q.bereich && (q.seite === undefined || q.seite <= 1)) return '';
   const params = new URLSearchParams();
   if (q.q) params.set('q', q.q);
   if (q.plattform) params.set('plattform', q.plattform);

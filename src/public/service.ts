@@ -110,6 +110,22 @@ export class PublicService {
   ) {
     this.versions = new VersionReader(() => store.readState(db));
     this.cache = new ResponseCache(options.cacheEntries, options.cacheBytes);
+    this.listenForChanges();
+  }
+
+  /**
+   * The embedded database (PGlite) runs inside this process only, so its NOTIFY at commit
+   * reaches every reader that could exist: listen, and skip the per-request version query.
+   * PostgreSQL keeps the per-request query, which sees commits of every instance.
+   */
+  private listenForChanges(): void {
+    const pglite = (this.db.client as { pglite?: { listen?: (channel: string, cb: () => void) => Promise<unknown> } }).pglite;
+    if (typeof pglite?.listen !== 'function') return;
+    // NOTIFY register_changed comes from the trigger of migration 0007
+    pglite.listen(store.CHANGE_CHANNEL, () => this.versions.changed()).then(
+      () => this.versions.enablePush(),
+      () => undefined, // not listening: stay with a version query per request
+    );
   }
 
   state(): Promise<store.RegisterState> {

@@ -118,15 +118,20 @@ export async function seedSynthetic(db: Db, count: number, now: Date = new Date(
   await db.transaction(async (trx) => {
     for (let i = 0; i < rows.length; i += 500) await trx('presences').insert(rows.slice(i, i + 500));
   });
+  // fresh statistics after a bulk load, so the planner picks the indexes (PGlite has no autovacuum)
+  await db.raw('ANALYZE presences');
+  await db.raw('ANALYZE org_units');
   return rows.length;
 }
 
 /** Removes every synthetic presence and unit. */
 export async function removeSynthetic(db: Db): Promise<number> {
   return db.transaction(async (trx) => {
-    const ids = trx('presences').where('slug', 'like', `${SYNTHETIC_SLUG_PREFIX}%`).select('id');
-    await trx('presence_editors').whereIn('presence_id', ids).delete();
-    const removed = await trx('presences').where('slug', 'like', `${SYNTHETIC_SLUG_PREFIX}%`).delete();
+    const synthetic = () => trx('presences').where('slug', 'like', `${SYNTHETIC_SLUG_PREFIX}%`);
+    // (counted first: the embedded driver does not report the number of deleted rows)
+    const removed = Number(((await synthetic().count({ n: '*' }).first()) as { n: number | string }).n);
+    await trx('presence_editors').whereIn('presence_id', synthetic().select('id')).delete();
+    await synthetic().delete();
     // children before parents
     for (const depth of [3, 2, 1]) {
       await trx('org_units')

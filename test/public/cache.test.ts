@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import type { Express } from 'express';
 import { createTestContext, type TestContext } from '../helpers/app';
+import { backendName } from '../helpers/env';
 import { createApp } from '../../src/app';
 import { connectPostgres, type Database } from '../../src/db/knex';
 import { LruCache, VersionReader, etagFor } from '../../src/public/cache';
@@ -78,8 +79,9 @@ describe('conditional requests', () => {
 
   it('never answers 304 or caches a refused query', async () => {
     const res = await request(ctx.app).get('/?seite=abc').expect(400);
-    expect(res.headers.etag).toBeUndefined();
     expect(res.headers['cache-control']).toBe('no-store');
+    await request(ctx.app).get('/?seite=abc').set('If-None-Match', (res.headers.etag as string) ?? '*').expect(400);
+    await request(ctx.app).get('/?seite=9').set('If-None-Match', '*').expect(404);
   });
 });
 
@@ -110,11 +112,47 @@ describe('invalidation across instances', () => {
     expect((await request(second.app).get(`/angebote/${slug}`).expect(200)).text).toContain('offiziell bis zum 1. Februar 2026');
   });
 
+  it('shows a deletion on the next request', async () => {
+    await publish('Gleich gelöscht');
+    expect((await request(ctx.app).get('/')).text).toContain('Gleich gelöscht');
+    await ctx.database.db('presences').where({ slug: `neu-${n}-facebook` }).delete();
+    expect((await request(ctx.app).get('/')).text).not.toContain('Gleich gelöscht');
+    expect((await request(second.app).get('/')).text).not.toContain('Gleich gelöscht');
+  });
+
   it('follows changes of units and platforms too', async () => {
     await ctx.database.db('org_units').where({ code: '37' }).update({ name: 'Feuerwehr und Rettungsdienst' });
     expect((await request(second.app).get('/')).text).toContain('Feuerwehr und Rettungsdienst');
     await ctx.database.db('platforms').where({ key: 'x' }).update({ name: 'X (vormals Twitter)' });
     expect((await request(second.app).get('/')).text).toContain('X (vormals Twitter)');
+  });
+});
+
+describe('asking the database for the register version', () => {
+  // PGlite lives in this process only: NOTIFY from the trigger (migration 0007) tells the cache
+  // about every commit, so cached pages need no query. PostgreSQL may have other instances
+  // writing, so every request asks (concurrent requests share one query).
+  const embedded = backendName !== 'postgres';
+  it(embedded ? 'embedded: answers cached pages without asking, and still sees every commit' : 'PostgreSQL: asks once per request, and sees every commit', async () => {
+    let versionQueries = 0;
+    const count = (q: { sql: string }) => {
+      if (q.sql.includes('register_state')) versionQueries += 1;
+    };
+    await request(ctx.app).get('/').expect(200);
+    await new Promise((r) => setTimeout(r, 50)); // LISTEN is in place
+    await request(ctx.app).get('/').expect(200);
+    ctx.database.db.on('query', count);
+    try {
+      for (let i = 0; i < 5; i++) await request(ctx.app).get('/').expect(200);
+      expect(versionQueries).toBe(embedded ? 0 : 5);
+      await ctx.database.db.transaction(async (trx) => {
+        await trx('org_units').where({ code: '41' }).update({ name: 'Fachbereich Kultur (neu)' });
+      });
+      expect((await request(ctx.app).get('/')).text).toContain('Fachbereich Kultur (neu)');
+      expect(versionQueries).toBe(embedded ? 1 : 6);
+    } finally {
+      ctx.database.db.removeListener('query', count);
+    }
   });
 });
 
@@ -212,6 +250,41 @@ describe('VersionReader', () => {
     await expect(reader.current()).rejects.toThrow('database down');
     fail = false;
     expect((await reader.current()).version).toBe(7);
+  });
+
+  it('in push mode keeps the last version until the database reports a change', async () => {
+    let reads = 0;
+    const reader = new VersionReader(async () => ({ version: ++reads, changedAt: new Date() }));
+    reader.enablePush();
+    expect((await reader.current()).version).toBe(1);
+    expect((await reader.current()).version).toBe(1);
+    expect(reads).toBe(1);
+    reader.changed();
+    expect((await reader.current()).version).toBe(2);
+    expect((await reader.current()).version).toBe(2);
+    expect(reads).toBe(2);
+  });
+
+  it('in push mode never keeps a read that overlapped a change', async () => {
+    let release: (() => void) | undefined;
+    let reads = 0;
+    const reader = new VersionReader(
+      () =>
+        new Promise((resolve) => {
+          reads += 1;
+          const version = reads;
+          release = () => resolve({ version, changedAt: new Date() });
+        }),
+    );
+    reader.enablePush();
+    const first = reader.current();
+    reader.changed(); // a commit while the read was running
+    release?.();
+    expect((await first).version).toBe(1);
+    const second = reader.current(); // must read again
+    expect(reads).toBe(2);
+    release?.();
+    expect((await second).version).toBe(2);
   });
 
   it('builds strong ETags from the version and the bytes', () => {
