@@ -35,7 +35,8 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { code?: string; name?: string; message?: string };
   if (e.code && DB_DOWN_CODES.has(e.code)) return true;
   if (e.name === 'KnexTimeoutError') return true;
-  return /Connection terminated|connection is closed|PGlite is closed/i.test(e.message ?? '');
+  // the last one: pg refuses a client after its connection broke (e.g. the ROLLBACK of a cut transaction)
+  return /Connection terminated|connection is closed|PGlite is closed|not queryable/i.test(e.message ?? '');
 }
 
 function statusOf(err: unknown): number {
