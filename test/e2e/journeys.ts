@@ -345,6 +345,19 @@ export function defineJourneys(javaScriptEnabled: boolean) {
         expect(await page.evaluate(() => document.activeElement?.closest('.error-summary') !== null)).toBe(true);
       }
       expect(invisible, `focus stops without a visible focus indicator (of ${seen.length})`).toEqual([]);
+
+      // Enter in a text field saves the draft – never submits, never searches people
+      await field(page, t['requests.field.name']).fill('Nur angefangen, mit Enter gespeichert');
+      await Promise.all([page.waitForURL(/\/intern\/antraege\/\d+\?gespeichert=1$/), field(page, t['requests.field.name']).press('Enter')]);
+      const id = /antraege\/(\d+)/.exec(page.url())?.[1];
+      await page.goto(`/intern/antraege/${id}/bearbeiten`);
+      expect(await field(page, t['requests.field.name']).inputValue()).toBe('Nur angefangen, mit Enter gespeichert');
+      if (javaScriptEnabled) {
+        // with JavaScript, Enter in the people search searches
+        await field(page, t['requests.field.editorSearch']).fill('Nowak');
+        await Promise.all([page.waitForEvent('load'), field(page, t['requests.field.editorSearch']).press('Enter')]);
+        await button(page, t['requests.field.editorSearch.take'].replace('{name}', 'Kim Nowak')).waitFor({ state: 'visible' });
+      }
       await context.close();
     }, 120_000);
 
