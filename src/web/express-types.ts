@@ -12,6 +12,8 @@ declare global {
     interface Request {
       locale: Locale;
       requestId: string;
+      /** performance.now() when the request arrived (src/web/logging.ts). */
+      startedAt: number;
       /** Logger with this request's id (src/web/logging.ts). */
       log: Logger;
     }

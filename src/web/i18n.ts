@@ -30,6 +30,11 @@ export function localePath(locale: Locale, path: string): string {
  * built from user input. The prefix is stripped so that every router is mounted once.
  */
 export function setUpLocale() {
+  // built once: this runs on every request, the overview's included
+  const per = {
+    de: { t: translator('de'), url: (path: string) => localePath('de', path), other: 'en' as Locale },
+    en: { t: translator('en'), url: (path: string) => localePath('en', path), other: 'de' as Locale },
+  };
   return (req: Request, res: Response, next: NextFunction) => {
     let locale: Locale = 'de';
     if (req.url === '/en' || req.url.startsWith('/en/') || req.url.startsWith('/en?')) {
@@ -38,13 +43,12 @@ export function setUpLocale() {
       if (req.url.startsWith('?')) req.url = `/${req.url}`;
     }
     req.locale = locale;
-    const t = translator(locale);
+    const l = per[locale];
     res.locals.locale = locale;
-    res.locals.t = t;
-    res.locals.url = (path: string) => localePath(locale, path);
-    const other: Locale = locale === 'de' ? 'en' : 'de';
-    res.locals.otherLocale = other;
-    res.locals.switchLocaleUrl = localePath(other, req.url);
+    res.locals.t = l.t;
+    res.locals.url = l.url;
+    res.locals.otherLocale = l.other;
+    res.locals.switchLocaleUrl = localePath(l.other, req.url);
     next();
   };
 }

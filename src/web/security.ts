@@ -1,4 +1,5 @@
 import helmet from 'helmet';
+import type { NextFunction, Request, Response } from 'express';
 import type { Config } from '../config';
 
 /**
@@ -7,7 +8,7 @@ import type { Config } from '../config';
  * URIs (KERN's icons are SVG data URIs inside its CSS).
  */
 export function setUpSecurityHeaders(config: Config) {
-  return helmet({
+  const middleware = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -28,4 +29,23 @@ export function setUpSecurityHeaders(config: Config) {
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
     strictTransportSecurity: config.env === 'production' ? { maxAge: 31536000, includeSubDomains: true } : false,
   });
+  // The policy depends on nothing in the request (no nonces), so helmet's headers are the
+  // same for every response: let helmet write them once, then replay them. This runs on
+  // every request, and helmet's own chain of small middlewares cost more than the headers.
+  const set: Array<[string, string]> = [];
+  const removed: string[] = [];
+  let synchronous = false;
+  const recorder = {
+    setHeader: (name: string, value: string | number | readonly string[]) => set.push([name, String(value)]),
+    removeHeader: (name: string) => removed.push(name),
+  };
+  middleware({} as Request, recorder as unknown as Response, () => {
+    synchronous = true;
+  });
+  if (!synchronous || set.length === 0) throw new Error('helmet did not set its headers synchronously');
+  return (_req: Request, res: Response, next: NextFunction) => {
+    for (const [name, value] of set) res.setHeader(name, value);
+    for (const name of removed) res.removeHeader(name);
+    next();
+  };
 }
