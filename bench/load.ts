@@ -35,11 +35,11 @@ import { loadConfig, demoDirectoryConfig, DEMO_BASE_DN, DEMO_ROLE_GROUPS } from 
 import { connectPostgres, migrateLatest, openDatabase, type Database } from '../src/db/knex';
 import { createDirectory } from '../src/directory/directory';
 import { startDemoDirectory } from '../src/directory/demo-server';
-import { seedDemo } from '../src/demo/seed';
+import { completeRequestData, seedDemo } from '../src/demo/seed';
 import { createRequestService } from '../src/requests/service';
 import { createNotifier } from '../src/requests/notify';
 import type { SessionUser } from '../src/directory/user';
-import { emptyRequestData, type RequestData } from '../src/requests/form';
+import type { RequestData } from '../src/requests/form';
 
 const { values: opts } = parseArgs({
   options: {
@@ -66,41 +66,7 @@ const people: Record<string, SessionUser> = {
 };
 
 function requestData(i: number): RequestData {
-  return {
-    ...emptyRequestData(),
-    orgUnit: '41',
-    platform: 'facebook',
-    name: `Lastprobe ${i}`,
-    url: `https://www.facebook.com/lastprobe.${process.pid}.${i}`,
-    description: 'Angebot für die Lastprobe.',
-    necessity: 'Ohne diesen Kanal erreichen wir unsere Zielgruppen nicht rechtzeitig.',
-    purpose: 'Information',
-    targetGroups: 'Familien',
-    topics: 'Programm',
-    contentTypes: 'Text, Bild',
-    postingFrequency: 'wöchentlich',
-    interaction: 'Kommentare an',
-    moderation: 'werktäglich',
-    staffedHours: 'Mo–Fr 9–16 Uhr',
-    responseTime: 'zwei Werktage',
-    hannoverDeUrl: 'https://www.hannover.de/Kultur-Freizeit',
-    commitHannoverDeOnly: true,
-    commitNotExclusive: true,
-    commitLinkBack: true,
-    noServices: true,
-    editors: ['redaktion', 'redaktion2'],
-    trainingDate: '2026-09-15',
-    imprintUrl: 'https://www.hannover.de/Impressum',
-    privacyUrl: 'https://www.hannover.de/Datenschutz',
-    jointControllerAck: true,
-    a11yAltText: true,
-    a11ySubtitles: true,
-    alternativeChannel: 'kultur@hannover-stadt.de',
-    twoFactor: true,
-    noSharedCredentials: true,
-    offboarding: 'Zugänge werden am letzten Arbeitstag entzogen.',
-    reviewMonths: '12',
-  };
+  return completeRequestData(`Lastprobe ${i}`, `lastprobe.${process.pid}.${i}`);
 }
 
 function freePort(): Promise<number> {

@@ -23,7 +23,11 @@ const ANDREA = person('leitung', 'Dr. Andrea Lange', '41', ['employee', 'unit_he
 const JONAS = person('kommunikation', 'Jonas Becker', '18.62', ['employee', 'communications'], 'jonas.becker@hannover-stadt.de');
 const FATMA = person('datenschutz', 'Fatma Yılmaz', '18.DS', ['employee', 'data_protection'], 'fatma.yilmaz@hannover-stadt.de');
 
-function requestData(name: string, account: string, unit = '41'): RequestData {
+/**
+ * A complete, valid request of `unit` for facebook.com/<account> (every section filled):
+ * the demo data, the tests and the benchmarks file requests with it.
+ */
+export function completeRequestData(name: string, account: string, unit = '41', editors: string[] = ['redaktion', 'redaktion2']): RequestData {
   return {
     ...emptyRequestData(),
     orgUnit: unit,
@@ -46,7 +50,7 @@ function requestData(name: string, account: string, unit = '41'): RequestData {
     commitNotExclusive: true,
     commitLinkBack: true,
     noServices: true,
-    editors: ['redaktion', 'redaktion2'],
+    editors,
     trainingDate: '2026-09-15',
     imprintUrl: 'https://www.hannover.de/Impressum',
     privacyUrl: 'https://www.hannover.de/Datenschutz',
@@ -105,16 +109,16 @@ export async function seedDemo(db: Knex, directory: Directory, clock: () => Date
   // a draft of the editor's
   await service.create(ROBIN, { ...emptyRequestData(), orgUnit: '41', platform: 'facebook', name: 'Kulturbüro Hannover (Entwurf)' });
   // waiting for the unit head
-  await submit(requestData('Theater in der List', 'theaterinderlist.hannover'));
+  await submit(completeRequestData('Theater in der List', 'theaterinderlist.hannover'));
   // waiting for communications and data protection
-  const parallel = await submit(requestData('Kulturtreff Hainholz', 'kulturtreff.hainholz'));
+  const parallel = await submit(completeRequestData('Kulturtreff Hainholz', 'kulturtreff.hainholz'));
   await service.act(ANDREA, parallel, { type: 'approve', stepId: 'unit_head' }, undefined);
   // returned for changes by data protection
-  const returned = await submit(requestData('Musikschule Hannover', 'musikschule.hannover'));
+  const returned = await submit(completeRequestData('Musikschule Hannover', 'musikschule.hannover'));
   await service.act(ANDREA, returned, { type: 'approve', stepId: 'unit_head' }, undefined);
   await service.act(FATMA, returned, { type: 'return', stepId: 'data_protection', comment: 'Bitte verlinken Sie eine eigene Datenschutzerklärung für den Auftritt.' }, undefined);
   // waiting for Hannover.de editorial once the editors confirm
-  const last = await submit(requestData('Kunstschule Hannover', 'kunstschule.hannover'));
+  const last = await submit(completeRequestData('Kunstschule Hannover', 'kunstschule.hannover'));
   await service.act(ANDREA, last, { type: 'approve', stepId: 'unit_head' }, undefined);
   await service.act(JONAS, last, { type: 'approve', stepId: 'communications' }, undefined);
   await service.act(FATMA, last, { type: 'approve', stepId: 'data_protection' }, undefined);

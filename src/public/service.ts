@@ -121,11 +121,19 @@ export class PublicService {
   private listenForChanges(): void {
     const pglite = (this.db.client as { pglite?: { listen?: (channel: string, cb: () => void) => Promise<unknown> } }).pglite;
     if (typeof pglite?.listen !== 'function') return;
-    // NOTIFY register_changed comes from the trigger of migration 0007
-    pglite.listen(store.CHANGE_CHANNEL, () => this.versions.changed()).then(
-      () => this.versions.enablePush(),
-      () => undefined, // not listening: stay with a version query per request
-    );
+    // NOTIFY register_changed comes from the trigger of migration 0007. LISTEN goes to PGlite
+    // directly, not through knex's connection, so it may land inside someone else's open
+    // transaction and vanish with its ROLLBACK: only trust it once the database says so (the
+    // check waits for any open transaction to end). Otherwise: a version query per request.
+    pglite
+      .listen(store.CHANGE_CHANNEL, () => this.versions.changed())
+      .then(() => this.db.raw('SELECT 1 FROM pg_listening_channels() c WHERE c = ?', [store.CHANGE_CHANNEL]))
+      .then(
+        (result: { rows: unknown[] }) => {
+          if (result.rows.length > 0) this.versions.enablePush();
+        },
+        () => undefined,
+      );
   }
 
   state(): Promise<store.RegisterState> {

@@ -19,7 +19,8 @@ export function translator(locale: Locale): Translate {
 
 /** Path of the same page in a locale: German has no prefix, English lives under /en. */
 export function localePath(locale: Locale, path: string): string {
-  const p = path.startsWith('/') ? path : `/${path}`;
+  // one leading slash, always: "//host/…" would be a link to another site
+  const p = `/${path.replace(/^[/\\]+/, '')}`;
   if (locale === 'de') return p;
   return p === '/' ? '/en' : `/en${p}`;
 }

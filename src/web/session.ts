@@ -25,10 +25,13 @@ export class SafeKnexSessionStore extends ConnectSessionKnexStore {
     return super.destroy(sid, callback).catch(() => 0);
   }
   override touch(sid: string, sess: session.SessionData, callback?: (err?: unknown) => void) {
-    return super.touch(sid, sess).then(
-      () => callback?.(),
-      (err: unknown) => callback?.(err),
-    );
+    return super
+      .touch(sid, sess)
+      .then(
+        () => callback?.(),
+        (err: unknown) => callback?.(err),
+      )
+      .catch(() => undefined); // nothing thrown by the callback may escape as an unhandled rejection
   }
 }
 

@@ -5,7 +5,7 @@ import { XSS_MARK, XSS_PAYLOADS } from '../security/html-check';
 import { requestData } from '../security/data';
 import { createRequestService } from '../../src/requests/service';
 import { createNotifier } from '../../src/requests/notify';
-import type { RequestData } from '../../src/requests/form';
+import { TEXT_FIELDS, type RequestData } from '../../src/requests/form';
 import type { SessionUser } from '../../src/directory/user';
 
 /**
@@ -18,21 +18,10 @@ import type { SessionUser } from '../../src/directory/user';
  * it matters, in the browser.
  */
 
-const FREE = [
-  'description',
-  'necessity',
-  'purpose',
-  'targetGroups',
-  'topics',
-  'contentTypes',
-  'postingFrequency',
-  'interaction',
-  'moderation',
-  'staffedHours',
-  'responseTime',
-  'alternativeChannel',
-  'offboarding',
-] as const;
+// every text field of the form that takes free text (new ones are covered automatically);
+// the others are choices, dates, numbers and URLs, which validation limits
+const STRUCTURED = new Set(['orgUnit', 'kind', 'existingSince', 'platform', 'name', 'url', 'hannoverDeUrl', 'trainingDate', 'imprintUrl', 'privacyUrl', 'reviewMonths']);
+const FREE = TEXT_FIELDS.filter((f) => !STRUCTURED.has(f));
 const payload = (i: number) => XSS_PAYLOADS[i % XSS_PAYLOADS.length] as string;
 
 let portal: Portal;

@@ -3,6 +3,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { backendName } from '../helpers/env';
+import { createTestDatabase } from '../helpers/db';
 import { createApp } from '../../src/app';
 import { connectPostgres, type Database } from '../../src/db/knex';
 import { LruCache, VersionReader, etagFor } from '../../src/public/cache';
@@ -152,6 +153,32 @@ describe('asking the database for the register version', () => {
       expect(versionQueries).toBe(embedded ? 1 : 6);
     } finally {
       ctx.database.db.removeListener('query', count);
+    }
+  });
+});
+
+describe('the first instance starting while another transaction is open', () => {
+  // On the embedded database LISTEN goes to PGlite directly and can land inside someone else's
+  // open transaction; a ROLLBACK then silently undoes it. The cache must notice and keep asking
+  // the database instead of serving the old register forever. (PostgreSQL always asks.)
+  it('still shows the next change after that transaction rolled back', async () => {
+    const fresh = await createTestDatabase(); // nobody listens on this one yet
+    try {
+      const freshUnits = await seedRegister(fresh.db);
+      const trx = await fresh.db.transaction();
+      await trx('org_units').where({ code: '37' }).update({ name: 'wird zurückgerollt' });
+      const app = createApp(ctx.config, { ...ctx.services, db: fresh.db });
+      await new Promise((r) => setTimeout(r, 50)); // the instance has sent LISTEN
+      await trx.rollback();
+      await request(app).get('/').expect(200);
+      await new Promise((r) => setTimeout(r, 50));
+      await request(app).get('/').expect(200);
+      await insertPresence(fresh.db, freshUnits, { slug: 'nach-rollback-facebook', platform: 'facebook', accountId: 'nachrollback', url: 'https://www.facebook.com/nachrollback', name: 'Nach dem Rollback', unit: '37' });
+      const page = await request(app).get('/').expect(200);
+      expect(page.text).toContain('Nach dem Rollback');
+      expect(page.text).not.toContain('wird zurückgerollt');
+    } finally {
+      await fresh.close();
     }
   });
 });

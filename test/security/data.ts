@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import { DEMO_BASE_DN } from '../../src/config';
 import { DEMO_LDIF_PATH } from '../../src/directory/demo-server';
 import type { SessionUser } from '../../src/directory/user';
-import { emptyRequestData, type RequestData } from '../../src/requests/form';
+import type { RequestData } from '../../src/requests/form';
+import { completeRequestData } from '../../src/demo/seed';
 
 /** Test data without any vitest import, so scripts (bench/load.ts, debugging) can use it too. */
 
@@ -42,42 +43,9 @@ export const PEOPLE: Record<string, SessionUser> = {
 };
 
 /** A complete request (as the demo seeds them), for fixtures made through the real service. */
+/** A complete, valid request (the same the demo data files). */
 export function requestData(name: string, account: string, unit = '41', editors = ['redaktion', 'redaktion2']): RequestData {
-  return {
-    ...emptyRequestData(),
-    orgUnit: unit,
-    platform: 'facebook',
-    name,
-    url: `https://www.facebook.com/${account}`,
-    description: `${name}: Neuigkeiten.`,
-    necessity: 'Ohne diesen Kanal erreichen wir unsere Zielgruppen nicht rechtzeitig.',
-    purpose: 'Information',
-    targetGroups: 'Familien',
-    topics: 'Programm',
-    contentTypes: 'Text, Bild',
-    postingFrequency: 'wöchentlich',
-    interaction: 'Kommentare an',
-    moderation: 'werktäglich',
-    staffedHours: 'Mo–Fr 9–16 Uhr',
-    responseTime: 'zwei Werktage',
-    hannoverDeUrl: 'https://www.hannover.de/Kultur-Freizeit',
-    commitHannoverDeOnly: true,
-    commitNotExclusive: true,
-    commitLinkBack: true,
-    noServices: true,
-    editors,
-    trainingDate: '2026-09-15',
-    imprintUrl: 'https://www.hannover.de/Impressum',
-    privacyUrl: 'https://www.hannover.de/Datenschutz',
-    jointControllerAck: true,
-    a11yAltText: true,
-    a11ySubtitles: true,
-    alternativeChannel: 'kultur@hannover-stadt.de',
-    twoFactor: true,
-    noSharedCredentials: true,
-    offboarding: 'Zugänge werden am letzten Arbeitstag entzogen.',
-    reviewMonths: '12',
-  };
+  return completeRequestData(name, account, unit, editors);
 }
 
 let fixtureCounter = 0;

@@ -78,6 +78,15 @@ describe('error pages', () => {
     expect(en.text).toContain('Page not found');
   });
 
+  it('never turns an address with doubled slashes into a language link to another site', async () => {
+    for (const path of ['/en//evil.example/x', '//evil.example/x', '/en/\\evil.example/x', '/\\/evil.example']) {
+      const res = await request(ctx.app).get(path);
+      expect(res.status, path).toBe(404);
+      const links = [...res.text.matchAll(/href="([^"]*)"/g)].map((m) => m[1] ?? '');
+      expect(links.filter((h) => /^(\/\/|\/\\|\\)/.test(h)), path).toEqual([]);
+    }
+  });
+
   it('never shows a stack trace, even for a missing asset', async () => {
     const res = await request(ctx.app).get('/assets/nope.css').expect(404);
     expect(res.text).not.toMatch(/at [\w.]+ \(|node_modules|Error:/);
