@@ -4,7 +4,7 @@ import type { SessionUser } from '../directory/user';
 import { DirectoryUnavailableError, type Directory } from '../directory/directory';
 import { renderPage } from '../web/render';
 import { HttpError, notFound } from '../web/errors';
-import type { FieldError } from '../web/forms';
+import { pathId, type FieldError } from '../web/forms';
 import type { MessageKey } from '../web/messages';
 import { unitsHeadedBy, listUnits, unitTree } from './org-units';
 import { presenceAccess, confirmPresence, closePresence, PresenceError } from './lifecycle';
@@ -12,11 +12,6 @@ import { presenceAsRequestData } from '../requests/publish';
 import { readForm, EDITOR_SLOTS, type RequestData } from '../requests/form';
 import type { RequestService } from '../requests/service';
 
-const ID = /^[1-9]\d{0,8}$/;
-const parseId = (v: string | string[] | undefined) => {
-  if (typeof v !== 'string' || !ID.test(v)) throw notFound();
-  return Number(v);
-};
 const CENTRAL = ['communications', 'data_protection', 'hannoverde', 'staff_council', 'admin'];
 const CHANGE_FIELDS = ['orgUnit', 'name', 'url', 'description', 'hannoverDeUrl', 'purpose', 'targetGroups', 'topics', 'postingFrequency', 'staffedHours', 'responseTime'] as const;
 
@@ -68,16 +63,16 @@ export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: ()
     await renderPage(res, 'registry/presence', { title: presence.name, presence, access, editors, history, requests, notice, errors: form.errors ?? [], reason: form.reason ?? '' }, status);
   }
 
-  router.get('/:id', (req, res) => show(req, res, parseId(req.params.id)));
+  router.get('/:id', (req, res) => show(req, res, pathId(req.params.id)));
 
   router.post('/:id/bestaetigen', async (req, res) => {
-    const id = parseId(req.params.id);
+    const id = pathId(req.params.id);
     await confirmPresence(db, user(req), id, clock());
     res.redirect(303, res.locals.url(`/intern/angebote/${id}?bestaetigt=1`));
   });
 
   router.post('/:id/schliessen', async (req, res) => {
-    const id = parseId(req.params.id);
+    const id = pathId(req.params.id);
     const reason = typeof req.body?.grund === 'string' ? req.body.grund.trim().slice(0, 2000) : '';
     if (!reason) return show(req, res, id, { errors: [{ field: 'grund', message: 'registry.error.reason' }] }, 400);
     await closePresence(db, user(req), id, reason, clock());
@@ -91,7 +86,7 @@ export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: ()
   }
 
   router.get('/:id/aenderung', async (req, res) => {
-    const id = parseId(req.params.id);
+    const id = pathId(req.params.id);
     const { access } = await load(req, id);
     if (!access.canChange) throw new HttpError(403);
     const data = await presenceAsRequestData(db, id);
@@ -100,7 +95,7 @@ export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: ()
   });
 
   router.post('/:id/aenderung', async (req, res) => {
-    const id = parseId(req.params.id);
+    const id = pathId(req.params.id);
     const { access } = await load(req, id);
     if (!access.canChange) throw new HttpError(403);
     const current = await presenceAsRequestData(db, id);

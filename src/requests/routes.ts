@@ -4,7 +4,7 @@ import { DirectoryUnavailableError, type Directory } from '../directory/director
 import type { SessionUser } from '../directory/user';
 import { HttpError, notFound } from '../web/errors';
 import { renderPage } from '../web/render';
-import type { FieldError } from '../web/forms';
+import { pathId, type FieldError } from '../web/forms';
 import type { MessageKey } from '../web/messages';
 import { listUnits, unitTree, unitById } from '../registry/org-units';
 import { historyOfRequest, diffRecords } from '../audit/history';
@@ -15,11 +15,6 @@ import { RequestError } from './errors';
 import { maySee, type RequestService } from './service';
 import { buildActor } from '../workflow/actors';
 
-const ID = /^[1-9]\d{0,8}$/;
-const parseId = (value: string | string[] | undefined): number => {
-  if (typeof value !== 'string' || !ID.test(value)) throw notFound();
-  return Number(value);
-};
 
 const toFieldErrors = (problems: FormProblem[]): FieldError[] =>
   problems.map((p) => ({ field: p.field, message: p.message as MessageKey, ...(p.params ? { params: p.params } : {}) }));
@@ -65,18 +60,22 @@ export function requestRoutes(deps: RequestRouteDeps) {
     );
   }
 
+  /** A request the signed-in person may edit now: their own, a draft or returned (404/403/409 otherwise). */
+  async function editableRequest(req: Request, id: number) {
+    const request = await store.getRequest(db, id);
+    if (!request) throw notFound();
+    if (request.author_uid !== user(req).uid) throw new HttpError(403);
+    if (request.status !== 'draft' && request.status !== 'returned') throw new RequestError('not_editable');
+    return request;
+  }
+
   /** The form's buttons: save a draft, submit, search the directory, or add a found person. */
   async function handleForm(req: Request, res: Response, requestId: number | undefined) {
     const data = readForm(req.body ?? {});
     const take = typeof req.body?.uebernehmen === 'string' ? req.body.uebernehmen.trim().toLowerCase() : undefined;
     const aktion = typeof req.body?.aktion === 'string' ? req.body.aktion : 'entwurf';
-    const existing = requestId ? await store.getRequest(db, requestId) : undefined;
-    if (requestId) {
-      // every button of the edit form, the directory search included, is the author's alone
-      if (!existing) throw notFound();
-      if (existing.author_uid !== user(req).uid) throw new HttpError(403);
-      if (existing.status !== 'draft' && existing.status !== 'returned') throw new RequestError('not_editable');
-    }
+    // every button of the edit form, the directory search included, is the author's alone
+    const existing = requestId ? await editableRequest(req, requestId) : undefined;
     const resubmit = existing?.status === 'returned';
 
     if (take !== undefined || aktion === 'suchen') {
@@ -118,19 +117,16 @@ export function requestRoutes(deps: RequestRouteDeps) {
   router.post('/antraege/neu', (req, res) => handleForm(req, res, undefined));
 
   router.get('/antraege/:id/bearbeiten', async (req, res) => {
-    const id = parseId(req.params.id);
-    const request = await store.getRequest(db, id);
-    if (!request) throw notFound();
-    if (request.author_uid !== user(req).uid) throw new HttpError(403);
-    if (request.status !== 'draft' && request.status !== 'returned') throw new RequestError('not_editable');
+    const id = pathId(req.params.id);
+    const request = await editableRequest(req, id);
     const returned = request.status === 'returned'
       ? await db('decisions').where({ request_id: id, outcome: 'returned' }).orderBy('id', 'desc').first('comment')
       : undefined;
     await showForm(res, { data: request.data, requestId: id, returnedComment: returned?.comment ?? null, resubmit: request.status === 'returned' });
   });
-  router.post('/antraege/:id/bearbeiten', (req, res) => handleForm(req, res, parseId(req.params.id)));
+  router.post('/antraege/:id/bearbeiten', (req, res) => handleForm(req, res, pathId(req.params.id)));
 
-  router.get('/antraege/:id', (req, res) => showRequest(req, res, parseId(req.params.id)));
+  router.get('/antraege/:id', (req, res) => showRequest(req, res, pathId(req.params.id)));
 
   /** The request page; after a failed decision or confirmation it comes back with the errors. */
   async function showRequest(
@@ -209,7 +205,7 @@ export function requestRoutes(deps: RequestRouteDeps) {
   }
 
   router.post('/antraege/:id/entscheidung', async (req, res) => {
-    const id = parseId(req.params.id);
+    const id = pathId(req.params.id);
     const stepId = typeof req.body?.schritt === 'string' ? req.body.schritt : '';
     const outcome = req.body?.entscheidung;
     const comment = typeof req.body?.kommentar === 'string' ? req.body.kommentar.trim().slice(0, 4000) : '';
@@ -227,14 +223,14 @@ export function requestRoutes(deps: RequestRouteDeps) {
   });
 
   router.post('/antraege/:id/zurueckziehen', async (req, res) => {
-    const id = parseId(req.params.id);
+    const id = pathId(req.params.id);
     const comment = typeof req.body?.grund === 'string' ? req.body.grund.trim().slice(0, 4000) : '';
     await service.act(user(req), id, { type: 'withdraw', ...(comment ? { comment } : {}) }, undefined);
     res.redirect(303, res.locals.url(`/intern/antraege/${id}?zurueckgezogen=1`));
   });
 
   router.post('/antraege/:id/bestaetigen', async (req, res) => {
-    const id = parseId(req.params.id);
+    const id = pathId(req.params.id);
     if (req.body?.bestaetigung !== 'ja') {
       return showRequest(req, res, id, { confirmErrors: [{ field: 'bestaetigung', message: 'requests.confirm.error' }] }, 400);
     }

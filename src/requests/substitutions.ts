@@ -4,7 +4,7 @@ import { DirectoryUnavailableError, type Directory } from '../directory/director
 import type { SessionUser } from '../directory/user';
 import { renderPage } from '../web/render';
 import { HttpError, notFound } from '../web/errors';
-import type { FieldError } from '../web/forms';
+import { pathId, type FieldError } from '../web/forms';
 import { recordHistory } from '../audit/history';
 import { berlinDay } from '../workflow/actors';
 
@@ -94,8 +94,7 @@ export function substitutionRoutes(deps: { db: Knex; directory: Directory; clock
 
   router.post('/:id/beenden', async (req, res) => {
     const me = user(req);
-    if (!/^[1-9]\d{0,8}$/.test(req.params.id)) throw notFound();
-    const row = await db('substitutions').where({ id: Number(req.params.id) }).first();
+    const row = await db('substitutions').where({ id: pathId(req.params.id) }).first();
     if (!row) throw notFound();
     if (row.principal_uid !== me.uid && !me.roles.includes('admin')) throw new HttpError(403);
     const now = clock();

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { MessageKey } from './messages';
+import { HttpError } from './errors';
 
 /** A field error as the views show it: next to the field and in the summary at the top. */
 export interface FieldError {
@@ -27,4 +28,13 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
 /** Returns the first value of a form field that may have arrived as an array. */
 export function single(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+/** A database id as it appears in paths and filters: 1 to 999,999,999, no leading zero. */
+export const ID_PATTERN = /^[1-9]\d{0,8}$/;
+
+/** A numeric id from the path; anything else is a page that does not exist (404). */
+export function pathId(value: string | string[] | undefined): number {
+  if (typeof value !== 'string' || !ID_PATTERN.test(value)) throw new HttpError(404);
+  return Number(value);
 }
