@@ -11,13 +11,8 @@ export const BASE = '/intern/verwaltung';
 /** The stylesheet of the administration pages (print view of the approval record). */
 export const ADMIN_STYLESHEETS = ['/assets/admin.css'];
 
-const ID = /^[1-9]\d{0,8}$/;
-
-/** A numeric id from the path; anything else is a page that does not exist. */
-export function pathId(value: string | string[] | undefined): number {
-  if (typeof value !== 'string' || !ID.test(value)) throw new HttpError(404);
-  return Number(value);
-}
+/** A numeric id from the path (404 otherwise): the one parser of the whole app. */
+export { pathId } from '../web/forms';
 
 /** A form field as trimmed text ('' when missing); repeated fields are a malformed request. */
 export function field(body: unknown, name: string, max = 4000): string {
@@ -64,6 +59,22 @@ export function queryString(values: Record<string, string | number | undefined>)
   for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== '') qs.set(k, String(v));
   const s = qs.toString();
   return s ? `?${s}` : '';
+}
+
+/**
+ * Page links and the CSV link of a filtered, paginated administration list at BASE + `path`
+ * (the filter values stay in every link).
+ */
+export function listLinks(res: Response, path: string, values: Record<string, string>, page: number, total: number, pageSize: number) {
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const link = (p: number) => res.locals.url(`${BASE}${path}${queryString({ ...values, seite: p > 1 ? p : undefined })}`);
+  return {
+    page,
+    pages,
+    previousHref: page > 1 ? link(page - 1) : undefined,
+    nextHref: page < pages ? link(page + 1) : undefined,
+    csvHref: res.locals.url(`${BASE}${path}.csv${queryString(values)}`),
+  };
 }
 
 /** Sends a CSV download (the text is already complete, BOM included). */

@@ -1,13 +1,12 @@
 import type { Request, Router } from 'express';
 import { renderPage } from '../../web/render';
-import type { FieldError } from '../../web/forms';
+import { ID_PATTERN, type FieldError } from '../../web/forms';
 import { csvRows } from '../csv';
 import type { AdminDeps } from '../deps';
-import { BASE, berlinDayStart, error, isDay, nextDay, pageParam, queryParam, queryString } from '../web';
+import { berlinDayStart, error, isDay, listLinks, nextDay, pageParam, queryParam } from '../web';
 import { historyPages, knownActions, searchHistory, type HistoryFilter } from './store';
 
 const PAGE_SIZE = 50;
-const ID = /^[1-9]\d{0,8}$/;
 const UID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const ACTION = /^[a-z_.]{1,60}$/;
 
@@ -26,11 +25,11 @@ function readFilter(req: Request): { values: Record<string, string>; filter: His
   const filter: HistoryFilter = {};
   const errors: FieldError[] = [];
   if (values.praesenz) {
-    if (ID.test(values.praesenz)) filter.presenceId = Number(values.praesenz);
+    if (ID_PATTERN.test(values.praesenz)) filter.presenceId = Number(values.praesenz);
     else errors.push(error('praesenz', 'admin.history.error.id'));
   }
   if (values.antrag) {
-    if (ID.test(values.antrag)) filter.requestId = Number(values.antrag);
+    if (ID_PATTERN.test(values.antrag)) filter.requestId = Number(values.antrag);
     else errors.push(error('antrag', 'admin.history.error.id'));
   }
   if (values.person) {
@@ -67,8 +66,6 @@ export function registerHistoryRoutes(router: Router, deps: AdminDeps) {
       return renderPage(res, 'admin/history', { title: res.locals.t('admin.history.title'), values, errors, actions, rows: [], total: 0, page: 1, pages: 1 }, 400);
     }
     const { rows, total } = await searchHistory(db, filter, PAGE_SIZE, (page - 1) * PAGE_SIZE);
-    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-    const link = (p: number) => res.locals.url(`${BASE}/verlauf${queryString({ ...values, seite: p > 1 ? p : undefined })}`);
     await renderPage(res, 'admin/history', {
       title: res.locals.t('admin.history.title'),
       values,
@@ -76,11 +73,7 @@ export function registerHistoryRoutes(router: Router, deps: AdminDeps) {
       actions,
       rows,
       total,
-      page,
-      pages,
-      previousHref: page > 1 ? link(page - 1) : undefined,
-      nextHref: page < pages ? link(page + 1) : undefined,
-      csvHref: res.locals.url(`${BASE}/verlauf.csv${queryString(values)}`),
+      ...listLinks(res, '/verlauf', values, page, total, PAGE_SIZE),
     });
   });
 

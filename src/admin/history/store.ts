@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { HistoryRow } from '../../audit/history';
 
 export interface HistoryFilter {
   presenceId?: number;
@@ -11,19 +12,12 @@ export interface HistoryFilter {
   until?: Date;
 }
 
-export interface HistoryListRow {
-  id: number;
-  at: Date;
-  actor_uid: string | null;
-  actor_name: string | null;
-  on_behalf_of: string | null;
-  action: string;
+/** A history row with what it is about (the administration's search and CSV). */
+export interface HistoryListRow extends HistoryRow {
   entity_type: string;
   entity_id: string;
   request_id: number | null;
   presence_id: number | null;
-  comment: string | null;
-  changes: Record<string, { before: unknown; after: unknown }> | null;
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

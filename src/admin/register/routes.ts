@@ -4,7 +4,7 @@ import { HttpError } from '../../web/errors';
 import { renderPage } from '../../web/render';
 import { csvDocument } from '../csv';
 import type { AdminDeps } from '../deps';
-import { BASE, pageParam, pathId, queryParam, queryString, sendCsv } from '../web';
+import { listLinks, pageParam, pathId, queryParam, sendCsv } from '../web';
 import { allRegister, approvalRecord, listRegister, type RegisterFilter } from './store';
 
 const PAGE_SIZE = 100;
@@ -47,8 +47,6 @@ export function registerRegisterRoutes(router: Router, deps: AdminDeps) {
     const { values, filter, platforms, units } = await readFilter(req);
     const page = pageParam(req);
     const { rows, total } = await listRegister(db, filter, PAGE_SIZE, (page - 1) * PAGE_SIZE);
-    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-    const link = (p: number) => res.locals.url(`${BASE}/register${queryString({ ...values, seite: p > 1 ? p : undefined })}`);
     await renderPage(res, 'admin/register/list', {
       title: res.locals.t('admin.register.title'),
       values,
@@ -56,11 +54,7 @@ export function registerRegisterRoutes(router: Router, deps: AdminDeps) {
       units,
       rows,
       total,
-      page,
-      pages,
-      previousHref: page > 1 ? link(page - 1) : undefined,
-      nextHref: page < pages ? link(page + 1) : undefined,
-      csvHref: res.locals.url(`${BASE}/register.csv${queryString(values)}`),
+      ...listLinks(res, '/register', values, page, total, PAGE_SIZE),
     });
   });
 
