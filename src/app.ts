@@ -74,7 +74,8 @@ export function createApp(config: Config, services: Services) {
     next();
   });
   // forms are small; the two CSV forms of the administration are parsed later, with a larger
-  // limit, once the session says the sender is an administrator (src/admin/body.ts)
+  // limit, once the session says the sender is an administrator (src/admin/body.ts), and
+  // checked for NUL bytes there
   const formParser = express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 500 });
   app.use((req, res, next) => (isLargeAdminForm(req) ? next() : formParser(req, res, next)));
   app.use(refuseNulBytes);
@@ -89,7 +90,7 @@ export function createApp(config: Config, services: Services) {
   passport.deserializeUser((user: Express.User, done) => done(null, user));
   const { middleware: sessionMiddleware } = createSessionMiddleware(config, db);
   const staff = Router();
-  staff.use(sessionMiddleware, passport.initialize(), passport.session(), largeAdminForms(FORM_LIMIT), refuseNulBytes, ...setUpCsrf());
+  staff.use(sessionMiddleware, passport.initialize(), passport.session(), largeAdminForms(FORM_LIMIT), (req, res, next) => (isLargeAdminForm(req) ? refuseNulBytes(req, res, next) : next()), ...setUpCsrf());
   staff.use((req, res, next) => {
     res.locals.user = req.user;
     res.locals.staffPage = true;
