@@ -68,7 +68,7 @@ export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: ()
     await renderPage(res, 'registry/presence', { title: presence.name, presence, access, editors, history, stepName, names, requests, notice, errors: form.errors ?? [], reason: form.reason ?? '' }, status);
   }
 
-  /** Step names of the requests in a timeline and the names of people acted for: two queries, whatever its length. */
+  /** Step names of the requests in a timeline and names of the people in it: two queries, whatever its length. */
   async function historyContext(history: LinkedHistoryRow[]) {
     const requestIds = [...new Set(history.flatMap((h) => (h.request_id === null ? [] : [h.request_id])))];
     const definitions: Array<{ request_id: number; definition: WorkflowDefinition }> = requestIds.length
@@ -81,9 +81,10 @@ export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: ()
       const step = steps.get(h.request_id)?.find((s) => s.id === stepId);
       return step ? step.name[locale] || step.name.de : undefined;
     };
-    const deputised = [...new Set(history.flatMap((h) => (h.on_behalf_of ? [h.on_behalf_of] : [])))];
+    // people acted for, and actors the entry names only by their id
+    const unnamed = [...new Set(history.flatMap((h) => [h.on_behalf_of, h.actor_name ? null : h.actor_uid].filter((u): u is string => !!u)))];
     const names: Record<string, string> = {};
-    if (deputised.length) for (const p of await db('people').whereIn('uid', deputised).select('uid', 'name')) names[p.uid] = p.name;
+    if (unnamed.length) for (const p of await db('people').whereIn('uid', unnamed).select('uid', 'name')) names[p.uid] = p.name;
     return { stepName, names };
   }
 
