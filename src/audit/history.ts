@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { HistoryAction } from './actions';
 
 export type Changes = Record<string, { before: unknown; after: unknown }>;
 
@@ -7,7 +8,8 @@ export interface HistoryEntry {
   actorUid: string | null;
   actorName: string | null;
   onBehalfOf?: string | null;
-  action: string;
+  /** Only listed actions: each has a label in both languages (src/audit/actions.ts). */
+  action: HistoryAction;
   entityType: 'request' | 'presence' | 'org_unit' | 'platform' | 'workflow_definition' | 'substitution' | 'outbox' | 'import';
   entityId: string | number;
   requestId?: number | null;
@@ -55,6 +57,33 @@ export interface HistoryRow {
   changes: Changes | null;
 }
 
+/** A history row with the request and presence it belongs to. */
+export interface LinkedHistoryRow extends HistoryRow {
+  request_id: number | null;
+  presence_id: number | null;
+}
+
 export async function historyOfRequest(db: Knex, requestId: number): Promise<HistoryRow[]> {
   return db('history').where({ request_id: requestId }).orderBy('id', 'asc');
+}
+
+/**
+ * Narrows a history query to one presence's whole life: its own entries (confirmations,
+ * changes, closing) and every entry of each request that belongs to it — the one that created
+ * it (recorded before the presence had an id; publication links it through
+ * requests.presence_id), every change request, and the request whose data it holds now.
+ */
+export function ofPresence(db: Knex, presenceId: number) {
+  const requestIds = db('requests')
+    .where('presence_id', presenceId)
+    .select('id')
+    .union((u) => u.from('presences').where('id', presenceId).whereNotNull('request_id').select('request_id'));
+  // = ANY(ARRAY(…)): the request ids are computed once and both history indexes are used
+  // (OR-ed IN subqueries make PostgreSQL scan the whole history)
+  return (w: Knex.QueryBuilder) => w.where('presence_id', presenceId).orWhereRaw('request_id = ANY(ARRAY(?))', [requestIds]);
+}
+
+/** A presence's whole life in one query, oldest first (the order in which it was written). */
+export async function historyOfPresence(db: Knex, presenceId: number): Promise<LinkedHistoryRow[]> {
+  return db('history').where(ofPresence(db, presenceId)).orderBy('id', 'asc');
 }

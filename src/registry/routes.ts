@@ -11,6 +11,9 @@ import { presenceAccess, confirmPresence, closePresence, PresenceError } from '.
 import { presenceAsRequestData } from '../requests/publish';
 import { readForm, EDITOR_SLOTS, type RequestData } from '../requests/form';
 import type { RequestService } from '../requests/service';
+import { historyOfPresence, type LinkedHistoryRow } from '../audit/history';
+import type { WorkflowDefinition } from '../workflow/definition';
+import type { Locale } from '../web/i18n';
 
 const CENTRAL = ['communications', 'data_protection', 'hannoverde', 'staff_council', 'admin'];
 const CHANGE_FIELDS = ['orgUnit', 'name', 'url', 'description', 'hannoverDeUrl', 'purpose', 'targetGroups', 'topics', 'postingFrequency', 'staffedHours', 'responseTime'] as const;
@@ -57,10 +60,32 @@ export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: ()
   async function show(req: Request, res: Response, id: number, form: { errors?: FieldError[]; reason?: string } = {}, status = 200) {
     const { presence, access } = await load(req, id);
     const editors = await db('presence_editors as e').leftJoin('people as pe', 'pe.uid', 'e.uid').where('e.presence_id', id).orderBy('e.position').select('e.*', 'pe.missing_since');
-    const history = await db('history').where({ presence_id: id }).orderBy('id', 'desc').limit(100);
+    // its whole life: the creating request, every change request, its own entries
+    const history = await historyOfPresence(db, id);
     const requests = await db('requests').where({ presence_id: id }).orderBy('id', 'desc').select('id', 'kind', 'status', 'title', 'updated_at');
+    const { stepName, names } = await historyContext(history);
     const notice = req.query.bestaetigt ? 'registry.confirmed' : req.query.geschlossen ? 'registry.closedDone' : req.query.beantragt ? 'registry.changeRequested' : undefined;
-    await renderPage(res, 'registry/presence', { title: presence.name, presence, access, editors, history, requests, notice, errors: form.errors ?? [], reason: form.reason ?? '' }, status);
+    await renderPage(res, 'registry/presence', { title: presence.name, presence, access, editors, history, stepName, names, requests, notice, errors: form.errors ?? [], reason: form.reason ?? '' }, status);
+  }
+
+  /** Step names of the requests in a timeline and names of the people in it: two queries, whatever its length. */
+  async function historyContext(history: LinkedHistoryRow[]) {
+    const requestIds = [...new Set(history.flatMap((h) => (h.request_id === null ? [] : [h.request_id])))];
+    const definitions: Array<{ request_id: number; definition: WorkflowDefinition }> = requestIds.length
+      ? await db('workflow_instances as i').join('workflow_definitions as d', 'd.id', 'i.definition_id').whereIn('i.request_id', requestIds).select('i.request_id', 'd.definition')
+      : [];
+    const steps = new Map(definitions.map((d) => [d.request_id, d.definition.steps]));
+    const stepName = (h: LinkedHistoryRow, locale: Locale): string | undefined => {
+      const stepId = (h.changes?.step as { after?: unknown } | undefined)?.after;
+      if (typeof stepId !== 'string' || h.request_id === null) return undefined;
+      const step = steps.get(h.request_id)?.find((s) => s.id === stepId);
+      return step ? step.name[locale] || step.name.de : undefined;
+    };
+    // people acted for, and actors the entry names only by their id
+    const unnamed = [...new Set(history.flatMap((h) => [h.on_behalf_of, h.actor_name ? null : h.actor_uid].filter((u): u is string => !!u)))];
+    const names: Record<string, string> = {};
+    if (unnamed.length) for (const p of await db('people').whereIn('uid', unnamed).select('uid', 'name')) names[p.uid] = p.name;
+    return { stepName, names };
   }
 
   router.get('/:id', (req, res) => show(req, res, pathId(req.params.id)));

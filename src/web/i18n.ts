@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { de, type MessageKey } from './messages';
 import { en } from './messages';
+import { historyLabel } from '../audit/labels';
 
 export const LOCALES = ['de', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -32,10 +33,12 @@ export function localePath(locale: Locale, path: string): string {
  */
 export function setUpLocale() {
   // built once: this runs on every request, the overview's included
-  const per = {
-    de: { t: translator('de'), url: (path: string) => localePath('de', path), other: 'en' as Locale },
-    en: { t: translator('en'), url: (path: string) => localePath('en', path), other: 'de' as Locale },
+  const build = (l: Locale, other: Locale) => {
+    const t = translator(l);
+    // views label history entries through the one function (src/audit/labels.ts)
+    return { t, url: (path: string) => localePath(l, path), other, historyLabel: (action: string) => historyLabel(t, action) };
   };
+  const per = { de: build('de', 'en'), en: build('en', 'de') };
   return (req: Request, res: Response, next: NextFunction) => {
     let locale: Locale = 'de';
     if (req.url === '/en' || req.url.startsWith('/en/') || req.url.startsWith('/en?')) {
@@ -49,6 +52,7 @@ export function setUpLocale() {
     res.locals.t = l.t;
     res.locals.url = l.url;
     res.locals.otherLocale = l.other;
+    res.locals.historyLabel = l.historyLabel;
     res.locals.switchLocaleUrl = localePath(l.other, req.url);
     next();
   };

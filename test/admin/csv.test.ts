@@ -131,12 +131,12 @@ describe('the import’s batching', () => {
       }).catch((e: Error) => expect(e.message).toBe('rollback'));
       await database.db.transaction(async (trx) => {
         await recordHistoryInBulk(trx, [
-          { at: new Date(), actorUid: 'admin', actorName: 'A', action: 'x.one', entityType: 'import', entityId: 1 },
-          { at: new Date(), actorUid: null, actorName: null, action: 'x.two', entityType: 'import', entityId: 2, changes: { a: { before: 1, after: 2 } } },
+          { at: new Date(), actorUid: 'admin', actorName: 'A', action: 'import.presences', entityType: 'import', entityId: 1 },
+          { at: new Date(), actorUid: null, actorName: null, action: 'request.imported', entityType: 'import', entityId: 2, changes: { a: { before: 1, after: 2 } } },
         ]);
       });
       const rows = await database.db('history').orderBy('id');
-      expect(rows.map((r) => [r.action, r.entity_id, r.changes])).toEqual([['x.one', '1', null], ['x.two', '2', { a: { before: 1, after: 2 } }]]);
+      expect(rows.map((r) => [r.action, r.entity_id, r.changes])).toEqual([['import.presences', '1', null], ['request.imported', '2', { a: { before: 1, after: 2 } }]]);
     } finally {
       await database.close();
     }

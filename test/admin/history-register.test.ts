@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { createTestContext, type TestContext } from '../helpers/app';
-import { csrfFrom, signIn, submitForm } from '../helpers/http';
+import { signIn } from '../helpers/http';
+import { confirmAsEditor, decide, fileRequest } from '../helpers/requests';
 import { seedDemoUnits } from '../../src/demo/org-units';
 import { recordHistory } from '../../src/audit/history';
-import { validForm } from '../requests/fixtures';
 import { expectRedirect, post, text, type Agent } from './helpers';
 
 let ctx: TestContext;
@@ -13,16 +13,9 @@ let requestId: number;
 let presenceId: number;
 const db = () => ctx.database.db;
 
-async function decide(agent: Agent, id: number, step: string, comment = '') {
-  const page = await agent.get(`/intern/antraege/${id}`).expect(200);
-  const version = /name="fassung" value="(\d+)"/.exec(page.text)?.[1] ?? '';
-  const res = await agent.post(`/intern/antraege/${id}/entscheidung`).type('form').send({ _csrf: csrfFrom(page.text), schritt: step, entscheidung: 'approve', kommentar: comment, fassung: version });
+async function approve(agent: Agent, id: number, step: string, comment = '') {
+  const res = await decide(agent, id, step, 'approve', comment);
   expect(res.status, res.text.slice(0, 2000)).toBe(303);
-}
-
-async function confirm(agent: Agent, id: number) {
-  const page = await agent.get(`/intern/antraege/${id}`).expect(200);
-  expect((await agent.post(`/intern/antraege/${id}/bestaetigen`).type('form').send({ _csrf: csrfFrom(page.text), bestaetigung: 'ja' })).status).toBe(303);
 }
 
 beforeAll(async () => {
@@ -41,14 +34,13 @@ beforeAll(async () => {
   const today = new Date().toISOString().slice(0, 10);
   expectRedirect(await post(admin, '/intern/vertretung', { fuer: 'datenschutz', vertretung: 'personalrat', von: today, bis: today }, '/intern/vertretung'), /gespeichert=1/);
 
-  const filed = await submitForm(editor, '/intern/antraege/neu', '/intern/antraege/neu', { ...validForm(), aktion: 'einreichen' });
-  requestId = Number(/(\d+)/.exec(filed.headers.location as string)?.[1]);
-  await decide(head, requestId, 'unit_head', 'Passt zur Kommunikationsstrategie des Fachbereichs.');
-  await decide(council, requestId, 'data_protection', 'Datenschutzhinweis geprüft (in Vertretung).');
-  await decide(comms, requestId, 'communications');
-  await confirm(editor, requestId);
-  await confirm(editor2, requestId);
-  await decide(hde, requestId, 'hannoverde', 'Verlinkt auf hannover.de.');
+  requestId = await fileRequest(editor);
+  await approve(head, requestId, 'unit_head', 'Passt zur Kommunikationsstrategie des Fachbereichs.');
+  await approve(council, requestId, 'data_protection', 'Datenschutzhinweis geprüft (in Vertretung).');
+  await approve(comms, requestId, 'communications');
+  await confirmAsEditor(editor, requestId);
+  await confirmAsEditor(editor2, requestId);
+  await approve(hde, requestId, 'hannoverde', 'Verlinkt auf hannover.de.');
   presenceId = (await db()('requests').where({ id: requestId }).first()).presence_id;
   expect(presenceId).toBeGreaterThan(0);
 });
@@ -79,18 +71,18 @@ describe('history search', () => {
   it('searches a date range by Berlin days and pages through many entries', async () => {
     const old = new Date('2026-01-15T10:00:00Z');
     for (let i = 0; i < 120; i++) {
-      await recordHistory(db(), { at: new Date(old.getTime() + i * 1000), actorUid: 'admin', actorName: 'Sascha Wolff', action: 'test.bulk', entityType: 'import', entityId: `t${i}` });
+      await recordHistory(db(), { at: new Date(old.getTime() + i * 1000), actorUid: 'admin', actorName: 'Sascha Wolff', action: 'import.presences', entityType: 'import', entityId: `t${i}` });
     }
     // 23:30 UTC on 14 January is already 15 January in Berlin
-    await recordHistory(db(), { at: new Date('2026-01-14T23:30:00Z'), actorUid: 'admin', actorName: 'Sascha Wolff', action: 'test.midnight', entityType: 'import', entityId: 'm' });
+    await recordHistory(db(), { at: new Date('2026-01-14T23:30:00Z'), actorUid: 'admin', actorName: 'Sascha Wolff', action: 'substitution.revoked', entityType: 'substitution', entityId: 'm' });
     const day = await admin.get(`${H}?von=2026-01-15&bis=2026-01-15`).expect(200);
     expect(text(day.text)).toContain('121 Einträge, Seite 1 von 3.');
-    expect(day.text).toContain('data-action="test.midnight"');
+    expect(day.text).toContain('data-action="substitution.revoked"');
     const next = /rel="next" href="([^"]+)"/.exec(day.text)?.[1]?.replace(/&amp;/g, '&') ?? '';
     expect(next).toBe(`${H}?von=2026-01-15&bis=2026-01-15&seite=2`);
     const page3 = await admin.get(`${H}?von=2026-01-15&bis=2026-01-15&seite=3`).expect(200);
     expect((page3.text.match(/data-history="/g) ?? []).length).toBe(21);
-    const before = await admin.get(`${H}?bis=2026-01-14&aktion=test.`).expect(200);
+    const before = await admin.get(`${H}?bis=2026-01-14&aktion=import.`).expect(200);
     expect(text(before.text)).toContain('0 Einträge');
   });
 
@@ -112,9 +104,10 @@ describe('history search', () => {
     expect(res.headers['content-type']).toMatch(/^text\/csv; charset=utf-8/);
     expect(res.text.startsWith('\uFEFF')).toBe(true);
     const rows = csvRows(res.text);
-    expect(rows[0]).toEqual(['id', 'at', 'actor_uid', 'actor_name', 'on_behalf_of', 'action', 'entity_type', 'entity_id', 'request_id', 'presence_id', 'comment', 'changes']);
+    expect(rows[0]).toEqual(['id', 'at', 'actor_uid', 'actor_name', 'on_behalf_of', 'action', 'entity_type', 'entity_id', 'request_id', 'presence_id', 'comment', 'changes', 'action_label']);
     expect(rows).toHaveLength(2);
     expect(rows[1]?.[5]).toBe('org_unit.retired');
+    expect(rows[1]?.[12]).toBe('Organisationseinheit aufgelöst');
     expect(rows[1]?.[10]).toBe('\'=HYPERLINK("http://evil.example","klick")');
 
     const all = csvRows((await admin.get(`${H}.csv?antrag=${requestId}`).expect(200)).text);

@@ -11,11 +11,11 @@ afterAll(() => database.close());
 describe('the history', () => {
   it('is append-only in the database itself: UPDATE, DELETE and TRUNCATE are refused', async () => {
     const db = database.db;
-    await recordHistory(db, { at: new Date(), actorUid: 'admin', actorName: 'Sascha Wolff', action: 'test.entry', entityType: 'request', entityId: 1, comment: 'original' });
-    await expect(db('history').where({ action: 'test.entry' }).update({ comment: 'changed' })).rejects.toThrow(/append-only/);
-    await expect(db('history').where({ action: 'test.entry' }).delete()).rejects.toThrow(/append-only/);
+    await recordHistory(db, { at: new Date(), actorUid: 'admin', actorName: 'Sascha Wolff', action: 'request.created', entityType: 'request', entityId: 1, comment: 'original' });
+    await expect(db('history').where({ action: 'request.created' }).update({ comment: 'changed' })).rejects.toThrow(/append-only/);
+    await expect(db('history').where({ action: 'request.created' }).delete()).rejects.toThrow(/append-only/);
     await expect(db.raw('TRUNCATE history')).rejects.toThrow(/append-only/);
-    const rows = await db('history').where({ action: 'test.entry' });
+    const rows = await db('history').where({ action: 'request.created' });
     expect(rows).toHaveLength(1);
     expect(rows[0].comment).toBe('original');
   });
@@ -28,14 +28,14 @@ describe('the history', () => {
       actorUid: 'kommunikation',
       actorName: 'Jonas Becker',
       onBehalfOf: 'leitung',
-      action: 'test.changed',
+      action: 'presence.changed',
       entityType: 'presence',
       entityId: 7,
       presenceId: 7,
       comment: 'Tippfehler',
       changes: diffRecords({ name: 'Museum', url: 'a' }, { name: 'Museen', url: 'a' }),
     });
-    const row = await db('history').where({ action: 'test.changed' }).first();
+    const row = await db('history').where({ action: 'presence.changed' }).first();
     expect(row).toMatchObject({ actor_uid: 'kommunikation', on_behalf_of: 'leitung', entity_type: 'presence', entity_id: '7', comment: 'Tippfehler' });
     expect(row.at.toISOString()).toBe(at.toISOString());
     expect(row.changes).toEqual({ name: { before: 'Museum', after: 'Museen' } });

@@ -5,12 +5,14 @@ import { csvRows } from '../csv';
 import type { AdminDeps } from '../deps';
 import { berlinDayStart, error, isDay, listLinks, nextDay, pageParam, queryParam } from '../web';
 import { historyPages, knownActions, searchHistory, type HistoryFilter } from './store';
+import { historyLabel } from '../../audit/labels';
 
 const PAGE_SIZE = 50;
 const UID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const ACTION = /^[a-z_.]{1,60}$/;
 
-export const HISTORY_CSV_HEADER = ['id', 'at', 'actor_uid', 'actor_name', 'on_behalf_of', 'action', 'entity_type', 'entity_id', 'request_id', 'presence_id', 'comment', 'changes'];
+/** action_label: the action in words, in the language of the download (appended: existing columns keep their place). */
+export const HISTORY_CSV_HEADER = ['id', 'at', 'actor_uid', 'actor_name', 'on_behalf_of', 'action', 'entity_type', 'entity_id', 'request_id', 'presence_id', 'comment', 'changes', 'action_label'];
 
 /** Reads the search form (GET): every value kept, every problem named. */
 function readFilter(req: Request): { values: Record<string, string>; filter: HistoryFilter; errors: FieldError[] } {
@@ -88,7 +90,10 @@ export function registerHistoryRoutes(router: Router, deps: AdminDeps) {
     for await (const rows of historyPages(db, filter)) {
       res.write(
         csvRows(
-          rows.map((r) => [r.id, new Date(r.at).toISOString(), r.actor_uid, r.actor_name, r.on_behalf_of, r.action, r.entity_type, r.entity_id, r.request_id, r.presence_id, r.comment, changesText(r.changes)]),
+          rows.map((r) => [
+            r.id, new Date(r.at).toISOString(), r.actor_uid, r.actor_name, r.on_behalf_of, r.action, r.entity_type, r.entity_id, r.request_id, r.presence_id, r.comment, changesText(r.changes),
+            historyLabel(res.locals.t, r.action),
+          ]),
         ),
       );
     }

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { HistoryRow } from '../../audit/history';
+import { ofPresence, type LinkedHistoryRow } from '../../audit/history';
 
 export interface HistoryFilter {
   presenceId?: number;
@@ -13,27 +13,17 @@ export interface HistoryFilter {
 }
 
 /** A history row with what it is about (the administration's search and CSV). */
-export interface HistoryListRow extends HistoryRow {
+export interface HistoryListRow extends LinkedHistoryRow {
   entity_type: string;
   entity_id: string;
-  request_id: number | null;
-  presence_id: number | null;
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 function filtered(db: Knex, f: HistoryFilter) {
   const q = db('history');
-  if (f.presenceId !== undefined) {
-    const id = f.presenceId;
-    // the presence's own entries and those of every request that created or changed it
-    q.where((w) =>
-      w
-        .where('presence_id', id)
-        .orWhereIn('request_id', db('requests').where('presence_id', id).select('id'))
-        .orWhereIn('request_id', db('presences').where('id', id).whereNotNull('request_id').select('request_id')),
-    );
-  }
+  // the presence's own entries and those of every request that created or changed it
+  if (f.presenceId !== undefined) q.where(ofPresence(db, f.presenceId));
   if (f.requestId !== undefined) q.where('request_id', f.requestId);
   if (f.uid !== undefined) {
     const uid = f.uid;

@@ -5,6 +5,7 @@ import * as requestMessages from '../../requests/messages';
 import * as notificationMessages from '../../notifications/messages';
 import * as adminMessages from '../../admin/messages';
 import * as registryMessages from '../../registry/messages';
+import * as historyMessages from '../../audit/messages';
 
 /**
  * The message catalogue: every text a person reads. Each feature keeps its texts next to
@@ -18,6 +19,7 @@ export const de = {
   ...notificationMessages.de,
   ...adminMessages.de,
   ...registryMessages.de,
+  ...historyMessages.de,
 };
 export type MessageKey = keyof typeof de;
 
@@ -28,6 +30,7 @@ export const en: Record<MessageKey, string> = {
   ...notificationMessages.en,
   ...adminMessages.en,
   ...registryMessages.en,
+  ...historyMessages.en,
 };
 
 export type { Catalogue } from './types';
