@@ -9,15 +9,21 @@ import { prepareFixtures } from './fixtures';
 import { PAGES, isStaffPath, localized, type Fixtures, type Locale, type PageSpec } from './pages';
 import { checkDocuments, describeMessage, isError, isWarning, type VnuMessage } from './vnu';
 
-/** The WCAG 2.1 AA rule set of axe-core. */
-export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+/** The WCAG 2.2 AA rule set of axe-core (2.0, 2.1 and 2.2 rules at levels A and AA). */
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 /** Where the run leaves its findings (per page: axe violations, vnu errors and warnings). */
 export const REPORT_DIR = process.env.E2E_REPORT_DIR || path.join(os.tmpdir(), 'smr-e2e-report');
 
-/** The CMS fragment as Hannover.de would embed it: inside a minimal valid page. */
-export function hostPage(fragment: string, locale: Locale): string {
-  return `<!doctype html>\n<html lang="${locale}">\n<head><meta charset="utf-8"><title>Hannover.de</title></head>\n<body>\n<main>\n<h1>Hannover.de</h1>\n${fragment}\n</main>\n</body>\n</html>\n`;
+/**
+ * The CMS fragment as Hannover.de would embed it: inside a minimal valid page that styles it
+ * with KERN UX and the portal's card styles (docs/open-data.md: the fragment uses KERN's
+ * classes; export:static ships the same stylesheets). Touch-target sizes (WCAG 2.2) depend
+ * on those styles, so an unstyled host page would measure the host, not the fragment.
+ */
+export function hostPage(fragment: string, locale: Locale, baseUrl = ''): string {
+  const css = ['/assets/kern/kern.min.css', '/assets/app.css', '/assets/public.css'].map((href) => `<link rel="stylesheet" href="${baseUrl}${href}">`).join('');
+  return `<!doctype html>\n<html lang="${locale}">\n<head><meta charset="utf-8"><title>Hannover.de</title>${css}</head>\n<body>\n<main>\n<h1>Hannover.de</h1>\n${fragment}\n</main>\n</body>\n</html>\n`;
 }
 
 interface Visitor {
@@ -35,6 +41,43 @@ interface Visitor {
  */
 export const axe = (page: Page) => new AxeBuilder({ page }).setLegacyMode(true).options({ resultTypes: ['violations'] }).withTags(AXE_TAGS);
 
+/**
+ * WCAG 1.4.10 Reflow: at 320 CSS px nothing may need sideways scrolling. Returns the page's
+ * width and the outermost elements that stick out (empty when the page fits). The viewport is
+ * restored afterwards, so the next page is checked at the usual size.
+ */
+export async function overflowAt320(page: Page): Promise<string[]> {
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: 320, height: 640 });
+  try {
+    return await page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      if (document.documentElement.scrollWidth <= width) return [];
+      const out: string[] = [`page ${document.documentElement.scrollWidth} px wide`];
+      for (const el of Array.from(document.body.querySelectorAll<HTMLElement>('*'))) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.right <= width + 0.5) continue;
+        // inside a region that scrolls by itself (a wide table), the page does not move
+        let clipped = false;
+        for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+          if (['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(a).overflowX)) clipped = true;
+        }
+        if (clipped) continue;
+        // report only the outermost culprit: its parent still fits
+        const parent = el.parentElement?.getBoundingClientRect();
+        if (parent && parent.right > width + 0.5) continue;
+        const name = el.tagName.toLowerCase() + (el.id ? `#${el.id}` : '') + (el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : '');
+        out.push(`${name} reaches ${Math.round(r.right)} px: ${(el.textContent ?? '').trim().slice(0, 60)}`);
+        if (out.length > 6) break;
+      }
+      if (out.length === 1) out.push('no element sticks out in the flow: look for position: absolute inside a scrolling region');
+      return out;
+    });
+  } finally {
+    if (before) await page.setViewportSize(before);
+  }
+}
+
 type AxeViolation = Awaited<ReturnType<AxeBuilder['analyze']>>['violations'][number];
 
 export const describeViolation = (v: AxeViolation) =>
@@ -51,7 +94,7 @@ export function defineAccessibilitySuite(locale: Locale) {
   let fixtures: Fixtures;
   const visitors = new Map<string, Visitor>();
   const documents = new Map<string, string>();
-  const report: Record<string, { path: string; status?: number; axe?: string[]; vnuErrors?: string[]; vnuWarnings?: string[]; csp?: string[]; ms?: { load: number; axe: number } }> = {};
+  const report: Record<string, { path: string; status?: number; axe?: string[]; vnuErrors?: string[]; vnuWarnings?: string[]; csp?: string[]; ms?: { load: number; axe: number }; reflow?: string[] }> = {};
 
   beforeAll(async () => {
     portal = await startPortal({ seed: true });
@@ -98,7 +141,7 @@ export function defineAccessibilitySuite(locale: Locale) {
       if (spec.errorState) expect(await v.page.locator('.error-summary').count(), 'error summary shown').toBe(1);
       let html = await v.docs.html();
       if (spec.fragment) {
-        html = hostPage(html, locale);
+        html = hostPage(html, locale, portal.baseUrl);
         await v.page.setContent(html);
       }
       documents.set(name, html);
@@ -109,6 +152,10 @@ export function defineAccessibilitySuite(locale: Locale) {
       entry.csp = v.observed.csp.slice(cspBefore);
       expect(entry.csp, 'Content-Security-Policy violations').toEqual([]);
       expect(entry.axe, `axe-core violations on ${target}`).toEqual([]);
+      if (!spec.fragment) {
+        entry.reflow = await overflowAt320(v.page);
+        expect(entry.reflow, `content wider than 320 CSS px on ${target} (WCAG 1.4.10 Reflow)`).toEqual([]);
+      }
     });
   });
 
