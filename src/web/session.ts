@@ -1,6 +1,7 @@
 import session from 'express-session';
 import type { NextFunction, Request, Response } from 'express';
 import type { SessionUser } from '../directory/user';
+import { localePath } from './i18n';
 import { ConnectSessionKnexStore } from 'connect-session-knex';
 import type { Config } from '../config';
 import type { Db } from '../db/knex';
@@ -94,8 +95,8 @@ export function startSignedInSession(req: Request, now: Date): void {
  * (the idle timeout alone would let a busy session live for ever), and re-reads the person's
  * roles from the directory once SESSION_ROLE_REFRESH_MINUTES have passed, so that someone
  * removed from a group loses the role within that time, and someone removed from the
- * directory is signed out. A session that ends simply becomes anonymous: the staff area then
- * sends the person to the sign-in page with the way back.
+ * directory is signed out: the stored session is deleted and the person is sent to the
+ * sign-in page, with the way back.
  */
 export function sessionLifetime(deps: {
   config: Config;
@@ -104,17 +105,22 @@ export function sessionLifetime(deps: {
 }) {
   const maxMs = deps.config.session.maxHours * 3_600_000;
   const refreshMs = deps.config.session.roleRefreshMinutes * 60_000;
-  const end = (req: Request, reason: string, next: NextFunction) => {
+  const end = (req: Request, res: Response, reason: string, next: NextFunction) => {
     const uid = req.user?.uid;
-    // logout deletes the stored row and leaves a fresh session that is never saved
-    req.logout((err) => {
+    // Delete the stored row and send the person to the sign-in page straight away. (passport's
+    // logout would regenerate the session, and express-session would then store the new,
+    // empty one: a row for nobody.) A GET in the staff area comes back after the sign-in.
+    req.session.destroy((err) => {
       if (err) return next(err);
       req.log?.info({ uid, reason }, 'session ended');
-      next();
+      res.clearCookie(SESSION_COOKIE, { path: '/' });
+      const signInPath = localePath(req.locale, '/anmelden');
+      const back = req.method === 'GET' && /^\/intern(\/|$)/.test(req.path) ? `?zurueck=${encodeURIComponent(req.originalUrl)}` : '';
+      res.redirect(req.method === 'GET' ? 302 : 303, `${signInPath}${back}`);
     });
   };
 
-  return async (req: Request, _res: Response, next: NextFunction) => {
+  return async (req: Request, res: Response, next: NextFunction) => {
     const user = req.user;
     if (!user) return next();
     try {
@@ -122,7 +128,7 @@ export function sessionLifetime(deps: {
       // sessions from before this check carry no sign-in time: their lifetime starts now
       req.session.signedInAt ??= now;
       req.session.rolesCheckedAt ??= now;
-      if (now - req.session.signedInAt >= maxMs) return end(req, 'maximum lifetime', next);
+      if (now - req.session.signedInAt >= maxMs) return end(req, res, 'maximum lifetime', next);
       if (now - req.session.rolesCheckedAt < refreshMs) return next();
 
       let fresh: SessionUser | undefined;
@@ -138,7 +144,7 @@ export function sessionLifetime(deps: {
         req.log?.warn({ uid: user.uid, err: (err as Error)?.message }, 'directory unavailable: roles not re-read, session kept');
         return next();
       }
-      if (!fresh || fresh.uid !== user.uid) return end(req, 'no longer in the directory', next);
+      if (!fresh || fresh.uid !== user.uid) return end(req, res, 'no longer in the directory', next);
       const changed = JSON.stringify(fresh.roles) !== JSON.stringify(user.roles);
       const passport = (req.session as unknown as { passport?: { user?: unknown } }).passport;
       if (passport) passport.user = fresh;
