@@ -9,6 +9,7 @@ export const SIGN_IN_CSRF_COOKIE = 'smr.anmeldung';
 const SIGN_IN_TOKEN_MS = 2 * 60 * 60_000;
 const NONCE = /^[A-Za-z0-9_-]{22,64}$/;
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const csrfError = () => Object.assign(new Error('invalid csrf token'), { status: 403, code: 'EBADCSRFTOKEN' });
 
 function cookieValue(req: Request, name: string): string | undefined {
@@ -74,10 +75,9 @@ export type SignInTokens = ReturnType<typeof signInTokens>;
 
 /**
  * CSRF protection for the staff area. Signed in: the synchroniser token lives in the
- * server-side session and every form sends it back as `_csrf`. Not signed in: the only form
- * is the sign-in form, always protected by `signIn` (above); every other anonymous POST finds no
- * token in its (empty, unsaved) session and is refused. Anonymous requests never write the
- * session. Also on in tests.
+ * server-side session and every form sends it back as `_csrf`. Not signed in: the signed
+ * token of the sign-in form (above); an anonymous request never writes the session. Also on
+ * in tests.
  */
 export function setUpCsrf(signIn: SignInTokens) {
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
@@ -89,8 +89,14 @@ export function setUpCsrf(signIn: SignInTokens) {
   });
   return [
     (req: Request, res: Response, next: NextFunction) => {
-      // the sign-in form always carries the signed token (also if the browser is signed in already, e.g. a second tab)
-      if (req.method === 'POST' && req.path === '/anmelden') return next(signIn.verify(req) ? undefined : csrfError());
+      if (SAFE_METHODS.has(req.method)) return next();
+      // Not signed in: the signed token of the sign-in form (nothing else is stored). The
+      // sign-in form keeps working when the browser has signed in since (a second tab); a
+      // signed-in session otherwise uses its own token, as everywhere else.
+      if (!req.user || req.path === '/anmelden') {
+        if (signIn.verify(req)) return next();
+        if (!req.user) return next(csrfError());
+      }
       return csrfSynchronisedProtection(req, res, next);
     },
     (req: Request, res: Response, next: NextFunction) => {
