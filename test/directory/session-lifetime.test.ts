@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Express } from 'express';
 import { createTestContext, type TestContext } from '../helpers/app';
-import { signIn } from '../helpers/http';
+import { csrfFrom, signIn } from '../helpers/http';
 import { backendName } from '../helpers/env';
 import { TcpProxy } from '../helpers/tcp-proxy';
 import { createApp } from '../../src/app';
@@ -23,6 +23,7 @@ let ctx: TestContext;
 let app: Express;
 let proxy: TcpProxy;
 let withoutAdmin: DemoDirectory;
+let withoutRedaktion2: DemoDirectory;
 const [host, port] = ['127.0.0.1', 0];
 
 /** Points the relay (same port) at another directory. */
@@ -49,11 +50,20 @@ beforeAll(async () => {
   );
   expect(changed).not.toBe(ldif);
   withoutAdmin = await startDemoDirectory(0, changed);
+  // redaktion2 has left the city: no entry, no memberships
+  const left = ldif
+    .split(/\n\s*\n/)
+    .filter((block) => !block.trimStart().startsWith('dn: uid=redaktion2,'))
+    .join('\n\n')
+    .replace(/^member: uid=redaktion2,[^\n]*\n/gm, '');
+  expect(left).not.toContain('uid=redaktion2,');
+  withoutRedaktion2 = await startDemoDirectory(0, left);
   app = createApp(ctx.config, { ...ctx.services, directory: createDirectory({ ...ctx.directory.config, url: `ldap://${host}:${proxy.port}` }) });
 }, 60_000);
 afterAll(async () => {
   await proxy?.stop();
   await withoutAdmin?.close();
+  await withoutRedaktion2?.close();
   await ctx?.close();
 });
 
@@ -109,6 +119,28 @@ describe(`session lifetime and role re-read (${backendName}, ${process.env.TEST_
       // the directory returns, without the membership: the very next request applies it
       await switchDirectory(withoutAdmin.url);
       expect((await second.get(ADMIN_PAGE)).status, 'retried on the next request').toBe(403);
+    } finally {
+      ctx.clock.set(start);
+      await switchDirectory(ctx.directory.config.url);
+    }
+  });
+
+  it('someone removed from the directory is signed out at the next re-read', async () => {
+    const start = ctx.clock.now;
+    try {
+      await switchDirectory(ctx.directory.config.url);
+      const agent = await signIn(app, 'redaktion2');
+      expect((await agent.get('/intern')).status).toBe(200);
+      await switchDirectory(withoutRedaktion2.url);
+      ctx.clock.advance(15 * MINUTE);
+      const res = await agent.get('/intern/antraege');
+      expect(res.status).toBe(302);
+      expect(res.headers.location).toBe('/anmelden?zurueck=%2Fintern%2Fantraege');
+      expect((await agent.get('/intern')).status).toBe(302);
+      // and cannot sign in again
+      const form = await agent.get('/anmelden').expect(200);
+      const again = await agent.post('/anmelden').type('form').send({ username: 'redaktion2', password: 'demo', _csrf: csrfFrom(form.text) });
+      expect(again.status).toBe(401);
     } finally {
       ctx.clock.set(start);
       await switchDirectory(ctx.directory.config.url);
