@@ -84,6 +84,9 @@ declare module 'express-session' {
   }
 }
 
+/** After a failed re-read, how long an instance keeps the roles it has before it asks the directory again. */
+export const DIRECTORY_RETRY_MS = 60_000;
+
 /** Marks a freshly signed-in session (call right after req.login). */
 export function startSignedInSession(req: Request, now: Date): void {
   req.session.signedInAt = now.getTime();
@@ -105,6 +108,7 @@ export function sessionLifetime(deps: {
 }) {
   const maxMs = deps.config.session.maxHours * 3_600_000;
   const refreshMs = deps.config.session.roleRefreshMinutes * 60_000;
+  let directoryDownUntil = 0;
   const end = (req: Request, res: Response, reason: string, next: NextFunction) => {
     const uid = req.user?.uid;
     // Delete the stored row and send the person to the sign-in page straight away. (passport's
@@ -129,18 +133,20 @@ export function sessionLifetime(deps: {
       req.session.signedInAt ??= now;
       req.session.rolesCheckedAt ??= now;
       if (now - req.session.signedInAt >= maxMs) return end(req, res, 'maximum lifetime', next);
-      if (now - req.session.rolesCheckedAt < refreshMs) return next();
+      if (now - req.session.rolesCheckedAt < refreshMs || now < directoryDownUntil) return next();
 
       let fresh: SessionUser | undefined;
       try {
         fresh = await deps.findByUid(user.uid);
       } catch (err) {
-        // Directory unreachable: keep the session with the roles it has and ask again on the
-        // next request (rolesCheckedAt stays old). Signing everybody out, or stripping their
+        // Directory unreachable: keep the session with the roles it has and ask again on a
+        // later request (rolesCheckedAt stays old). Signing everybody out, or stripping their
         // roles, whenever the directory hiccups would stop all work in the portal for an
         // outage that has nothing to do with them; the staleness stays bounded by the
-        // absolute lifetime, and the first request after the directory is back applies any
-        // change. A failed lookup costs at most LDAP_TIMEOUT_MS on that request.
+        // absolute lifetime, and the first re-read after the directory is back applies any
+        // change. This instance waits DIRECTORY_RETRY_MS before it asks again, so that a
+        // directory that swallows packets does not add LDAP_TIMEOUT_MS to every page.
+        directoryDownUntil = now + DIRECTORY_RETRY_MS;
         req.log?.warn({ uid: user.uid, err: (err as Error)?.message }, 'directory unavailable: roles not re-read, session kept');
         return next();
       }

@@ -14,7 +14,7 @@ import { DEMO_LDIF_PATH, startDemoDirectory, type DemoDirectory } from '../../sr
  * roles from the directory every SESSION_ROLE_REFRESH_MINUTES: someone removed from a group
  * loses the role within that time. The app reaches the directory through a relay, so the
  * test can swap in a directory where the administrator is no longer in the admin group, or
- * take the directory away. Time moves on the injected clock.
+ * take the directory away. Time moves on the injected clock, only forwards.
  */
 
 const MINUTE = 60_000;
@@ -70,30 +70,25 @@ afterAll(async () => {
 describe(`session lifetime and role re-read (${backendName}, ${process.env.TEST_LDAP_URL ? 'openldap' : 'demo'} directory)`, () => {
   it('ends a session after SESSION_MAX_HOURS even while it is in use; the person signs in again and comes back', async () => {
     const start = ctx.clock.now;
-    try {
-      const agent = await signIn(app, 'redaktion');
-      for (let h = 1; h < 10; h++) {
-        ctx.clock.advance(60 * MINUTE - 1_000); // busy all day: never idle
-        expect((await agent.get('/intern')).status, `after ${h} hours`).toBe(200);
-      }
-      ctx.clock.set(new Date(start.getTime() + 10 * 60 * MINUTE));
-      const rows = Number((await ctx.database.db('sessions').count({ n: '*' }).first())?.n);
-      const res = await agent.get('/intern/antraege');
-      expect(res.status).toBe(302);
-      expect(res.headers.location).toBe('/anmelden?zurueck=%2Fintern%2Fantraege');
-      // the stored session is gone, not just ignored
-      expect(Number((await ctx.database.db('sessions').count({ n: '*' }).first())?.n)).toBe(rows - 1);
-      expect((await agent.get('/intern')).status).toBe(302);
-      // a new sign-in starts a new lifetime
-      const again = await signIn(app, 'redaktion');
-      expect((await again.get('/intern')).status).toBe(200);
-    } finally {
-      ctx.clock.set(start);
+    const agent = await signIn(app, 'redaktion');
+    for (let h = 1; h < 10; h++) {
+      ctx.clock.advance(60 * MINUTE - 1_000); // busy all day: never idle
+      expect((await agent.get('/intern')).status, `after ${h} hours`).toBe(200);
     }
+    ctx.clock.set(new Date(start.getTime() + 10 * 60 * MINUTE));
+    const rows = Number((await ctx.database.db('sessions').count({ n: '*' }).first())?.n);
+    const res = await agent.get('/intern/antraege');
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe('/anmelden?zurueck=%2Fintern%2Fantraege');
+    // the stored session is gone, not just ignored
+    expect(Number((await ctx.database.db('sessions').count({ n: '*' }).first())?.n)).toBe(rows - 1);
+    expect((await agent.get('/intern')).status).toBe(302);
+    // a new sign-in starts a new lifetime
+    const again = await signIn(app, 'redaktion');
+    expect((await again.get('/intern')).status).toBe(200);
   });
 
-  it('someone removed from a group loses the role within SESSION_ROLE_REFRESH_MINUTES; a directory outage keeps the session and the change applies once it is back', async () => {
-    const start = ctx.clock.now;
+  it('someone removed from a group loses the role within SESSION_ROLE_REFRESH_MINUTES; a directory outage keeps the session and the change applies once it is back (retried a minute later)', async () => {
     try {
       await switchDirectory(ctx.directory.config.url);
       const admin = await signIn(app, 'admin');
@@ -116,17 +111,18 @@ describe(`session lifetime and role re-read (${backendName}, ${process.env.TEST_
       ctx.clock.advance(16 * MINUTE);
       expect((await second.get(ADMIN_PAGE)).status, 'directory down: session and roles kept').toBe(200);
       expect((await second.get('/intern')).status).toBe(200);
-      // the directory returns, without the membership: the very next request applies it
+      // the directory returns, without the membership; the instance asks again a minute after the failure
       await switchDirectory(withoutAdmin.url);
-      expect((await second.get(ADMIN_PAGE)).status, 'retried on the next request').toBe(403);
+      ctx.clock.advance(30_000);
+      expect((await second.get(ADMIN_PAGE)).status, 'no new lookup within the minute').toBe(200);
+      ctx.clock.advance(30_000);
+      expect((await second.get(ADMIN_PAGE)).status, 'retried').toBe(403);
     } finally {
-      ctx.clock.set(start);
       await switchDirectory(ctx.directory.config.url);
     }
   });
 
   it('someone removed from the directory is signed out at the next re-read', async () => {
-    const start = ctx.clock.now;
     try {
       await switchDirectory(ctx.directory.config.url);
       const agent = await signIn(app, 'redaktion2');
@@ -142,7 +138,6 @@ describe(`session lifetime and role re-read (${backendName}, ${process.env.TEST_
       const again = await agent.post('/anmelden').type('form').send({ username: 'redaktion2', password: 'demo', _csrf: csrfFrom(form.text) });
       expect(again.status).toBe(401);
     } finally {
-      ctx.clock.set(start);
       await switchDirectory(ctx.directory.config.url);
     }
   });
