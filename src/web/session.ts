@@ -150,7 +150,7 @@ export function sessionLifetime(deps: {
         req.log?.warn({ uid: user.uid, err: (err as Error)?.message }, 'directory unavailable: roles not re-read, session kept');
         return next();
       }
-      if (!fresh || fresh.uid !== user.uid) return end(req, res, 'no longer in the directory', next);
+      if (!fresh || fresh.uid.toLowerCase() !== user.uid.toLowerCase()) return end(req, res, 'no longer in the directory', next);
       const changed = JSON.stringify(fresh.roles) !== JSON.stringify(user.roles);
       const passport = (req.session as unknown as { passport?: { user?: unknown } }).passport;
       if (passport) passport.user = fresh;
