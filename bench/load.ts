@@ -141,12 +141,13 @@ function send(agent: http.Agent, port: number, method: 'GET' | 'POST', pathName:
 }
 
 const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-const cookieOf = (r: Reply) => ([] as string[]).concat(r.headers['set-cookie'] ?? []).find((c) => c.startsWith('smr.sid='))?.split(';')[0];
+const cookieOf = (r: Reply, name = 'smr.sid') => ([] as string[]).concat(r.headers['set-cookie'] ?? []).find((c) => c.startsWith(`${name}=`))?.split(';')[0];
 
 async function signIn(port: number, uid: string) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const form = await send(agent, port, 'GET', '/anmelden');
-  const res = await send(agent, port, 'POST', '/anmelden', cookieOf(form), { username: uid, password: 'demo', _csrf: csrfOf(form.body) });
+  // the sign-in form's token is bound to its own short-lived cookie (no session before sign-in)
+  const res = await send(agent, port, 'POST', '/anmelden', cookieOf(form, 'smr.anmeldung'), { username: uid, password: 'demo', _csrf: csrfOf(form.body) });
   const cookie = cookieOf(res);
   if (res.status !== 303 || !cookie) throw new Error(`sign-in of ${uid} failed: ${res.status}`);
   const page = await send(agent, port, 'GET', '/intern/vertretung', cookie);

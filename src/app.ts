@@ -11,8 +11,8 @@ import { healthRoutes } from './web/health';
 import { setUpSecurityHeaders } from './web/security';
 import { setUpLocale } from './web/i18n';
 import { setUpStaticAssets } from './web/static';
-import { createSessionMiddleware } from './web/session';
-import { setUpCsrf } from './web/csrf';
+import { createSessionMiddleware, sessionLifetime } from './web/session';
+import { setUpCsrf, signInTokens } from './web/csrf';
 import { RateLimiter } from './web/rate-limit';
 import { errorHandler, notFoundHandler, HttpError } from './web/errors';
 import { publicRoutes } from './public/routes';
@@ -89,8 +89,10 @@ export function createApp(config: Config, services: Services) {
   passport.serializeUser((user, done) => done(null, user));
   passport.deserializeUser((user: Express.User, done) => done(null, user));
   const { middleware: sessionMiddleware } = createSessionMiddleware(config, db);
+  const signInCsrf = signInTokens(config, services.clock);
+  const lifetime = sessionLifetime({ config, clock: services.clock, findByUid: (uid) => directory.findByUid(uid) });
   const staff = Router();
-  staff.use(sessionMiddleware, passport.initialize(), passport.session(), largeAdminForms(FORM_LIMIT), (req, res, next) => (isLargeAdminForm(req) ? refuseNulBytes(req, res, next) : next()), ...setUpCsrf());
+  staff.use(sessionMiddleware, passport.initialize(), passport.session(), lifetime, largeAdminForms(FORM_LIMIT), (req, res, next) => (isLargeAdminForm(req) ? refuseNulBytes(req, res, next) : next()), ...setUpCsrf(signInCsrf));
   staff.use((req, res, next) => {
     res.locals.user = req.user;
     res.locals.staffPage = true;
@@ -105,6 +107,7 @@ export function createApp(config: Config, services: Services) {
       clock: services.clock,
       directory,
       limiter: new RateLimiter(db, config.login.windowMinutes * 60_000, services.clock),
+      signInCsrf,
       demoAccounts: services.demoAccounts,
     }),
   );

@@ -83,6 +83,8 @@ const envSchema = z.object({
 
   SESSION_SECRET: optionalString,
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  SESSION_MAX_HOURS: z.coerce.number().min(0.1).max(24 * 7).default(10),
+  SESSION_ROLE_REFRESH_MINUTES: z.coerce.number().min(0.1).max(24 * 60).default(15),
   TRUST_PROXY: z.string().default('false'),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   CSP_UPGRADE_INSECURE_REQUESTS: bool.default(false),
@@ -90,6 +92,9 @@ const envSchema = z.object({
   LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   LOGIN_MAX_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+
+  MAINTENANCE_INTERVAL_MINUTES: z.coerce.number().min(1).max(24 * 60).default(60),
+  OUTBOX_KEEP_DAYS: z.coerce.number().int().min(1).default(30),
 
   SMTP_URL: optionalString,
   MAIL_FROM: z.string().default('Social-Media-Register <social-media-register@hannover-stadt.de>'),
@@ -127,10 +132,11 @@ export interface Config {
   /** undefined: start the built-in demo directory (never in production). */
   directory: DirectoryConfig | undefined;
   demoDirectoryPort: number;
-  session: { secret: string; idleMinutes: number; cookieSecure: boolean | 'auto' };
+  session: { secret: string; idleMinutes: number; maxHours: number; roleRefreshMinutes: number; cookieSecure: boolean | 'auto' };
   trustProxy: boolean | number | string;
   csp: { upgradeInsecureRequests: boolean };
   login: { maxPerAccount: number; maxPerAddress: number; windowMinutes: number };
+  maintenance: { intervalMinutes: number; outboxKeepDays: number };
   mail: { smtpUrl: string | undefined; from: string };
   operator: {
     name: string;
@@ -221,6 +227,8 @@ export function loadConfig(env: Env = process.env): Config {
       // but a restart signs everybody out, which is what a developer expects.
       secret: e.SESSION_SECRET ?? `dev-${Math.random().toString(36).slice(2)}${Date.now()}`,
       idleMinutes: e.SESSION_IDLE_MINUTES,
+      maxHours: e.SESSION_MAX_HOURS,
+      roleRefreshMinutes: e.SESSION_ROLE_REFRESH_MINUTES,
       cookieSecure: e.COOKIE_SECURE === 'auto' ? 'auto' : e.COOKIE_SECURE === 'true',
     },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
@@ -230,6 +238,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxPerAddress: e.LOGIN_MAX_PER_ADDRESS,
       windowMinutes: e.LOGIN_WINDOW_MINUTES,
     },
+    maintenance: { intervalMinutes: e.MAINTENANCE_INTERVAL_MINUTES, outboxKeepDays: e.OUTBOX_KEEP_DAYS },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     operator: {
       name: e.OPERATOR_NAME,

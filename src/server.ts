@@ -10,6 +10,7 @@ import { createApp } from './app';
 import { createMailer } from './notifications/mailer';
 import { outboxJob } from './notifications/delivery';
 import { createScheduler, defaultHolder } from './jobs/scheduler';
+import { maintenanceJob } from './jobs/maintenance';
 import { deadlineJob } from './workflow/deadlines';
 import { reviewJob, directoryCheckJob } from './registry/lifecycle';
 import { seedDemo } from './demo/seed';
@@ -67,6 +68,7 @@ async function main() {
       deadlineJob(database.db, config.baseUrl),
       reviewJob(database.db, config.baseUrl),
       directoryCheckJob(database.db, directory, config.baseUrl),
+      maintenanceJob(database.db, config, logger),
     ],
   });
   scheduler.start();

@@ -11,6 +11,8 @@ import type { Directory } from './directory';
 import { localePath } from '../web/i18n';
 import type { Db } from '../db/knex';
 import { rememberPerson } from '../people/store';
+import type { SignInTokens } from '../web/csrf';
+import { startSignedInSession } from '../web/session';
 
 // Arrays, objects and missing values all fail here, before anything reaches the directory.
 const signInSchema = z.object({
@@ -43,6 +45,7 @@ export function signInRoutes(deps: {
   clock: () => Date;
   directory: Directory;
   limiter: RateLimiter;
+  signInCsrf: SignInTokens;
   demoAccounts: DemoAccount[] | undefined;
 }) {
   const { config, directory, limiter } = deps;
@@ -54,10 +57,11 @@ export function signInRoutes(deps: {
     res: Response,
     opts: { errors?: FieldError[]; alert?: string; username?: string; status?: number; notice?: string },
   ) => {
-    // The form carries a CSRF token kept in the session. Store it before showing the form:
-    // with the database down the visitor gets the honest 503 page instead of a form that
-    // could only fail.
-    await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+    // Nothing is stored for an anonymous visitor (the form's CSRF token is a signed cookie
+    // pair, src/web/csrf.ts). One read checks the database, though: while it is down the
+    // visitor gets the honest 503 page instead of a form that could only fail.
+    await deps.db.raw('select 1');
+    res.locals.csrfToken = deps.signInCsrf.issue(req, res);
     return renderPage(
       res,
       'auth/sign-in',
@@ -95,12 +99,14 @@ export function signInRoutes(deps: {
     const { username, password } = parsed.data;
     const accountKey = `signin:account:${username.toLowerCase()}`;
     const addressKey = `signin:address:${req.ip ?? 'unknown'}`;
-    const blocked = Math.max(
-      await limiter.blockedFor(accountKey, config.login.maxPerAccount),
-      await limiter.blockedFor(addressKey, config.login.maxPerAddress),
-    );
-    if (blocked > 0) {
-      res.setHeader('Retry-After', String(Math.ceil(blocked / 1000)));
+    // Counted before the password reaches the directory, atomically (src/web/rate-limit.ts):
+    // parallel attempts cannot all slip through between a check and a later count.
+    const account = await limiter.consume(accountKey, config.login.maxPerAccount);
+    const address = await limiter.consume(addressKey, config.login.maxPerAddress);
+    if (!account.allowed || !address.allowed) {
+      const blocked = Math.max(account.allowed ? 0 : account.retryMs, address.allowed ? 0 : address.retryMs);
+      req.log?.warn({ account: !account.allowed, address: !address.allowed }, 'sign-in refused: rate limit');
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(blocked / 1000))));
       await show(req, res, {
         alert: t('signIn.error.rateLimited', { minutes: Math.max(1, Math.ceil(blocked / 60_000)) }),
         username,
@@ -117,23 +123,30 @@ export function signInRoutes(deps: {
       try {
         delete req.credentials;
         if (err) {
+          // not the person's fault: the attempt does not count
+          await limiter.refund(accountKey);
+          await limiter.refund(addressKey);
           req.log?.warn({ err: (err as Error)?.message }, 'directory unavailable during sign-in');
           await show(req, res, { alert: t('signIn.error.directoryDown'), username, status: 503 });
           return;
         }
         if (!entry) {
-          await limiter.hit(accountKey);
-          await limiter.hit(addressKey);
+          // the failure was counted before the bind
           await show(req, res, { alert: t('signIn.error.invalid'), username, status: 401 });
           return;
         }
         const user: SessionUser = toSessionUser(entry, directory.config);
+        // a successful sign-in is not an attempt to guess: the account starts afresh, and the
+        // address gets this attempt back (colleagues behind one proxy share it)
         await limiter.clear(accountKey);
+        await limiter.refund(addressKey);
         await rememberPerson(deps.db, user, deps.clock());
         const returnTo = safeReturnPath(req.body?.zurueck) ?? localePath(req.locale, '/intern');
         // passport 0.7 regenerates the session on login: a fixed session id never survives
         req.login(user, (loginErr) => {
           if (loginErr) return next(loginErr);
+          startSignedInSession(req, deps.clock());
+          deps.signInCsrf.clear(res);
           req.log?.info({ uid: user.uid }, 'signed in');
           res.redirect(303, returnTo);
         });

@@ -1,8 +1,22 @@
 import type { Db } from '../db/knex';
 
+export interface Consumed {
+  /** false once this attempt is beyond `max` in the current window. */
+  allowed: boolean;
+  /** Milliseconds until the window ends (when blocked: until the key may try again). */
+  retryMs: number;
+}
+
 /**
  * Fixed-window counters in the database, so that the limit holds across every app
- * instance. Used for failed sign-ins per account and per address.
+ * instance. Used for sign-in attempts per account and per address.
+ *
+ * An attempt is counted BEFORE the password reaches the directory, in one
+ * INSERT … ON CONFLICT DO UPDATE … RETURNING: PostgreSQL locks the row, so fifty parallel
+ * attempts get the counts 1…50 and only the first `max` go on. (Reading the count first and
+ * adding the failure after the bind let every parallel attempt through.) The window starts
+ * with the first attempt and is never extended by later ones, so a lock ends at the latest
+ * one window length after it began.
  */
 export class RateLimiter {
   constructor(
@@ -11,31 +25,32 @@ export class RateLimiter {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  /** Milliseconds until the key may try again, or 0 if it is below `max`. */
-  async blockedFor(key: string, max: number): Promise<number> {
-    const now = this.clock();
-    const row = await this.db('rate_limits').where({ key }).first('hits', 'reset_at');
-    if (!row || new Date(row.reset_at) <= now || row.hits < max) return 0;
-    return new Date(row.reset_at).getTime() - now.getTime();
-  }
-
-  async hit(key: string): Promise<void> {
+  /** Counts one attempt of `key` and says whether it is within `max`. */
+  async consume(key: string, max: number): Promise<Consumed> {
     const now = this.clock();
     const resetAt = new Date(now.getTime() + this.windowMs);
-    await this.db('rate_limits')
+    const [row] = (await this.db('rate_limits')
       .insert({ key, hits: 1, reset_at: resetAt })
       .onConflict('key')
       .merge({
         hits: this.db.raw('case when rate_limits.reset_at <= ? then 1 else rate_limits.hits + 1 end', [now]),
         reset_at: this.db.raw('case when rate_limits.reset_at <= ? then ? else rate_limits.reset_at end', [now, resetAt]),
-      });
+      })
+      .returning(['hits', 'reset_at'])) as Array<{ hits: number; reset_at: Date | string }>;
+    const retryMs = Math.max(0, new Date(row?.reset_at ?? resetAt).getTime() - now.getTime());
+    return { allowed: Number(row?.hits ?? 1) <= max, retryMs };
+  }
+
+  /** Gives one counted attempt back (e.g. it succeeded, or the directory could not answer). */
+  async refund(key: string): Promise<void> {
+    await this.db('rate_limits')
+      .where({ key })
+      .andWhere('reset_at', '>', this.clock())
+      .andWhere('hits', '>', 0)
+      .update({ hits: this.db.raw('hits - 1') });
   }
 
   async clear(key: string): Promise<void> {
     await this.db('rate_limits').where({ key }).delete();
-  }
-
-  async purgeExpired(): Promise<number> {
-    return this.db('rate_limits').where('reset_at', '<=', this.clock()).delete();
   }
 }

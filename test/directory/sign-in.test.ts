@@ -93,15 +93,22 @@ describe('sign-in with the directory', () => {
   it('gives the session a new id on sign-in (no fixation)', async () => {
     const agent = request.agent(ctx.app);
     const form = await agent.get('/anmelden').expect(200);
-    const before = cookieOf(form);
-    expect(before).toBeDefined();
+    // no session before the sign-in: nothing an attacker could fix
+    expect(cookieOf(form)).toBeUndefined();
     const res = await agent.post('/anmelden').type('form').send({ username: 'leitung', password: 'demo', _csrf: csrfFrom(form.text) });
     expect(res.status).toBe(303);
-    const after = cookieOf(res);
+    const before = cookieOf(res);
+    expect(before).toBeDefined();
+    // signing in again in the same browser (with its session's token) issues yet another id
+    const page = await agent.get('/intern/vertretung').expect(200);
+    const again = await agent.post('/anmelden').type('form').send({ username: 'leitung', password: 'demo', _csrf: csrfFrom(page.text) });
+    expect(again.status).toBe(303);
+    const after = cookieOf(again);
     expect(after).toBeDefined();
     expect(after).not.toEqual(before);
-    // the pre-sign-in id is worth nothing
+    // the earlier id is worth nothing
     await request(ctx.app).get('/intern').set('Cookie', String(before)).expect(302);
+    await request(ctx.app).get('/intern').set('Cookie', String(after)).expect(200);
   });
 
   it('ends the session on the server at sign-out: the old cookie no longer works', async () => {

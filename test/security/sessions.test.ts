@@ -23,14 +23,17 @@ const pair = (cookie: string | undefined) => cookie?.split(';')[0] as string;
 /** The session id inside a signed cookie value `s:<sid>.<signature>`. */
 const sidOf = (cookie: string) => decodeURIComponent(pair(cookie).slice('smr.sid='.length)).replace(/^s:/, '').replace(/\.[^.]*$/, '');
 
+const formCookie = (res: request.Response) => setCookies(res).find((c) => c.startsWith('smr.anmeldung='));
+
 /** Signs in with plain requests (no cookie jar), so every cookie is under the test's control. */
-async function signInRaw(username = 'redaktion') {
+async function signInRaw(username = 'redaktion', planted?: string) {
   const form = await request(ctx.app).get('/anmelden').expect(200);
-  const before = sessionCookie(form);
-  expect(before, 'the sign-in page starts a session for its CSRF token').toBeTruthy();
+  expect(sessionCookie(form), 'the anonymous sign-in page starts no session').toBeUndefined();
+  const before = formCookie(form);
+  expect(before, 'the sign-in form binds its CSRF token to a short-lived cookie').toBeTruthy();
   const res = await request(ctx.app)
     .post('/anmelden')
-    .set('Cookie', pair(before))
+    .set('Cookie', [pair(before), ...(planted ? [planted] : [])].join('; '))
     .type('form')
     .send({ username, password: 'demo', _csrf: csrfFrom(form.text) });
   expect(res.status).toBe(303);
@@ -42,22 +45,21 @@ const intern = (cookie: string) => request(ctx.app).get('/intern').set('Cookie',
 const rowOf = (sid: string) => ctx.database.db('sessions').where({ sid }).first();
 
 describe(`sessions (${backendName})`, () => {
-  it('fixation: signing in issues a new session id, and the old one carries no sign-in', async () => {
-    const { before, after } = await signInRaw();
-    expect(sidOf(after)).not.toBe(sidOf(before));
+  it('fixation: signing in issues a new session id, and a session id presented before sign-in is never adopted', async () => {
+    const first = await signInRaw();
+    // the cookie of an earlier (here: signed-in) session, presented to a new sign-in
+    const { after } = await signInRaw('redaktion2', pair(first.after));
+    expect(sidOf(after)).not.toBe(sidOf(first.after));
     expect((await intern(after)).status).toBe(200);
-    expect((await intern(before)).status).toBe(302);
-    // the pre-sign-in session is gone from the store
-    expect(await rowOf(sidOf(before))).toBeUndefined();
+    // the session carried into the sign-in is gone from the store
+    expect(await rowOf(sidOf(first.after))).toBeUndefined();
+    expect((await intern(first.after)).status).toBe(302);
   });
 
   it('an id planted by an attacker is never adopted: the cookie after sign-in differs and the planted one stays anonymous', async () => {
     const planted = 'smr.sid=s%3Aattacker-chosen-session-id.invalidsignature';
-    const form = await request(ctx.app).get('/anmelden').set('Cookie', planted);
-    const issued = sessionCookie(form) as string;
-    expect(sidOf(issued)).not.toBe('attacker-chosen-session-id');
-    const res = await request(ctx.app).post('/anmelden').set('Cookie', pair(issued)).type('form').send({ username: 'redaktion', password: 'demo', _csrf: csrfFrom(form.text) });
-    expect(res.status).toBe(303);
+    const { after } = await signInRaw('redaktion', planted);
+    expect(sidOf(after)).not.toBe('attacker-chosen-session-id');
     expect((await intern(planted)).status).toBe(302);
   });
 
@@ -121,7 +123,7 @@ describe(`sessions (${backendName})`, () => {
       const proxied = await createSecurityContext({ env, seed: false });
       try {
         const form = await request(proxied.app).get('/anmelden').set('X-Forwarded-Proto', 'https');
-        const cookie = sessionCookie(form) as string;
+        const cookie = formCookie(form) as string;
         expect(cookie, JSON.stringify(env)).toMatch(/;\s*Secure/i);
         expect(cookie).toMatch(/HttpOnly/i);
         const res = await request(proxied.app)

@@ -127,9 +127,17 @@ describe('CSRF protection', () => {
 });
 
 describe('session cookie', () => {
-  it('is httpOnly, SameSite=Lax and expires after the idle timeout', async () => {
-    const res = await request(ctx.app).get('/anmelden').expect(200);
-    const cookie = (res.headers['set-cookie'] as unknown as string[])[0] as string;
+  it('is httpOnly, SameSite=Lax and expires after the idle timeout (set on sign-in; the anonymous form stores no session)', async () => {
+    const form = await request(ctx.app).get('/anmelden').expect(200);
+    const formCookies = form.headers['set-cookie'] as unknown as string[];
+    expect(formCookies.some((c) => c.startsWith('smr.sid='))).toBe(false);
+    const res = await request(ctx.app)
+      .post('/anmelden')
+      .set('Cookie', formCookies.map((c) => c.split(';')[0]).join('; '))
+      .type('form')
+      .send({ username: 'redaktion', password: 'demo', _csrf: csrfFrom(form.text) })
+      .expect(303);
+    const cookie = (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('smr.sid=')) as string;
     expect(cookie).toMatch(/^smr\.sid=/);
     expect(cookie).toContain('HttpOnly');
     expect(cookie).toContain('SameSite=Lax');
