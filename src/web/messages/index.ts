@@ -5,6 +5,8 @@ import * as requestMessages from '../../requests/messages';
 import * as notificationMessages from '../../notifications/messages';
 import * as adminMessages from '../../admin/messages';
 import * as registryMessages from '../../registry/messages';
+import * as nextStepMessages from '../../requests/next-step-messages';
+import * as guidelineMessages from '../../guidelines/messages';
 
 /**
  * The message catalogue: every text a person reads. Each feature keeps its texts next to
@@ -18,6 +20,8 @@ export const de = {
   ...notificationMessages.de,
   ...adminMessages.de,
   ...registryMessages.de,
+  ...nextStepMessages.de,
+  ...guidelineMessages.de,
 };
 export type MessageKey = keyof typeof de;
 
@@ -28,6 +32,8 @@ export const en: Record<MessageKey, string> = {
   ...notificationMessages.en,
   ...adminMessages.en,
   ...registryMessages.en,
+  ...nextStepMessages.en,
+  ...guidelineMessages.en,
 };
 
 export type { Catalogue } from './types';
