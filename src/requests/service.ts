@@ -375,7 +375,7 @@ export function createRequestService(deps: RequestServiceDeps) {
 
     /**
      * The author or the unit head reminds the editors who have not confirmed yet. Each
-     * editor gets at most one reminder a day (the outbox drops a second mail with the same key).
+     * editor gets at most one reminder a day for a request (the outbox key per request, person and day).
      */
     async remindEditors(user: SessionUser, id: number, mayRemind: (trx: Knex.Transaction, request: store.RequestRow) => Promise<boolean>, link: string): Promise<{ sent: string[]; already: string[] }> {
       const now = clock();
@@ -391,7 +391,7 @@ export function createRequestService(deps: RequestServiceDeps) {
         const already: string[] = [];
         for (const e of editors) {
           if (confirmed.has(e.uid) || !isDeliverableAddress(e.email)) continue;
-          const dedupeKey = `editor-reminder:${e.uid}:${day}`;
+          const dedupeKey = `editor-reminder:${id}:${e.uid}:${day}`;
           if (await trx('outbox').where({ dedupe_key: dedupeKey }).first('id')) {
             already.push(e.name);
             continue;

@@ -259,7 +259,7 @@ describe('a step waiting for the editors says so, with a reminder', () => {
     expect(await reminders()).toHaveLength(before + 1);
     // Robin Schäfer has confirmed: no reminder for them
     expect(await db('outbox').where({ request_id: id, template: 'editor_confirmation_needed', recipient_uid: 'redaktion' })).toHaveLength(toAuthor);
-    expect((await reminders()).at(-1)?.dedupe_key).toMatch(/^editor-reminder:redaktion2:\d{4}-\d{2}-\d{2}$/);
+    expect((await reminders()).at(-1)?.dedupe_key).toBe(`editor-reminder:${id}:redaktion2:2026-12-01`);
 
     // the unit head on the same day: nothing more is sent
     const head = await signIn(c.app, 'leitung');
