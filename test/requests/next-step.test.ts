@@ -251,6 +251,9 @@ describe('a step waiting for the editors says so, with a reminder', () => {
     const reminders = () => db('outbox').where({ request_id: id, template: 'editor_confirmation_needed', recipient_uid: 'redaktion2' });
     const before = (await reminders()).length; // the mail when the step became due
     const toAuthor = (await db('outbox').where({ request_id: id, template: 'editor_confirmation_needed', recipient_uid: 'redaktion' })).length;
+    // when the step became due, only the editor without a confirmation was asked
+    expect(before).toBe(1);
+    expect(toAuthor).toBe(0);
 
     const first = await post(editor, `/intern/antraege/${id}`, `/intern/antraege/${id}/erinnern`);
     expect(first.status).toBe(303);
