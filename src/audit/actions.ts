@@ -10,6 +10,8 @@ export const HISTORY_ACTIONS = [
   'request.created',
   'request.imported',
   'request.draft_saved',
+  'request.draft_deleted',
+  'request.editors_reminded',
   'request.changed',
   'request.editor_confirmed',
   // the approval workflow (one per workflow event, plus the deadline job)

@@ -13,6 +13,8 @@ import { unitsHeadedBy, listUnits } from '../registry/org-units';
 import { outboxRoutes } from '../notifications/routes';
 import { adminRoutes } from '../admin/routes';
 import { presenceRoutes } from '../registry/routes';
+import { guidelineRoutes } from '../guidelines/routes';
+import { toDoFor } from './todo';
 
 const STATUSES = ['draft', 'in_review', 'returned', 'rejected', 'withdrawn', 'published'] as const;
 
@@ -27,14 +29,10 @@ export function internRoutes(deps: { config: Config; db: Knex; directory: Direct
     const me = user(req);
     const tasks = await service.tasksFor(me);
     const mine = await db('requests').where({ author_uid: me.uid }).orderBy('updated_at', 'desc').limit(50);
-    const confirmations = await db('request_editors as e')
-      .join('requests as r', 'r.id', 'e.request_id')
-      .where('e.uid', me.uid)
-      .whereNull('e.confirmed_at')
-      .whereIn('r.status', ['in_review', 'returned'])
-      .select('r.id', 'r.title');
+    const todo = await toDoFor(db, me, clock());
     const unit = me.unit ? await db('org_units').where({ code: me.unit }).first('name') : undefined;
-    await renderPage(res, 'intern/home', { title: res.locals.t('requests.tasks.title'), tasks, mine, confirmations, unitName: unit?.name });
+    const notice = req.query.geloescht ? 'requests.delete.done' : undefined;
+    await renderPage(res, 'intern/home', { title: res.locals.t('requests.tasks.title'), tasks, mine, todo, confirmations: todo.toConfirm, unitName: unit?.name, notice });
   });
 
   router.get('/antraege', async (req, res) => {
@@ -59,7 +57,8 @@ export function internRoutes(deps: { config: Config; db: Knex; directory: Direct
     await renderPage(res, 'requests/list', { title: res.locals.t('requests.list.title'), requests: await q, statuses: STATUSES, status: status ?? '' });
   });
 
-  router.use(requestRoutes({ db, directory, service, clock }));
+  router.use(guidelineRoutes({ db }));
+  router.use(requestRoutes({ db, directory, service, clock, baseUrl: config.baseUrl }));
   router.use('/vertretung', substitutionRoutes({ db, directory, clock }));
   router.use('/angebote', presenceRoutes({ db, directory, clock, service }));
   router.use('/postausgang', outboxRoutes({ db, clock }));

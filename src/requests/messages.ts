@@ -4,7 +4,6 @@ import type { Catalogue } from '../web/messages/types';
 export const de = {
   'requests.tasks.title': 'Meine Aufgaben',
   'requests.tasks.decide': 'Zu entscheiden',
-  'requests.tasks.none': 'Zurzeit wartet keine Entscheidung auf Sie.',
   'requests.tasks.onBehalfOf': 'in Vertretung für {name}',
   'requests.tasks.waitingSince': 'wartet seit {date}',
   'requests.tasks.deadline': 'Frist bis {date}',
@@ -244,7 +243,6 @@ export const de = {
 export const en: Catalogue<typeof de> = {
   'requests.tasks.title': 'My tasks',
   'requests.tasks.decide': 'Waiting for your decision',
-  'requests.tasks.none': 'No decision is waiting for you at the moment.',
   'requests.tasks.onBehalfOf': 'on behalf of {name}',
   'requests.tasks.waitingSince': 'waiting since {date}',
   'requests.tasks.deadline': 'due by {date}',

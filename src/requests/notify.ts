@@ -4,6 +4,7 @@ import type { Candidates, WorkflowEvent } from '../workflow/core';
 import { enqueue, isDeliverableAddress, type Recipient } from '../notifications/outbox';
 import { findPeople, peopleWithRole } from '../people/store';
 import { headsForUnit, unitByCode } from '../registry/org-units';
+import { confirmedCurrent } from '../guidelines/store';
 import type { RequestRow } from './store';
 import type { Notify } from './service';
 
@@ -116,14 +117,17 @@ export function createNotifier(deps: { baseUrl: string; directory: Directory }):
             }));
           }
           break;
-        case 'editor_confirmation_needed':
-          await send(await byUid(e.notifyUids), (to) => ({
+        case 'editor_confirmation_needed': {
+          // one confirmation covers all requests: only those without one for the current texts are asked
+          const confirmed = await confirmedCurrent(trx, e.notifyUids);
+          await send(await byUid(e.notifyUids.filter((uid) => !confirmed.has(uid))), (to) => ({
             template: 'editor_confirmation_needed',
             to,
             requestId: request.id,
             params: { requestTitle: title, authorName: request.author_name, url: link },
           }));
           break;
+        }
         case 'published': {
           const presence = await trx('requests as r').join('presences as p', 'p.id', 'r.presence_id').where('r.id', request.id).first('p.slug', 'p.name');
           await send(await byUid(e.notifyUids), (to) => ({

@@ -14,6 +14,7 @@ import * as store from './store';
 import { RequestError } from './errors';
 import { maySee, type RequestService } from './service';
 import { buildActor } from '../workflow/actors';
+import { nextStepRoutes, nextStepView, mayRemindEditors } from './next-step';
 
 
 const toFieldErrors = (problems: FormProblem[]): FieldError[] =>
@@ -24,11 +25,13 @@ export interface RequestRouteDeps {
   directory: Directory;
   service: RequestService;
   clock: () => Date;
+  baseUrl: string;
 }
 
 export function requestRoutes(deps: RequestRouteDeps) {
-  const { db, directory, service, clock } = deps;
+  const { db, directory, service, clock, baseUrl } = deps;
   const router = Router();
+  router.use(nextStepRoutes({ db, service, clock, baseUrl }));
   const user = (req: Request) => req.user as SessionUser;
 
   async function formChoices() {
@@ -176,7 +179,10 @@ export function requestRoutes(deps: RequestRouteDeps) {
       : req.query.eingereicht ? 'requests.page.submitted'
       : req.query.entschieden ? 'requests.page.decided'
       : req.query.bestaetigt ? 'requests.page.confirmed'
-      : req.query.zurueckgezogen ? 'requests.page.withdrawnDone' : undefined;
+      : req.query.zurueckgezogen ? 'requests.page.withdrawnDone'
+      : req.query.erinnert === '0' ? 'requests.page.remindedAlready' : undefined;
+    const next = await nextStepView(db, service, request, editors, definition, instance?.state);
+    const mayRemind = next.awaiting.length > 0 && (await mayRemindEditors(db, me, request, now));
 
     const platform = await db('platforms').where({ key: request.data.platform }).first('name');
     await renderPage(res, 'requests/show', {
@@ -196,7 +202,11 @@ export function requestRoutes(deps: RequestRouteDeps) {
       textFields: TEXT_FIELDS,
       checkFields: CHECK_FIELDS,
       isAuthor: request.author_uid === me.uid,
-      pendingConfirmation: editors.some((e) => e.uid === me.uid && !e.confirmed_at) && request.status !== 'draft',
+      pendingConfirmation: editors.some((e) => e.uid === me.uid) && !next.editorConfirmedAt[me.uid] && ['in_review', 'returned'].includes(request.status),
+      next,
+      mayRemind,
+      submittedNow: Boolean(req.query.eingereicht),
+      reminded: req.query.erinnert === '1' ? (await db('history').where({ request_id: id, action: 'request.editors_reminded' }).orderBy('id', 'desc').first('comment'))?.comment : undefined,
       errors: [...(form.decisionErrors ?? []), ...(form.confirmErrors ?? [])],
       decisionErrors: form.decisionErrors ?? [],
       confirmErrors: form.confirmErrors ?? [],

@@ -14,6 +14,9 @@ import { validateForSubmit, validateChange, readForm, type FormProblem, type Req
 import * as store from './store';
 import { RequestError } from './errors';
 import { publishPresence, applyChange, presenceAsRequestData } from './publish';
+import { confirmedCurrent, recordConfirmation } from '../guidelines/store';
+import { enqueue, isDeliverableAddress } from '../notifications/outbox';
+import { berlinDay } from '../workflow/actors';
 
 export type Notify = (trx: Knex.Transaction, request: store.RequestRow, definition: WorkflowDefinition, events: WorkflowEvent[]) => Promise<void>;
 
@@ -39,6 +42,10 @@ export function maySee(user: SessionUser, request: store.RequestRow, editorUids:
   if (user.roles.some((r) => (central as readonly string[]).includes(r))) return true;
   return unitCode !== undefined && headOf.includes(unitCode);
 }
+
+/** A draft that never went out: its author may delete it. */
+export const isNeverSubmittedDraft = (request: Pick<store.RequestRow, 'status' | 'version' | 'submitted_at'>): boolean =>
+  request.status === 'draft' && request.version === 0 && request.submitted_at === null;
 
 export function createRequestService(deps: RequestServiceDeps) {
   const { db, directory, clock, notify } = deps;
@@ -142,6 +149,7 @@ export function createRequestService(deps: RequestServiceDeps) {
         });
       }
       if (e.type === 'published') {
+        await snapshotConfirmations(trx, request.id);
         if (request.kind === 'change' || request.kind === 'editors') {
           await applyChange(trx, request, actor, now);
         } else {
@@ -166,9 +174,21 @@ export function createRequestService(deps: RequestServiceDeps) {
     await notify(trx, { ...request, status: state.status }, definition, events);
   }
 
+  /** One confirmation of the current texts covers every request of that person. */
   async function editorsConfirmed(trx: Knex.Transaction, requestId: number): Promise<boolean> {
     const editors = await store.getEditors(trx, requestId);
-    return editors.length >= 2 && editors.every((e) => e.confirmed_at !== null);
+    const confirmed = await confirmedCurrent(trx, editors.map((e) => e.uid));
+    return editors.length >= 2 && editors.every((e) => confirmed.has(e.uid));
+  }
+
+  /** At publication each editor's confirmation is written onto the request, as it stood then. */
+  async function snapshotConfirmations(trx: Knex.Transaction, requestId: number) {
+    const editors = await store.getEditors(trx, requestId);
+    const confirmed = await confirmedCurrent(trx, editors.map((e) => e.uid));
+    for (const e of editors) {
+      const at = confirmed.get(e.uid);
+      if (at && !e.confirmed_at) await trx('request_editors').where({ request_id: requestId, uid: e.uid }).update({ confirmed_at: at });
+    }
   }
 
   return {
@@ -303,29 +323,107 @@ export function createRequestService(deps: RequestServiceDeps) {
       });
     },
 
-    /** An editor confirms the guidelines and the service agreement; the workflow may move on. */
+    /**
+     * An editor confirms the current guidelines and service agreement. The confirmation covers
+     * all of their requests until a text changes: every request in review that waited for it
+     * may move on. A repeat changes nothing but the request's history.
+     */
     async confirmEditor(user: SessionUser, id: number): Promise<void> {
+      const now = clock();
+      await db.transaction(async (trx) => {
+        const request = await store.getRequest(trx, id);
+        if (!request) throw new RequestError('not_found');
+        const named = await trx('request_editors').where({ request_id: id, uid: user.uid }).first('uid');
+        if (!named) throw new RequestError('forbidden');
+        const versions = await recordConfirmation(trx, user.uid, now);
+        await rememberPerson(trx, user, now);
+        const open = await trx('request_editors as e')
+          .join('requests as r', 'r.id', 'e.request_id')
+          .where('e.uid', user.uid)
+          .whereIn('r.status', ['draft', 'in_review', 'returned'])
+          .orderBy('r.id')
+          .pluck('r.id');
+        await trx('request_editors').where({ uid: user.uid }).whereIn('request_id', open).whereNull('confirmed_at').update({ confirmed_at: now });
+        await recordHistory(trx, {
+          at: now, actorUid: user.uid, actorName: user.name, action: 'request.editor_confirmed', entityType: 'request', entityId: id, requestId: id,
+          changes: { leitlinien: { before: null, after: versions.leitlinien }, dienstvereinbarung: { before: null, after: versions.dienstvereinbarung } },
+        });
+        // lock order as everywhere: request row, then instance row; requests by ascending id
+        for (const requestId of open as number[]) {
+          const locked = await store.getRequest(trx, requestId, { forUpdate: true });
+          if (!locked || locked.status !== 'in_review') continue;
+          const instanceRow = await store.getInstance(trx, requestId, { forUpdate: true });
+          if (!instanceRow) continue;
+          const definition = await store.getDefinition(trx, instanceRow.definition_id);
+          const result = decideCore({
+            definition,
+            instance: instanceRow.state,
+            action: { type: 'sync' },
+            actor: { uid: 'system', roles: [], headOfUnits: [], actingFor: [] },
+            now,
+            context: { editorsConfirmed: await editorsConfirmed(trx, requestId) },
+          });
+          if (result.ok && result.events.length > 0) await apply(trx, locked, instanceRow, definition, result.instance, result.events, null, now);
+        }
+      });
+    },
+
+    /** Whether every editor of the request has confirmed the current texts (for the request page). */
+    async editorConfirmations(uids: string[]) {
+      return confirmedCurrent(db, uids);
+    },
+
+    /**
+     * The author or the unit head reminds the editors who have not confirmed yet. Each
+     * editor gets at most one reminder a day for a request (the outbox key per request, person and day).
+     */
+    async remindEditors(user: SessionUser, id: number, mayRemind: (trx: Knex.Transaction, request: store.RequestRow) => Promise<boolean>, link: string): Promise<{ sent: string[]; already: string[] }> {
+      const now = clock();
+      return db.transaction(async (trx) => {
+        const request = await store.getRequest(trx, id, { forUpdate: true });
+        if (!request) throw new RequestError('not_found');
+        if (!(await mayRemind(trx, request))) throw new RequestError('forbidden');
+        if (request.status !== 'in_review') throw new RequestError('not_editable');
+        const editors = await store.getEditors(trx, id);
+        const confirmed = await confirmedCurrent(trx, editors.map((e) => e.uid));
+        const day = berlinDay(now);
+        const sent: string[] = [];
+        const already: string[] = [];
+        for (const e of editors) {
+          if (confirmed.has(e.uid) || !isDeliverableAddress(e.email)) continue;
+          const dedupeKey = `editor-reminder:${id}:${e.uid}:${day}`;
+          if (await trx('outbox').where({ dedupe_key: dedupeKey }).first('id')) {
+            already.push(e.name);
+            continue;
+          }
+          await enqueue(trx, {
+            template: 'editor_confirmation_needed',
+            to: { uid: e.uid, email: e.email, name: e.name },
+            requestId: id,
+            dedupeKey,
+            params: { requestTitle: request.title || `Antrag Nr. ${id}`, authorName: request.author_name, url: link },
+          }, now);
+          sent.push(e.name);
+        }
+        if (sent.length === 0 && already.length === 0) throw new RequestError('not_editable');
+        if (sent.length > 0) {
+          await recordHistory(trx, { at: now, actorUid: user.uid, actorName: user.name, action: 'request.editors_reminded', entityType: 'request', entityId: id, requestId: id, comment: sent.join(', ') });
+        }
+        return { sent, already };
+      });
+    },
+
+    /** The author deletes a draft that was never submitted; nothing of it is left but its history. */
+    async deleteDraft(user: SessionUser, id: number): Promise<void> {
       const now = clock();
       await db.transaction(async (trx) => {
         const request = await store.getRequest(trx, id, { forUpdate: true });
         if (!request) throw new RequestError('not_found');
-        const instanceRow = await store.getInstance(trx, id, { forUpdate: true });
-        const named = await trx('request_editors').where({ request_id: id, uid: user.uid }).first('confirmed_at');
-        if (!named) throw new RequestError('forbidden');
-        if (named.confirmed_at) throw new RequestError('not_an_editor'); // already confirmed
-        await trx('request_editors').where({ request_id: id, uid: user.uid }).update({ confirmed_at: now });
-        await recordHistory(trx, { at: now, actorUid: user.uid, actorName: user.name, action: 'request.editor_confirmed', entityType: 'request', entityId: id, requestId: id });
-        if (!instanceRow || request.status !== 'in_review') return;
-        const definition = await store.getDefinition(trx, instanceRow.definition_id);
-        const result = decideCore({
-          definition,
-          instance: instanceRow.state,
-          action: { type: 'sync' },
-          actor: { uid: 'system', roles: [], headOfUnits: [], actingFor: [] },
-          now,
-          context: { editorsConfirmed: await editorsConfirmed(trx, id) },
-        });
-        if (result.ok && result.events.length > 0) await apply(trx, request, instanceRow, definition, result.instance, result.events, null, now);
+        if (request.author_uid !== user.uid) throw new RequestError('forbidden');
+        if (!isNeverSubmittedDraft(request)) throw new RequestError('not_editable');
+        if (await store.getInstance(trx, id)) throw new RequestError('not_editable');
+        await trx('requests').where({ id }).delete();
+        await recordHistory(trx, { at: now, actorUid: user.uid, actorName: user.name, action: 'request.draft_deleted', entityType: 'request', entityId: id, requestId: id, comment: request.title || null });
       });
     },
 

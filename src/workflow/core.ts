@@ -194,6 +194,14 @@ export function decidableSteps(
   });
 }
 
+/**
+ * Steps that are due but wait for the named editors to confirm the guidelines (for the
+ * request page: "waits for the confirmation by …").
+ */
+export function stepsAwaitingEditors(definition: WorkflowDefinition, instance: Instance, context: Context): string[] {
+  return [...blockedByEditors(definition, instance, context)];
+}
+
 export function decide(input: DecideInput): DecideResult {
   const { instance, action } = input;
   if (isFinal(instance.status)) return refuse({ code: 'finished', status: instance.status });

@@ -3,6 +3,7 @@ import { createRequestService } from '../../src/requests/service';
 import { createNotifier } from '../../src/requests/notify';
 import * as store from '../../src/requests/store';
 import { closePresence } from '../../src/registry/lifecycle';
+import { addVersion } from '../../src/guidelines/store';
 import type { Portal } from './harness';
 import type { Fixtures } from './pages';
 
@@ -12,7 +13,9 @@ import type { Fixtures } from './pages';
  * - Kunstschule Hannover: the second editor confirms, Hannover.de approves → published;
  * - Kulturtreff Hainholz: data protection has seen version 1, returns it, the editor
  *   resubmits with a changed privacy link → version 2 (the "changes since" table);
- * - Feuerwehr Hannover: closed by communications → "formerly official".
+ * - Feuerwehr Hannover: closed by communications → "formerly official";
+ * - a second version of the guidelines, so that the editors must confirm again (the
+ *   confirmation form and its error state exist).
  */
 export async function prepareFixtures(portal: Portal): Promise<Fixtures> {
   const { db } = portal.ctx.database;
@@ -44,6 +47,15 @@ export async function prepareFixtures(portal: Portal): Promise<Fixtures> {
   await service.act(hannoverde as SessionUser, publishedId, { type: 'approve', stepId: 'hannoverde' }, undefined);
   const published = await store.getRequest(db, publishedId);
   if (published?.status !== 'published' || !published.presence_id) throw new Error(`Kunstschule not published: ${published?.status}`);
+
+  await addVersion(db, {
+    key: 'leitlinien',
+    valid_from: '2026-11-01',
+    title_de: 'Social-Media-Leitlinien der Landeshauptstadt Hannover',
+    title_en: 'Social-media guidelines of the City of Hannover',
+    body_de: 'Fassung 2 der Leitlinien.\n\nSie ersetzt Fassung 1.',
+    body_en: 'Version 2 of the guidelines.\n\nIt replaces version 1.',
+  });
 
   const changedId = await requestId('Kulturtreff Hainholz');
   const before = await store.getRequest(db, changedId);

@@ -4,7 +4,9 @@ import {
   PEOPLE,
   ROLES,
   presenceFixture,
+  requestData,
   submittedRequest,
+  uniqueAccount,
   type RoleName,
   type SecurityContext,
 } from './context';
@@ -221,6 +223,38 @@ export const TABLE: Row[] = [
     effect: true,
     expect: staff({ editor: 303 }),
   }),
+
+  r('POST /intern/antraege/:id/erinnern', {
+    // the last step waits for an editor who never confirms (mitarbeiter): author and unit head may remind
+    fresh: async (ctx) => {
+      const data = requestData('Matrix Erinnerung', uniqueAccount(), '41', ['redaktion', 'mitarbeiter']);
+      const id = await ctx.service.create(PEOPLE.redaktion as SessionUser, data);
+      const result = await ctx.service.submit(PEOPLE.redaktion as SessionUser, id, data);
+      if (!result.ok) throw new Error(JSON.stringify(result.problems));
+      await ctx.service.act(leitung, id, { type: 'approve', stepId: 'unit_head' }, undefined);
+      await ctx.service.act(kommunikation, id, { type: 'approve', stepId: 'communications' }, undefined);
+      await ctx.service.act(datenschutz, id, { type: 'approve', stepId: 'data_protection' }, undefined);
+      return { id };
+    },
+    url: (_f, x) => `/intern/antraege/${x.id}/erinnern`,
+    body: () => ({}),
+    effect: true,
+    expect: staff({ editor: 303, unitHead: 303 }),
+  }),
+  r('GET /intern/antraege/:id/loeschen', {
+    fresh: async (ctx) => ({ id: await ctx.service.create(PEOPLE.redaktion as SessionUser, requestData('Matrix-Entwurf zum Löschen', uniqueAccount())) }),
+    url: (_f, x) => `/intern/antraege/${x.id}/loeschen`,
+    expect: staff({ editor: 200 }),
+  }),
+  r('POST /intern/antraege/:id/loeschen', {
+    fresh: async (ctx) => ({ id: await ctx.service.create(PEOPLE.redaktion as SessionUser, requestData('Matrix-Entwurf zum Löschen', uniqueAccount())) }),
+    url: (_f, x) => `/intern/antraege/${x.id}/loeschen`,
+    body: () => ({}),
+    effect: true,
+    expect: staff({ editor: 303 }),
+  }),
+  r('GET /intern/leitlinien', { url: () => '/intern/leitlinien', expect: everyoneSignedIn(200) }),
+  r('GET /intern/dienstvereinbarung', { url: () => '/intern/dienstvereinbarung', expect: everyoneSignedIn(200) }),
 
   // ---------------------------------------------------------------- deputies
   r('POST /intern/vertretung/:id/beenden', {

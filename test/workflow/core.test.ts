@@ -4,6 +4,7 @@ import {
   decidableSteps,
   decide,
   newInstance,
+  stepsAwaitingEditors,
   type Action,
   type Actor,
   type DecideResult,
@@ -261,6 +262,11 @@ describe('decide: the full Dienstanweisung happy path', () => {
       expect(second.events).toContainEqual(
         expect.objectContaining({ type: 'editor_confirmation_needed', stepId: 'hannoverde', notifyUids: ['erik', 'emma'] }),
       );
+
+      // The request page can say which step waits for the editors, and only while it does.
+      expect(stepsAwaitingEditors(DIENSTANWEISUNG_V1, instance, { editorsConfirmed: false })).toEqual(['hannoverde']);
+      expect(stepsAwaitingEditors(DIENSTANWEISUNG_V1, instance, { editorsConfirmed: true })).toEqual([]);
+      expect(stepsAwaitingEditors(DIENSTANWEISUNG_V1, step1.instance, { editorsConfirmed: false })).toEqual([]);
 
       // A sync before the confirmation changes nothing and does not nag the editors again.
       const early = ok(act(instance, { type: 'sync' }, system, { editorsConfirmed: false }));

@@ -6,6 +6,8 @@ import * as notificationMessages from '../../notifications/messages';
 import * as adminMessages from '../../admin/messages';
 import * as registryMessages from '../../registry/messages';
 import * as historyMessages from '../../audit/messages';
+import * as nextStepMessages from '../../requests/next-step-messages';
+import * as guidelineMessages from '../../guidelines/messages';
 
 /**
  * The message catalogue: every text a person reads. Each feature keeps its texts next to
@@ -20,6 +22,8 @@ export const de = {
   ...adminMessages.de,
   ...registryMessages.de,
   ...historyMessages.de,
+  ...nextStepMessages.de,
+  ...guidelineMessages.de,
 };
 export type MessageKey = keyof typeof de;
 
@@ -31,6 +35,8 @@ export const en: Record<MessageKey, string> = {
   ...adminMessages.en,
   ...registryMessages.en,
   ...historyMessages.en,
+  ...nextStepMessages.en,
+  ...guidelineMessages.en,
 };
 
 export type { Catalogue } from './types';
