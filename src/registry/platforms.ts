@@ -174,7 +174,7 @@ export const unresolvableRuleSchema = z
   .object({
     /** Regex source matched case-insensitively against the whole normalised path. */
     path: z.string().min(1, 'Unresolvable path must not be empty').max(500),
-    /** Only on these hosts (each must be in the platform's host list); default: every host. */
+    /** Only on these hosts (plain host names, as in the host list); default: every host. */
     hosts: z.array(z.string().max(253)).min(1).max(100).optional(),
   })
   .strict()
@@ -224,11 +224,12 @@ export const platformRulesSchema = z
       else if (seen.has(h)) ctx.addIssue({ code: 'custom', path: ['hosts', i], message: `Host "${h}" is listed twice` });
       seen.add(h);
     });
+    // A rule for a host that is not (or no longer) in the host list never applies: removing a
+    // host from the list must not need a second edit here.
     (r.unresolvable ?? []).forEach((u, i) => {
       (u.hosts ?? []).forEach((h, j) => {
-        if (!seen.has(h)) {
-          ctx.addIssue({ code: 'custom', path: ['unresolvable', i, 'hosts', j], message: `Host "${h}" is not in the platform's host list` });
-        }
+        const problem = hostNameProblem(h);
+        if (problem) ctx.addIssue({ code: 'custom', path: ['unresolvable', i, 'hosts', j], message: problem });
       });
     });
     const canonical = urlTemplateProblem(r.canonicalUrlTemplate, 'canonicalUrlTemplate', (n) => PLATFORM_URL_PLACEHOLDERS.has(n));

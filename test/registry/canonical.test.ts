@@ -202,14 +202,18 @@ describe('canonicalise – Facebook share links and short hosts', () => {
     expect(matchPlatform('fb.me/hannover.de', DEFAULT_PLATFORMS)).toMatchObject({ ok: true, platform: 'facebook', id: 'hannover.de' });
   });
 
-  it('validates unresolvable rules like patterns: regex, leading slash, hosts from the host list', () => {
+  it('validates unresolvable rules like patterns: regex, leading slash, plain host names', () => {
     const base = { ...facebook };
     expect(parsePlatformRules({ ...base, unresolvable: [{ path: '/share/(' }] })).toMatchObject({ ok: false, errors: [expect.stringMatching(/^unresolvable\[0\]\.path: .*not a valid regular expression/)] });
     expect(parsePlatformRules({ ...base, unresolvable: [{ path: 'share/.+' }] })).toMatchObject({ ok: false, errors: [expect.stringMatching(/must start with "\/"/)] });
-    expect(parsePlatformRules({ ...base, unresolvable: [{ path: '/.+', hosts: ['youtu.be'] }] })).toMatchObject({
+    expect(parsePlatformRules({ ...base, unresolvable: [{ path: '/.+', hosts: ['*.fb.me'] }] })).toMatchObject({
       ok: false,
-      errors: ['unresolvable[0].hosts[0]: Host "youtu.be" is not in the platform\'s host list'],
+      errors: [expect.stringMatching(/^unresolvable\[0\]\.hosts\[0\]: Host "\*\.fb\.me": wildcards/)],
     });
+    // a rule for a host that is not in the host list never applies (the host is refused first)
+    const narrowed = { ...facebook, hosts: ['www.facebook.com'] };
+    expect(parsePlatformRules(narrowed).ok).toBe(true);
+    expect(canonicalise('https://fb.watch/abc', narrowed)).toEqual({ ok: false, reason: 'host_not_allowed' });
     expect(parsePlatformRules({ ...base, unresolvable: [{ path: '/.+', extra: 1 }] }).ok).toBe(false);
     // rules without the field (databases before migration 0010) stay valid
     const { unresolvable: _u, ...old } = facebook;
