@@ -127,7 +127,7 @@ export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; 
     // A web address typed or pasted into the search is checked like on /pruefen: its verdict,
     // not "nothing found" (the check page shows the answer first and works without JavaScript).
     const q = typeof req.query.q === 'string' ? req.query.q.trim() : '';
-    if (q !== '' && service.isAddress(await service.snapshot(await service.state()), q)) {
+    if (q !== '' && q.length <= MAX_INPUT_LENGTH && service.isAddress(await service.snapshot(await service.state()), q)) {
       res.setHeader('Cache-Control', 'no-store');
       return res.redirect(303, `${res.locals.url('/pruefen')}?${new URLSearchParams({ url: q })}`);
     }

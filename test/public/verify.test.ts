@@ -281,6 +281,11 @@ describe('an address typed into the overview search is checked like on /pruefen'
     expect(res.text).toMatch(/<title>Offiziell: Hannover\.de auf Facebook/);
   });
 
+  it('an address longer than the check accepts is refused as a search term, not sent on', async () => {
+    const res = await request(ctx.app).get('/').query({ q: `https://www.facebook.com/${'a'.repeat(3000)}` }).expect(400);
+    expect(res.text).toContain('Der Suchbegriff darf höchstens 200 Zeichen lang sein.');
+  });
+
   it.each(['Museum', 'hannover.de', 'Sprengel Museum', 'facebook'])('"%s" stays a search', async (q) => {
     const res = await request(ctx.app).get('/').query({ q }).expect(200);
     expect(res.text).toContain('id="ergebnis-titel"');
