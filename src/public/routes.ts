@@ -9,6 +9,7 @@ import { notFound } from '../web/errors';
 import { etagFor, type CachedResponse } from './cache';
 import { absolute, presenceJson, presencesAtom, presencesCsv, presencesJson, SCHEMA_VERSION } from './open-data';
 import { openApiDocument } from './openapi';
+import { createLinkResolver } from './resolve';
 import { renderHtml } from './render';
 import {
   overviewQueryString,
@@ -44,7 +45,9 @@ interface Produced {
  */
 export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; logger: Logger }) {
   const router = Router();
-  const service = new PublicService(deps.db);
+  const service = new PublicService(deps.db, {
+    resolver: deps.config.verify.resolveLinks ? createLinkResolver({ timeoutMs: deps.config.verify.resolveTimeoutMs }) : undefined,
+  });
   const baseUrl = deps.config.baseUrl;
   const rendering = new Map<string, Promise<CachedResponse>>();
   const cachePublic = (res: Response) => res.setHeader('Cache-Control', 'public, max-age=300');

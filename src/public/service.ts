@@ -2,6 +2,7 @@ import type { Db } from '../db/knex';
 import { matchPlatform, type CanonicalFailureReason } from '../registry/canonical';
 import { platformRulesSchema, type PlatformRules } from '../registry/platforms';
 import { ResponseCache, VersionReader } from './cache';
+import type { LinkResolver } from './resolve';
 import { searchWords, type FieldError, type OverviewQuery } from './schemas';
 import * as store from './store';
 import { buildUnitTree, type UnitNode, type UnitTree } from './tree';
@@ -117,11 +118,14 @@ export class PublicService {
   readonly cache: ResponseCache;
   private snapshotPromise: Promise<Snapshot> | undefined;
   private snapshotVersion = -1;
+  /** Follows share links on the platforms' own hosts (VERIFY_RESOLVE_LINKS); undefined: off. */
+  private readonly resolver: LinkResolver | undefined;
 
   constructor(
     private readonly db: Db,
-    options: { cacheEntries?: number; cacheBytes?: number } = {},
+    options: { cacheEntries?: number; cacheBytes?: number; resolver?: LinkResolver } = {},
   ) {
+    this.resolver = options.resolver;
     this.versions = new VersionReader(() => store.readState(db));
     this.cache = new ResponseCache(options.cacheEntries, options.cacheBytes);
     this.listenForChanges();
@@ -360,7 +364,18 @@ export class PublicService {
    */
   async verify(snap: Snapshot, input: string): Promise<VerifyOutcome> {
     const platforms = snap.platforms.flatMap((p) => (p.rules ? [{ key: p.key, rules: p.rules }] : []));
-    const match = matchPlatform(input, platforms);
+    let match = matchPlatform(input, platforms);
+    if (!match.ok && match.reason === 'unresolvable' && match.platform !== undefined && this.resolver) {
+      // only redirects to an account, or to another unresolvable link, on the same platform's hosts
+      const platform = match.platform;
+      const resolved = await this.resolver.resolve(input, (url) => {
+        const next = matchPlatform(url, platforms);
+        if (next.platform !== platform) return 'stop';
+        if (next.ok) return 'done';
+        return next.reason === 'unresolvable' ? 'follow' : 'stop';
+      });
+      if (resolved !== null) match = matchPlatform(resolved, platforms);
+    }
     if (!match.ok) {
       if (match.reason === 'unresolvable' && match.platform !== undefined) {
         const platform = snap.platformByKey.get(match.platform);
