@@ -88,6 +88,8 @@ const envSchema = z.object({
   TRUST_PROXY: z.string().default('false'),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   CSP_UPGRADE_INSECURE_REQUESTS: bool.default(false),
+  VERIFY_RESOLVE_LINKS: bool.default(false),
+  VERIFY_RESOLVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(10_000).default(2000),
 
   LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   LOGIN_MAX_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
@@ -135,6 +137,8 @@ export interface Config {
   session: { secret: string; idleMinutes: number; maxHours: number; roleRefreshMinutes: number; cookieSecure: boolean | 'auto' };
   trustProxy: boolean | number | string;
   csp: { upgradeInsecureRequests: boolean };
+  /** The account check may follow a share link on the platform's own hosts (off by default). */
+  verify: { resolveLinks: boolean; resolveTimeoutMs: number };
   login: { maxPerAccount: number; maxPerAddress: number; windowMinutes: number };
   maintenance: { intervalMinutes: number; outboxKeepDays: number };
   mail: { smtpUrl: string | undefined; from: string };
@@ -233,6 +237,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     csp: { upgradeInsecureRequests: e.CSP_UPGRADE_INSECURE_REQUESTS },
+    verify: { resolveLinks: e.VERIFY_RESOLVE_LINKS, resolveTimeoutMs: e.VERIFY_RESOLVE_TIMEOUT_MS },
     login: {
       maxPerAccount: e.LOGIN_MAX_PER_ACCOUNT,
       maxPerAddress: e.LOGIN_MAX_PER_ADDRESS,

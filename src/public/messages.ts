@@ -12,6 +12,7 @@ export const de = {
   'public.overview.unitAll': 'Alle Organisationseinheiten',
   'public.overview.submit': 'Suchen',
   'public.overview.reset': 'Suche und Filter zurücksetzen',
+  'public.overview.changeSearch': 'Suche ändern',
   'public.overview.allTitle': 'Alle Auftritte',
   'public.overview.resultsTitle': 'Suchergebnis',
   'public.overview.centralTitle': 'Zentraler Auftritt von Stadt und Region',
@@ -53,6 +54,7 @@ export const de = {
   'public.card.external': '{name} auf {platform}',
   'public.card.externalNote': 'externer Link: Sie verlassen das Angebot der Landeshauptstadt Hannover',
   'public.card.hannoverDe': 'Seite der Organisationseinheit auf Hannover.de',
+  'public.card.address': 'Adresse',
 
   'public.presence.official': 'Offizieller Auftritt der Landeshauptstadt Hannover',
   'public.presence.formerly': 'Ehemals offizieller Auftritt – offiziell bis zum {date}',
@@ -87,6 +89,24 @@ export const de = {
   'public.verify.unknown.not_an_account':
     'Die Adresse führt zu {platform}, aber nicht zu einem Account, sondern zum Beispiel zu einer Suche, Gruppe oder Veranstaltung. Geben Sie die Adresse der Seite oder des Profils ein.',
   'public.verify.allPresences': 'Alle offiziellen Auftritte finden Sie in der Übersicht.',
+  'public.verify.titleOfficial': 'Offiziell: {name} auf {platform}',
+  'public.verify.titleFormerly': 'Nicht mehr offiziell: {name} auf {platform}',
+  'public.verify.titleUnknown': 'Nicht im Register: {address}',
+  'public.verify.titleUnresolvable': 'Nicht prüfbar: {address}',
+  'public.verify.again': 'Eine andere Adresse prüfen',
+  'public.verify.unresolvable': 'Diese Adresse können wir nicht prüfen.',
+  'public.verify.unresolvable.text':
+    'Das ist ein Link zu {platform}, aus dem sich nicht ablesen lässt, zu welchem Account er gehört – etwa ein Link aus „Link kopieren“ oder „Teilen“, ein Beitrag oder ein Video. Ob der Account offiziell ist, können Sie mit seiner Adresse prüfen. So finden Sie sie:',
+  'public.verify.unresolvable.web':
+    'Im Browser: Öffnen Sie den Link und klicken oder tippen Sie auf den Namen der Seite oder des Profils. Kopieren Sie dann die Adresse aus der Adresszeile des Browsers und geben Sie sie hier ein.',
+  'public.verify.unresolvable.app':
+    'In der App: Tippen Sie auf den Namen der Seite oder des Profils. Dort steht der Benutzername (oft mit @ davor). Geben Sie die Plattform mit diesem Namen ein, zum Beispiel facebook.com/hannover.de.',
+  'public.verify.unresolvable.search': 'Oder suchen Sie den Namen des Accounts in der Übersicht aller offiziellen Auftritte.',
+  'public.verify.next.title': 'Was Sie jetzt tun können',
+  'public.verify.next.distrust':
+    'Verlassen Sie sich nicht auf Angaben dieses Accounts. Geben Sie ihm keine persönlichen Daten und folgen Sie keinen Links zu Zahlungen.',
+  'public.verify.next.compare': 'Vergleichen Sie die Adresse mit den Adressen in der Übersicht aller offiziellen Auftritte.',
+  'public.verify.next.report': 'Gibt sich der Account als Landeshauptstadt Hannover aus? Bitte melden Sie ihn – {unit}:',
   'public.verify.error.empty': 'Geben Sie die Adresse des Accounts ein.',
   'public.verify.error.too_long': 'Die Adresse ist zu lang. Geben Sie höchstens {max} Zeichen ein.',
   'public.verify.error.not_a_url': 'Das ist keine Internetadresse. Geben Sie eine Adresse wie https://www.facebook.com/hannover.de ein.',
@@ -116,6 +136,7 @@ export const en: Catalogue<typeof de> = {
   'public.overview.unitAll': 'All organisational units',
   'public.overview.submit': 'Search',
   'public.overview.reset': 'Clear search and filters',
+  'public.overview.changeSearch': 'Change the search',
   'public.overview.allTitle': 'All presences',
   'public.overview.resultsTitle': 'Search results',
   'public.overview.centralTitle': 'Central presence of the city and the region',
@@ -157,6 +178,7 @@ export const en: Catalogue<typeof de> = {
   'public.card.external': '{name} on {platform}',
   'public.card.externalNote': "external link: you are leaving the City of Hannover's website",
   'public.card.hannoverDe': "The unit's page on Hannover.de",
+  'public.card.address': 'Address',
 
   'public.presence.official': 'Official presence of the City of Hannover',
   'public.presence.formerly': 'Formerly official presence – official until {date}',
@@ -188,6 +210,24 @@ export const en: Catalogue<typeof de> = {
   'public.verify.unknown.not_an_account':
     'The address leads to {platform}, but not to an account – for example to a search, a group or an event. Enter the address of the page or profile.',
   'public.verify.allPresences': 'All official presences are listed in the overview.',
+  'public.verify.titleOfficial': 'Official: {name} on {platform}',
+  'public.verify.titleFormerly': 'No longer official: {name} on {platform}',
+  'public.verify.titleUnknown': 'Not in the register: {address}',
+  'public.verify.titleUnresolvable': 'Cannot be checked: {address}',
+  'public.verify.again': 'Check another address',
+  'public.verify.unresolvable': 'We cannot check this address.',
+  'public.verify.unresolvable.text':
+    'This is a link to {platform} that does not show which account it belongs to – for example a link from "Copy link" or "Share", a post or a video. You can check whether the account is official with its address. This is how you find it:',
+  'public.verify.unresolvable.web':
+    "In a browser: open the link and click or tap the name of the page or profile. Then copy the address from the browser's address bar and enter it here.",
+  'public.verify.unresolvable.app':
+    'In the app: tap the name of the page or profile. It shows the user name (often with an @ in front). Enter the platform with this name, for example facebook.com/hannover.de.',
+  'public.verify.unresolvable.search': 'Or search for the name of the account in the overview of all official presences.',
+  'public.verify.next.title': 'What you can do now',
+  'public.verify.next.distrust':
+    'Do not rely on what this account says. Do not give it any personal data and do not follow links to payments.',
+  'public.verify.next.compare': 'Compare the address with the addresses in the overview of all official presences.',
+  'public.verify.next.report': 'Does the account pretend to be the City of Hannover? Please report it – {unit}:',
   'public.verify.error.empty': 'Enter the address of the account.',
   'public.verify.error.too_long': 'The address is too long. Enter at most {max} characters.',
   'public.verify.error.not_a_url': 'This is not a web address. Enter an address such as https://www.facebook.com/hannover.de.',

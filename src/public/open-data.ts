@@ -4,9 +4,10 @@ import type { PresenceView } from './service';
 /**
  * The machine-readable twins of the overview. Field names and meaning are documented in
  * docs/open-data.md and in the OpenAPI document (openapi.ts); change all three together
- * and raise SCHEMA_VERSION (minor: fields added, major: fields changed or removed).
+ * and raise SCHEMA_VERSION (minor: fields or values added, major: fields changed or removed).
+ * 1.1: /pruefen.json answers result "unresolvable" for links that name no account.
  */
-export const SCHEMA_VERSION = '1.0';
+export const SCHEMA_VERSION = '1.1';
 
 export interface PresenceJson {
   slug: string;

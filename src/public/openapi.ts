@@ -87,14 +87,15 @@ export function openApiDocument(opts: { baseUrl: string; contact: string }) {
         input: { type: 'string', description: 'The address as sent.' },
         result: {
           type: 'string',
-          enum: ['official', 'formerly_official', 'unknown'],
-          description: 'official: an active presence of the city; formerly_official: was official until officialUntil; unknown: not an official presence.',
+          enum: ['official', 'formerly_official', 'unknown', 'unresolvable'],
+          description:
+            'official: an active presence of the city; formerly_official: was official until officialUntil; unknown: not an official presence; unresolvable (since 1.1): a link of the platform (named in platform) that names no account, such as a share link from "Copy link" or a short video link — neither official nor not; ask for the address of the page or profile. Clients should treat unknown future values like unresolvable.',
         },
         reason: {
           type: ['string', 'null'],
           enum: ['host_not_allowed', 'not_an_account', 'not_registered', null],
           description:
-            'Only for result "unknown": host_not_allowed (no platform of the register uses this host — look-alike domains end here), not_an_account (a platform page that is no account), not_registered (an account the city does not run).',
+            'Only for result "unknown" (null otherwise): host_not_allowed (no platform of the register uses this host — look-alike domains end here), not_an_account (a platform page that is no account), not_registered (an account the city does not run).',
         },
         platform: { oneOf: [{ $ref: '#/components/schemas/Platform' }, { type: 'null' }] },
         accountId: { type: ['string', 'null'], description: 'Canonical account id on the platform (lower case).' },

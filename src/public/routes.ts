@@ -9,6 +9,7 @@ import { notFound } from '../web/errors';
 import { etagFor, type CachedResponse } from './cache';
 import { absolute, presenceJson, presencesAtom, presencesCsv, presencesJson, SCHEMA_VERSION } from './open-data';
 import { openApiDocument } from './openapi';
+import { createLinkResolver } from './resolve';
 import { renderHtml } from './render';
 import {
   overviewQueryString,
@@ -44,7 +45,9 @@ interface Produced {
  */
 export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; logger: Logger }) {
   const router = Router();
-  const service = new PublicService(deps.db);
+  const service = new PublicService(deps.db, {
+    resolver: deps.config.verify.resolveLinks ? createLinkResolver({ timeoutMs: deps.config.verify.resolveTimeoutMs }) : undefined,
+  });
   const baseUrl = deps.config.baseUrl;
   const rendering = new Map<string, Promise<CachedResponse>>();
   const cachePublic = (res: Response) => res.setHeader('Cache-Control', 'public, max-age=300');
@@ -124,6 +127,13 @@ export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; 
   // ---------- overview ----------
 
   router.get('/', async (req, res) => {
+    // A web address typed or pasted into the search is checked like on /pruefen: its verdict,
+    // not "nothing found" (the check page shows the answer first and works without JavaScript).
+    const q = typeof req.query.q === 'string' ? req.query.q.trim() : '';
+    if (q !== '' && q.length <= MAX_INPUT_LENGTH && service.isAddress(await service.snapshot(await service.state()), q)) {
+      res.setHeader('Cache-Control', 'no-store');
+      return res.redirect(303, `${res.locals.url('/pruefen')}?${new URLSearchParams({ url: q })}`);
+    }
     const parsed = parseOverviewQuery(req.query as Record<string, unknown>);
     if (!parsed.ok) {
       const state = await service.state();
@@ -149,6 +159,12 @@ export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; 
       return { type: HTML, body: await renderOverview(res, snap, { raw: parsed.raw, errors: [], query, result: page.result }) };
     });
   });
+
+  /** A long address in a page title: the start and an ellipsis. */
+  const shorten = (text: string, max: number) => {
+    const chars = [...text];
+    return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
+  };
 
   const escapeHtml = (s: string) =>
     s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
@@ -238,18 +254,36 @@ export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; 
         outcome = undefined;
       }
     }
-    const title = errors.length > 0 ? `${t('public.error.titlePrefix')} ${t('public.verify.title')}` : t('public.verify.title');
     const html = await renderHtml(res, 'public/verify', {
-      title,
+      title: verifyTitle(t, errors.length > 0, outcome, input.kind === 'value' ? input.value : ''),
       value: input.kind === 'value' ? input.value : '',
       errors,
       outcome,
+      contact: deps.config.operator.email ? { unit: deps.config.operator.unit, email: deps.config.operator.email } : null,
       href: (path: string) => res.locals.url(path),
     });
     if (errors.length > 0) return sendHtml(res, 400, html);
     res.setHeader('Cache-Control', PUBLIC_CACHE);
     res.status(200).type('html').send(html);
   });
+
+  /** On a phone the tab and the screen reader say the verdict first: "Offiziell: …", "Nicht im Register: …". */
+  function verifyTitle(t: Response['locals']['t'], failed: boolean, outcome: VerifyOutcome | undefined, input: string): string {
+    const page = t('public.verify.title');
+    if (failed) return `${t('public.error.titlePrefix')} ${page}`;
+    if (!outcome || outcome.result === 'invalid') return page;
+    const address = shorten(outcome.canonicalUrl ?? input.trim(), 80);
+    switch (outcome.result) {
+      case 'official':
+        return `${t('public.verify.titleOfficial', { name: outcome.presence.name, platform: outcome.platform.name })} – ${page}`;
+      case 'formerly_official':
+        return `${t('public.verify.titleFormerly', { name: outcome.presence.name, platform: outcome.platform.name })} – ${page}`;
+      case 'unresolvable':
+        return `${t('public.verify.titleUnresolvable', { address })} – ${page}`;
+      default:
+        return `${t('public.verify.titleUnknown', { address })} – ${page}`;
+    }
+  }
 
   router.get('/pruefen.json', async (req, res) => {
     openData(res);
@@ -270,7 +304,7 @@ export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; 
   });
 
   function verifyJson(input: string, outcome: Exclude<VerifyOutcome, { result: 'invalid' }>) {
-    const known = outcome.result !== 'unknown';
+    const known = outcome.result === 'official' || outcome.result === 'formerly_official';
     return {
       schemaVersion: SCHEMA_VERSION,
       input,

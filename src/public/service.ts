@@ -2,6 +2,7 @@ import type { Db } from '../db/knex';
 import { matchPlatform, type CanonicalFailureReason } from '../registry/canonical';
 import { platformRulesSchema, type PlatformRules } from '../registry/platforms';
 import { ResponseCache, VersionReader } from './cache';
+import type { LinkResolver } from './resolve';
 import { searchWords, type FieldError, type OverviewQuery } from './schemas';
 import * as store from './store';
 import { buildUnitTree, type UnitNode, type UnitTree } from './tree';
@@ -41,6 +42,8 @@ export interface PresenceView {
   name: string;
   description: string;
   url: string;
+  /** The account's address as people see it in an app or an address bar ("facebook.com/hannover.de"). */
+  address: string;
   platform: { key: string; name: string };
   unit: UnitInfo;
   hannoverDeUrl: string | null;
@@ -83,6 +86,13 @@ export type VerifyOutcome =
       officialUntil: Date | null;
     }
   | {
+      /** A link of the platform that names no account (a share link): neither official nor not. */
+      result: 'unresolvable';
+      platform: { key: string; name: string };
+      accountId: null;
+      canonicalUrl: null;
+    }
+  | {
       result: 'unknown';
       reason: VerifyUnknownReason;
       platform: { key: string; name: string } | null;
@@ -98,16 +108,24 @@ export function safeHttpUrl(url: string | null | undefined): string | null {
   return /^https?:\/\/[^\s<>"]+$/i.test(url) ? url : null;
 }
 
+/** "https://www.facebook.com/hannover.de/" → "facebook.com/hannover.de": short enough to compare at a glance. */
+export function displayAddress(url: string): string {
+  return url.replace(/^https?:\/\//i, '').replace(/^www\./i, '').replace(/\/+$/, '');
+}
+
 export class PublicService {
   readonly versions: VersionReader;
   readonly cache: ResponseCache;
   private snapshotPromise: Promise<Snapshot> | undefined;
   private snapshotVersion = -1;
+  /** Follows share links on the platforms' own hosts (VERIFY_RESOLVE_LINKS); undefined: off. */
+  private readonly resolver: LinkResolver | undefined;
 
   constructor(
     private readonly db: Db,
-    options: { cacheEntries?: number; cacheBytes?: number } = {},
+    options: { cacheEntries?: number; cacheBytes?: number; resolver?: LinkResolver } = {},
   ) {
+    this.resolver = options.resolver;
     this.versions = new VersionReader(() => store.readState(db));
     this.cache = new ResponseCache(options.cacheEntries, options.cacheBytes);
     this.listenForChanges();
@@ -194,6 +212,7 @@ export class PublicService {
       name: row.name,
       description: row.description,
       url: safeHttpUrl(row.url) ?? '',
+      address: displayAddress(safeHttpUrl(row.url) ?? ''),
       platform: { key: row.platform_key, name: platform?.name ?? row.platform_key },
       unit,
       hannoverDeUrl: safeHttpUrl(row.hannover_de_url) ?? unit.hannoverDeUrl,
@@ -327,13 +346,46 @@ export class PublicService {
   }
 
   /**
+   * Whether a search text is a web address to check rather than words to search: it starts
+   * with http(s):// or its host is one of a platform's hosts ("facebook.com/…", "fb.me/…").
+   * "hannover.de" alone stays a search.
+   */
+  isAddress(snap: Snapshot, text: string): boolean {
+    if (/^https?:\/\//i.test(text)) return true;
+    if (/\s/.test(text)) return false;
+    const platforms = snap.platforms.flatMap((p) => (p.rules ? [{ key: p.key, rules: p.rules }] : []));
+    const match = matchPlatform(text, platforms);
+    return match.ok || match.platform !== undefined;
+  }
+
+  /**
    * "Is this account official?" Every platform's rules take part, including disabled
    * platforms: a presence registered before its platform was switched off is still official.
    */
   async verify(snap: Snapshot, input: string): Promise<VerifyOutcome> {
     const platforms = snap.platforms.flatMap((p) => (p.rules ? [{ key: p.key, rules: p.rules }] : []));
-    const match = matchPlatform(input, platforms);
+    let match = matchPlatform(input, platforms);
+    if (!match.ok && match.reason === 'unresolvable' && match.platform !== undefined && this.resolver) {
+      // only redirects to an account, or to another unresolvable link, on the same platform's hosts
+      const platform = match.platform;
+      const resolved = await this.resolver.resolve(input, (url) => {
+        const next = matchPlatform(url, platforms);
+        if (next.platform !== platform) return 'stop';
+        if (next.ok) return 'done';
+        return next.reason === 'unresolvable' ? 'follow' : 'stop';
+      });
+      if (resolved !== null) match = matchPlatform(resolved, platforms);
+    }
     if (!match.ok) {
+      if (match.reason === 'unresolvable' && match.platform !== undefined) {
+        const platform = snap.platformByKey.get(match.platform);
+        return {
+          result: 'unresolvable',
+          platform: { key: match.platform, name: platform?.name ?? match.platform },
+          accountId: null,
+          canonicalUrl: null,
+        };
+      }
       if (match.reason === 'host_not_allowed' || match.reason === 'not_an_account') {
         const platform = match.platform ? snap.platformByKey.get(match.platform) : undefined;
         return {
@@ -344,6 +396,7 @@ export class PublicService {
           canonicalUrl: null,
         };
       }
+      if (match.reason === 'unresolvable') return { result: 'unknown', reason: 'not_an_account', platform: null, accountId: null, canonicalUrl: null };
       return { result: 'invalid', reason: match.reason };
     }
     const platformInfo = snap.platformByKey.get(match.platform);

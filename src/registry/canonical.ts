@@ -19,7 +19,9 @@ export type CanonicalFailureReason =
   | 'not_a_url'
   | 'unsupported_scheme'
   | 'host_not_allowed'
-  | 'not_an_account';
+  | 'not_an_account'
+  /** The platform's link names no account (a share link, a short video link): only the platform could tell. */
+  | 'unresolvable';
 
 export type CanonicalResult =
   | { ok: true; id: string; url: string }
@@ -27,7 +29,7 @@ export type CanonicalResult =
 
 export type PlatformMatch<K extends string = string> =
   | { ok: true; platform: K; id: string; url: string }
-  /** `platform` is set when the host belonged to a platform but the path was no account. */
+  /** `platform` is set when the host belonged to a platform but the path was no account (or unresolvable). */
   | { ok: false; reason: CanonicalFailureReason; platform?: K };
 
 /** A URL that passed the platform-independent checks. */
@@ -155,6 +157,11 @@ function matchPath(parsed: ParsedInput, rules: PlatformRules): CanonicalResult {
   const firstEnd = 1 + firstSegment.length;
   const reserved = new Set(rules.reservedFirstSegments.map((s) => s.toLowerCase()));
 
+  for (const rule of rules.unresolvable ?? []) {
+    if (rule.hosts !== undefined && !rule.hosts.includes(parsed.host)) continue;
+    if (compile(`^(?:${rule.path})$`, 'i')?.test(path)) return { ok: false, reason: 'unresolvable' };
+  }
+
   for (const pattern of rules.patterns) {
     const re = compile(`^(?:${pattern.path})$`, 'id');
     const m = re?.exec(path);
@@ -223,9 +230,9 @@ export function canonicalise(input: string, rules: PlatformRules): CanonicalResu
 /**
  * Finds the platform `input` belongs to (platforms are tried in the given order; pass
  * only enabled ones if that is what the caller needs). On failure the reason is the
- * closest one: 'not_an_account' (with the platform) if some platform's host matched,
- * else 'host_not_allowed', or the platform-independent reason (empty, too_long,
- * not_a_url, unsupported_scheme).
+ * closest one: 'unresolvable' or else 'not_an_account' (with the platform) if some
+ * platform's host matched, else 'host_not_allowed', or the platform-independent reason
+ * (empty, too_long, not_a_url, unsupported_scheme).
  */
 export function matchPlatform<K extends string>(
   input: string,
@@ -234,12 +241,15 @@ export function matchPlatform<K extends string>(
   const parsed = parseInput(input);
   if (!parsed.ok) return parsed;
   let hostMatched: K | undefined;
+  let unresolvable: K | undefined;
   for (const platform of platforms) {
     if (!hostAllowed(parsed.value, platform.rules)) continue;
     const result = matchPath(parsed.value, platform.rules);
     if (result.ok) return { ok: true, platform: platform.key, id: result.id, url: result.url };
     hostMatched ??= platform.key;
+    if (result.reason === 'unresolvable') unresolvable ??= platform.key;
   }
+  if (unresolvable !== undefined) return { ok: false, reason: 'unresolvable', platform: unresolvable };
   if (hostMatched !== undefined) return { ok: false, reason: 'not_an_account', platform: hostMatched };
   return { ok: false, reason: 'host_not_allowed' };
 }

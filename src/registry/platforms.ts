@@ -23,6 +23,11 @@
  *         segment as the account name) and that segment is listed in
  *         `reservedFirstSegments`, the URL is not an account. Patterns that spell a
  *         reserved word literally (`/pages/...`) are not affected.
+ *     Before the patterns, `unresolvable` rules are tried the same way (whole normalised
+ *     path, case-insensitive, optionally only on some of the hosts): a link that matches
+ *     belongs to the platform but names no account that could be read from it (share links
+ *     "Link kopieren" produces, short video links, link shorteners). Such a link is neither
+ *     official nor "not registered": the public check answers "cannot be checked".
  *  4. The id is `idTemplate` rendered and lower-cased. The URL is `urlTemplate` of the
  *     pattern if set, else `numericIdUrlTemplate` if set and the id is numeric
  *     (`123` or `prefix:123`), else `canonicalUrlTemplate`.
@@ -164,11 +169,38 @@ export const platformPatternSchema = z
     }
   });
 
+/** A link form of the platform that names no account (see the summary at the top). */
+export const unresolvableRuleSchema = z
+  .object({
+    /** Regex source matched case-insensitively against the whole normalised path. */
+    path: z.string().min(1, 'Unresolvable path must not be empty').max(500),
+    /** Only on these hosts (plain host names, as in the host list); default: every host. */
+    hosts: z.array(z.string().max(253)).min(1).max(100).optional(),
+  })
+  .strict()
+  .superRefine((u, ctx) => {
+    try {
+      new RegExp(u.path, 'i');
+    } catch (e) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['path'],
+        message: `Unresolvable path "${u.path}" is not a valid regular expression: ${(e as Error).message}`,
+      });
+      return;
+    }
+    if (!u.path.startsWith('/')) {
+      ctx.addIssue({ code: 'custom', path: ['path'], message: `Unresolvable path "${u.path}" must start with "/" (e.g. "/share/.+")` });
+    }
+  });
+
 export const platformRulesSchema = z
   .object({
-    /** Exact lower-case host names, no wildcards. */
+    /** Exact lower-case host names, no wildcards; including the platform's short and mobile hosts. */
     hosts: z.array(z.string().max(253)).min(1, 'At least one host name is required').max(100),
     patterns: z.array(platformPatternSchema).min(1, 'At least one pattern is required').max(50),
+    /** Links that belong to the platform but name no account (share links, short video links). */
+    unresolvable: z.array(unresolvableRuleSchema).max(50).optional(),
     /** First path segments that are never accounts ('groups', 'events', 'sharer.php', ...). */
     reservedFirstSegments: z
       .array(
@@ -191,6 +223,14 @@ export const platformRulesSchema = z
       if (problem) ctx.addIssue({ code: 'custom', path: ['hosts', i], message: problem });
       else if (seen.has(h)) ctx.addIssue({ code: 'custom', path: ['hosts', i], message: `Host "${h}" is listed twice` });
       seen.add(h);
+    });
+    // A rule for a host that is not (or no longer) in the host list never applies: removing a
+    // host from the list must not need a second edit here.
+    (r.unresolvable ?? []).forEach((u, i) => {
+      (u.hosts ?? []).forEach((h, j) => {
+        const problem = hostNameProblem(h);
+        if (problem) ctx.addIssue({ code: 'custom', path: ['unresolvable', i, 'hosts', j], message: problem });
+      });
     });
     const canonical = urlTemplateProblem(r.canonicalUrlTemplate, 'canonicalUrlTemplate', (n) => PLATFORM_URL_PLACEHOLDERS.has(n));
     if (canonical) ctx.addIssue({ code: 'custom', path: ['canonicalUrlTemplate'], message: `${canonical} (allowed: {id}, {host})` });
@@ -240,9 +280,14 @@ const REST = '(?:/.*)?';
  * Facebook (the only platform enabled out of the box).
  *
  * Hosts: the web and mobile front ends that serve profiles and pages under the same
- * paths. Deliberately NOT listed: fb.me (short links, path is not an account id),
- * l.facebook.com / lm.facebook.com (outbound link redirectors), business.facebook.com
- * (Business Suite, not pages), fb.watch (videos).
+ * paths, and Facebook's short hosts: fb.me/<name> leads to facebook.com/<name>; fb.watch
+ * links are videos (no account in the link). Deliberately NOT listed: l.facebook.com /
+ * lm.facebook.com (outbound link redirectors: the link leads to another site),
+ * business.facebook.com (Business Suite, not pages).
+ *
+ * Unresolvable: the links "Link kopieren" produces in the apps (/share/<code>, /share/p/…,
+ * /share/v/…, /share/r/…), single posts, videos and reels, and fb.me short links of events
+ * and the like (fb.me/e/<code>): each belongs to some account, but which one only Facebook knows.
  */
 const facebookRules: PlatformRules = {
   hosts: [
@@ -252,9 +297,18 @@ const facebookRules: PlatformRules = {
     'mbasic.facebook.com',
     'web.facebook.com',
     'de-de.facebook.com',
+    'touch.facebook.com',
     'fb.com',
     'www.fb.com',
     'm.fb.com',
+    'fb.me',
+    'fb.watch',
+  ],
+  unresolvable: [
+    { path: `/share${REST}` },
+    { path: `/(?:watch|reel|story\\.php|permalink\\.php|photo\\.php|video\\.php)${REST}` },
+    { path: '/.+', hosts: ['fb.watch'] },
+    { path: '/[a-z]/.+', hosts: ['fb.me'] },
   ],
   patterns: [
     // profile.php?id=100064... (if the path matches, a single numeric id is required)
@@ -288,10 +342,14 @@ const facebookRules: PlatformRules = {
   numericIdUrlTemplate: 'https://www.facebook.com/profile.php?id={num}',
 };
 
-/** Instagram. instagr.am and m.instagram.com left out (not sure they serve profiles). */
+/**
+ * Instagram, with its mobile host and its short host instagr.am (both Instagram's own, both
+ * lead to the same paths). Posts, reels, stories and share links name no account.
+ */
 const instagramRules: PlatformRules = {
-  hosts: ['instagram.com', 'www.instagram.com'],
+  hosts: ['instagram.com', 'www.instagram.com', 'm.instagram.com', 'instagr.am', 'www.instagr.am'],
   patterns: [{ path: `/([a-z0-9._]{1,30})${REST}`, idTemplate: '{1}' }],
+  unresolvable: [{ path: '/(?:p|reel|reels|tv|stories|share|s)/.+' }],
   reservedFirstSegments: [
     'p', 'reel', 'reels', 'explore', 'stories', 'accounts', 'direct', 'tv', 'about', 'legal',
     'developer', 'web', 'challenge', 'privacy', 'terms', 'emails', 'session', 'login', 'ar',
@@ -305,10 +363,15 @@ const instagramRules: PlatformRules = {
  * id. A collision of two random channel ids that differ only in case is practically
  * impossible; the canonical URL keeps the original case (urlTemplate with {1}) so it
  * still works. Handles are restricted to ASCII here (non-Latin handles → not_an_account).
- * youtu.be is left out: its paths are videos, not accounts.
+ * The short host youtu.be only links videos: like /watch, /shorts and /live links, they name
+ * no channel.
  */
 const youtubeRules: PlatformRules = {
-  hosts: ['youtube.com', 'www.youtube.com', 'm.youtube.com'],
+  hosts: ['youtube.com', 'www.youtube.com', 'm.youtube.com', 'youtu.be'],
+  unresolvable: [
+    { path: '/.+', hosts: ['youtu.be'] },
+    { path: `/(?:watch|shorts/[^/]+|live/[^/]+|embed/[^/]+)${REST}` },
+  ],
   patterns: [
     { path: `/@([a-z0-9._-]{3,30})${REST}`, idTemplate: '@{1}' },
     {
@@ -347,9 +410,13 @@ const mastodonRules: PlatformRules = {
   canonicalUrlTemplate: 'https://{host}/{id}',
 };
 
-/** X (formerly Twitter). */
+/**
+ * X (formerly Twitter), with the mobile hosts and the short host t.co (X's link shortener:
+ * where a t.co link leads, only X knows).
+ */
 const xRules: PlatformRules = {
-  hosts: ['x.com', 'www.x.com', 'twitter.com', 'www.twitter.com', 'mobile.twitter.com'],
+  hosts: ['x.com', 'www.x.com', 'mobile.x.com', 'twitter.com', 'www.twitter.com', 'mobile.twitter.com', 't.co'],
+  unresolvable: [{ path: '/.+', hosts: ['t.co'] }],
   patterns: [{ path: `/([a-z0-9_]{1,15})${REST}`, idTemplate: '{1}' }],
   reservedFirstSegments: [
     'home', 'explore', 'search', 'i', 'intent', 'share', 'hashtag', 'settings', 'messages',

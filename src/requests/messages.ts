@@ -129,6 +129,8 @@ export const de = {
   'requests.error.url.unsupported_scheme': 'Die Adresse muss mit https:// beginnen.',
   'requests.error.url.host_not_allowed': 'Das ist keine Adresse von {platform}.',
   'requests.error.url.not_an_account': 'Diese Adresse führt nicht zu einem Konto auf {platform}.',
+  'requests.error.url.unresolvable':
+    'Das ist ein Teilen- oder Kurzlink von {platform}, keine Adresse eines Kontos. Öffnen Sie ihn im Browser, klicken Sie auf den Namen des Kontos und kopieren Sie die Adresse aus der Adresszeile.',
   'requests.error.urlRegistered': 'Dieses Konto ist bereits im Register eingetragen („{name}“).',
   'requests.error.urlInFlight': 'Für dieses Konto läuft bereits ein Antrag (Nr. {id}).',
   'requests.error.description': 'Geben Sie eine Kurzbeschreibung für die öffentliche Übersicht an.',
@@ -368,6 +370,8 @@ export const en: Catalogue<typeof de> = {
   'requests.error.url.unsupported_scheme': 'The address must start with https://.',
   'requests.error.url.host_not_allowed': 'This is not a {platform} address.',
   'requests.error.url.not_an_account': 'This address does not lead to an account on {platform}.',
+  'requests.error.url.unresolvable':
+    "This is a share or short link of {platform}, not the address of an account. Open it in a browser, click the account's name and copy the address from the address bar.",
   'requests.error.urlRegistered': 'This account is already in the register ("{name}").',
   'requests.error.urlInFlight': 'A request for this account is already under way (no. {id}).',
   'requests.error.description': 'Enter a short description for the public overview.',

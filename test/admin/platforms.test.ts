@@ -80,6 +80,21 @@ describe('platforms', () => {
     expect(await ctx.database.db('history').where({ action: 'platform.rules_changed' })).toHaveLength(0);
   });
 
+  it('shows the short and mobile hosts and previews share links as "cannot be checked"', async () => {
+    const page = await admin.get(`${P}/facebook`).expect(200);
+    expect(page.text).toMatch(/<textarea[^>]*name="hosts"[^>]*>[^<]*\bfb\.me\b[^<]*<\/textarea>/);
+    expect(page.text).toMatch(/<textarea[^>]*name="hosts"[^>]*>[^<]*\bm\.facebook\.com\b/);
+    expect(page.text).toContain('&#34;unresolvable&#34;');
+    expect((await admin.get(P)).text).toMatch(/fb\.me/);
+    const rules = rulesWithoutHosts(facebook);
+    const share = await post(admin, `${P}/facebook`, { hosts: facebook.hosts.join('\n'), regeln: rules, beispiel: 'https://www.facebook.com/share/p/15XyZabc12/', aktion: 'vorschau' }, `${P}/facebook`);
+    expect(share.status).toBe(200);
+    expect(share.text).toContain('data-reason="unresolvable"');
+    expect(text(share.text)).toContain('nennt kein Konto');
+    const short = await post(admin, `${P}/facebook`, { hosts: facebook.hosts.join('\n'), regeln: rules, beispiel: 'fb.me/Hannover.de', aktion: 'vorschau' }, `${P}/facebook`);
+    expect(short.text).toMatch(/data-testid="preview-id">hannover\.de</);
+  });
+
   it('saves new rules; rules that would misread a registered presence need a confirmation', async () => {
     // dropping the plain host "www.facebook.com" would make the central presence unreadable
     const rules = rulesWithoutHosts(facebook);

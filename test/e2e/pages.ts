@@ -112,6 +112,8 @@ export const PAGES: PageSpec[] = [
   { name: 'verify, official', route: '/pruefen', path: (f) => `/pruefen?url=${encodeURIComponent(f.presenceUrl)}` },
   { name: 'verify, formerly official', route: '/pruefen', path: (f) => `/pruefen?url=${encodeURIComponent(f.closedUrl)}` },
   { name: 'verify, unknown', route: '/pruefen', path: () => `/pruefen?url=${encodeURIComponent('https://www.facebook.com/hannover-fake')}` },
+  { name: 'verify, not registered, long address', route: '/pruefen', path: () => `/pruefen?url=${encodeURIComponent(`https://www.facebook.com/${'hannover'.repeat(6)}`)}` },
+  { name: 'verify, cannot be checked (share link)', route: '/pruefen', path: () => `/pruefen?url=${encodeURIComponent('https://www.facebook.com/share/1EbK7zQp3X/')}` },
   {
     name: 'verify, not an address (error state)',
     route: '/pruefen',

@@ -46,7 +46,7 @@ describe('/angebote.json', () => {
     const doc = (await request(ctx.app).get('/api/openapi.json')).body;
     const res = await request(ctx.app).get('/angebote.json').expect(200).expect('Content-Type', /application\/json/);
     expect(validate(res.body, { $ref: '#/components/schemas/PresenceList' }, doc)).toEqual([]);
-    expect(res.body.schemaVersion).toBe('1.0');
+    expect(res.body.schemaVersion).toBe('1.1');
     expect(res.body.count).toBe(ALL_ACTIVE.length);
     expect(res.body.presences.map((p: { slug: string }) => p.slug).sort()).toEqual([...ALL_ACTIVE].sort());
     expect(res.body.presences[0].slug).toBe('hannover-de-facebook');

@@ -55,6 +55,8 @@ describe('overview', () => {
     expect(one).toContain('kern-icon--open-in-new');
     expect(one).toContain('href="https://www.hannover.de/sprengel-museum-facebook" rel="noopener noreferrer"><span>Seite der Organisationseinheit auf Hannover.de</span>');
     expect(one).toContain('Zuletzt bestätigt: <time datetime="2026-01-15">15. Januar 2026</time>');
+    // the account's address as text, to compare with what a citizen found in the app
+    expect(one).toContain('<span class="presence-card__address-label">Adresse:</span> <span class="presence-address" translate="no">facebook.<wbr>com/<wbr>sprengelmuseum</span>');
     // the unit is named (in the group heading, and on cards outside a group)
     expect(res.text).toMatch(/<span class="kern-sr-only">Organisationseinheit: <\/span>Hannover.de Internet GmbH/);
   });

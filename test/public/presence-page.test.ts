@@ -17,6 +17,8 @@ describe('GET /angebote/<slug>', () => {
     expect(res.text).toContain('<h1 class="kern-heading-x-large">Sprengel Museum Hannover</h1>');
     expect(res.text).toContain('Offizieller Auftritt der Landeshauptstadt Hannover');
     expect(res.text).toContain('href="https://www.facebook.com/sprengelmuseum" rel="noopener noreferrer"');
+    // the address as text, to compare with what a citizen found in the app
+    expect(res.text).toContain('presence-facts__url">https://www.facebook.com/sprengelmuseum</span>');
     expect(res.text).toContain('Dezernat III – Kultur und Bildung › Fachbereich Kultur › Museen für Kulturgeschichte');
     expect(res.text).toContain('Offiziell seit</dt>');
     expect(res.text).toContain('<time datetime="2025-01-10">10. Januar 2025</time>');

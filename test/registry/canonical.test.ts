@@ -118,7 +118,7 @@ describe('canonicalise – Facebook rejected', () => {
     ['non-default port', 'https://www.facebook.com:8443/hannover.de', 'host_not_allowed'],
     ['port 80 on https', 'https://facebook.com:80/hannover.de', 'host_not_allowed'],
     ['port without scheme', 'facebook.com:8080/hannover.de', 'host_not_allowed'],
-    ['short-link service fb.me', 'https://fb.me/hannover.de', 'host_not_allowed'],
+    ['look-alike of the short host', 'https://fb.me.example.org/hannover.de', 'host_not_allowed'],
     ['link redirector', 'https://l.facebook.com/l.php?u=https://evil.org', 'host_not_allowed'],
     ['two trailing dots', 'https://www.facebook.com../hannover.de', 'host_not_allowed'],
     ['IP address', 'https://157.240.0.35/hannover.de', 'host_not_allowed'],
@@ -127,10 +127,8 @@ describe('canonicalise – Facebook rejected', () => {
     ['bare host with query', 'https://www.facebook.com/?id=100064', 'not_an_account'],
     ['groups', 'https://www.facebook.com/groups/123', 'not_an_account'],
     ['events', 'https://www.facebook.com/events/1', 'not_an_account'],
-    ['watch', 'https://www.facebook.com/watch/?v=123', 'not_an_account'],
     ['sharer.php', 'https://www.facebook.com/sharer.php?u=https%3A%2F%2Fwww.hannover.de', 'not_an_account'],
     ['sharer/sharer.php', 'https://www.facebook.com/sharer/sharer.php?u=x', 'not_an_account'],
-    ['story.php', 'https://m.facebook.com/story.php?story_fbid=1&id=100064', 'not_an_account'],
     ['unlisted script', 'https://www.facebook.com/something.php?id=100064', 'not_an_account'],
     ['hashtag', 'https://www.facebook.com/hashtag/hannover', 'not_an_account'],
     ['reserved upper case', 'https://www.facebook.com/Groups/123', 'not_an_account'],
@@ -145,6 +143,82 @@ describe('canonicalise – Facebook rejected', () => {
     ['broken percent-encoding', 'https://www.facebook.com/hannover%E0.de', 'not_an_account'],
   ])('%s', (_label, input, reason) => {
     expect(canonicalise(input, facebook)).toEqual({ ok: false, reason });
+  });
+});
+
+/**
+ * What the apps' "Link kopieren" / "Teilen" and Facebook's short hosts produce. A share link
+ * names no account: it is "unresolvable" (the check answers "cannot be checked"), never "not
+ * an account" (which the public check showed as a red "not official" for the city's own page).
+ */
+describe('canonicalise – Facebook share links and short hosts', () => {
+  it.each<[string, string, string | CanonicalFailureReason]>([
+    // fb.me is Facebook's own short domain: fb.me/<name> is facebook.com/<name>
+    ['fb.me with a page name', 'https://fb.me/hannover.de', 'hannover.de'],
+    ['fb.me without scheme, upper case', 'fb.me/Hannover.de', 'hannover.de'],
+    ['fb.me with a trailing slash and query', 'http://fb.me/hannover.de/?ref=share', 'hannover.de'],
+    ['fb.me with a numeric id', 'https://fb.me/100064123456789', 'id:100064123456789'],
+    ['fb.me event short link', 'https://fb.me/e/3abcDEF12', 'unresolvable'],
+    ['fb.me bare', 'https://fb.me/', 'not_an_account'],
+    ['touch.facebook.com', 'https://touch.facebook.com/hannover.de', 'hannover.de'],
+    // "Link kopieren" in the app
+    ['share link of a page', 'https://www.facebook.com/share/1AbCdEfGhI/', 'unresolvable'],
+    ['share link with mibextid', 'https://www.facebook.com/share/1AbCdEfGhI/?mibextid=wwXIfr', 'unresolvable'],
+    ['share link of a post', 'https://www.facebook.com/share/p/15XyZabc12/', 'unresolvable'],
+    ['share link of a video', 'https://www.facebook.com/share/v/1Qwerty123/', 'unresolvable'],
+    ['share link of a reel', 'https://www.facebook.com/share/r/1Reel12345/', 'unresolvable'],
+    ['share link without scheme, mobile host', 'm.facebook.com/share/1AbCdEfGhI', 'unresolvable'],
+    ['share link, upper case', 'HTTPS://WWW.FACEBOOK.COM/SHARE/P/15XYZ/', 'unresolvable'],
+    ['bare /share', 'https://www.facebook.com/share', 'unresolvable'],
+    ['video', 'https://www.facebook.com/watch/?v=123', 'unresolvable'],
+    ['reel', 'https://www.facebook.com/reel/123456789', 'unresolvable'],
+    ['story.php', 'https://m.facebook.com/story.php?story_fbid=1&id=100064', 'unresolvable'],
+    ['permalink.php', 'https://www.facebook.com/permalink.php?story_fbid=1&id=100064', 'unresolvable'],
+    ['fb.watch short video link', 'https://fb.watch/abC1dEf2/', 'unresolvable'],
+    // still accounts, still no accounts
+    ['a page called "shareholders" is an account', 'https://www.facebook.com/shareholders', 'shareholders'],
+    ['a page\'s own post link names the page', 'https://www.facebook.com/hannover.de/posts/pfbid0abc', 'hannover.de'],
+    ['share dialog (sharer.php) stays no account', 'https://www.facebook.com/sharer.php?u=https%3A%2F%2Fwww.hannover.de', 'not_an_account'],
+    ['look-alike of a share link', 'https://www.faceb00k.com/share/1AbCdEfGhI/', 'host_not_allowed'],
+    ['share link with user info', 'https://user@www.facebook.com/share/1AbCdEfGhI/', 'host_not_allowed'],
+  ])('%s', (_label, input, expected) => {
+    const result = canonicalise(input, facebook);
+    if (['unresolvable', 'not_an_account', 'host_not_allowed'].includes(expected)) expect(result).toEqual({ ok: false, reason: expected });
+    else expect(result).toMatchObject({ ok: true, id: expected, url: expected.startsWith('id:') ? expect.any(String) : `https://www.facebook.com/${expected}` });
+  });
+
+  it('every platform of the catalogue lists its short and mobile hosts', () => {
+    const hosts = (key: string) => rulesOf(key).hosts;
+    expect(hosts('facebook')).toEqual(expect.arrayContaining(['fb.me', 'fb.com', 'fb.watch', 'm.facebook.com', 'mbasic.facebook.com', 'touch.facebook.com']));
+    expect(hosts('instagram')).toEqual(expect.arrayContaining(['instagr.am', 'm.instagram.com']));
+    expect(hosts('youtube')).toEqual(expect.arrayContaining(['youtu.be', 'm.youtube.com']));
+    expect(hosts('x')).toEqual(expect.arrayContaining(['t.co', 'mobile.twitter.com', 'mobile.x.com']));
+    for (const p of DEFAULT_PLATFORMS) expect(platformDefinitionSchema.safeParse(p).success, p.key).toBe(true);
+  });
+
+  it('matchPlatform names the platform of an unresolvable link', () => {
+    expect(matchPlatform('https://www.facebook.com/share/1AbCdEfGhI/', DEFAULT_PLATFORMS)).toEqual({ ok: false, reason: 'unresolvable', platform: 'facebook' });
+    expect(matchPlatform('https://youtu.be/dQw4w9WgXcQ', DEFAULT_PLATFORMS)).toEqual({ ok: false, reason: 'unresolvable', platform: 'youtube' });
+    expect(matchPlatform('fb.me/hannover.de', DEFAULT_PLATFORMS)).toMatchObject({ ok: true, platform: 'facebook', id: 'hannover.de' });
+  });
+
+  it('validates unresolvable rules like patterns: regex, leading slash, plain host names', () => {
+    const base = { ...facebook };
+    expect(parsePlatformRules({ ...base, unresolvable: [{ path: '/share/(' }] })).toMatchObject({ ok: false, errors: [expect.stringMatching(/^unresolvable\[0\]\.path: .*not a valid regular expression/)] });
+    expect(parsePlatformRules({ ...base, unresolvable: [{ path: 'share/.+' }] })).toMatchObject({ ok: false, errors: [expect.stringMatching(/must start with "\/"/)] });
+    expect(parsePlatformRules({ ...base, unresolvable: [{ path: '/.+', hosts: ['*.fb.me'] }] })).toMatchObject({
+      ok: false,
+      errors: [expect.stringMatching(/^unresolvable\[0\]\.hosts\[0\]: Host "\*\.fb\.me": wildcards/)],
+    });
+    // a rule for a host that is not in the host list never applies (the host is refused first)
+    const narrowed = { ...facebook, hosts: ['www.facebook.com'] };
+    expect(parsePlatformRules(narrowed).ok).toBe(true);
+    expect(canonicalise('https://fb.watch/abc', narrowed)).toEqual({ ok: false, reason: 'host_not_allowed' });
+    expect(parsePlatformRules({ ...base, unresolvable: [{ path: '/.+', extra: 1 }] }).ok).toBe(false);
+    // rules without the field (databases before migration 0010) stay valid
+    const { unresolvable: _u, ...old } = facebook;
+    expect(parsePlatformRules(old).ok).toBe(true);
+    expect(canonicalise('https://www.facebook.com/share/1AbC/', old as PlatformRules)).toEqual({ ok: false, reason: 'not_an_account' });
   });
 });
 
@@ -177,7 +251,11 @@ describe('canonicalise – other platforms', () => {
     ['instagram', instagram, 'https://www.instagram.com/stadt_hannover/', 'stadt_hannover', 'https://www.instagram.com/stadt_hannover/'],
     ['instagram', instagram, 'instagram.com/Stadt.Hannover?igsh=abc', 'stadt.hannover'],
     ['instagram', instagram, 'https://www.instagram.com/stadt_hannover/reels/', 'stadt_hannover'],
-    ['instagram', instagram, 'https://www.instagram.com/p/CxYz123/', 'not_an_account'],
+    ['instagram', instagram, 'https://www.instagram.com/p/CxYz123/', 'unresolvable'],
+    ['instagram', instagram, 'https://m.instagram.com/stadt_hannover/', 'stadt_hannover', 'https://www.instagram.com/stadt_hannover/'],
+    ['instagram', instagram, 'instagr.am/Stadt_Hannover', 'stadt_hannover'],
+    ['instagram', instagram, 'https://www.instagram.com/reel/Cabc123/?igsh=xyz', 'unresolvable'],
+    ['instagram', instagram, 'https://www.instagram.com/share/BAabc123', 'unresolvable'],
     ['instagram', instagram, 'https://www.instagram.com/explore/tags/hannover/', 'not_an_account'],
     ['instagram', instagram, 'https://instagram.com.evil.org/stadt_hannover', 'host_not_allowed'],
     // YouTube
@@ -192,9 +270,13 @@ describe('canonicalise – other platforms', () => {
     ],
     ['youtube', youtube, 'https://m.youtube.com/c/HannoverDe', 'c:hannoverde', 'https://www.youtube.com/c/HannoverDe'],
     ['youtube', youtube, 'https://www.youtube.com/user/StadtHannover/featured', 'user:stadthannover'],
-    ['youtube', youtube, 'https://www.youtube.com/watch?v=dQw4w9WgXcQ', 'not_an_account'],
+    ['youtube', youtube, 'https://www.youtube.com/watch?v=dQw4w9WgXcQ', 'unresolvable'],
+    ['youtube', youtube, 'https://www.youtube.com/shorts/abc123', 'unresolvable'],
+    ['youtube', youtube, 'https://m.youtube.com/@StadtHannover', '@stadthannover'],
     ['youtube', youtube, 'https://www.youtube.com/channel/short', 'not_an_account'],
-    ['youtube', youtube, 'https://youtu.be/dQw4w9WgXcQ', 'host_not_allowed'],
+    ['youtube', youtube, 'https://youtu.be/dQw4w9WgXcQ', 'unresolvable'],
+    ['youtube', youtube, 'https://youtu.be/@StadtHannover', 'unresolvable'],
+    ['youtube', youtube, 'https://youtu.be/', 'not_an_account'],
     // Mastodon
     ['mastodon', mastodon, 'https://mastodon.social/@Hannover', '@hannover@mastodon.social'],
     ['mastodon', mastodon, 'https://norden.social/@hannover/111222333', '@hannover@norden.social', 'https://norden.social/@hannover'],
@@ -210,9 +292,11 @@ describe('canonicalise – other platforms', () => {
     ['x', x, 'https://twitter.com/intent/tweet?text=hi', 'not_an_account'],
     ['x', x, 'https://x.com/a_handle_that_is_too_long', 'not_an_account'],
     ['x', x, 'https://x.co/hannover', 'host_not_allowed'],
+    ['x', x, 'https://mobile.x.com/Hannover', 'hannover'],
+    ['x', x, 'https://t.co/AbC123xyz', 'unresolvable'],
   ])('%s: %s → %s', (_key, rules, input, expected, url) => {
     const result = canonicalise(input, rules);
-    if (['not_an_account', 'host_not_allowed'].includes(expected)) {
+    if (['not_an_account', 'host_not_allowed', 'unresolvable'].includes(expected)) {
       expect(result).toEqual({ ok: false, reason: expected });
     } else {
       expect(result).toMatchObject({ ok: true, id: expected });
@@ -264,8 +348,8 @@ describe('platform rules schema', () => {
     ]);
   });
 
-  it('does not list short-link or redirect hosts for Facebook', () => {
-    for (const host of ['fb.me', 'l.facebook.com', 'lm.facebook.com', 'fb.watch']) {
+  it("does not list Facebook's outbound link redirectors (their links lead to other sites)", () => {
+    for (const host of ['l.facebook.com', 'lm.facebook.com']) {
       expect(facebook.hosts).not.toContain(host);
     }
   });
@@ -309,9 +393,9 @@ describe('platform rules schema', () => {
   });
 
   it('canonicalise keeps working with rules changed in a preview', () => {
-    const preview: PlatformRules = { ...facebook, hosts: [...facebook.hosts, 'touch.facebook.com'] };
-    expect(canonicalise('https://touch.facebook.com/hannover.de', preview)).toMatchObject({ ok: true, id: 'hannover.de' });
-    expect(canonicalise('https://touch.facebook.com/hannover.de', facebook)).toEqual({ ok: false, reason: 'host_not_allowed' });
+    const preview: PlatformRules = { ...facebook, hosts: [...facebook.hosts, 'free.facebook.com'] };
+    expect(canonicalise('https://free.facebook.com/hannover.de', preview)).toMatchObject({ ok: true, id: 'hannover.de' });
+    expect(canonicalise('https://free.facebook.com/hannover.de', facebook)).toEqual({ ok: false, reason: 'host_not_allowed' });
   });
 
   it('a reserved word listed by an administrator stops matching as an account name only', () => {
