@@ -6,6 +6,7 @@ import * as m0004 from './20261126_0004_register_version';
 import * as m0005 from './20261126_0005_people';
 import * as m0006 from './20261126_0006_admin_uploads';
 import * as m0007 from './20261126_0007_register_notify';
+import * as m0008 from './20261201_0008_role_recipients';
 
 /**
  * Every migration, in order. A static list works the same under tsx, vitest and compiled
@@ -19,6 +20,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261126_0005_people': m0005,
   '20261126_0006_admin_uploads': m0006,
   '20261126_0007_register_notify': m0007,
+  '20261201_0008_role_recipients': m0008,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -12,6 +12,8 @@ import { outboxJob } from './notifications/delivery';
 import { createScheduler, defaultHolder } from './jobs/scheduler';
 import { deadlineJob } from './workflow/deadlines';
 import { reviewJob, directoryCheckJob } from './registry/lifecycle';
+import { createRoleResolver } from './people/roles';
+import { directorySyncJob } from './people/sync';
 import { seedDemo } from './demo/seed';
 
 async function main() {
@@ -63,10 +65,11 @@ async function main() {
     clock: () => new Date(),
     holder: defaultHolder(),
     jobs: [
-      outboxJob(database.db, mailer),
+      outboxJob(database.db, mailer, { roles: createRoleResolver(directory, config.mail.roleMailboxes) }),
       deadlineJob(database.db, config.baseUrl),
       reviewJob(database.db, config.baseUrl),
       directoryCheckJob(database.db, directory, config.baseUrl),
+      directorySyncJob(database.db, directory, logger, config.directorySyncMinutes * 60_000),
     ],
   });
   scheduler.start();

@@ -44,6 +44,11 @@ export const de = {
   'admin.index.register.text': 'Alle Auftritte in jedem Stand mit Filtern und CSV-Export; druckbarer Freigabenachweis je Auftritt.',
   'admin.index.import.title': 'Bestand importieren',
   'admin.index.import.text': 'Bestehende Auftritte per CSV als Anträge „bestehender Auftritt“ in den Freigabeablauf geben – mit Probelauf.',
+  'admin.index.roleGroups.title': 'Rollen ohne Mitglieder im Verzeichnis',
+  'admin.index.roleGroups.empty': '{role}: Die Gruppe „{group}“ hat im Verzeichnis keine Mitglieder.',
+  'admin.index.roleGroups.missing': '{role}: Die Gruppe „{group}“ gibt es im Verzeichnis nicht.',
+  'admin.index.roleGroups.checked': 'Geprüft am',
+  'admin.index.roleGroups.hint': 'Nachrichten an diese Rolle warten im Postausgang, bis die Gruppe Mitglieder hat oder ein Funktionspostfach eingerichtet ist. Bitte prüfen Sie die Gruppe im Verzeichnis und die Einstellungen LDAP_GROUP_* und ROLE_MAILBOX_*.',
 
   // organisational units
   'admin.units.title': 'Organisationseinheiten',
@@ -482,6 +487,11 @@ export const en: Catalogue<typeof de> = {
   'admin.index.register.text': 'All presences in every state with filters and CSV export; a printable approval record per presence.',
   'admin.index.import.title': 'Import the inventory',
   'admin.index.import.text': 'Put existing presences from a CSV file into the approval workflow as "existing presence" requests – with a dry run.',
+  'admin.index.roleGroups.title': 'Roles without members in the directory',
+  'admin.index.roleGroups.empty': '{role}: the group "{group}" has no members in the directory.',
+  'admin.index.roleGroups.missing': '{role}: the group "{group}" does not exist in the directory.',
+  'admin.index.roleGroups.checked': 'Checked on',
+  'admin.index.roleGroups.hint': 'Messages to this role wait in the outbox until the group has members or a functional mailbox is set up. Please check the group in the directory and the settings LDAP_GROUP_* and ROLE_MAILBOX_*.',
 
   'admin.units.title': 'Organisational units',
   'admin.units.lead': 'Retired units keep their presences but can no longer be chosen for new requests.',
