@@ -91,8 +91,14 @@ async function claimDue<T>(db: Knex, now: Date, claimUntil: Date, batchSize: num
   });
 }
 
-/** Turns due role entries into one pending mail per recipient; returns how many failed or wait. */
-async function expandRoleMails(db: Knex, roles: RoleResolver, now: Date, claimUntil: Date, batchSize: number, maxAttempts: number): Promise<Pick<DeliveryResult, 'failed' | 'retried'>> {
+/**
+ * Turns due mails to a role into one pending mail per recipient (deliverDue does this before
+ * sending); returns how many failed for good or wait for a retry.
+ */
+export async function expandRoleMails(db: Knex, roles: RoleResolver, now: Date, opts: Omit<DeliveryOptions, 'roles'> = {}): Promise<Pick<DeliveryResult, 'failed' | 'retried'>> {
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
+  const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const claimUntil = new Date(now.getTime() + (opts.claimMs ?? CLAIM_MS));
   const out = { failed: 0, retried: 0 };
   const claimed = await claimDue<ClaimedRole>(db, now, claimUntil, batchSize, true, ['id', 'recipient_role', 'template', 'locale', 'params', 'request_id', 'presence_id', 'attempts']);
   claimed.sort((a, b) => a.id - b.id);
@@ -162,7 +168,7 @@ export async function deliverDue(db: Knex, mailer: Mailer, now: Date, opts: Deli
 
   const result: DeliveryResult = { sent: 0, failed: 0, retried: 0 };
   if (opts.roles) {
-    const roleOutcome = await expandRoleMails(db, opts.roles, now, claimUntil, batchSize, maxAttempts);
+    const roleOutcome = await expandRoleMails(db, opts.roles, now, opts);
     result.failed += roleOutcome.failed;
     result.retried += roleOutcome.retried;
   }
