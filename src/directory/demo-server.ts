@@ -109,8 +109,9 @@ function matches(filter: FilterNode, attrs: Record<string, string[]>): boolean {
 export interface DemoDirectory {
   url: string;
   /**
-   * Replaces a group's `member` values, as an administrator would with ldapmodify; memberOf
-   * follows like the memberof overlay. For tests and development only.
+   * Replaces a group's `member` values (creating the groupOfNames if it does not exist), as an
+   * administrator would with ldapmodify/ldapadd; memberOf follows like the memberof overlay.
+   * For tests and development only.
    */
   setGroupMembers(groupDn: string, memberDns: string[]): void;
   close(): Promise<void>;
@@ -177,8 +178,13 @@ export async function startDemoDirectory(port = 0, ldifText?: string): Promise<D
   return {
     url: `ldap://127.0.0.1:${address.port}`,
     setGroupMembers(groupDn, memberDns) {
-      const group = raw.find((e) => norm(e.dn) === norm(groupDn));
-      if (!group) throw new Error(`No group ${groupDn} in the demo directory`);
+      let group = raw.find((e) => norm(e.dn) === norm(groupDn));
+      if (!group) {
+        const cn = /^cn=([^,]+),/i.exec(groupDn)?.[1];
+        if (!cn || !norm(groupDn).endsWith(`,${norm(DEMO_BASE_DN)}`)) throw new Error(`Not a group DN of the demo directory: ${groupDn}`);
+        group = { dn: groupDn, attributes: { objectClass: ['groupOfNames'], cn: [cn] } };
+        raw.push(group);
+      }
       group.attributes.member = [...memberDns];
       entries = withMemberOf(raw);
       byDn = new Map(entries.map((e) => [norm(e.dn), e]));

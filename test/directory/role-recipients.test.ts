@@ -1,11 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, TEST_ENV, type TestContext } from '../helpers/app';
 import { csrfFrom, signIn } from '../helpers/http';
 import { backendName } from '../helpers/env';
 import { TcpProxy } from '../helpers/tcp-proxy';
+import { testGroupDn } from '../helpers/directory';
 import { FakeMailer } from '../notifications/fixtures';
 import { seedDemo } from '../../src/demo/seed';
-import { ConfigError, DEMO_BASE_DN, DEMO_ROLE_GROUPS, loadConfig } from '../../src/config';
+import { ConfigError, DEMO_BASE_DN, loadConfig } from '../../src/config';
 import { createDirectory } from '../../src/directory/directory';
 import { BACKOFF_MINUTES, deliverDue } from '../../src/notifications/delivery';
 import { enqueue } from '../../src/notifications/outbox';
@@ -18,7 +19,6 @@ import { runDirectorySync } from '../../src/people/sync';
  */
 let ctx: TestContext;
 const person = (uid: string) => `uid=${uid},ou=people,${DEMO_BASE_DN}`;
-const COUNCIL = DEMO_ROLE_GROUPS.staff_council;
 const MEHMET = 'mehmet.demir@hannover-stadt.de';
 const LENA = 'lena.hoffmann@hannover.de';
 const LINK = 'http://portal.test/intern/antraege/1';
@@ -28,11 +28,16 @@ beforeAll(async () => {
   await seedDemo(ctx.database.db, ctx.services.directory, () => ctx.clock.now, ctx.config.baseUrl);
 });
 afterAll(() => ctx.close());
-afterEach(async () => {
-  // every test leaves the directory as directory/demo-directory.ldif has it
-  await ctx.directory.setGroupMembers(COUNCIL, [person('personalrat')]);
-  await ctx.directory.setGroupMembers(DEMO_ROLE_GROUPS.hannoverde, [person('hannoverde')]);
-});
+/**
+ * A staff council group of this test's own (test files share one OpenLDAP, so the demo
+ * groups stay as they are), and the directory configured with it.
+ */
+async function ownCouncil(members: string[]) {
+  const group = testGroupDn();
+  await ctx.directory.setGroupMembers(group, members);
+  const directory = createDirectory({ ...ctx.directory.config, roleGroups: { ...ctx.directory.config.roleGroups, staff_council: group } });
+  return { group, directory, set: (m: string[]) => ctx.directory.setGroupMembers(group, m) };
+}
 
 const resolver = (mailboxes = ctx.config.mail.roleMailboxes, directory = ctx.services.directory) => createRoleResolver(directory, mailboxes);
 const councilNotice = (n: number) => ({
@@ -83,11 +88,16 @@ describe(`role holders who never signed in (${backendName}, ${process.env.TEST_L
 
   it('removing the membership in the directory stops the mail; a new member gets it', async () => {
     const db = ctx.database.db;
-    await ctx.directory.setGroupMembers(COUNCIL, [person('admin')]);
+    const council = await ownCouncil([person('personalrat')]);
     await enqueue(db, councilNotice(1), ctx.clock.now);
     const mailer = new FakeMailer();
-    await deliverDue(db, mailer, ctx.clock.now, { roles: resolver() });
-    expect(sentTo(mailer, 'Probe 1')).toEqual(['sascha.wolff@hannover-stadt.de']);
+    await deliverDue(db, mailer, ctx.clock.now, { roles: resolver(undefined, council.directory) });
+    expect(sentTo(mailer, 'Probe 1')).toEqual([MEHMET]);
+
+    await council.set([person('admin')]);
+    await enqueue(db, councilNotice(6), ctx.clock.now);
+    await deliverDue(db, mailer, ctx.clock.now, { roles: resolver(undefined, council.directory) });
+    expect(sentTo(mailer, 'Probe 6')).toEqual(['sascha.wolff@hannover-stadt.de']);
   });
 
   it('sends to the functional mailbox of the role as well, each address once', async () => {
@@ -105,33 +115,33 @@ describe(`role holders who never signed in (${backendName}, ${process.env.TEST_L
 
   it('an empty group sends to nobody: the mail waits in the outbox, the sync warns, the administration shows it', async () => {
     const db = ctx.database.db;
-    await ctx.directory.setGroupMembers(COUNCIL, [`cn=nobody,ou=groups,${DEMO_BASE_DN}`]);
+    const council = await ownCouncil([`cn=nobody,ou=groups,${DEMO_BASE_DN}`]);
     await enqueue(db, councilNotice(4), ctx.clock.now);
     const mailer = new FakeMailer();
-    expect(await deliverDue(db, mailer, ctx.clock.now, { roles: resolver() })).toMatchObject({ retried: 1 });
+    expect(await deliverDue(db, mailer, ctx.clock.now, { roles: resolver(undefined, council.directory) })).toMatchObject({ retried: 1 });
     expect(sentTo(mailer, 'Probe 4')).toEqual([]);
     const entry = await db('outbox').where({ presence_id: 9004 }).first();
     expect(entry).toMatchObject({ status: 'pending', attempts: 1 });
     expect(entry.last_error).toContain('nobody to write to');
 
     const warnings: Array<{ obj: object; msg: string }> = [];
-    const result = await runDirectorySync(db, ctx.services.directory, ctx.clock.now, { warn: (obj, msg) => warnings.push({ obj, msg }) });
+    const result = await runDirectorySync(db, council.directory, ctx.clock.now, { warn: (obj, msg) => warnings.push({ obj, msg }) });
     expect(result.problems).toEqual(['staff_council']);
-    expect(warnings).toEqual([{ obj: { role: 'staff_council', group: COUNCIL, state: 'empty' }, msg: 'directory sync: role group has no members' }]);
+    expect(warnings).toEqual([{ obj: { role: 'staff_council', group: council.group, state: 'empty' }, msg: 'directory sync: role group has no members' }]);
     const admin = await signIn(ctx.app, 'admin');
     const start = (await admin.get('/intern/verwaltung').expect(200)).text;
     expect(start).toContain('data-testid="role-group-warning"');
-    expect(start).toContain(`Personalrat: Die Gruppe „${COUNCIL}“ hat im Verzeichnis keine Mitglieder.`);
+    expect(start).toContain(`Personalrat: Die Gruppe „${council.group}“ hat im Verzeichnis keine Mitglieder.`);
     const english = (await admin.get('/en/intern/verwaltung').expect(200)).text;
-    expect(english).toContain(`Staff council: the group &#34;${COUNCIL}&#34; has no members in the directory.`);
+    expect(english).toContain(`Staff council: the group &#34;${council.group}&#34; has no members in the directory.`);
 
-    // the group gets its member back: the waiting mail goes out after the backoff, once
-    await ctx.directory.setGroupMembers(COUNCIL, [person('personalrat')]);
+    // the group gets a member: the waiting mail goes out after the backoff, once
+    await council.set([person('personalrat')]);
     const later = new Date(ctx.clock.now.getTime() + BACKOFF_MINUTES[0] * 60_000);
-    await deliverDue(db, mailer, later, { roles: resolver() });
-    await deliverDue(db, mailer, new Date(later.getTime() + 3600_000), { roles: resolver() });
+    await deliverDue(db, mailer, later, { roles: resolver(undefined, council.directory) });
+    await deliverDue(db, mailer, new Date(later.getTime() + 3600_000), { roles: resolver(undefined, council.directory) });
     expect(sentTo(mailer, 'Probe 4')).toEqual([MEHMET]);
-    await runDirectorySync(db, ctx.services.directory, later);
+    await runDirectorySync(db, council.directory, later);
     expect((await admin.get('/intern/verwaltung').expect(200)).text).not.toContain('role-group-warning');
   });
 
@@ -150,10 +160,10 @@ describe(`role holders who never signed in (${backendName}, ${process.env.TEST_L
   it('the sync fills the people cache from the groups, and takes a role away from who left the group', async () => {
     const db = ctx.database.db;
     await runDirectorySync(db, ctx.services.directory, ctx.clock.now);
-    const council = await db('people').where({ uid: 'personalrat' }).first('name', 'email', 'roles');
-    expect(council).toEqual({ name: 'Mehmet Demir', email: MEHMET, roles: ['employee', 'staff_council'] });
-    await ctx.directory.setGroupMembers(COUNCIL, [person('admin')]);
-    await runDirectorySync(db, ctx.services.directory, ctx.clock.now);
+    const cached = await db('people').where({ uid: 'personalrat' }).first('name', 'email', 'roles');
+    expect(cached).toEqual({ name: 'Mehmet Demir', email: MEHMET, roles: ['employee', 'staff_council'] });
+    const council = await ownCouncil([person('admin')]);
+    await runDirectorySync(db, council.directory, ctx.clock.now);
     expect((await db('people').where({ uid: 'personalrat' }).first('roles')).roles).toEqual(['employee']);
     expect((await db('people').where({ uid: 'admin' }).first('roles')).roles).toEqual(['employee', 'staff_council', 'admin']);
   });

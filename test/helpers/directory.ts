@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import ldap from 'ldapjs';
 import { DEMO_BASE_DN, demoDirectoryConfig, type DirectoryConfig } from '../../src/config';
@@ -9,11 +10,18 @@ export interface TestDirectory {
   config: DirectoryConfig;
   kind: 'openldap' | 'demo';
   /**
-   * Replaces a group's members, as an administrator would in the directory (ldapmodify on
-   * OpenLDAP as cn=admin; the demo directory's own hook). Tests restore what they change.
+   * Replaces a group's members, creating the group if needed, as an administrator would in
+   * the directory (ldapmodify/ldapadd on OpenLDAP as cn=admin; the demo directory's own hook).
+   * Test files run in parallel against one OpenLDAP: change only groups of your own
+   * (testGroupDn), never the demo groups others rely on.
    */
   setGroupMembers(groupDn: string, memberDns: string[]): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A fresh group DN for one test: changing it disturbs no other test file. */
+export function testGroupDn(): string {
+  return `cn=smr-test-${randomBytes(5).toString('hex')},ou=groups,${DEMO_BASE_DN}`;
 }
 
 /** The root password of the slapd that scripts/slapd.sh started (its state directory keeps it). */
@@ -33,7 +41,14 @@ async function ldapReplaceMembers(url: string, groupDn: string, memberDns: strin
   try {
     await new Promise<void>((resolve, reject) => client.bind(`cn=admin,${DEMO_BASE_DN}`, rootPassword(), (err) => (err ? reject(err) : resolve())));
     const change = new ldap.Change({ operation: 'replace', modification: new ldap.Attribute({ type: 'member', values: memberDns }) });
-    await new Promise<void>((resolve, reject) => client.modify(groupDn, change, (err) => (err ? reject(err) : resolve())));
+    const modified = await new Promise<boolean>((resolve, reject) =>
+      client.modify(groupDn, change, (err) => (!err ? resolve(true) : err.name === 'NoSuchObjectError' ? resolve(false) : reject(err))),
+    );
+    if (modified) return;
+    const cn = /^cn=([^,]+),/i.exec(groupDn)?.[1] ?? 'test';
+    await new Promise<void>((resolve, reject) =>
+      client.add(groupDn, { objectClass: ['groupOfNames'], cn, member: memberDns }, (err) => (err ? reject(err) : resolve())),
+    );
   } finally {
     client.unbind(() => undefined);
     client.destroy();
