@@ -109,13 +109,8 @@ export async function expandRoleMails(db: Knex, roles: RoleResolver, now: Date, 
       recipients = await roles.recipients(entry.recipient_role).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
       recipientsByRole.set(entry.recipient_role, recipients);
     }
-    const problem =
-      recipients instanceof Error
-        ? recipients
-        : recipients.length === 0
-          ? new Error(`Role ${entry.recipient_role}: nobody to write to (directory group empty or missing, no functional mailbox)`)
-          : undefined;
-    if (problem || recipients instanceof Error) {
+    // the directory did not answer, or nobody to write to: wait and try again, never send to nobody
+    const fail = async (problem: unknown) => {
       const giveUp = entry.attempts >= maxAttempts;
       const updated = await db('outbox')
         .where({ id: entry.id, status: 'pending', attempts: entry.attempts })
@@ -125,37 +120,49 @@ export async function expandRoleMails(db: Knex, roles: RoleResolver, now: Date, 
             : { last_error: errorText(problem), next_attempt_at: new Date(now.getTime() + backoffMs(entry.attempts)) },
         );
       if (updated > 0) out[giveUp ? 'failed' : 'retried']++;
+    };
+    if (recipients instanceof Error) {
+      await fail(recipients);
+      continue;
+    }
+    if (recipients.length === 0) {
+      await fail(`Role ${entry.recipient_role}: nobody to write to (directory group empty or missing, no functional mailbox)`);
       continue;
     }
     const list = recipients;
-    await db.transaction(async (trx) => {
-      // still our claim? (another instance may have taken over after it ran out)
-      const done = await trx('outbox').where({ id: entry.id, status: 'pending', attempts: entry.attempts }).update({ status: 'sent', sent_at: now, last_error: null });
-      if (done === 0) return;
-      if (!isTemplateKey(entry.template)) throw new Error(`Unknown template ${entry.template}`);
-      for (const to of list) {
-        const { subject, body } = renderTemplate(entry.template, entry.locale as MailLocale, entry.params as never, to.name);
-        await trx('outbox')
-          .insert({
-            recipient_uid: to.uid ?? null,
-            recipient_email: to.email,
-            template: entry.template,
-            locale: entry.locale,
-            subject,
-            body,
-            request_id: entry.request_id,
-            presence_id: entry.presence_id,
-            status: 'pending',
-            attempts: 0,
-            // one mail per address and role entry, however often the entry is expanded
-            dedupe_key: `role:${entry.id}:${createHash('sha256').update(to.email.toLowerCase()).digest('hex').slice(0, 32)}`,
-            created_at: now,
-            next_attempt_at: now,
-          })
-          .onConflict('dedupe_key')
-          .ignore();
-      }
-    });
+    try {
+      await db.transaction(async (trx) => {
+        // still our claim? (another instance may have taken over after it ran out)
+        const done = await trx('outbox').where({ id: entry.id, status: 'pending', attempts: entry.attempts }).update({ status: 'sent', sent_at: now, last_error: null });
+        if (done === 0) return;
+        if (!isTemplateKey(entry.template)) throw new Error(`Unknown template ${entry.template}`);
+        for (const to of list) {
+          const { subject, body } = renderTemplate(entry.template, entry.locale as MailLocale, entry.params as never, to.name);
+          await trx('outbox')
+            .insert({
+              recipient_uid: to.uid ?? null,
+              recipient_email: to.email,
+              template: entry.template,
+              locale: entry.locale,
+              subject,
+              body,
+              request_id: entry.request_id,
+              presence_id: entry.presence_id,
+              status: 'pending',
+              attempts: 0,
+              // one mail per address and role entry, however often the entry is expanded
+              dedupe_key: `role:${entry.id}:${createHash('sha256').update(to.email.toLowerCase()).digest('hex').slice(0, 32)}`,
+              created_at: now,
+              next_attempt_at: now,
+            })
+            .onConflict('dedupe_key')
+            .ignore();
+        }
+      });
+    } catch (err) {
+      // one broken entry (e.g. a template changed under it) must not hold up the others
+      await fail(err);
+    }
   }
   return out;
 }
