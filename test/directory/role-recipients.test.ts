@@ -11,7 +11,8 @@ import { createDirectory } from '../../src/directory/directory';
 import { BACKOFF_MINUTES, deliverDue } from '../../src/notifications/delivery';
 import { enqueue } from '../../src/notifications/outbox';
 import { createRoleResolver } from '../../src/people/roles';
-import { runDirectorySync } from '../../src/people/sync';
+import { directorySyncJob, runDirectorySync } from '../../src/people/sync';
+import { createScheduler } from '../../src/jobs/scheduler';
 
 /**
  * Role holders come from the directory group when a mail is delivered, not from who has
@@ -166,6 +167,18 @@ describe(`role holders who never signed in (${backendName}, ${process.env.TEST_L
     await runDirectorySync(db, council.directory, ctx.clock.now);
     expect((await db('people').where({ uid: 'personalrat' }).first('roles')).roles).toEqual(['employee']);
     expect((await db('people').where({ uid: 'admin' }).first('roles')).roles).toEqual(['employee', 'staff_council', 'admin']);
+  });
+
+  it('the sync is a scheduled job that runs once across instances', async () => {
+    const db = ctx.database.db;
+    const logger = { error: () => undefined, debug: () => undefined };
+    const warn = { warn: () => undefined };
+    const at = new Date('2030-01-01T08:00:00Z');
+    const schedulers = ['a', 'b'].map((holder) =>
+      createScheduler({ db, logger, clock: () => at, holder, jobs: [directorySyncJob(db, ctx.services.directory, warn, 60 * 60_000)] }),
+    );
+    expect((await Promise.all(schedulers.map((s) => s.runDue()))).flat()).toEqual(['directory-sync']);
+    expect((await db('role_groups').where({ role: 'hannoverde' }).first()).checked_at).toEqual(at);
   });
 
   it('directory down while the mail is due: it waits, is retried, and goes out once when the directory is back', async () => {
