@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, TEST_ENV, type TestContext } from '../helpers/app';
 import { csrfFrom, signIn } from '../helpers/http';
-import { backendName } from '../helpers/env';
+import { backendName, TEST_LDAP_URL } from '../helpers/env';
 import { TcpProxy } from '../helpers/tcp-proxy';
 import { testGroupDn } from '../helpers/directory';
 import { FakeMailer } from '../notifications/fixtures';
@@ -29,6 +29,7 @@ beforeAll(async () => {
   await seedDemo(ctx.database.db, ctx.services.directory, () => ctx.clock.now, ctx.config.baseUrl);
 });
 afterAll(() => ctx.close());
+
 /**
  * A staff council group of this test's own (test files share one OpenLDAP, so the demo
  * groups stay as they are), and the directory configured with it.
@@ -49,7 +50,7 @@ const councilNotice = (n: number) => ({
 });
 const sentTo = (mailer: FakeMailer, subjectPart: string) => mailer.sent.filter((m) => m.subject.includes(subjectPart)).map((m) => m.to).sort();
 
-describe(`role holders who never signed in (${backendName}, ${process.env.TEST_LDAP_URL ? 'OpenLDAP' : 'demo directory'})`, () => {
+describe(`role holders who never signed in (${backendName}, ${TEST_LDAP_URL ? 'OpenLDAP' : 'demo directory'})`, () => {
   it('the Hannover.de step and the staff council are told when the editors confirm, once each', async () => {
     const db = ctx.database.db;
     const request = await db('requests').where({ title: 'Kunstschule Hannover' }).first('id');
