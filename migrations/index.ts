@@ -6,6 +6,7 @@ import * as m0004 from './20261126_0004_register_version';
 import * as m0005 from './20261126_0005_people';
 import * as m0006 from './20261126_0006_admin_uploads';
 import * as m0007 from './20261126_0007_register_notify';
+import * as m0008 from './20261201_0008_role_recipients';
 import * as m0010 from './20261201_0010_platform_short_hosts';
 import * as m0011 from './20261201_0011_guideline_texts';
 
@@ -21,6 +22,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261126_0005_people': m0005,
   '20261126_0006_admin_uploads': m0006,
   '20261126_0007_register_notify': m0007,
+  '20261201_0008_role_recipients': m0008,
   '20261201_0010_platform_short_hosts': m0010,
   '20261201_0011_guideline_texts': m0011,
 };

@@ -29,7 +29,7 @@ export type Role = (typeof ROLES)[number];
 
 /** Roles that come from directory groups; "employee" is everybody who can sign in. */
 export const GROUP_ROLES = ROLES.filter((r) => r !== 'employee');
-type GroupRole = Exclude<Role, 'employee'>;
+export type GroupRole = Exclude<Role, 'employee'>;
 
 const ROLE_GROUP_ENV: Record<GroupRole, string> = {
   unit_head: 'LDAP_GROUP_UNIT_HEAD',
@@ -39,6 +39,17 @@ const ROLE_GROUP_ENV: Record<GroupRole, string> = {
   staff_council: 'LDAP_GROUP_STAFF_COUNCIL',
   admin: 'LDAP_GROUP_ADMIN',
 };
+
+/** Optional functional mailbox per role, mailed in addition to the group's members. */
+const ROLE_MAILBOX_ENV: Record<GroupRole, string> = {
+  unit_head: 'ROLE_MAILBOX_UNIT_HEAD',
+  communications: 'ROLE_MAILBOX_COMMUNICATIONS',
+  data_protection: 'ROLE_MAILBOX_DATA_PROTECTION',
+  hannoverde: 'ROLE_MAILBOX_HANNOVERDE',
+  staff_council: 'ROLE_MAILBOX_STAFF_COUNCIL',
+  admin: 'ROLE_MAILBOX_ADMIN',
+};
+const mailbox = optionalString.refine((v) => v === undefined || /^[^\s@,;<>"]+@[^\s@,;<>"]+\.[^\s@,;<>"]+$/.test(v), 'must be one e-mail address');
 
 export const DEMO_BASE_DN = 'dc=hannover-stadt,dc=de';
 const demoGroup = (cn: string) => `cn=${cn},ou=groups,${DEMO_BASE_DN}`;
@@ -79,6 +90,13 @@ const envSchema = z.object({
   LDAP_GROUP_HANNOVERDE: optionalString,
   LDAP_GROUP_STAFF_COUNCIL: optionalString,
   LDAP_GROUP_ADMIN: optionalString,
+  DIRECTORY_SYNC_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  ROLE_MAILBOX_UNIT_HEAD: mailbox,
+  ROLE_MAILBOX_COMMUNICATIONS: mailbox,
+  ROLE_MAILBOX_DATA_PROTECTION: mailbox,
+  ROLE_MAILBOX_HANNOVERDE: mailbox,
+  ROLE_MAILBOX_STAFF_COUNCIL: mailbox,
+  ROLE_MAILBOX_ADMIN: mailbox,
   DEMO_DIRECTORY_PORT: z.coerce.number().int().min(0).max(65535).default(0),
 
   SESSION_SECRET: optionalString,
@@ -134,6 +152,8 @@ export interface Config {
   /** undefined: start the built-in demo directory (never in production). */
   directory: DirectoryConfig | undefined;
   demoDirectoryPort: number;
+  /** How often the people cache is refreshed from the role groups (src/people/sync.ts). */
+  directorySyncMinutes: number;
   session: { secret: string; idleMinutes: number; maxHours: number; roleRefreshMinutes: number; cookieSecure: boolean | 'auto' };
   trustProxy: boolean | number | string;
   csp: { upgradeInsecureRequests: boolean };
@@ -141,7 +161,7 @@ export interface Config {
   verify: { resolveLinks: boolean; resolveTimeoutMs: number };
   login: { maxPerAccount: number; maxPerAddress: number; windowMinutes: number };
   maintenance: { intervalMinutes: number; outboxKeepDays: number };
-  mail: { smtpUrl: string | undefined; from: string };
+  mail: { smtpUrl: string | undefined; from: string; roleMailboxes: Partial<Record<GroupRole, string>> };
   operator: {
     name: string;
     unit: string;
@@ -196,6 +216,12 @@ export function loadConfig(env: Env = process.env): Config {
     if (typeof value === 'string' && value) roleGroups[role] = value;
   }
 
+  const roleMailboxes: Partial<Record<GroupRole, string>> = {};
+  for (const role of GROUP_ROLES) {
+    const value = e[ROLE_MAILBOX_ENV[role] as keyof typeof e];
+    if (typeof value === 'string' && value) roleMailboxes[role] = value;
+  }
+
   const directory: DirectoryConfig | undefined = e.LDAP_URL
     ? {
         url: e.LDAP_URL,
@@ -226,6 +252,7 @@ export function loadConfig(env: Env = process.env): Config {
       : { kind: 'pglite', dataDir: path.resolve(e.DATA_DIR) },
     directory,
     demoDirectoryPort: e.DEMO_DIRECTORY_PORT,
+    directorySyncMinutes: e.DIRECTORY_SYNC_MINUTES,
     session: {
       // Outside production a per-process random secret is fine: sessions live in the DB,
       // but a restart signs everybody out, which is what a developer expects.
@@ -244,7 +271,7 @@ export function loadConfig(env: Env = process.env): Config {
       windowMinutes: e.LOGIN_WINDOW_MINUTES,
     },
     maintenance: { intervalMinutes: e.MAINTENANCE_INTERVAL_MINUTES, outboxKeepDays: e.OUTBOX_KEEP_DAYS },
-    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, roleMailboxes },
     operator: {
       name: e.OPERATOR_NAME,
       unit: e.OPERATOR_UNIT,

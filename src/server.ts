@@ -13,6 +13,8 @@ import { createScheduler, defaultHolder } from './jobs/scheduler';
 import { maintenanceJob } from './jobs/maintenance';
 import { deadlineJob } from './workflow/deadlines';
 import { reviewJob, directoryCheckJob } from './registry/lifecycle';
+import { createRoleResolver } from './people/roles';
+import { directorySyncJob } from './people/sync';
 import { seedDemo } from './demo/seed';
 
 async function main() {
@@ -64,11 +66,12 @@ async function main() {
     clock: () => new Date(),
     holder: defaultHolder(),
     jobs: [
-      outboxJob(database.db, mailer),
+      outboxJob(database.db, mailer, { roles: createRoleResolver(directory, config.mail.roleMailboxes) }),
       deadlineJob(database.db, config.baseUrl),
       reviewJob(database.db, config.baseUrl),
       directoryCheckJob(database.db, directory, config.baseUrl),
       maintenanceJob(database.db, config, logger),
+      directorySyncJob(database.db, directory, logger, config.directorySyncMinutes * 60_000),
     ],
   });
   scheduler.start();

@@ -10,6 +10,7 @@ import { registerRoleRoutes } from './roles/routes';
 import { registerHistoryRoutes } from './history/routes';
 import { registerRegisterRoutes } from './register/routes';
 import { registerImportRoutes } from './import/routes';
+import { roleGroupStatus } from '../people/sync';
 
 export type { AdminDeps } from './deps';
 export { IMPORT_CHECK_PATH } from './import/routes';
@@ -40,8 +41,13 @@ export function adminRoutes(deps: AdminDeps) {
     next();
   });
 
-  router.get('/', async (_req, res) => {
-    await renderPage(res, 'admin/index', { title: res.locals.t('admin.index.title'), pages: ADMIN_PAGES });
+  router.get('/', async (req, res) => {
+    // what the last directory sync found: a role whose group is empty or missing gets no mail
+    const format = new Intl.DateTimeFormat(req.locale === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' });
+    const groupProblems = (await roleGroupStatus(deps.db))
+      .filter((g) => g.state === 'empty' || g.state === 'missing')
+      .map((g) => ({ role: g.role, group: g.groupDn ?? '', state: g.state, checked: { iso: g.checkedAt.toISOString(), text: format.format(g.checkedAt) } }));
+    await renderPage(res, 'admin/index', { title: res.locals.t('admin.index.title'), pages: ADMIN_PAGES, groupProblems });
   });
 
   registerUnitRoutes(router, deps);

@@ -19,7 +19,10 @@ interface StoredEntry {
  * carries memberOf for each groupOfNames that lists them.
  */
 export function demoEntries(ldifText = fs.readFileSync(DEMO_LDIF_PATH, 'utf8')): StoredEntry[] {
-  const entries: LdifEntry[] = parseLdif(ldifText);
+  return withMemberOf(parseLdif(ldifText));
+}
+
+function withMemberOf(entries: LdifEntry[]): StoredEntry[] {
   const memberOf = new Map<string, string[]>();
   for (const e of entries) {
     const classes = (e.attributes.objectClass ?? []).map((c) => c.toLowerCase());
@@ -31,8 +34,9 @@ export function demoEntries(ldifText = fs.readFileSync(DEMO_LDIF_PATH, 'utf8')):
     }
   }
   return entries.map((e) => {
+    const { memberOf: _stale, ...rest } = e.attributes;
     const groups = memberOf.get(norm(e.dn));
-    return { dn: e.dn, attributes: groups ? { ...e.attributes, memberOf: groups } : { ...e.attributes } };
+    return { dn: e.dn, attributes: groups ? { ...rest, memberOf: groups } : { ...rest } };
   });
 }
 
@@ -104,6 +108,12 @@ function matches(filter: FilterNode, attrs: Record<string, string[]>): boolean {
 
 export interface DemoDirectory {
   url: string;
+  /**
+   * Replaces a group's `member` values (creating the groupOfNames if it does not exist), as an
+   * administrator would with ldapmodify/ldapadd; memberOf follows like the memberof overlay.
+   * For tests and development only.
+   */
+  setGroupMembers(groupDn: string, memberDns: string[]): void;
   close(): Promise<void>;
 }
 
@@ -113,8 +123,9 @@ export interface DemoDirectory {
  * (passport-ldapauth, people search) runs unchanged against it.
  */
 export async function startDemoDirectory(port = 0, ldifText?: string): Promise<DemoDirectory> {
-  const entries = demoEntries(ldifText);
-  const byDn = new Map(entries.map((e) => [norm(e.dn), e]));
+  const raw = parseLdif(ldifText ?? fs.readFileSync(DEMO_LDIF_PATH, 'utf8'));
+  let entries = withMemberOf(raw);
+  let byDn = new Map(entries.map((e) => [norm(e.dn), e]));
   const server = ldap.createServer();
 
   server.bind(DEMO_BASE_DN, (req: any, res: any, next: any) => {
@@ -137,6 +148,8 @@ export async function startDemoDirectory(port = 0, ldifText?: string): Promise<D
     // ldapjs 3 drops requested attributes with upper-case letters; ask for them in lower case
     const requested: string[] = (req.attributes ?? []).map((a: string) => a.toLowerCase());
     res.attributes = requested;
+    // like OpenLDAP: a base that does not exist is an error, not an empty result
+    if (!byDn.has(base)) return next(new ldap.NoSuchObjectError(req.dn.toString()));
     for (const entry of entries) {
       const dn = norm(entry.dn);
       const inScope =
@@ -164,6 +177,18 @@ export async function startDemoDirectory(port = 0, ldifText?: string): Promise<D
   const address = (server as unknown as { address(): AddressInfo }).address();
   return {
     url: `ldap://127.0.0.1:${address.port}`,
+    setGroupMembers(groupDn, memberDns) {
+      let group = raw.find((e) => norm(e.dn) === norm(groupDn));
+      if (!group) {
+        const cn = /^cn=([^,]+),/i.exec(groupDn)?.[1];
+        if (!cn || !norm(groupDn).endsWith(`,${norm(DEMO_BASE_DN)}`)) throw new Error(`Not a group DN of the demo directory: ${groupDn}`);
+        group = { dn: groupDn, attributes: { objectClass: ['groupOfNames'], cn: [cn] } };
+        raw.push(group);
+      }
+      group.attributes.member = [...memberDns];
+      entries = withMemberOf(raw);
+      byDn = new Map(entries.map((e) => [norm(e.dn), e]));
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

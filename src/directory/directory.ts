@@ -2,7 +2,7 @@ import ldap from 'ldapjs';
 import LdapStrategy from 'passport-ldapauth';
 import type { Request } from 'express';
 import type { DirectoryConfig } from '../config';
-import { toSessionUser, type LdapEntry, type SessionUser } from './user';
+import { attrValues, toSessionUser, type LdapEntry, type SessionUser } from './user';
 
 export class DirectoryUnavailableError extends Error {
   constructor(cause: unknown) {
@@ -18,6 +18,13 @@ export interface Directory {
   findByUid(uid: string): Promise<SessionUser | undefined>;
   /** People search by user id or name, for picking editors. */
   search(query: string, limit?: number): Promise<SessionUser[]>;
+  /**
+   * The people in a group, read through the service bind: the group entry's `member` and
+   * `uniqueMember` values, each looked up as a person. `undefined` when the group entry
+   * does not exist; members that are not people (nested groups, gone entries) are left out.
+   * Throws DirectoryUnavailableError when the directory cannot answer.
+   */
+  groupMembers(groupDn: string): Promise<SessionUser[] | undefined>;
   /** A service bind: is the directory reachable? */
   ping(): Promise<boolean>;
 }
@@ -61,11 +68,16 @@ export function createDirectory(cfg: DirectoryConfig): Directory {
     }
   };
 
-  const searchEntries = (client: ldap.Client, filter: ldap.Filter | string, limit: number) =>
+  const searchEntries = (
+    client: ldap.Client,
+    filter: ldap.Filter | string,
+    limit: number,
+    opts: { base?: string; scope?: 'sub' | 'base'; attributes?: string[] } = {},
+  ) =>
     new Promise<LdapEntry[]>((resolve, reject) => {
       client.search(
-        cfg.searchBase,
-        { scope: 'sub', filter, attributes: requestedAttributes(cfg), sizeLimit: limit },
+        opts.base ?? cfg.searchBase,
+        { scope: opts.scope ?? 'sub', filter, attributes: opts.attributes ?? requestedAttributes(cfg), sizeLimit: limit },
         (err, res) => {
           if (err) return reject(new DirectoryUnavailableError(err));
           const entries: LdapEntry[] = [];
@@ -77,6 +89,8 @@ export function createDirectory(cfg: DirectoryConfig): Directory {
           res.on('error', (e: Error) => {
             // a size-limit hit still delivers what fits
             if (e.name === 'SizeLimitExceededError') resolve(entries);
+            // a base lookup of an entry that is not there: an answer, not an outage
+            else if (e.name === 'NoSuchObjectError' && opts.scope === 'base') resolve([]);
             else reject(new DirectoryUnavailableError(e));
           });
           res.on('end', () => resolve(entries));
@@ -136,6 +150,29 @@ export function createDirectory(cfg: DirectoryConfig): Directory {
       });
       const users = toUsers(await withClient((c) => searchEntries(c, filter, limit)));
       return users.sort((a, b) => a.name.localeCompare(b.name, 'de'));
+    },
+    async groupMembers(groupDn) {
+      return withClient(async (client) => {
+        const [group] = await searchEntries(client, '(objectClass=*)', 1, { base: groupDn, scope: 'base', attributes: ['member', 'uniqueMember'] });
+        if (!group) return undefined;
+        // uniqueMember may carry an optional "#'0101'B" unique identifier after the DN
+        const dns = [...new Set([...attrValues(group, 'member'), ...attrValues(group, 'uniqueMember').map((v) => v.replace(/#'[01]*'B$/, ''))].filter((dn) => dn.trim() !== ''))];
+        const users: SessionUser[] = [];
+        for (let i = 0; i < dns.length; i += 20) {
+          const batch = await Promise.all(
+            dns.slice(i, i + 20).map((dn) =>
+              searchEntries(client, '(objectClass=*)', 1, { base: dn, scope: 'base' }).catch((err: unknown) => {
+                // a member value that is no valid DN is not a person; an outage stays an outage
+                if (!(err instanceof DirectoryUnavailableError) || (err.cause as { name?: string } | undefined)?.name === 'InvalidDnSyntaxError') return [];
+                throw err;
+              }),
+            ),
+          );
+          users.push(...toUsers(batch.flat()));
+        }
+        const seen = new Set<string>();
+        return users.filter((u) => (seen.has(u.uid) ? false : (seen.add(u.uid), true)));
+      });
     },
     async ping() {
       try {

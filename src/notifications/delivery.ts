@@ -1,5 +1,9 @@
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
+import type { GroupRole } from '../config';
+import type { RoleResolver } from '../people/roles';
 import type { Mailer } from './mailer';
+import { isTemplateKey, renderTemplate, type MailLocale } from './templates';
 
 /**
  * Sends due outbox messages. Safe to run on several instances at once: a message is first
@@ -7,6 +11,11 @@ import type { Mailer } from './mailer';
  * rows) by pushing its next_attempt_at CLAIM_MS into the future, and only then sent,
  * outside any transaction. A crash after the claim delays the message by CLAIM_MS; it is
  * never lost. When the relay is down the message stays pending and is retried with backoff.
+ *
+ * A mail addressed to a role is expanded first: the role's members are read from the
+ * directory now, one mail per address is queued (in one transaction with marking the role
+ * entry done), and those are sent in the same run. Directory down, or nobody to write to:
+ * the role entry stays pending and is retried with the same backoff — never sent to nobody.
  */
 
 /** Minutes to wait after the 1st, 2nd, … failed attempt; the last value repeats. */
@@ -39,27 +48,38 @@ interface Claimed {
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 1000);
 
-export async function deliverDue(
-  db: Knex,
-  mailer: Mailer,
-  now: Date,
-  opts: { batchSize?: number; maxAttempts?: number; claimMs?: number } = {},
-): Promise<DeliveryResult> {
-  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
-  const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-  const claimMs = opts.claimMs ?? CLAIM_MS;
-  const claimUntil = new Date(now.getTime() + claimMs);
+export interface DeliveryOptions {
+  batchSize?: number;
+  maxAttempts?: number;
+  claimMs?: number;
+  /** Expands mails addressed to a role; without it such mails wait. */
+  roles?: RoleResolver;
+}
 
-  const claimed = await db.transaction(async (trx) => {
+interface ClaimedRole {
+  id: number;
+  recipient_role: GroupRole;
+  template: string;
+  locale: string;
+  params: Record<string, string>;
+  request_id: number | null;
+  presence_id: number | null;
+  attempts: number;
+}
+
+/** Claims due rows like deliverDue does (SKIP LOCKED, next_attempt_at pushed to the claim's end). */
+async function claimDue<T>(db: Knex, now: Date, claimUntil: Date, batchSize: number, roleRows: boolean, columns: string[]): Promise<T[]> {
+  return db.transaction(async (trx) => {
     const ids = await trx('outbox')
       .where('status', 'pending')
       .andWhere('next_attempt_at', '<=', now)
+      .modify((q) => (roleRows ? q.whereNotNull('recipient_role') : q.whereNull('recipient_role')))
       .orderBy([{ column: 'next_attempt_at' }, { column: 'id' }])
       .limit(batchSize)
       .forUpdate()
       .skipLocked()
       .pluck('id');
-    if (ids.length === 0) return [] as Claimed[];
+    if (ids.length === 0) return [] as T[];
     // The same conditions again: should a row ever be locked without SKIP LOCKED doing its
     // job, the re-check after the wait finds it claimed and leaves it out.
     return trx('outbox')
@@ -67,11 +87,102 @@ export async function deliverDue(
       .andWhere('status', 'pending')
       .andWhere('next_attempt_at', '<=', now)
       .update({ attempts: trx.raw('attempts + 1'), next_attempt_at: claimUntil })
-      .returning<Claimed[]>(['id', 'recipient_email', 'subject', 'body', 'attempts']);
+      .returning(columns) as unknown as Promise<T[]>;
   });
+}
+
+/**
+ * Turns due mails to a role into one pending mail per recipient (deliverDue does this before
+ * sending); returns how many failed for good or wait for a retry.
+ */
+export async function expandRoleMails(db: Knex, roles: RoleResolver, now: Date, opts: Omit<DeliveryOptions, 'roles'> = {}): Promise<Pick<DeliveryResult, 'failed' | 'retried'>> {
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
+  const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const claimUntil = new Date(now.getTime() + (opts.claimMs ?? CLAIM_MS));
+  const out = { failed: 0, retried: 0 };
+  const claimed = await claimDue<ClaimedRole>(db, now, claimUntil, batchSize, true, ['id', 'recipient_role', 'template', 'locale', 'params', 'request_id', 'presence_id', 'attempts']);
   claimed.sort((a, b) => a.id - b.id);
+  const recipientsByRole = new Map<GroupRole, Awaited<ReturnType<RoleResolver['recipients']>> | Error>();
+  for (const entry of claimed) {
+    let recipients = recipientsByRole.get(entry.recipient_role);
+    if (!recipients) {
+      recipients = await roles.recipients(entry.recipient_role).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+      recipientsByRole.set(entry.recipient_role, recipients);
+    }
+    // the directory did not answer, or nobody to write to: wait and try again, never send to nobody
+    const fail = async (problem: unknown) => {
+      const giveUp = entry.attempts >= maxAttempts;
+      const updated = await db('outbox')
+        .where({ id: entry.id, status: 'pending', attempts: entry.attempts })
+        .update(
+          giveUp
+            ? { status: 'failed', last_error: errorText(problem), next_attempt_at: now }
+            : { last_error: errorText(problem), next_attempt_at: new Date(now.getTime() + backoffMs(entry.attempts)) },
+        );
+      if (updated > 0) out[giveUp ? 'failed' : 'retried']++;
+    };
+    if (recipients instanceof Error) {
+      await fail(recipients);
+      continue;
+    }
+    if (recipients.length === 0) {
+      await fail(`Role ${entry.recipient_role}: nobody to write to (directory group empty or missing, no functional mailbox)`);
+      continue;
+    }
+    const list = recipients;
+    try {
+      await db.transaction(async (trx) => {
+        // still our claim? (another instance may have taken over after it ran out)
+        const done = await trx('outbox').where({ id: entry.id, status: 'pending', attempts: entry.attempts }).update({ status: 'sent', sent_at: now, last_error: null });
+        if (done === 0) return;
+        if (!isTemplateKey(entry.template)) throw new Error(`Unknown template ${entry.template}`);
+        for (const to of list) {
+          const { subject, body } = renderTemplate(entry.template, entry.locale as MailLocale, entry.params as never, to.name);
+          await trx('outbox')
+            .insert({
+              recipient_uid: to.uid ?? null,
+              recipient_email: to.email,
+              template: entry.template,
+              locale: entry.locale,
+              subject,
+              body,
+              request_id: entry.request_id,
+              presence_id: entry.presence_id,
+              status: 'pending',
+              attempts: 0,
+              // one mail per address and role entry, however often the entry is expanded
+              dedupe_key: `role:${entry.id}:${createHash('sha256').update(to.email.toLowerCase()).digest('hex').slice(0, 32)}`,
+              created_at: now,
+              next_attempt_at: now,
+            })
+            .onConflict('dedupe_key')
+            .ignore();
+        }
+      });
+    } catch (err) {
+      // one broken entry (e.g. a template changed under it) must not hold up the others
+      await fail(err);
+    }
+  }
+  return out;
+}
+
+export async function deliverDue(db: Knex, mailer: Mailer, now: Date, opts: DeliveryOptions = {}): Promise<DeliveryResult> {
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
+  const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const claimMs = opts.claimMs ?? CLAIM_MS;
+  const claimUntil = new Date(now.getTime() + claimMs);
 
   const result: DeliveryResult = { sent: 0, failed: 0, retried: 0 };
+  if (opts.roles) {
+    const roleOutcome = await expandRoleMails(db, opts.roles, now, opts);
+    result.failed += roleOutcome.failed;
+    result.retried += roleOutcome.retried;
+  }
+
+  const claimed = await claimDue<Claimed>(db, now, claimUntil, batchSize, false, ['id', 'recipient_email', 'subject', 'body', 'attempts']);
+  claimed.sort((a, b) => a.id - b.id);
+
   // Wall time, not `now`: the claim expires in real time while a slow relay keeps us busy.
   const started = Date.now();
   for (const [index, message] of claimed.entries()) {
@@ -110,7 +221,7 @@ export async function deliverDue(
 }
 
 /** The scheduler job that delivers the outbox (register it with createScheduler). */
-export function outboxJob(db: Knex, mailer: Mailer, opts: { everyMs?: number; batchSize?: number; maxAttempts?: number; claimMs?: number } = {}) {
+export function outboxJob(db: Knex, mailer: Mailer, opts: DeliveryOptions & { everyMs?: number } = {}) {
   return {
     name: 'outbox-delivery',
     everyMs: opts.everyMs ?? 30_000,

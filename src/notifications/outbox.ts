@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { GroupRole } from '../config';
 import { renderTemplate, type MailLocale, type TemplateKey, type TemplateParams } from './templates';
 
 /**
@@ -13,8 +14,17 @@ export interface Recipient {
   name?: string;
 }
 
+/**
+ * Everybody who holds a role: the mail is queued once, addressed to the role, and the
+ * delivery job expands it into one mail per member of the role's directory group (plus
+ * the role's functional mailbox) when it is due — see delivery.ts.
+ */
+export interface RoleAddress {
+  role: GroupRole;
+}
+
 interface MessageBase {
-  to: Recipient;
+  to: Recipient | RoleAddress;
   locale?: MailLocale;
   requestId?: number;
   presenceId?: number;
@@ -33,7 +43,9 @@ export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'sent', 'fai
 export interface OutboxMessage {
   id: number;
   recipientUid: string | null;
-  recipientEmail: string;
+  /** null for a mail addressed to a role (recipientRole). */
+  recipientEmail: string | null;
+  recipientRole: string | null;
   template: string;
   locale: string;
   subject: string;
@@ -64,15 +76,22 @@ export function isDeliverableAddress(email: string | undefined | null): email is
  * transaction instead of a mail later. `now` lets callers with an injected clock date it.
  */
 export async function enqueue(trx: Knex | Knex.Transaction, message: OutgoingMessage, now?: Date): Promise<void> {
-  if (!isDeliverableAddress(message.to.email)) throw new Error(`Not a deliverable e-mail address: ${JSON.stringify(message.to.email)}`);
+  const to = message.to;
+  const role = 'role' in to ? to.role : undefined;
+  const person = 'role' in to ? undefined : to;
+  if (person && !isDeliverableAddress(person.email)) throw new Error(`Not a deliverable e-mail address: ${JSON.stringify(person.email)}`);
   if (message.dedupeKey !== undefined && (message.dedupeKey.length === 0 || message.dedupeKey.length > 200)) {
     throw new Error('dedupeKey must have 1 to 200 characters');
   }
   const locale = message.locale ?? 'de';
-  const { subject, body } = renderTemplate(message.template, locale, message.params as never, message.to.name);
+  // a role's mail is rendered now as well (without a name): a missing parameter fails the
+  // caller's transaction, and the outbox page shows what the members will read
+  const { subject, body } = renderTemplate(message.template, locale, message.params as never, person?.name);
   const row = {
-    recipient_uid: message.to.uid ?? null,
-    recipient_email: message.to.email,
+    recipient_uid: person?.uid ?? null,
+    recipient_email: person?.email ?? null,
+    recipient_role: role ?? null,
+    params: role ? JSON.stringify(message.params) : null,
     template: message.template,
     locale,
     subject,
@@ -93,7 +112,8 @@ export async function enqueue(trx: Knex | Knex.Transaction, message: OutgoingMes
 type OutboxRow = {
   id: number;
   recipient_uid: string | null;
-  recipient_email: string;
+  recipient_email: string | null;
+  recipient_role: string | null;
   template: string;
   locale: string;
   subject: string;
@@ -113,6 +133,7 @@ const fromRow = (r: OutboxRow): OutboxMessage => ({
   id: r.id,
   recipientUid: r.recipient_uid,
   recipientEmail: r.recipient_email,
+  recipientRole: r.recipient_role,
   template: r.template,
   locale: r.locale,
   subject: r.subject,

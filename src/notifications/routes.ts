@@ -5,6 +5,7 @@ import { HttpError } from '../web/errors';
 import { renderPage } from '../web/render';
 import { localePath, type Locale } from '../web/i18n';
 import { isTemplateKey } from './templates';
+import { GROUP_ROLES } from '../config';
 import { listOutbox, retryMessage, type OutboxMessage } from './outbox';
 
 const PAGE_SIZE = 50;
@@ -43,6 +44,9 @@ function viewModel(m: OutboxMessage, format: Intl.DateTimeFormat) {
     id: m.id,
     recipientEmail: m.recipientEmail,
     recipientUid: m.recipientUid,
+    // a mail to everybody in a role, expanded from the directory group when it is delivered
+    recipientRoleKey: m.recipientRole && (GROUP_ROLES as readonly string[]).includes(m.recipientRole) ? `role.${m.recipientRole}` : undefined,
+    recipientRole: m.recipientRole,
     subject: m.subject,
     // paragraphs of lines: shown as text with <br>, never as HTML
     bodyParagraphs: m.body.trimEnd().split(/\n{2,}/).map((p) => p.split('\n')),

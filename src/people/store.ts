@@ -31,8 +31,3 @@ export async function findPeople(db: Knex | Knex.Transaction, uids: string[]): P
   const rows: PersonRow[] = await db('people').whereIn('uid', uids).select('uid', 'name', 'email', 'unit', 'roles');
   return new Map(rows.map((r) => [r.uid, r]));
 }
-
-export async function peopleWithRole(db: Knex | Knex.Transaction, role: Role): Promise<PersonRow[]> {
-  const rows: PersonRow[] = await db('people').whereNull('missing_since').select('uid', 'name', 'email', 'unit', 'roles');
-  return rows.filter((r) => r.roles.includes(role));
-}

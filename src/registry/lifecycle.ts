@@ -3,7 +3,7 @@ import type { SessionUser } from '../directory/user';
 import type { Directory } from '../directory/directory';
 import { recordHistory } from '../audit/history';
 import { enqueue, isDeliverableAddress, type Recipient } from '../notifications/outbox';
-import { findPeople, peopleWithRole } from '../people/store';
+import { findPeople } from '../people/store';
 import { headsForUnit, unitsHeadedBy } from './org-units';
 import { berlinDay } from '../workflow/actors';
 
@@ -129,14 +129,12 @@ export async function runReviewReminders(db: Knex, now: Date, baseUrl: string): 
       reminded++;
       if (p.review_due < today && !p.review_overdue) {
         await trx('presences').where({ id: p.id }).update({ review_overdue: true });
-        for (const person of await peopleWithRole(trx, 'communications')) {
-          if (!isDeliverableAddress(person.email)) continue;
-          await enqueue(
-            trx,
-            { template: 'review_overdue', to: { uid: person.uid, email: person.email, name: person.name }, presenceId: p.id, dedupeKey: `review_overdue:${p.id}:${p.review_due}:${person.uid}`, params: { presenceName: p.name, reviewDue: germanDate(p.review_due), url } },
-            now,
-          );
-        }
+        // addressed to the role: delivery reads the members of the communications group then
+        await enqueue(
+          trx,
+          { template: 'review_overdue', to: { role: 'communications' }, presenceId: p.id, dedupeKey: `review_overdue:${p.id}:${p.review_due}:role:communications`, params: { presenceName: p.name, reviewDue: germanDate(p.review_due), url } },
+          now,
+        );
         await recordHistory(trx, { at: now, actorUid: null, actorName: null, action: 'presence.review_overdue', entityType: 'presence', entityId: p.id, presenceId: p.id });
         overdue++;
       }

@@ -1,8 +1,8 @@
 import type { Directory } from '../directory/directory';
 import type { WorkflowDefinition } from '../workflow/definition';
 import type { Candidates, WorkflowEvent } from '../workflow/core';
-import { enqueue, isDeliverableAddress, type Recipient } from '../notifications/outbox';
-import { findPeople, peopleWithRole } from '../people/store';
+import { enqueue, isDeliverableAddress, type Recipient, type RoleAddress } from '../notifications/outbox';
+import { findPeople } from '../people/store';
 import { headsForUnit, unitByCode } from '../registry/org-units';
 import { confirmedCurrent } from '../guidelines/store';
 import type { RequestRow } from './store';
@@ -12,6 +12,8 @@ import type { Notify } from './service';
  * Turns workflow events into mails in the outbox, inside the decision's transaction:
  * the step's candidates when it opens, the author on return/rejection/approval, author and
  * editors on publication, the staff council when the Hannover.de step starts.
+ * Mails to a role are queued addressed to the role: the delivery job reads the role's
+ * members from the directory when it sends them (never from who has signed in).
  */
 export function createNotifier(deps: { baseUrl: string; directory: Directory }): Notify {
   return async (trx, request, definition, events) => {
@@ -32,18 +34,17 @@ export function createNotifier(deps: { baseUrl: string; directory: Directory }):
       }
       return out;
     };
-    const candidates = async (c: Candidates): Promise<Recipient[]> => {
+    const candidates = async (c: Candidates): Promise<Array<Recipient | RoleAddress>> => {
       if (c.kind === 'unit_head') return byUid((await headsForUnit(trx, c.unit)).map((h) => h.uid));
-      return (await peopleWithRole(trx, c.role))
-        .filter((p) => isDeliverableAddress(p.email))
-        .map((p) => ({ uid: p.uid, email: p.email as string, name: p.name }));
+      return [{ role: c.role }];
     };
     const actorName = async (uid: string) => (await findPeople(trx, [uid])).get(uid)?.name ?? uid;
-    const send = async (to: Recipient[], build: (r: Recipient) => Parameters<typeof enqueue>[1]) => {
+    const send = async (to: Array<Recipient | RoleAddress>, build: (r: Recipient | RoleAddress) => Parameters<typeof enqueue>[1]) => {
       const seen = new Set<string>();
       for (const r of to) {
-        if (seen.has(r.email)) continue;
-        seen.add(r.email);
+        const key = 'role' in r ? `role:${r.role}` : r.email;
+        if (seen.has(key)) continue;
+        seen.add(key);
         await enqueue(trx, build(r));
       }
     };

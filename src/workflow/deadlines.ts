@@ -3,15 +3,14 @@ import { dueDeadlines, markDeadline, type Candidates } from './core';
 import type { WorkflowDefinition } from './definition';
 import * as store from '../requests/store';
 import { recordHistory } from '../audit/history';
-import { enqueue, isDeliverableAddress, type Recipient } from '../notifications/outbox';
-import { findPeople, peopleWithRole } from '../people/store';
+import { enqueue, isDeliverableAddress, type Recipient, type RoleAddress } from '../notifications/outbox';
+import { findPeople } from '../people/store';
 import { headsForUnit } from '../registry/org-units';
 
-async function recipients(trx: Knex.Transaction, c: Candidates): Promise<Recipient[]> {
-  const people =
-    c.kind === 'unit_head'
-      ? [...(await findPeople(trx, (await headsForUnit(trx, c.unit)).map((h) => h.uid))).values()]
-      : await peopleWithRole(trx, c.role);
+/** The unit's heads by name; a role as one entry that delivery expands from the directory group. */
+async function recipients(trx: Knex.Transaction, c: Candidates): Promise<Array<Recipient | RoleAddress>> {
+  if (c.kind === 'role') return [{ role: c.role }];
+  const people = [...(await findPeople(trx, (await headsForUnit(trx, c.unit)).map((h) => h.uid))).values()];
   return people.filter((p) => isDeliverableAddress(p.email)).map((p) => ({ uid: p.uid, email: p.email as string, name: p.name }));
 }
 
@@ -52,7 +51,7 @@ export async function runDeadlines(db: Knex, now: Date, baseUrl: string): Promis
               template: due.kind,
               to: recipient,
               requestId: r.id,
-              dedupeKey: `${due.kind}:${r.id}:${due.stepId}:${due.openedAt}:${recipient.uid ?? recipient.email}`,
+              dedupeKey: `${due.kind}:${r.id}:${due.stepId}:${due.openedAt}:${'role' in recipient ? `role:${recipient.role}` : (recipient.uid ?? recipient.email)}`,
               params: {
                 requestTitle: r.title || `Antrag Nr. ${r.id}`,
                 stepName: step?.name.de ?? due.stepId,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDirectory, type Directory } from '../../src/directory/directory';
 import { rolesFromGroups } from '../../src/directory/user';
 import { DEMO_ROLE_GROUPS } from '../../src/config';
-import { startTestDirectory, type TestDirectory } from '../helpers/directory';
+import { startTestDirectory, testGroupDn, type TestDirectory } from '../helpers/directory';
 
 /** Runs against the built-in demo directory, and against OpenLDAP when TEST_LDAP_URL is set. */
 let dir: TestDirectory;
@@ -50,6 +50,27 @@ describe(`people lookup in the directory`, () => {
     const dead = createDirectory({ ...dir.config, url: 'ldap://127.0.0.1:1', timeoutMs: 500 });
     expect(await dead.ping()).toBe(false);
     await expect(dead.findByUid('leitung')).rejects.toThrow('The directory cannot be reached');
+  });
+
+  it('reads the members of a group through the service bind; a missing group is undefined, not empty', async () => {
+    const council = await directory.groupMembers(DEMO_ROLE_GROUPS.staff_council);
+    expect(council).toEqual([{ uid: 'personalrat', name: 'Mehmet Demir', email: 'mehmet.demir@hannover-stadt.de', unit: 'GPR', roles: ['employee', 'staff_council'] }]);
+    expect(await directory.groupMembers('cn=smr-gibtesnicht,ou=groups,dc=hannover-stadt,dc=de')).toBeUndefined();
+    const dead = createDirectory({ ...dir.config, url: 'ldap://127.0.0.1:1', timeoutMs: 500 });
+    await expect(dead.groupMembers(DEMO_ROLE_GROUPS.staff_council)).rejects.toThrow('The directory cannot be reached');
+  });
+
+  it('follows changes of a group at once, and leaves out members that are no people', async () => {
+    const group = testGroupDn();
+    const person = (uid: string) => `uid=${uid},ou=people,dc=hannover-stadt,dc=de`;
+    // the group gives the role hannoverde in this configuration only
+    const withGroup = createDirectory({ ...dir.config, roleGroups: { ...dir.config.roleGroups, hannoverde: group } });
+    await dir.setGroupMembers(group, [person('kommunikation'), person('admin'), person('gegangen'), DEMO_ROLE_GROUPS.admin]);
+    expect((await withGroup.groupMembers(group))?.map((u) => u.uid).sort()).toEqual(['admin', 'kommunikation']);
+    expect((await withGroup.findByUid('kommunikation'))?.roles).toEqual(['employee', 'communications', 'hannoverde']);
+    await dir.setGroupMembers(group, ['cn=nobody,ou=groups,dc=hannover-stadt,dc=de']);
+    expect(await withGroup.groupMembers(group)).toEqual([]);
+    expect((await withGroup.findByUid('kommunikation'))?.roles).toEqual(['employee', 'communications']);
   });
 
   it('refuses to search with a wrong service password', async () => {

@@ -26,6 +26,7 @@ beforeAll(async () => {
     config: real.config,
     findByUid: (uid) => real.findByUid(uid),
     search: (q, limit) => real.search(q, limit),
+    groupMembers: (dn) => real.groupMembers(dn),
     ping: () => real.ping(),
     strategy() {
       const strategy = real.strategy();

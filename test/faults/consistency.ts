@@ -61,7 +61,8 @@ export async function consistencyProblems(db: Knex, opts: { requestIds?: number[
     }
     if (r.status === 'published' && !r.presence_id) problems.push(`request ${r.id}: published without a presence`);
     if (inst.state.steps.unit_head?.state === 'approved' && r.version === 1) {
-      const next = await db('outbox').where({ request_id: r.id, template: 'step_waiting' }).whereIn('recipient_uid', ['kommunikation', 'datenschutz']).count({ n: '*' }).first();
+      // queued to the roles (delivery expands them from the directory groups)
+      const next = await db('outbox').where({ request_id: r.id, template: 'step_waiting' }).whereIn('recipient_role', ['communications', 'data_protection']).count({ n: '*' }).first();
       if (Number(next?.n ?? 0) < 2) problems.push(`request ${r.id}: step 1 approved but the next steps were not notified`);
     }
   }

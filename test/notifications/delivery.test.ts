@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { backendName } from '../helpers/env';
-import { enqueue, retryMessage } from '../../src/notifications/outbox';
+import { enqueue, retryMessage, type OutgoingMessage, type Recipient } from '../../src/notifications/outbox';
+import type { RoleResolver } from '../../src/people/roles';
 import { BACKOFF_MINUTES, CLAIM_MS, deliverDue } from '../../src/notifications/delivery';
 import { createMailer, type Mail, type Mailer } from '../../src/notifications/mailer';
 import { FakeMailer, minutes, plus, secondInstance, stepWaiting } from './fixtures';
@@ -164,6 +165,60 @@ describe(`outbox delivery (${backendName})`, () => {
       expect(all).toHaveLength(60);
       expect(new Set(all).size).toBe(60);
       expect((await rows()).every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe(`mails to a role (${backendName})`, () => {
+  const toRole = (n: number) =>
+    ({ ...stepWaiting(n), to: { role: 'data_protection' } }) as OutgoingMessage;
+  const members = (n: number): Recipient[] => Array.from({ length: n }, (_, i) => ({ uid: `m${i}`, email: `member${i}@hannover-stadt.de`, name: `Member ${i}` }));
+  const resolver = (list: () => Recipient[] | Promise<Recipient[]>): RoleResolver => ({ recipients: async () => list() });
+
+  it('wait without a resolver, become one mail per member with one, each greeted by name', async () => {
+    await enqueue(database.db, toRole(1), T0);
+    const mailer = new FakeMailer();
+    expect(await deliverDue(database.db, mailer, T0)).toEqual({ sent: 0, failed: 0, retried: 0 });
+    expect((await rows())[0]).toMatchObject({ status: 'pending', attempts: 0, recipient_role: 'data_protection', recipient_email: null });
+    expect(await deliverDue(database.db, mailer, T0, { roles: resolver(() => members(2)) })).toEqual({ sent: 2, failed: 0, retried: 0 });
+    expect(mailer.sent.map((m) => m.to)).toEqual(['member0@hannover-stadt.de', 'member1@hannover-stadt.de']);
+    expect(mailer.sent[1]?.text).toContain('Member 1');
+    expect((await rows()).map((r) => [r.recipient_role, r.recipient_uid, r.status])).toEqual([
+      ['data_protection', null, 'sent'],
+      [null, 'm0', 'sent'],
+      [null, 'm1', 'sent'],
+    ]);
+  });
+
+  it('give up after maxAttempts like any mail, and go out once an administrator retries', async () => {
+    await enqueue(database.db, toRole(2), T0);
+    const mailer = new FakeMailer();
+    const down = resolver(() => Promise.reject(new Error('The directory cannot be reached')));
+    expect(await deliverDue(database.db, mailer, T0, { roles: down, maxAttempts: 2 })).toEqual({ sent: 0, failed: 0, retried: 1 });
+    expect(await deliverDue(database.db, mailer, plus(T0, minutes(1)), { roles: down, maxAttempts: 2 })).toEqual({ sent: 0, failed: 1, retried: 0 });
+    const [entry] = await rows();
+    expect(entry).toMatchObject({ status: 'failed', attempts: 2, last_error: 'The directory cannot be reached' });
+    expect(await retryMessage(database.db, entry.id, plus(T0, minutes(2)))).toBe('retried');
+    expect(await deliverDue(database.db, mailer, plus(T0, minutes(2)), { roles: resolver(() => members(1)) })).toEqual({ sent: 1, failed: 0, retried: 0 });
+    expect(mailer.sent).toHaveLength(1);
+  });
+
+  it('are expanded once when two instances deliver at the same time: each member gets one mail', async () => {
+    for (let n = 1; n <= 10; n++) await enqueue(database.db, toRole(n), T0);
+    const other = secondInstance(database);
+    try {
+      const mailers = Array.from({ length: 4 }, () => new FakeMailer());
+      const roles = resolver(() => members(3));
+      const drain = async (db: typeof database.db, mailer: FakeMailer) => {
+        for (;;) if ((await deliverDue(db, mailer, T0, { batchSize: 2, roles })).sent === 0) return;
+      };
+      await Promise.all(mailers.map((m, i) => drain(i % 2 ? other.db : database.db, m)));
+      const all = mailers.flatMap((m) => m.sent.map((s) => `${s.to}|${s.subject}`));
+      expect(all).toHaveLength(30);
+      expect(new Set(all).size).toBe(30);
+      expect((await rows()).every((r) => r.status === 'sent')).toBe(true);
     } finally {
       await other.close();
     }

@@ -13,6 +13,7 @@ import { createDirectory } from '../../src/directory/directory';
 import { demoDirectoryConfig } from '../../src/config';
 import type { SessionUser } from '../../src/directory/user';
 import { validForm } from '../requests/fixtures';
+import { deliverEverything } from '../helpers/outbox';
 
 let ctx: TestContext;
 let service: RequestService;
@@ -71,7 +72,11 @@ describe('after publication', () => {
     const id = await publish('pruefung.test', 'Prüfung');
     const db = ctx.database.db;
     await db('presences').where({ id }).update({ review_due: '2027-01-15' });
-    const mails = async (template: string) => (await db('outbox').where({ presence_id: id, template })).map((m) => m.recipient_uid).sort();
+    // mails to a role go to the members of its directory group when they are delivered
+    const mails = async (template: string) => {
+      await deliverEverything(db, ctx.services.directory);
+      return (await db('outbox').where({ presence_id: id, template }).whereNull('recipient_role')).map((m) => m.recipient_uid).sort();
+    };
 
     await runReviewReminders(db, new Date('2026-12-01T08:00:00Z'), 'http://portal.test'); // 45 days before
     expect(await mails('review_due')).toEqual([]);
@@ -84,7 +89,7 @@ describe('after publication', () => {
     await runReviewReminders(db, new Date('2027-01-17T08:00:00Z'), 'http://portal.test');
     expect((await db('presences').where({ id }).first()).review_overdue).toBe(true);
     expect(await mails('review_overdue')).toEqual(['kommunikation']);
-    const body = (await db('outbox').where({ presence_id: id, template: 'review_overdue' }).first()).body as string;
+    const body = (await db('outbox').where({ presence_id: id, template: 'review_overdue', recipient_uid: 'kommunikation' }).first()).body as string;
     expect(body).toContain('15.01.2027');
   });
 

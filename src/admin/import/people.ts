@@ -22,6 +22,7 @@ export function memoDirectory(directory: Directory): Directory & { lookupAll(uid
     strategy: () => directory.strategy(),
     search: (q, limit) => directory.search(q, limit),
     ping: () => directory.ping(),
+    groupMembers: (dn) => directory.groupMembers(dn),
     findByUid,
     async lookupAll(uids) {
       const list = [...new Set(uids)];
