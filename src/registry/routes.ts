@@ -50,7 +50,9 @@ export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: ()
       .first('p.*', 'u.name as unit_name', 'u.code as unit_code', 'pl.name as platform_name');
     if (!presence) throw notFound();
     const access = await presenceAccess(db, user(req), presence);
-    if (!access.isEditor && !access.isHead && !access.isCentral) throw new HttpError(403);
+    // a presence someone may not see is answered like one that does not exist (same 404 page):
+    // every route on a presence, state-changing ones included, calls this first
+    if (!access.isEditor && !access.isHead && !access.isCentral) throw notFound();
     return { presence, access };
   }
 
@@ -67,12 +69,14 @@ export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: ()
 
   router.post('/:id/bestaetigen', async (req, res) => {
     const id = pathId(req.params.id);
+    await load(req, id);
     await confirmPresence(db, user(req), id, clock());
     res.redirect(303, res.locals.url(`/intern/angebote/${id}?bestaetigt=1`));
   });
 
   router.post('/:id/schliessen', async (req, res) => {
     const id = pathId(req.params.id);
+    await load(req, id);
     const reason = typeof req.body?.grund === 'string' ? req.body.grund.trim().slice(0, 2000) : '';
     if (!reason) return show(req, res, id, { errors: [{ field: 'grund', message: 'registry.error.reason' }] }, 400);
     await closePresence(db, user(req), id, reason, clock());

@@ -60,10 +60,29 @@ export function requestRoutes(deps: RequestRouteDeps) {
     );
   }
 
-  /** A request the signed-in person may edit now: their own, a draft or returned (404/403/409 otherwise). */
-  async function editableRequest(req: Request, id: number) {
+  /**
+   * The request if the signed-in person may see it. One they may not see is answered exactly
+   * like one that does not exist (404, the same page): no answer of any route, read or
+   * state-changing, tells whether an id exists, its state or who decided what. Every route on
+   * a request calls this first, before it reads the form or asks the workflow.
+   */
+  async function visibleRequest(req: Request, id: number) {
+    const me = user(req);
     const request = await store.getRequest(db, id);
     if (!request) throw notFound();
+    const editors = await store.getEditors(db, id);
+    // a deputy sees what their principal may see
+    const actor = await buildActor(db, me, clock());
+    const asPrincipals = [actor, ...actor.actingFor];
+    const viewer = { ...me, roles: [...new Set(asPrincipals.flatMap((p) => p.roles))] };
+    const headOf = [...new Set(asPrincipals.flatMap((p) => p.headOfUnits))];
+    if (!maySee(viewer, request, editors.map((e) => e.uid), headOf, request.data.orgUnit)) throw notFound();
+    return { request, editors, actor };
+  }
+
+  /** A request the signed-in person may edit now: their own, a draft or returned (404/403/409 otherwise). */
+  async function editableRequest(req: Request, id: number) {
+    const { request } = await visibleRequest(req, id);
     if (request.author_uid !== user(req).uid) throw new HttpError(403);
     if (request.status !== 'draft' && request.status !== 'returned') throw new RequestError('not_editable');
     return request;
@@ -138,15 +157,7 @@ export function requestRoutes(deps: RequestRouteDeps) {
   ) {
     const me = user(req);
     const now = clock();
-    const request = await store.getRequest(db, id);
-    if (!request) throw notFound();
-    const editors = await store.getEditors(db, id);
-    // a deputy sees what their principal may see
-    const actor = await buildActor(db, me, now);
-    const asPrincipals = [actor, ...actor.actingFor];
-    const viewer = { ...me, roles: [...new Set(asPrincipals.flatMap((p) => p.roles))] };
-    const headOf = [...new Set(asPrincipals.flatMap((p) => p.headOfUnits))];
-    if (!maySee(viewer, request, editors.map((e) => e.uid), headOf, request.data.orgUnit)) throw new HttpError(403);
+    const { request, editors, actor } = await visibleRequest(req, id);
 
     const instance = await store.getInstance(db, id);
     const definition = instance ? await store.getDefinition(db, instance.definition_id) : undefined;
@@ -206,6 +217,7 @@ export function requestRoutes(deps: RequestRouteDeps) {
 
   router.post('/antraege/:id/entscheidung', async (req, res) => {
     const id = pathId(req.params.id);
+    await visibleRequest(req, id);
     const stepId = typeof req.body?.schritt === 'string' ? req.body.schritt : '';
     const outcome = req.body?.entscheidung;
     const comment = typeof req.body?.kommentar === 'string' ? req.body.kommentar.trim().slice(0, 4000) : '';
@@ -224,6 +236,7 @@ export function requestRoutes(deps: RequestRouteDeps) {
 
   router.post('/antraege/:id/zurueckziehen', async (req, res) => {
     const id = pathId(req.params.id);
+    await visibleRequest(req, id);
     const comment = typeof req.body?.grund === 'string' ? req.body.grund.trim().slice(0, 4000) : '';
     await service.act(user(req), id, { type: 'withdraw', ...(comment ? { comment } : {}) }, undefined);
     res.redirect(303, res.locals.url(`/intern/antraege/${id}?zurueckgezogen=1`));
@@ -231,6 +244,7 @@ export function requestRoutes(deps: RequestRouteDeps) {
 
   router.post('/antraege/:id/bestaetigen', async (req, res) => {
     const id = pathId(req.params.id);
+    await visibleRequest(req, id);
     if (req.body?.bestaetigung !== 'ja') {
       return showRequest(req, res, id, { confirmErrors: [{ field: 'bestaetigung', message: 'requests.confirm.error' }] }, 400);
     }
