@@ -5,6 +5,7 @@ import { DirectoryUnavailableError, type Directory } from '../directory/director
 import { renderPage } from '../web/render';
 import { HttpError, notFound } from '../web/errors';
 import { pathId, type FieldError } from '../web/forms';
+import { LIMITS } from '../web/limits';
 import type { MessageKey } from '../web/messages';
 import { unitsHeadedBy, listUnits, unitTree } from './org-units';
 import { presenceAccess, confirmPresence, closePresence, PresenceError } from './lifecycle';
@@ -77,8 +78,9 @@ export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: ()
   router.post('/:id/schliessen', async (req, res) => {
     const id = pathId(req.params.id);
     await load(req, id);
-    const reason = typeof req.body?.grund === 'string' ? req.body.grund.trim().slice(0, 2000) : '';
+    const reason = typeof req.body?.grund === 'string' ? req.body.grund.trim() : '';
     if (!reason) return show(req, res, id, { errors: [{ field: 'grund', message: 'registry.error.reason' }] }, 400);
+    if (reason.length > LIMITS.closeReason) return show(req, res, id, { errors: [{ field: 'grund', message: 'requests.error.tooLong', params: { max: LIMITS.closeReason } }], reason }, 400);
     await closePresence(db, user(req), id, reason, clock());
     res.redirect(303, res.locals.url(`/intern/angebote/${id}?geschlossen=1`));
   });
@@ -111,9 +113,9 @@ export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: ()
     const take = typeof req.body?.uebernehmen === 'string' ? req.body.uebernehmen.trim().toLowerCase() : undefined;
     if (take !== undefined || req.body?.aktion === 'suchen') {
       if (take && !data.editors.includes(take) && data.editors.length < EDITOR_SLOTS) data.editors.push(take);
-      const q = typeof req.body?.editorSuche === 'string' ? req.body.editorSuche.trim().slice(0, 100) : '';
+      const q = typeof req.body?.editorSuche === 'string' ? req.body.editorSuche.trim() : '';
       try {
-        const results = req.body?.aktion === 'suchen' && q ? await directory.search(q, 10) : undefined;
+        const results = req.body?.aktion === 'suchen' && q ? await directory.search(q.slice(0, LIMITS.search), 10) : undefined;
         return changeForm(req, res, id, data, [], 200, { q: take ? '' : q, results });
       } catch (err) {
         if (!(err instanceof DirectoryUnavailableError)) throw err;

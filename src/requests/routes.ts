@@ -9,7 +9,8 @@ import type { MessageKey } from '../web/messages';
 import { listUnits, unitTree, unitById } from '../registry/org-units';
 import { historyOfRequest, diffRecords } from '../audit/history';
 import { decidableSteps } from '../workflow/core';
-import { emptyRequestData, readForm, EDITOR_SLOTS, TEXT_FIELDS, CHECK_FIELDS, type RequestData, type FormProblem } from './form';
+import { LIMITS } from '../web/limits';
+import { emptyRequestData, readForm, lengthProblems, EDITOR_SLOTS, TEXT_FIELDS, CHECK_FIELDS, type RequestData, type FormProblem } from './form';
 import * as store from './store';
 import { RequestError } from './errors';
 import { maySee, type RequestService } from './service';
@@ -99,9 +100,9 @@ export function requestRoutes(deps: RequestRouteDeps) {
 
     if (take !== undefined || aktion === 'suchen') {
       if (take && !data.editors.includes(take) && data.editors.length < EDITOR_SLOTS) data.editors.push(take);
-      const q = typeof req.body?.editorSuche === 'string' ? req.body.editorSuche.trim().slice(0, 100) : '';
+      const q = typeof req.body?.editorSuche === 'string' ? req.body.editorSuche.trim() : '';
       try {
-        const results = aktion === 'suchen' && q ? await directory.search(q, 10) : undefined;
+        const results = aktion === 'suchen' && q ? await directory.search(q.slice(0, LIMITS.search), 10) : undefined;
         await showForm(res, { data, requestId, search: { q: take ? '' : q, results }, resubmit });
       } catch (err) {
         if (!(err instanceof DirectoryUnavailableError)) throw err;
@@ -111,6 +112,9 @@ export function requestRoutes(deps: RequestRouteDeps) {
       return;
     }
     if (aktion !== 'entwurf' && aktion !== 'einreichen') throw new HttpError(400);
+    // nothing over-long is stored, not even as a draft: the form comes back with every entry
+    const tooLong = lengthProblems(data);
+    if (tooLong.length > 0) return showForm(res, { data, requestId, errors: toFieldErrors(tooLong), resubmit });
 
     const id = requestId ?? (await service.create(user(req), data, data.kind === 'existing' ? 'existing' : 'new'));
     if (aktion === 'entwurf') {
@@ -152,7 +156,7 @@ export function requestRoutes(deps: RequestRouteDeps) {
     req: Request,
     res: Response,
     id: number,
-    form: { decisionErrors?: FieldError[]; decisionValues?: Record<string, string>; confirmErrors?: FieldError[] } = {},
+    form: { decisionErrors?: FieldError[]; decisionValues?: Record<string, string>; confirmErrors?: FieldError[]; withdrawErrors?: FieldError[]; withdrawValue?: string } = {},
     status = 200,
   ) {
     const me = user(req);
@@ -208,7 +212,8 @@ export function requestRoutes(deps: RequestRouteDeps) {
       checkFields: CHECK_FIELDS,
       isAuthor: request.author_uid === me.uid,
       pendingConfirmation: editors.some((e) => e.uid === me.uid && !e.confirmed_at) && request.status !== 'draft',
-      errors: [...(form.decisionErrors ?? []), ...(form.confirmErrors ?? [])],
+      errors: [...(form.decisionErrors ?? []), ...(form.confirmErrors ?? []), ...(form.withdrawErrors ?? [])],
+      withdrawValue: form.withdrawValue ?? '',
       decisionErrors: form.decisionErrors ?? [],
       confirmErrors: form.confirmErrors ?? [],
       decisionValues: form.decisionValues ?? {},
@@ -220,11 +225,12 @@ export function requestRoutes(deps: RequestRouteDeps) {
     await visibleRequest(req, id);
     const stepId = typeof req.body?.schritt === 'string' ? req.body.schritt : '';
     const outcome = req.body?.entscheidung;
-    const comment = typeof req.body?.kommentar === 'string' ? req.body.kommentar.trim().slice(0, 4000) : '';
+    const comment = typeof req.body?.kommentar === 'string' ? req.body.kommentar.trim() : '';
     const version = typeof req.body?.fassung === 'string' && /^\d+$/.test(req.body.fassung) ? Number(req.body.fassung) : undefined;
     const errors: FieldError[] = [];
     if (!['approve', 'return', 'reject'].includes(outcome)) errors.push({ field: 'entscheidung', message: 'requests.error.outcome' });
     else if (outcome !== 'approve' && !comment) errors.push({ field: 'kommentar', message: 'requests.error.commentRequired' });
+    if (comment.length > LIMITS.comment) errors.push({ field: 'kommentar', message: 'requests.error.tooLong', params: { max: LIMITS.comment } });
     if (!/^[a-z][a-z0-9_]{0,59}$/.test(stepId)) throw new HttpError(400);
     if (errors.length > 0) {
       const values = { entscheidung: typeof outcome === 'string' ? outcome : '', kommentar: comment };
@@ -237,7 +243,10 @@ export function requestRoutes(deps: RequestRouteDeps) {
   router.post('/antraege/:id/zurueckziehen', async (req, res) => {
     const id = pathId(req.params.id);
     await visibleRequest(req, id);
-    const comment = typeof req.body?.grund === 'string' ? req.body.grund.trim().slice(0, 4000) : '';
+    const comment = typeof req.body?.grund === 'string' ? req.body.grund.trim() : '';
+    if (comment.length > LIMITS.comment) {
+      return showRequest(req, res, id, { withdrawErrors: [{ field: 'grund', message: 'requests.error.tooLong', params: { max: LIMITS.comment } }], withdrawValue: comment }, 400);
+    }
     await service.act(user(req), id, { type: 'withdraw', ...(comment ? { comment } : {}) }, undefined);
     res.redirect(303, res.locals.url(`/intern/antraege/${id}?zurueckgezogen=1`));
   });

@@ -1,4 +1,5 @@
 import type { Request, Router } from 'express';
+import { LIMITS } from '../../web/limits';
 import { renderPage } from '../../web/render';
 import { ID_PATTERN, type FieldError } from '../../web/forms';
 import { csvRows } from '../csv';
@@ -7,7 +8,7 @@ import { berlinDayStart, error, isDay, listLinks, nextDay, pageParam, queryParam
 import { historyPages, knownActions, searchHistory, type HistoryFilter } from './store';
 
 const PAGE_SIZE = 50;
-const UID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const UID = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]{0,${LIMITS.uid - 1}}$`);
 const ACTION = /^[a-z_.]{1,60}$/;
 
 export const HISTORY_CSV_HEADER = ['id', 'at', 'actor_uid', 'actor_name', 'on_behalf_of', 'action', 'entity_type', 'entity_id', 'request_id', 'presence_id', 'comment', 'changes'];
