@@ -111,9 +111,9 @@ export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: ()
     const data: RequestData = { ...current, editors: posted.editors };
     for (const f of CHANGE_FIELDS) (data as unknown as Record<string, string>)[f] = posted[f];
     const take = typeof req.body?.uebernehmen === 'string' ? req.body.uebernehmen.trim().toLowerCase() : undefined;
+    const q = typeof req.body?.editorSuche === 'string' ? req.body.editorSuche.trim() : '';
     if (take !== undefined || req.body?.aktion === 'suchen') {
       if (take && !data.editors.includes(take) && data.editors.length < EDITOR_SLOTS) data.editors.push(take);
-      const q = typeof req.body?.editorSuche === 'string' ? req.body.editorSuche.trim() : '';
       try {
         const results = req.body?.aktion === 'suchen' && q ? await directory.search(q.slice(0, LIMITS.search), 10) : undefined;
         return changeForm(req, res, id, data, [], 200, { q: take ? '' : q, results });
@@ -125,7 +125,8 @@ export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: ()
     const result = await service.requestChange(user(req), id, data);
     if (!result.ok) {
       const errors = result.problems.map((p) => ({ field: p.field, message: p.message as MessageKey, ...(p.params ? { params: p.params } : {}) }));
-      return changeForm(req, res, id, data, errors, result.problems.some((p) => p.message === 'requests.error.directoryDown') ? 503 : 400);
+      // a refused form keeps the search box's text, too
+      return changeForm(req, res, id, data, errors, result.problems.some((p) => p.message === 'requests.error.directoryDown') ? 503 : 400, { q, results: undefined });
     }
     res.redirect(303, res.locals.url(`/intern/antraege/${result.id}?eingereicht=1`));
   });

@@ -97,10 +97,12 @@ export function requestRoutes(deps: RequestRouteDeps) {
     // every button of the edit form, the directory search included, is the author's alone
     const existing = requestId ? await editableRequest(req, requestId) : undefined;
     const resubmit = existing?.status === 'returned';
+    const q = typeof req.body?.editorSuche === 'string' ? req.body.editorSuche.trim() : '';
+    // a refused form keeps the search box's text, too
+    const keptSearch = { q, results: undefined };
 
     if (take !== undefined || aktion === 'suchen') {
       if (take && !data.editors.includes(take) && data.editors.length < EDITOR_SLOTS) data.editors.push(take);
-      const q = typeof req.body?.editorSuche === 'string' ? req.body.editorSuche.trim() : '';
       try {
         const results = aktion === 'suchen' && q ? await directory.search(q.slice(0, LIMITS.search), 10) : undefined;
         await showForm(res, { data, requestId, search: { q: take ? '' : q, results }, resubmit });
@@ -114,7 +116,7 @@ export function requestRoutes(deps: RequestRouteDeps) {
     if (aktion !== 'entwurf' && aktion !== 'einreichen') throw new HttpError(400);
     // nothing over-long is stored, not even as a draft: the form comes back with every entry
     const tooLong = lengthProblems(data);
-    if (tooLong.length > 0) return showForm(res, { data, requestId, errors: toFieldErrors(tooLong), resubmit });
+    if (tooLong.length > 0) return showForm(res, { data, requestId, errors: toFieldErrors(tooLong), resubmit, search: keptSearch });
 
     const id = requestId ?? (await service.create(user(req), data, data.kind === 'existing' ? 'existing' : 'new'));
     if (aktion === 'entwurf') {
@@ -125,7 +127,7 @@ export function requestRoutes(deps: RequestRouteDeps) {
     const result = await service.submit(user(req), id, data);
     if (!result.ok) {
       const directoryDown = result.problems.some((p) => p.message === 'requests.error.directoryDown');
-      await showForm(res, { data, requestId: id, errors: toFieldErrors(result.problems), resubmit, ...(directoryDown ? { status: 503 } : {}) });
+      await showForm(res, { data, requestId: id, errors: toFieldErrors(result.problems), resubmit, search: keptSearch, ...(directoryDown ? { status: 503 } : {}) });
       return;
     }
     res.redirect(303, res.locals.url(`/intern/antraege/${id}?eingereicht=1`));

@@ -36,7 +36,7 @@ describe('the request form at its limits', () => {
     expect(res.text).toContain('Der Text ist zu lang (höchstens 200 Zeichen).');
     expect(res.text).toContain(escape(longName));
     expect(res.text).toContain('Zweck bleibt 7');
-    expect(res.text).toContain(escape(validForm().description));
+    expect(res.text).toContain(escape(validForm().description as string));
     expect(await count('requests')).toBe(before);
   });
 
