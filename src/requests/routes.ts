@@ -233,7 +233,7 @@ export function requestRoutes(deps: RequestRouteDeps) {
     if (!['approve', 'return', 'reject'].includes(outcome)) errors.push({ field: 'entscheidung', message: 'requests.error.outcome' });
     else if (outcome !== 'approve' && !comment) errors.push({ field: 'kommentar', message: 'requests.error.commentRequired' });
     if (comment.length > LIMITS.comment) errors.push({ field: 'kommentar', message: 'requests.error.tooLong', params: { max: LIMITS.comment } });
-    if (!/^[a-z][a-z0-9_]{0,59}$/.test(stepId)) throw new HttpError(400);
+    if (stepId.length > LIMITS.stepId || !/^[a-z][a-z0-9_]*$/.test(stepId)) throw new HttpError(400);
     if (errors.length > 0) {
       const values = { entscheidung: typeof outcome === 'string' ? outcome : '', kommentar: comment };
       return showRequest(req, res, id, { decisionErrors: errors, decisionValues: values }, 400);

@@ -32,6 +32,10 @@ export const LIMITS = {
   closeReason: 2000,
   /** the reason an administrator gives for retiring a unit (history.comment, text) */
   retireReason: 1000,
+  /** workflow_definitions.key (uploaded workflow definitions) */
+  workflowKey: 60,
+  /** decisions.step_id (the step ids of a workflow definition) */
+  stepId: 60,
   /** a directory search */
   search: 100,
 } as const;
@@ -54,6 +58,8 @@ export const COLUMN_LIMITS: ReadonlyArray<{ table: string; column: string; limit
   { table: 'substitutions', column: 'principal_uid', limit: LIMITS.uid },
   { table: 'substitutions', column: 'deputy_uid', limit: LIMITS.uid },
   { table: 'people', column: 'uid', limit: LIMITS.uid },
+  { table: 'workflow_definitions', column: 'key', limit: LIMITS.workflowKey },
+  { table: 'decisions', column: 'step_id', limit: LIMITS.stepId },
 ];
 
 /**
