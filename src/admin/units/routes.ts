@@ -122,7 +122,7 @@ export function registerUnitRoutes(router: Router, deps: AdminDeps) {
     }
     const outcome = await service.retire(currentUser(req), unit.id, reason);
     if (!outcome) throw new HttpError(404);
-    if (!outcome.ok) return showForm(res, { unit, values: unitToForm(unit, await service.all()), errors: outcome.errors, status: 409 });
+    if (!outcome.ok) return showForm(res, { unit, values: unitToForm(unit, await service.all()), errors: outcome.errors, status: 409, retireReason: reason });
     res.redirect(303, res.locals.url(`${U}/${unit.id}?aufgeloest=1`));
   });
 
