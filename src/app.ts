@@ -46,7 +46,7 @@ const STAFF_PATHS = /^\/(anmelden|abmelden|intern)(\/|$)/;
 
 /**
  * Builds the whole application. The server and every test use this same factory.
- * Middleware order: logging → health → security headers → locale → static → view locals →
+ * Middleware order: logging → health → security headers → locale → view locals → static →
  * body parsing → public pages → session/auth/CSRF (staff paths only) → staff pages → 404 → errors.
  */
 export function createApp(config: Config, services: Services) {
@@ -64,7 +64,6 @@ export function createApp(config: Config, services: Services) {
   app.use(healthRoutes(db));
   app.use(setUpSecurityHeaders(config));
   app.use(setUpLocale());
-  app.use(setUpStaticAssets(config));
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.locals.config = config;
     res.locals.demoDirectory = Boolean(services.demoAccounts);
@@ -73,6 +72,8 @@ export function createApp(config: Config, services: Services) {
     res.locals.errors = [];
     next();
   });
+  // after the view locals: a refused asset path (/assets/%00) gets the normal error page
+  app.use(setUpStaticAssets(config));
   // forms are small; the two CSV forms of the administration are parsed later, with a larger
   // limit, once the session says the sender is an administrator (src/admin/body.ts), and
   // checked for NUL bytes there

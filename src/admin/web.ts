@@ -14,12 +14,16 @@ export const ADMIN_STYLESHEETS = ['/assets/admin.css'];
 /** A numeric id from the path (404 otherwise): the one parser of the whole app. */
 export { pathId } from '../web/forms';
 
-/** A form field as trimmed text ('' when missing); repeated fields are a malformed request. */
-export function field(body: unknown, name: string, max = 4000): string {
+/**
+ * A form field as trimmed text ('' when missing); repeated fields are a malformed request.
+ * Kept whole, however long: the form's check refuses an over-long entry (src/web/limits.ts)
+ * and shows it again as typed.
+ */
+export function field(body: unknown, name: string): string {
   const value = (body as Record<string, unknown> | undefined)?.[name];
   if (value === undefined || value === null) return '';
   if (typeof value !== 'string') throw new HttpError(400, `field ${name} is not a single value`);
-  return value.replace(/\r\n?/g, '\n').trim().slice(0, max);
+  return value.replace(/\r\n?/g, '\n').trim();
 }
 
 /** A form field kept as typed (no trimming): textareas with JSON, YAML or CSV. */
@@ -89,12 +93,8 @@ export function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string } | null)?.code === '23505';
 }
 
-/** 'YYYY-MM-DD' that is a real calendar date. */
-export function isDay(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
-}
+/** 'YYYY-MM-DD' that is a real calendar date (the one check of the whole app). */
+export { isCalendarDate as isDay } from '../web/limits';
 
 /** The instant a Berlin calendar day starts (history is searched by local days). */
 export function berlinDayStart(day: string): Date {

@@ -91,7 +91,8 @@ export function signInRoutes(deps: {
   router.post('/anmelden', async (req: Request, res: Response, next: NextFunction) => {
     const t = res.locals.t;
     const parsed = signInSchema.safeParse(req.body ?? {});
-    const typedName = typeof req.body?.username === 'string' ? req.body.username.slice(0, 64) : '';
+    // a refused name comes back whole, as typed (the form shows what is wrong with it)
+    const typedName = typeof req.body?.username === 'string' ? req.body.username : '';
     if (!parsed.success) {
       await show(req, res, { errors: fieldErrors(parsed.error), username: typedName, status: 400 });
       return;

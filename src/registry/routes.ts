@@ -5,6 +5,7 @@ import { DirectoryUnavailableError, type Directory } from '../directory/director
 import { renderPage } from '../web/render';
 import { HttpError, notFound } from '../web/errors';
 import { pathId, type FieldError } from '../web/forms';
+import { LIMITS } from '../web/limits';
 import type { MessageKey } from '../web/messages';
 import { unitsHeadedBy, listUnits, unitTree } from './org-units';
 import { presenceAccess, confirmPresence, closePresence, PresenceError } from './lifecycle';
@@ -53,7 +54,9 @@ export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: ()
       .first('p.*', 'u.name as unit_name', 'u.code as unit_code', 'pl.name as platform_name');
     if (!presence) throw notFound();
     const access = await presenceAccess(db, user(req), presence);
-    if (!access.isEditor && !access.isHead && !access.isCentral) throw new HttpError(403);
+    // a presence someone may not see is answered like one that does not exist (same 404 page):
+    // every route on a presence, state-changing ones included, calls this first
+    if (!access.isEditor && !access.isHead && !access.isCentral) throw notFound();
     return { presence, access };
   }
 
@@ -92,14 +95,17 @@ export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: ()
 
   router.post('/:id/bestaetigen', async (req, res) => {
     const id = pathId(req.params.id);
+    await load(req, id);
     await confirmPresence(db, user(req), id, clock());
     res.redirect(303, res.locals.url(`/intern/angebote/${id}?bestaetigt=1`));
   });
 
   router.post('/:id/schliessen', async (req, res) => {
     const id = pathId(req.params.id);
-    const reason = typeof req.body?.grund === 'string' ? req.body.grund.trim().slice(0, 2000) : '';
+    await load(req, id);
+    const reason = typeof req.body?.grund === 'string' ? req.body.grund.trim() : '';
     if (!reason) return show(req, res, id, { errors: [{ field: 'grund', message: 'registry.error.reason' }] }, 400);
+    if (reason.length > LIMITS.closeReason) return show(req, res, id, { errors: [{ field: 'grund', message: 'requests.error.tooLong', params: { max: LIMITS.closeReason } }], reason }, 400);
     await closePresence(db, user(req), id, reason, clock());
     res.redirect(303, res.locals.url(`/intern/angebote/${id}?geschlossen=1`));
   });
@@ -130,11 +136,11 @@ export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: ()
     const data: RequestData = { ...current, editors: posted.editors };
     for (const f of CHANGE_FIELDS) (data as unknown as Record<string, string>)[f] = posted[f];
     const take = typeof req.body?.uebernehmen === 'string' ? req.body.uebernehmen.trim().toLowerCase() : undefined;
+    const q = typeof req.body?.editorSuche === 'string' ? req.body.editorSuche.trim() : '';
     if (take !== undefined || req.body?.aktion === 'suchen') {
       if (take && !data.editors.includes(take) && data.editors.length < EDITOR_SLOTS) data.editors.push(take);
-      const q = typeof req.body?.editorSuche === 'string' ? req.body.editorSuche.trim().slice(0, 100) : '';
       try {
-        const results = req.body?.aktion === 'suchen' && q ? await directory.search(q, 10) : undefined;
+        const results = req.body?.aktion === 'suchen' && q ? await directory.search(q.slice(0, LIMITS.search), 10) : undefined;
         return changeForm(req, res, id, data, [], 200, { q: take ? '' : q, results });
       } catch (err) {
         if (!(err instanceof DirectoryUnavailableError)) throw err;
@@ -144,7 +150,8 @@ export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: ()
     const result = await service.requestChange(user(req), id, data);
     if (!result.ok) {
       const errors = result.problems.map((p) => ({ field: p.field, message: p.message as MessageKey, ...(p.params ? { params: p.params } : {}) }));
-      return changeForm(req, res, id, data, errors, result.problems.some((p) => p.message === 'requests.error.directoryDown') ? 503 : 400);
+      // a refused form keeps the search box's text, too
+      return changeForm(req, res, id, data, errors, result.problems.some((p) => p.message === 'requests.error.directoryDown') ? 503 : 400, { q, results: undefined });
     }
     res.redirect(303, res.locals.url(`/intern/antraege/${result.id}?eingereicht=1`));
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS, isCalendarDate } from '../web/limits';
 
 /**
  * The request form (PRODUCT.md "The request", items 1–11) as plain data. A draft may be
@@ -53,7 +54,9 @@ export interface RequestData extends Record<TextField, string>, Record<CheckFiel
 }
 
 const LONG = new Set<TextField>(['necessity', 'purpose', 'targetGroups', 'topics', 'contentTypes', 'interaction', 'moderation', 'offboarding', 'description']);
-const maxLength = (f: TextField) => (LONG.has(f) ? 4000 : f.endsWith('Url') || f === 'url' ? 500 : 200);
+/** The longest entry of each field (src/web/limits.ts: the name is the title column, URLs the register's). */
+export const maxLength = (f: TextField): number =>
+  LONG.has(f) ? LIMITS.longText : f.endsWith('Url') || f === 'url' ? LIMITS.url : f === 'name' ? LIMITS.name : LIMITS.shortText;
 
 export function emptyRequestData(): RequestData {
   const data = { editors: [] } as unknown as RequestData;
@@ -68,19 +71,17 @@ const text = z.unknown().transform((v) => (typeof v === 'string' ? v.replace(/\r
 
 /**
  * Reads a submitted form into RequestData. Anything that is not a string becomes empty,
- * over-long text is cut (and reported on submit), unknown fields are ignored.
+ * unknown fields are ignored. Over-long text is kept as typed: `lengthProblems` refuses it
+ * before anything is stored, and the form comes back with every entry.
  */
 export function readForm(body: Record<string, unknown>): RequestData {
   const data = emptyRequestData();
-  for (const f of TEXT_FIELDS) {
-    const v = text.parse(body[f]);
-    (data as unknown as Record<string, string>)[f] = v.slice(0, maxLength(f) + 1);
-  }
+  for (const f of TEXT_FIELDS) (data as unknown as Record<string, string>)[f] = text.parse(body[f]);
   for (const f of CHECK_FIELDS) (data as unknown as Record<string, boolean>)[f] = body[f] === 'ja';
   const editors: string[] = [];
   for (let i = 1; i <= EDITOR_SLOTS; i++) {
     const v = text.parse(body[`editor${i}`]).toLowerCase();
-    if (v) editors.push(v.slice(0, 100));
+    if (v) editors.push(v);
   }
   data.editors = editors;
   if (!data.kind) data.kind = 'new';
@@ -104,7 +105,22 @@ export interface FormProblem {
   params?: Record<string, string>;
 }
 
-const isDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(new Date(`${v}T00:00:00Z`).getTime());
+const isDate = isCalendarDate;
+
+/**
+ * Entries longer than their field allows (src/web/limits.ts). Checked before a draft is
+ * stored, on saving as on submitting: nothing over-long reaches the database.
+ */
+export function lengthProblems(data: RequestData): FormProblem[] {
+  const problems: FormProblem[] = [];
+  for (const f of TEXT_FIELDS) {
+    if (data[f].length > maxLength(f)) problems.push({ field: f, message: 'requests.error.tooLong', params: { max: String(maxLength(f)) } });
+  }
+  for (const [i, uid] of data.editors.entries()) {
+    if (uid.length > LIMITS.uid) problems.push({ field: `editor${i + 1}`, message: 'requests.error.tooLong', params: { max: String(LIMITS.uid) } });
+  }
+  return problems;
+}
 
 function httpsUrl(v: string): URL | undefined {
   try {
@@ -189,8 +205,9 @@ export function validateChange(data: RequestData): FormProblem[] {
   const problems: FormProblem[] = [];
   for (const f of ['name', 'url', 'description', 'orgUnit', 'platform'] as const) {
     if (!data[f]) problems.push({ field: f, message: `requests.error.${f}` });
-    else if (data[f].length > maxLength(f)) problems.push({ field: f, message: 'requests.error.tooLong', params: { max: String(maxLength(f)) } });
   }
+  // every field of the change form, not only the five above, ends up in the register
+  for (const p of lengthProblems(data)) if (!problems.some((q) => q.field === p.field)) problems.push(p);
   if (data.hannoverDeUrl && !isHannoverDeUrl(data.hannoverDeUrl)) problems.push({ field: 'hannoverDeUrl', message: 'requests.error.hannoverDeUrlDomain' });
   if (data.editors.length < 2) problems.push({ field: 'editor1', message: 'requests.error.editorsTooFew' });
   else if (new Set(data.editors).size !== data.editors.length) problems.push({ field: 'editor1', message: 'requests.error.editorsDuplicate' });

@@ -97,13 +97,21 @@ async function mayRemind(db: Knex | Knex.Transaction, me: SessionUser, request: 
 export { mayRemind as mayRemindEditors };
 
 /** Reminding editors to confirm, and deleting a draft that was never submitted. */
-export function nextStepRoutes(deps: { db: Knex; service: RequestService; clock: () => Date; baseUrl: string }) {
+export function nextStepRoutes(deps: {
+  db: Knex;
+  service: RequestService;
+  clock: () => Date;
+  baseUrl: string;
+  /** The "may see this request" check (404 for a request someone may not see, as for a missing one). */
+  visible: (req: Request, id: number) => Promise<unknown>;
+}) {
   const { db, service, clock, baseUrl } = deps;
   const router = Router();
   const user = (req: Request) => req.user as SessionUser;
 
   router.post('/antraege/:id/erinnern', async (req, res) => {
     const id = pathId(req.params.id);
+    await deps.visible(req, id);
     const me = user(req);
     const result = await service.remindEditors(me, id, (trx, r) => mayRemind(trx, me, r, clock()), `${baseUrl}/intern/antraege/${id}`);
     res.redirect(303, res.locals.url(`/intern/antraege/${id}?erinnert=${result.sent.length > 0 ? '1' : '0'}`));
@@ -111,6 +119,7 @@ export function nextStepRoutes(deps: { db: Knex; service: RequestService; clock:
 
   /** The draft's author only; anything else is refused before a page is shown. */
   async function deletableDraft(req: Request, id: number) {
+    await deps.visible(req, id);
     const request = await store.getRequest(db, id);
     if (!request) throw notFound();
     if (request.author_uid !== user(req).uid) throw new RequestError('forbidden');

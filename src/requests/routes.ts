@@ -9,7 +9,8 @@ import type { MessageKey } from '../web/messages';
 import { listUnits, unitTree, unitById } from '../registry/org-units';
 import { historyOfRequest, diffRecords } from '../audit/history';
 import { decidableSteps } from '../workflow/core';
-import { emptyRequestData, readForm, EDITOR_SLOTS, TEXT_FIELDS, CHECK_FIELDS, type RequestData, type FormProblem } from './form';
+import { LIMITS } from '../web/limits';
+import { emptyRequestData, readForm, lengthProblems, EDITOR_SLOTS, TEXT_FIELDS, CHECK_FIELDS, type RequestData, type FormProblem } from './form';
 import * as store from './store';
 import { RequestError } from './errors';
 import { maySee, type RequestService } from './service';
@@ -31,7 +32,7 @@ export interface RequestRouteDeps {
 export function requestRoutes(deps: RequestRouteDeps) {
   const { db, directory, service, clock, baseUrl } = deps;
   const router = Router();
-  router.use(nextStepRoutes({ db, service, clock, baseUrl }));
+  router.use(nextStepRoutes({ db, service, clock, baseUrl, visible: visibleRequest }));
   const user = (req: Request) => req.user as SessionUser;
 
   async function formChoices() {
@@ -63,10 +64,29 @@ export function requestRoutes(deps: RequestRouteDeps) {
     );
   }
 
-  /** A request the signed-in person may edit now: their own, a draft or returned (404/403/409 otherwise). */
-  async function editableRequest(req: Request, id: number) {
+  /**
+   * The request if the signed-in person may see it. One they may not see is answered exactly
+   * like one that does not exist (404, the same page): no answer of any route, read or
+   * state-changing, tells whether an id exists, its state or who decided what. Every route on
+   * a request calls this first, before it reads the form or asks the workflow.
+   */
+  async function visibleRequest(req: Request, id: number) {
+    const me = user(req);
     const request = await store.getRequest(db, id);
     if (!request) throw notFound();
+    const editors = await store.getEditors(db, id);
+    // a deputy sees what their principal may see
+    const actor = await buildActor(db, me, clock());
+    const asPrincipals = [actor, ...actor.actingFor];
+    const viewer = { ...me, roles: [...new Set(asPrincipals.flatMap((p) => p.roles))] };
+    const headOf = [...new Set(asPrincipals.flatMap((p) => p.headOfUnits))];
+    if (!maySee(viewer, request, editors.map((e) => e.uid), headOf, request.data.orgUnit)) throw notFound();
+    return { request, editors, actor };
+  }
+
+  /** A request the signed-in person may edit now: their own, a draft or returned (404/403/409 otherwise). */
+  async function editableRequest(req: Request, id: number) {
+    const { request } = await visibleRequest(req, id);
     if (request.author_uid !== user(req).uid) throw new HttpError(403);
     if (request.status !== 'draft' && request.status !== 'returned') throw new RequestError('not_editable');
     return request;
@@ -80,12 +100,14 @@ export function requestRoutes(deps: RequestRouteDeps) {
     // every button of the edit form, the directory search included, is the author's alone
     const existing = requestId ? await editableRequest(req, requestId) : undefined;
     const resubmit = existing?.status === 'returned';
+    const q = typeof req.body?.editorSuche === 'string' ? req.body.editorSuche.trim() : '';
+    // a refused form keeps the search box's text, too
+    const keptSearch = { q, results: undefined };
 
     if (take !== undefined || aktion === 'suchen') {
       if (take && !data.editors.includes(take) && data.editors.length < EDITOR_SLOTS) data.editors.push(take);
-      const q = typeof req.body?.editorSuche === 'string' ? req.body.editorSuche.trim().slice(0, 100) : '';
       try {
-        const results = aktion === 'suchen' && q ? await directory.search(q, 10) : undefined;
+        const results = aktion === 'suchen' && q ? await directory.search(q.slice(0, LIMITS.search), 10) : undefined;
         await showForm(res, { data, requestId, search: { q: take ? '' : q, results }, resubmit });
       } catch (err) {
         if (!(err instanceof DirectoryUnavailableError)) throw err;
@@ -95,6 +117,9 @@ export function requestRoutes(deps: RequestRouteDeps) {
       return;
     }
     if (aktion !== 'entwurf' && aktion !== 'einreichen') throw new HttpError(400);
+    // nothing over-long is stored, not even as a draft: the form comes back with every entry
+    const tooLong = lengthProblems(data);
+    if (tooLong.length > 0) return showForm(res, { data, requestId, errors: toFieldErrors(tooLong), resubmit, search: keptSearch });
 
     const id = requestId ?? (await service.create(user(req), data, data.kind === 'existing' ? 'existing' : 'new'));
     if (aktion === 'entwurf') {
@@ -105,7 +130,7 @@ export function requestRoutes(deps: RequestRouteDeps) {
     const result = await service.submit(user(req), id, data);
     if (!result.ok) {
       const directoryDown = result.problems.some((p) => p.message === 'requests.error.directoryDown');
-      await showForm(res, { data, requestId: id, errors: toFieldErrors(result.problems), resubmit, ...(directoryDown ? { status: 503 } : {}) });
+      await showForm(res, { data, requestId: id, errors: toFieldErrors(result.problems), resubmit, search: keptSearch, ...(directoryDown ? { status: 503 } : {}) });
       return;
     }
     res.redirect(303, res.locals.url(`/intern/antraege/${id}?eingereicht=1`));
@@ -136,20 +161,12 @@ export function requestRoutes(deps: RequestRouteDeps) {
     req: Request,
     res: Response,
     id: number,
-    form: { decisionErrors?: FieldError[]; decisionValues?: Record<string, string>; confirmErrors?: FieldError[] } = {},
+    form: { decisionErrors?: FieldError[]; decisionValues?: Record<string, string>; confirmErrors?: FieldError[]; withdrawErrors?: FieldError[]; withdrawValue?: string } = {},
     status = 200,
   ) {
     const me = user(req);
     const now = clock();
-    const request = await store.getRequest(db, id);
-    if (!request) throw notFound();
-    const editors = await store.getEditors(db, id);
-    // a deputy sees what their principal may see
-    const actor = await buildActor(db, me, now);
-    const asPrincipals = [actor, ...actor.actingFor];
-    const viewer = { ...me, roles: [...new Set(asPrincipals.flatMap((p) => p.roles))] };
-    const headOf = [...new Set(asPrincipals.flatMap((p) => p.headOfUnits))];
-    if (!maySee(viewer, request, editors.map((e) => e.uid), headOf, request.data.orgUnit)) throw new HttpError(403);
+    const { request, editors, actor } = await visibleRequest(req, id);
 
     const instance = await store.getInstance(db, id);
     const definition = instance ? await store.getDefinition(db, instance.definition_id) : undefined;
@@ -207,7 +224,8 @@ export function requestRoutes(deps: RequestRouteDeps) {
       mayRemind,
       submittedNow: Boolean(req.query.eingereicht),
       reminded: req.query.erinnert === '1' ? (await db('history').where({ request_id: id, action: 'request.editors_reminded' }).orderBy('id', 'desc').first('comment'))?.comment : undefined,
-      errors: [...(form.decisionErrors ?? []), ...(form.confirmErrors ?? [])],
+      errors: [...(form.decisionErrors ?? []), ...(form.confirmErrors ?? []), ...(form.withdrawErrors ?? [])],
+      withdrawValue: form.withdrawValue ?? '',
       decisionErrors: form.decisionErrors ?? [],
       confirmErrors: form.confirmErrors ?? [],
       decisionValues: form.decisionValues ?? {},
@@ -216,14 +234,16 @@ export function requestRoutes(deps: RequestRouteDeps) {
 
   router.post('/antraege/:id/entscheidung', async (req, res) => {
     const id = pathId(req.params.id);
+    await visibleRequest(req, id);
     const stepId = typeof req.body?.schritt === 'string' ? req.body.schritt : '';
     const outcome = req.body?.entscheidung;
-    const comment = typeof req.body?.kommentar === 'string' ? req.body.kommentar.trim().slice(0, 4000) : '';
+    const comment = typeof req.body?.kommentar === 'string' ? req.body.kommentar.trim() : '';
     const version = typeof req.body?.fassung === 'string' && /^\d+$/.test(req.body.fassung) ? Number(req.body.fassung) : undefined;
     const errors: FieldError[] = [];
     if (!['approve', 'return', 'reject'].includes(outcome)) errors.push({ field: 'entscheidung', message: 'requests.error.outcome' });
     else if (outcome !== 'approve' && !comment) errors.push({ field: 'kommentar', message: 'requests.error.commentRequired' });
-    if (!/^[a-z][a-z0-9_]{0,59}$/.test(stepId)) throw new HttpError(400);
+    if (comment.length > LIMITS.comment) errors.push({ field: 'kommentar', message: 'requests.error.tooLong', params: { max: LIMITS.comment } });
+    if (stepId.length > LIMITS.stepId || !/^[a-z][a-z0-9_]*$/.test(stepId)) throw new HttpError(400);
     if (errors.length > 0) {
       const values = { entscheidung: typeof outcome === 'string' ? outcome : '', kommentar: comment };
       return showRequest(req, res, id, { decisionErrors: errors, decisionValues: values }, 400);
@@ -234,13 +254,18 @@ export function requestRoutes(deps: RequestRouteDeps) {
 
   router.post('/antraege/:id/zurueckziehen', async (req, res) => {
     const id = pathId(req.params.id);
-    const comment = typeof req.body?.grund === 'string' ? req.body.grund.trim().slice(0, 4000) : '';
+    await visibleRequest(req, id);
+    const comment = typeof req.body?.grund === 'string' ? req.body.grund.trim() : '';
+    if (comment.length > LIMITS.comment) {
+      return showRequest(req, res, id, { withdrawErrors: [{ field: 'grund', message: 'requests.error.tooLong', params: { max: LIMITS.comment } }], withdrawValue: comment }, 400);
+    }
     await service.act(user(req), id, { type: 'withdraw', ...(comment ? { comment } : {}) }, undefined);
     res.redirect(303, res.locals.url(`/intern/antraege/${id}?zurueckgezogen=1`));
   });
 
   router.post('/antraege/:id/bestaetigen', async (req, res) => {
     const id = pathId(req.params.id);
+    await visibleRequest(req, id);
     if (req.body?.bestaetigung !== 'ja') {
       return showRequest(req, res, id, { confirmErrors: [{ field: 'bestaetigung', message: 'requests.confirm.error' }] }, 400);
     }

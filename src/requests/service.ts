@@ -10,6 +10,7 @@ import { rememberPerson } from '../people/store';
 import { unitByCode } from '../registry/org-units';
 import { canonicalise } from '../registry/canonical';
 import { platformRulesSchema } from '../registry/platforms';
+import { LIMITS } from '../web/limits';
 import { validateForSubmit, validateChange, readForm, type FormProblem, type RequestData, IDENTITY_FIELDS } from './form';
 import * as store from './store';
 import { RequestError } from './errors';
@@ -69,6 +70,8 @@ export function createRequestService(deps: RequestServiceDeps) {
         const rules = platformRulesSchema.parse(platform.rules);
         const canonical = canonicalise(data.url, rules);
         if (!canonical.ok) problems.push({ field: 'url', message: `requests.error.url.${canonical.reason}`, params: { platform: platform.name } });
+        // the register stores the canonical form: it must fit its columns, too
+        else if (canonical.id.length > LIMITS.accountId || canonical.url.length > LIMITS.url) problems.push({ field: 'url', message: 'requests.error.url.too_long', params: { platform: platform.name } });
         else {
           accountId = canonical.id;
           const registered = await db('presences')

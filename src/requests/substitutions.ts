@@ -8,7 +8,7 @@ import { pathId, type FieldError } from '../web/forms';
 import { recordHistory } from '../audit/history';
 import { berlinDay } from '../workflow/actors';
 
-const isDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(new Date(`${v}T00:00:00Z`).getTime());
+import { LIMITS, isCalendarDate as isDate } from '../web/limits';
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
 /** Deputies: a person names someone who decides their tasks for a date range. */
@@ -47,9 +47,11 @@ export function substitutionRoutes(deps: { db: Knex; directory: Directory; clock
     const principalUid = me.roles.includes('admin') && values.fuer ? values.fuer : me.uid;
     let principal: SessionUser | undefined;
     let deputy: SessionUser | undefined;
+    // a user id longer than the directory's (and the column's) is nobody: not even looked up
+    const known = (uid: string) => uid.length > 0 && uid.length <= LIMITS.uid;
     try {
-      principal = principalUid === me.uid ? me : await directory.findByUid(principalUid);
-      deputy = values.vertretung && values.vertretung !== principalUid ? await directory.findByUid(values.vertretung) : undefined;
+      principal = principalUid === me.uid ? me : known(principalUid) ? await directory.findByUid(principalUid) : undefined;
+      deputy = known(values.vertretung) && values.vertretung !== principalUid ? await directory.findByUid(values.vertretung) : undefined;
     } catch (err) {
       if (!(err instanceof DirectoryUnavailableError)) throw err;
       return show(req, res, { errors: [{ field: 'vertretung', message: 'requests.error.directoryDown' }], values }, 503);

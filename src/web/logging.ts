@@ -2,15 +2,48 @@ import { randomUUID } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import type { NextFunction, Request, Response } from 'express';
 
-export function createLogger(level: string): Logger {
-  return pino({
+/**
+ * What of a database error is kept: enough to find the statement's table and the rule it
+ * broke. Everything else goes (params/bindings, detail with the failing row, where, query, stack).
+ */
+const KEPT_KEYS = ['code', 'severity', 'schema', 'table', 'column', 'constraint', 'dataType', 'routine'] as const;
+
+const isDatabaseError = (err: Record<string, unknown>) =>
+  typeof err.code === 'string' && /^[0-9A-Z]{5}$/.test(err.code) && ('severity' in err || 'routine' in err || 'params' in err || 'query' in err);
+
+/**
+ * The `err` serializer: a database error (pg, PGlite, through knex) is logged without its
+ * bound parameters, the failing row (`detail`) or the statement text that knex puts in front
+ * of the message (on some drivers with the values filled in) — code, table, column and
+ * constraint say what broke. Messages of data exceptions (class 22) quote the bad value:
+ * the quotes are kept, the value is not.
+ */
+export function serializeError(err: unknown): unknown {
+  const plain = pino.stdSerializers.err(err as Error) as unknown;
+  if (!err || typeof err !== 'object' || !isDatabaseError(err as Record<string, unknown>)) return plain;
+  const e = err as Record<string, unknown>;
+  const out: Record<string, unknown> = { type: (plain as { type?: string }).type ?? 'DatabaseError' };
+  // knex: "<sql> - <message>"; the original message is the part after the last " - "
+  let message = String(e.message ?? '');
+  const cut = message.lastIndexOf(' - ');
+  if (cut >= 0) message = message.slice(cut + 3);
+  if (String(e.code).startsWith('22')) message = message.replace(/"[^"]*"/g, '"…"');
+  out.message = message;
+  for (const key of KEPT_KEYS) if (typeof e[key] === 'string') out[key] = e[key];
+  return out;
+}
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
+    serializers: { err: serializeError },
     // belt and braces: even if someone logs a request or body, secrets are masked
     redact: {
       paths: ['req.headers.cookie', 'req.headers.authorization', 'password', '*.password', 'sess', 'sid', '*.sid'],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;

@@ -2,6 +2,29 @@ import helmet from 'helmet';
 import type { NextFunction, Request, Response } from 'express';
 import type { Config } from '../config';
 
+/** Powerful browser features the portal never uses: denied for it and anything it might embed. */
+export const PERMISSIONS_POLICY = [
+  'accelerometer',
+  'autoplay',
+  'camera',
+  'display-capture',
+  'encrypted-media',
+  'fullscreen',
+  'geolocation',
+  'gyroscope',
+  'magnetometer',
+  'microphone',
+  'midi',
+  'payment',
+  'picture-in-picture',
+  'publickey-credentials-get',
+  'screen-wake-lock',
+  'usb',
+  'xr-spatial-tracking',
+]
+  .map((feature) => `${feature}=()`)
+  .join(', ');
+
 /**
  * Security headers. The portal has no inline script or style at all, so the policy can
  * be strict without nonces: everything comes from this host, images may also be data:
@@ -26,6 +49,9 @@ export function setUpSecurityHeaders(config: Config) {
       },
     },
     crossOriginEmbedderPolicy: false,
+    // the same as frame-ancestors 'none', for browsers that only know the older header; the
+    // fragment /einbetten is included by the CMS on its server, never framed (docs/open-data.md)
+    xFrameOptions: { action: 'deny' },
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
     strictTransportSecurity: config.env === 'production' ? { maxAge: 31536000, includeSubDomains: true } : false,
   });
@@ -43,6 +69,7 @@ export function setUpSecurityHeaders(config: Config) {
     synchronous = true;
   });
   if (!synchronous || set.length === 0) throw new Error('helmet did not set its headers synchronously');
+  set.push(['Permissions-Policy', PERMISSIONS_POLICY]);
   return (_req: Request, res: Response, next: NextFunction) => {
     for (const [name, value] of set) res.setHeader(name, value);
     for (const name of removed) res.removeHeader(name);

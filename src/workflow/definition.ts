@@ -1,3 +1,4 @@
+import { LIMITS } from '../web/limits';
 import { z } from 'zod';
 import type { Role } from '../config';
 
@@ -54,7 +55,8 @@ const deadlineSchema = z
   });
 
 const stepSchema = z.strictObject({
-  id: z.string().regex(ID_PATTERN, 'must start with a lower-case letter and contain only a-z, 0-9 and _'),
+  // decisions.step_id (src/web/limits.ts)
+  id: z.string().max(LIMITS.stepId, `must be at most ${LIMITS.stepId} characters long`).regex(ID_PATTERN, 'must start with a lower-case letter and contain only a-z, 0-9 and _'),
   name: localizedTextSchema,
   decider: deciderSchema,
   after: z.array(z.string()),
@@ -67,7 +69,8 @@ const stepSchema = z.strictObject({
 
 export const workflowDefinitionSchema = z
   .strictObject({
-    key: z.string().regex(KEY_PATTERN, 'must start with a lower-case letter and contain only a-z, 0-9, _ and -'),
+    // workflow_definitions.key (src/web/limits.ts)
+    key: z.string().max(LIMITS.workflowKey, `must be at most ${LIMITS.workflowKey} characters long`).regex(KEY_PATTERN, 'must start with a lower-case letter and contain only a-z, 0-9, _ and -'),
     version: z.int().min(1, 'must be an integer >= 1'),
     name: localizedTextSchema,
     steps: z.array(stepSchema).min(1, 'a workflow needs at least one step'),

@@ -95,6 +95,12 @@ describe('history search', () => {
     const range = await admin.get(`${H}?von=2026-03-01&bis=2026-01-01`);
     expect(range.status).toBe(400);
     expect(text(range.text)).toContain('Das Enddatum liegt vor dem Anfangsdatum.');
+    // year 0 has the date's shape and reads back, but the database has no such day
+    const yearZero = await admin.get(`${H}?von=0000-01-01&bis=0000-01-02`);
+    expect(yearZero.status).toBe(400);
+    expect(yearZero.text).toContain('href="#feld-von"');
+    expect(yearZero.text).toContain('value="0000-01-01"');
+    expect((await admin.get(`${H}.csv?von=0000-01-01`)).status).toBe(400);
   });
 
   it('exports the same filter as CSV that parses back, with formulas neutralised', async () => {

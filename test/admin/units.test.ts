@@ -116,6 +116,14 @@ describe('organisational units', () => {
     const refused = await post(admin, `${U}/${kultur.id}/aufloesen`, { grund: 'Umorganisation' });
     expect(refused.status).toBe(409);
     expect(text(refused.text)).toContain('Die Einheit hat noch aktive Untereinheiten');
+    expect(refused.text).toContain('value="Umorganisation"'); // the reason is kept
+    // a reason longer than its limit is refused and kept whole, not cut
+    const long = `Grund ${'g'.repeat(1000)}`;
+    const tooLong = await post(admin, `${U}/${kultur.id}/aufloesen`, { grund: long });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.text).toContain(`value="${long}"`);
+    expect(text(tooLong.text)).toContain('1000');
+    expect((await unit('41')).retired_at).toBeNull();
 
     const sprengel = await unit('41.4');
     const hde = await db()('presences').where({ slug: 'hannover-de-facebook' }).first();

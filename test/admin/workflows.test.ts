@@ -145,6 +145,17 @@ describe('workflow definitions', () => {
     expect((await ctx.database.db('workflow_definitions').count({ n: '*' }).first())?.n).toBe(countBefore);
   });
 
+  it('refuses a step id longer than a decision can record (it could never be decided)', async () => {
+    const countBefore = (await ctx.database.db('workflow_definitions').count({ n: '*' }).first())?.n;
+    const longId = `d${'a'.repeat(60)}`;
+    const definition = V2_YAML.replace('- id: data_protection', `- id: ${longId}`).replace('after: [communications, data_protection]', `after: [communications, ${longId}]`);
+    const res = await post(admin, `${W}/neu`, { definition }, `${W}/neu`);
+    expect(res.status).toBe(400);
+    expect(text(res.text)).toContain('must be at most 60 characters long');
+    expect(text(res.text)).toContain(longId); // kept as typed
+    expect((await ctx.database.db('workflow_definitions').count({ n: '*' }).first())?.n).toBe(countBefore);
+  });
+
   it('accepts JSON too and prefills the upload form from an existing version', async () => {
     const base = await ctx.database.db('workflow_definitions').where({ key: 'redaktionswechsel' }).first();
     const form = await admin.get(`${W}/neu?von=${base.id}`).expect(200);

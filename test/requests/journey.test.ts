@@ -190,8 +190,8 @@ describe('from an editor’s draft to a published presence', () => {
 
   it('lets a deputy without any central role see and decide the request of their principal', async () => {
     const id = await fileRequest(editor, { url: 'https://facebook.com/kultur.vertretung2', name: 'Vertretung 2', editor2: 'datenschutz' });
-    // before the substitution Kim Nowak may not even read it
-    await editor2.get(`/intern/antraege/${id}`).expect(403);
+    // before the substitution Kim Nowak may not even read it: to them it does not exist
+    await editor2.get(`/intern/antraege/${id}`).expect(404);
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(ctx.clock.now);
     expect((await submitForm(head, '/intern/vertretung', '/intern/vertretung', { vertretung: 'redaktion2', von: today, bis: today })).status).toBe(303);
     const page = await editor2.get(`/intern/antraege/${id}`).expect(200);
@@ -289,7 +289,8 @@ describe('the request form', () => {
     const res = await submitForm(editor, '/intern/antraege/neu', '/intern/antraege/neu', { name: 'Geheim', aktion: 'entwurf' });
     const url = String(res.headers.location).split('?')[0] as string;
     const comms = await signIn(ctx.app, 'kommunikation');
-    await comms.get(url).expect(403);
+    // a draft someone may not see is answered like a missing one
+    await comms.get(url).expect(404);
     await request(ctx.app).get(url).expect(302);
   });
 });
@@ -303,7 +304,8 @@ describe('who may use a request form', () => {
     const page = await other.get('/intern').expect(200);
     for (const fields of [{ aktion: 'suchen', editorSuche: 'Nowak' }, { uebernehmen: 'redaktion2' }, { aktion: 'entwurf', name: 'Fremd' }]) {
       const res = await other.post(`/intern/antraege/${id}/bearbeiten`).type('form').send({ ...fields, _csrf: csrfFrom(page.text) });
-      expect(res.status).toBe(403);
+      // somebody else's draft is invisible: the same 404 as a missing id
+      expect(res.status).toBe(404);
       expect(res.text).not.toContain('Nur für mich');
     }
     await other.post('/intern/antraege/999999/bearbeiten').type('form').send({ aktion: 'suchen', _csrf: csrfFrom(page.text) }).expect(404);

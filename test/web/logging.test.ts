@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import pino from 'pino';
+import { createLogger } from '../../src/web/logging';
 import { createApp } from '../../src/app';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { csrfFrom, signIn } from '../helpers/http';
@@ -71,5 +72,46 @@ describe('request log', () => {
     expect(raw).not.toMatch(/password|geheim-demo-1|"demo"|smr\.sid|cookie/i);
     // the signed session id (s:<id>.<signature>) appears nowhere
     expect(raw).not.toContain(decodeURIComponent(sid).slice(2, 26));
+  });
+});
+
+describe('error log', () => {
+  it('logs a database error with code, table and constraint, but without the values of the form', async () => {
+    // a rule only this test's database has: the insert of this draft fails inside the database
+    await ctx.database.db.raw("ALTER TABLE requests ADD CONSTRAINT log_probe CHECK (title <> 'Geheimprojekt Lindenblatt')");
+    let text = '';
+    const logged: Array<Record<string, unknown>> = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        text += chunk.toString();
+        for (const l of chunk.toString().split('\n').filter(Boolean)) logged.push(JSON.parse(l) as Record<string, unknown>);
+        done();
+      },
+    });
+    // the app's own logger (createLogger), writing into the sink
+    const own = createApp(ctx.config, { ...ctx.services, logger: createLogger('info', sink) });
+    const agent = await signIn(own, 'redaktion');
+    const form = await agent.get('/intern/antraege/neu').expect(200);
+    const res = await agent
+      .post('/intern/antraege/neu')
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), aktion: 'entwurf', name: 'Geheimprojekt Lindenblatt', purpose: 'Vertraulicher Zweck 4711' });
+    expect(res.status).toBe(500);
+    const failed = logged.find((l) => l.msg === 'request failed' && l.level === 50);
+    expect(failed?.err).toMatchObject({ code: '23514', table: 'requests', constraint: 'log_probe' });
+    expect(text).not.toContain('Lindenblatt');
+    expect(text).not.toContain('Vertraulicher Zweck');
+    expect(text).not.toContain('Robin'); // the author's name is a bound value, too
+    expect(JSON.stringify(failed?.err)).not.toMatch(/"(params|parameters|bindings|detail|query|stack)"/);
+    await ctx.database.db.raw('ALTER TABLE requests DROP CONSTRAINT log_probe');
+  });
+
+  it('logs a refused asset path (/assets/%00) as a refusal, never at error level', async () => {
+    lines.length = 0;
+    const res = await request(app).get('/assets/%00');
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('id="inhalt"');
+    expect(lines.filter((l) => (l.level as number) >= 50)).toEqual([]);
+    expect(lines.some((l) => l.msg === 'request completed' && (l.res as { statusCode: number }).statusCode === 400)).toBe(true);
   });
 });

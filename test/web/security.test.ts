@@ -69,6 +69,28 @@ describe('public pages', () => {
   });
 });
 
+describe('framing and browser features', () => {
+  const expectHardened = (res: request.Response, path: string) => {
+    // the older header says the same as CSP frame-ancestors 'none'
+    expect(res.headers['x-frame-options'], path).toBe('DENY');
+    expect(res.headers['content-security-policy'], path).toContain("frame-ancestors 'none'");
+    const policy = String(res.headers['permissions-policy'] ?? '');
+    for (const feature of ['camera', 'microphone', 'geolocation', 'payment', 'usb']) expect(policy, path).toContain(`${feature}=()`);
+  };
+
+  it('denies framing and powerful features on public pages, the embed fragment and assets', async () => {
+    for (const path of ['/', '/en/impressum', '/einbetten', '/angebote.json', '/assets/kern/kern.min.css', '/gibt-es-nicht']) {
+      expectHardened(await request(ctx.app).get(path), path);
+    }
+  });
+
+  it('denies them on the sign-in page and on staff pages', async () => {
+    expectHardened(await request(ctx.app).get('/anmelden'), '/anmelden');
+    const agent = await signIn(ctx.app, 'redaktion');
+    for (const path of ['/intern', '/intern/antraege/neu']) expectHardened(await agent.get(path).expect(200), path);
+  });
+});
+
 describe('error pages', () => {
   it('answers an unknown address with a friendly 404 in the layout, in both languages', async () => {
     const nf = await request(ctx.app).get('/nichts-hier').expect(404);
@@ -85,6 +107,15 @@ describe('error pages', () => {
       const links = [...res.text.matchAll(/href="([^"]*)"/g)].map((m) => m[1] ?? '');
       expect(links.filter((h) => /^(\/\/|\/\\|\\)/.test(h)), path).toEqual([]);
     }
+  });
+
+  it('answers a malformed asset path with the normal error page in the layout', async () => {
+    const res = await request(ctx.app).get('/assets/%00').expect(400);
+    expect(res.text).toContain('id="inhalt"');
+    expect(res.text).toContain('<html lang="de">');
+    const en = await request(ctx.app).get('/en/assets/%00');
+    expect([400, 404]).toContain(en.status);
+    expect(en.text).toContain('id="inhalt"');
   });
 
   it('never shows a stack trace, even for a missing asset', async () => {

@@ -1,4 +1,5 @@
 import type { Request, Router } from 'express';
+import { LIMITS } from '../../web/limits';
 import { renderPage } from '../../web/render';
 import { ID_PATTERN, type FieldError } from '../../web/forms';
 import { csvRows } from '../csv';
@@ -8,7 +9,7 @@ import { historyPages, knownActions, searchHistory, type HistoryFilter } from '.
 import { historyLabel } from '../../audit/labels';
 
 const PAGE_SIZE = 50;
-const UID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const UID = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]{0,${LIMITS.uid - 1}}$`);
 const ACTION = /^[a-z_.]{1,60}$/;
 
 /** action_label: the action in words, in the language of the download (appended: existing columns keep their place). */

@@ -6,6 +6,7 @@ import { isHannoverDeUrl } from '../../requests/form';
 import type { MessageKey } from '../../web/messages';
 import type { CsvRecord } from '../csv';
 import { isDay } from '../web';
+import { LIMITS } from '../../web/limits';
 import { MAX_EDITORS, MIN_EDITORS, type ImportColumn } from './columns';
 import type { memoDirectory } from './people';
 
@@ -42,7 +43,7 @@ export interface CheckedRow {
   author?: Person;
 }
 
-const UID = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+const UID = new RegExp(`^[a-z0-9][a-z0-9._-]{0,${LIMITS.uid - 1}}$`);
 const PROBLEM_URL: Record<string, MessageKey> = {
   empty: 'admin.import.problem.urlMissing',
   too_long: 'admin.import.problem.url.too_long',
@@ -143,12 +144,14 @@ export async function checkImport(
     }
 
     if (!row.name) problem('name', 'admin.import.problem.nameMissing');
-    else if (row.name.length > 200) problem('name', 'admin.error.tooLong', { max: 200 });
+    else if (row.name.length > LIMITS.name) problem('name', 'admin.error.tooLong', { max: LIMITS.name });
 
     if (!row.url) problem('url', 'admin.import.problem.urlMissing');
     else if (platform) {
       const canonical = canonicalise(row.url, platform.rules);
       if (!canonical.ok) problem('url', PROBLEM_URL[canonical.reason] ?? 'admin.import.problem.url.not_an_account', { platform: platform.name });
+      // the register stores the canonical form: it must fit its columns
+      else if (canonical.id.length > LIMITS.accountId || canonical.url.length > LIMITS.url) problem('url', 'admin.error.tooLong', { max: LIMITS.url });
       else {
         row.accountId = canonical.id;
         row.canonicalUrl = canonical.url;
@@ -162,10 +165,10 @@ export async function checkImport(
         else seen.set(key, row.line);
       }
     }
-    if (row.url.length > 500) problem('url', 'admin.error.tooLong', { max: 500 });
+    if (row.url.length > LIMITS.url) problem('url', 'admin.error.tooLong', { max: LIMITS.url });
 
-    if (row.description.length > 4000) problem('description', 'admin.error.tooLong', { max: 4000 });
-    if (row.hannoverDeUrl && (row.hannoverDeUrl.length > 500 || !isHannoverDeUrl(row.hannoverDeUrl))) {
+    if (row.description.length > LIMITS.longText) problem('description', 'admin.error.tooLong', { max: LIMITS.longText });
+    if (row.hannoverDeUrl && (row.hannoverDeUrl.length > LIMITS.url || !isHannoverDeUrl(row.hannoverDeUrl))) {
       problem('hannover_de_url', 'admin.import.problem.hannoverDe');
     }
     if (row.existingSince) {

@@ -82,7 +82,7 @@ export function registerImportRoutes(router: Router, deps: AdminDeps) {
 
   router.post('/import/ausfuehren', async (req, res) => {
     const me = currentUser(req);
-    const token = field(req.body, 'token', 100);
+    const token = field(req.body, 'token');
     const now = clock();
     const directory = memoDirectory(deps.directory);
     const notify = createNotifier({ baseUrl: config.baseUrl, directory });

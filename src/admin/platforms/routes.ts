@@ -38,7 +38,7 @@ export function registerPlatformRoutes(router: Router, deps: AdminDeps) {
 
   router.post('/plattformen/:key/freigabe', async (req, res) => {
     const platform = await load(req);
-    const value = field(req.body, 'freigegeben', 10);
+    const value = field(req.body, 'freigegeben');
     if (value !== 'ja' && value !== 'nein') throw new HttpError(400, 'freigegeben must be ja or nein');
     await service.setEnabled(currentUser(req), platform.key, value === 'ja');
     res.redirect(303, res.locals.url(`${BASE}/plattformen?${value === 'ja' ? 'freigegeben' : 'gesperrt'}=${platform.key}`));
@@ -77,12 +77,12 @@ export function registerPlatformRoutes(router: Router, deps: AdminDeps) {
   router.post('/plattformen/:key', async (req, res) => {
     const platform = await load(req);
     const values: EditValues = {
-      hosts: field(req.body, 'hosts', 20_000),
-      regeln: rawField(req.body, 'regeln').slice(0, 100_000),
-      beispiel: field(req.body, 'beispiel', 2000),
-      trotzdem: field(req.body, 'trotzdem', 5) === 'ja',
+      hosts: field(req.body, 'hosts'),
+      regeln: rawField(req.body, 'regeln'),
+      beispiel: field(req.body, 'beispiel'),
+      trotzdem: field(req.body, 'trotzdem') === 'ja',
     };
-    const aktion = field(req.body, 'aktion', 20);
+    const aktion = field(req.body, 'aktion');
     if (aktion !== 'vorschau' && aktion !== 'speichern') throw new HttpError(400, 'unknown action');
     const read = readRules(values.hosts, values.regeln);
     if (!read.ok) return showEdit(res, platform, { values, errors: read.errors });

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { LIMITS } from '../../web/limits';
 import type { SessionUser } from '../../directory/user';
 import { recordHistory, diffRecords } from '../../audit/history';
 import { listUnits, type OrgUnit } from '../../registry/org-units';
@@ -66,10 +67,10 @@ export async function planUnitImport(db: Knex | Knex.Transaction, records: CsvRe
     else if (fileCodes.has(row.code)) problem('code', 'admin.units.import.duplicate', { line: fileCodes.get(row.code) ?? 0 });
     else fileCodes.set(row.code, row.line);
     if (!row.name) problem('name', 'admin.units.error.nameMissing');
-    else if (row.name.length > 200) problem('name', 'admin.error.tooLong', { max: 200 });
+    else if (row.name.length > LIMITS.name) problem('name', 'admin.error.tooLong', { max: LIMITS.name });
     if (!(UNIT_KINDS as readonly string[]).includes(row.kind)) problem('kind', 'admin.units.error.kind');
     if (row.parentCode === row.code && row.code) problem('parent_code', 'admin.units.import.ownParent');
-    if (row.hannoverDeUrl && (row.hannoverDeUrl.length > 500 || !isHannoverDeUrl(row.hannoverDeUrl))) problem('hannover_de_url', 'admin.units.error.hannoverDe');
+    if (row.hannoverDeUrl && (row.hannoverDeUrl.length > LIMITS.url || !isHannoverDeUrl(row.hannoverDeUrl))) problem('hannover_de_url', 'admin.units.error.hannoverDe');
     return row;
   });
 

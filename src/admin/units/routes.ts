@@ -4,6 +4,7 @@ import { unitTree, type OrgUnit } from '../../registry/org-units';
 import { HttpError } from '../../web/errors';
 import type { FieldError } from '../../web/forms';
 import { renderPage } from '../../web/render';
+import { LIMITS } from '../../web/limits';
 import { readCsv, textFromForm } from '../csv';
 import { csvProblemErrors } from '../csv-messages';
 import { findUpload, markConsumed, storeUpload, takeUpload } from '../uploads';
@@ -15,13 +16,13 @@ import { UNIT_COLUMNS, UNIT_LIMITS, UNIT_REQUIRED, applyUnitImport, planUnitImpo
 const U = `${BASE}/organisationseinheiten`;
 
 const readForm = (body: unknown): UnitForm => ({
-  code: field(body, 'code', 100),
-  name: field(body, 'name', 300),
-  kurzname: field(body, 'kurzname', 200),
-  art: field(body, 'art', 40),
-  oberhalb: field(body, 'oberhalb', 100),
-  hannoverDe: field(body, 'hannoverDe', 600),
-  reihenfolge: field(body, 'reihenfolge', 20) || '0',
+  code: field(body, 'code'),
+  name: field(body, 'name'),
+  kurzname: field(body, 'kurzname'),
+  art: field(body, 'art'),
+  oberhalb: field(body, 'oberhalb'),
+  hannoverDe: field(body, 'hannoverDe'),
+  reihenfolge: field(body, 'reihenfolge') || '0',
 });
 
 /** Organisational units: tree, create, rename, move, retire, heads and deputies, CSV import. */
@@ -42,7 +43,7 @@ export function registerUnitRoutes(router: Router, deps: AdminDeps) {
     });
   });
 
-  async function showForm(res: Response, opts: { unit?: OrgUnit; values: UnitForm; errors?: FieldError[]; status?: number; headValues?: { leitung: string; funktion: string }; notice?: string }) {
+  async function showForm(res: Response, opts: { unit?: OrgUnit; values: UnitForm; errors?: FieldError[]; status?: number; headValues?: { leitung: string; funktion: string }; retireReason?: string; notice?: string }) {
     const units = await service.all();
     const excluded = new Set(opts.unit ? [opts.unit.id] : []);
     const heads = opts.unit ? await db('org_unit_heads').where({ org_unit_id: opts.unit.id }).orderBy([{ column: 'kind', order: 'desc' }, { column: 'name' }]) : [];
@@ -61,6 +62,7 @@ export function registerUnitRoutes(router: Router, deps: AdminDeps) {
         kinds: UNIT_KINDS,
         heads,
         headValues: opts.headValues ?? { leitung: '', funktion: 'head' },
+        retireReason: opts.retireReason ?? '',
         children: opts.unit ? descendants(units, opts.unit.id).filter((u) => u.parent_id === opts.unit?.id) : [],
         presenceCount,
         notice: opts.notice,
@@ -114,9 +116,13 @@ export function registerUnitRoutes(router: Router, deps: AdminDeps) {
 
   router.post('/organisationseinheiten/:id/aufloesen', async (req, res) => {
     const unit = await loadUnit(req);
-    const outcome = await service.retire(currentUser(req), unit.id, field(req.body, 'grund', 1000));
+    const reason = field(req.body, 'grund');
+    if (reason.length > LIMITS.retireReason) {
+      return showForm(res, { unit, values: unitToForm(unit, await service.all()), errors: [error('grund', 'admin.error.tooLong', { max: LIMITS.retireReason })], retireReason: reason });
+    }
+    const outcome = await service.retire(currentUser(req), unit.id, reason);
     if (!outcome) throw new HttpError(404);
-    if (!outcome.ok) return showForm(res, { unit, values: unitToForm(unit, await service.all()), errors: outcome.errors, status: 409 });
+    if (!outcome.ok) return showForm(res, { unit, values: unitToForm(unit, await service.all()), errors: outcome.errors, status: 409, retireReason: reason });
     res.redirect(303, res.locals.url(`${U}/${unit.id}?aufgeloest=1`));
   });
 
@@ -130,7 +136,7 @@ export function registerUnitRoutes(router: Router, deps: AdminDeps) {
 
   router.post('/organisationseinheiten/:id/leitung', async (req, res) => {
     const unit = await loadUnit(req);
-    const headValues = { leitung: field(req.body, 'leitung', 100), funktion: field(req.body, 'funktion', 20) };
+    const headValues = { leitung: field(req.body, 'leitung'), funktion: field(req.body, 'funktion') };
     let outcome;
     try {
       outcome = await service.addHead(currentUser(req), unit.id, headValues.leitung, headValues.funktion);
@@ -145,7 +151,7 @@ export function registerUnitRoutes(router: Router, deps: AdminDeps) {
 
   router.post('/organisationseinheiten/:id/leitung/entfernen', async (req, res) => {
     const unit = await loadUnit(req);
-    const outcome = await service.removeHead(currentUser(req), unit.id, field(req.body, 'uid', 100));
+    const outcome = await service.removeHead(currentUser(req), unit.id, field(req.body, 'uid'));
     if (!outcome) throw new HttpError(404);
     res.redirect(303, res.locals.url(`${U}/${unit.id}?leitung=1`));
   });
@@ -194,7 +200,7 @@ function registerUnitImportRoutes(router: Router, deps: AdminDeps) {
 
   router.post('/organisationseinheiten/import/ausfuehren', async (req, res) => {
     const me = currentUser(req);
-    const token = field(req.body, 'token', 100);
+    const token = field(req.body, 'token');
     const now = deps.clock();
     const outcome = await db.transaction(async (trx) => {
       const upload = await takeUpload(trx, token, 'org_units', me.uid, now);

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { LIMITS } from '../../web/limits';
 import type { SessionUser } from '../../directory/user';
 import type { Directory } from '../../directory/directory';
 import { recordHistory, diffRecords } from '../../audit/history';
@@ -9,8 +10,8 @@ import { error } from '../web';
 
 export const UNIT_KINDS = ['dezernat', 'fachbereich', 'bereich', 'amt', 'betrieb', 'einrichtung', 'stelle'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
-export const CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
-const UID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+export const CODE = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]{0,${LIMITS.unitCode - 1}}$`);
+const UID = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]{0,${LIMITS.uid - 1}}$`);
 
 /** The unit form as typed (field names as in the form). */
 export interface UnitForm {
@@ -68,8 +69,8 @@ function validate(form: UnitForm, units: OrgUnit[], existing: OrgUnit | undefine
     errors.push(error('code', 'admin.units.error.codeTaken', { code: form.code }));
   }
   if (!form.name) errors.push(error('name', 'admin.units.error.nameMissing'));
-  else if (form.name.length > 200) errors.push(error('name', 'admin.error.tooLong', { max: 200 }));
-  if (form.kurzname.length > 80) errors.push(error('kurzname', 'admin.error.tooLong', { max: 80 }));
+  else if (form.name.length > LIMITS.name) errors.push(error('name', 'admin.error.tooLong', { max: LIMITS.name }));
+  if (form.kurzname.length > LIMITS.unitShortName) errors.push(error('kurzname', 'admin.error.tooLong', { max: LIMITS.unitShortName }));
   if (!(UNIT_KINDS as readonly string[]).includes(form.art)) errors.push(error('art', 'admin.units.error.kind'));
   let parent: OrgUnit | undefined;
   if (form.oberhalb) {
@@ -78,7 +79,7 @@ function validate(form: UnitForm, units: OrgUnit[], existing: OrgUnit | undefine
     else if (existing && wouldCycle(units, existing.id, parent.id)) errors.push(error('oberhalb', 'admin.units.error.cycle', { parent: parent.name }));
     else if (parent.retired_at && parent.id !== existing?.parent_id) errors.push(error('oberhalb', 'admin.units.error.parentRetired'));
   }
-  if (form.hannoverDe && (form.hannoverDe.length > 500 || !isHannoverDeUrl(form.hannoverDe))) {
+  if (form.hannoverDe && (form.hannoverDe.length > LIMITS.url || !isHannoverDeUrl(form.hannoverDe))) {
     errors.push(error('hannoverDe', 'admin.units.error.hannoverDe'));
   }
   if (!/^-?\d{1,6}$/.test(form.reihenfolge)) errors.push(error('reihenfolge', 'admin.units.error.sortOrder'));

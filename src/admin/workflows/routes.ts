@@ -27,7 +27,7 @@ export function registerWorkflowRoutes(router: Router, deps: AdminDeps) {
   });
 
   router.post('/ablaeufe/neu', async (req, res) => {
-    const text = rawField(req.body, 'definition').slice(0, 150_000);
+    const text = rawField(req.body, 'definition');
     const result = await service.upload(currentUser(req), text);
     if (!result.ok) return showUpload(res, text, result.errors);
     const renumbered = result.givenVersion !== undefined && result.givenVersion !== result.version;
