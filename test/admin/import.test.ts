@@ -192,7 +192,9 @@ describe('bulk import: all or nothing', () => {
     const now = ctx.clock.now;
     ctx.clock.advance(25 * 60 * 60 * 1000);
     try {
-      const res = await post(admin, `${I}/ausfuehren`, { token }, I);
+      // a day later yesterday's sign-in has ended (maximum session lifetime): the administrator signs in again
+      const later = await signIn(app, 'admin');
+      const res = await post(later, `${I}/ausfuehren`, { token }, I);
       expect(res.status).toBe(409);
       expect(text(res.text)).toContain('Der Probelauf ist älter als einen Tag.');
       expect(await footprint()).toEqual(before);
