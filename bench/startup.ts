@@ -15,6 +15,9 @@
  *     the RSS of its own child processes, if any (printed per run as "children");
  *   - stops the server with SIGTERM (to the node process itself, see STACK-NOTES) and waits.
  * Rounds interleave the variants (the order alternates), so that a busy machine hurts both alike.
+ * First, to show where a difference comes from, it also times loading the server's modules
+ * only (no database): `node [--import tsx] -e "require(…)"`, wall time and peak RSS. tsx keeps
+ * a disk cache of its transforms (/tmp/tsx-<uid>), so these are warm-cache figures for tsx.
  * Prints every run, the medians, and the ratios compiled/tsx.
  *
  * Options: --runs N (3), --no-build (use the dist/ that is there), --markdown (also print the
@@ -153,6 +156,25 @@ async function startOnce(variant: Variant, dataDir: string, phase: Phase): Promi
   }
 }
 
+/** The modules src/server.ts imports (its own code), as require paths below src/ or dist/src/. */
+function serverModules(): string[] {
+  const text = fs.readFileSync(path.join(REPO, 'src/server.ts'), 'utf8');
+  return [...text.matchAll(/^import [^;]*? from '\.\/([^']+)';$/gm)].map((m) => m[1] as string);
+}
+
+/**
+ * Loading the server's module graph only (no database, no listening): `node [--import tsx] -e
+ * "require(every module server.ts imports)"`; wall time of the process and its peak RSS.
+ */
+function loadModulesOnce(variant: Variant): { ms: number; peakMb: number } {
+  const base = variant.name === 'tsx' ? './src/' : './dist/src/';
+  const code = `for (const m of ${JSON.stringify(serverModules())}) require(${JSON.stringify(base)} + m); console.log(process.resourceUsage().maxRSS)`;
+  const args = variant.name === 'tsx' ? ['--import', 'tsx', '-e', code] : ['-e', code];
+  const started = process.hrtime.bigint();
+  const out = execFileSync(process.execPath, args, { cwd: REPO, env: { PATH: process.env.PATH, HOME: process.env.HOME }, encoding: 'utf8' });
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6, peakMb: Number(out.trim().split('\n').at(-1)) / 1024 };
+}
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -169,6 +191,15 @@ async function main() {
     console.log(`npm run build: ${((Date.now() - t) / 1000).toFixed(1)} s`);
   }
   if (!fs.existsSync(path.join(REPO, 'dist/src/server.js'))) throw new Error('dist/src/server.js is missing: run npm run build');
+
+  const loads: Record<Variant['name'], { ms: number; peakMb: number }[]> = { tsx: [], compiled: [] };
+  for (let round = 0; round < RUNS; round++) {
+    for (const variant of round % 2 ? [...VARIANTS].reverse() : VARIANTS) {
+      const l = loadModulesOnce(variant);
+      loads[variant.name].push(l);
+      console.log(`round ${round + 1} ${variant.name.padEnd(8)} modules only: ${(l.ms / 1000).toFixed(2)} s, peak RSS ${l.peakMb.toFixed(0)} MB`);
+    }
+  }
 
   const samples: Sample[] = [];
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'smr-startup-'));
@@ -206,6 +237,11 @@ async function main() {
     rows.push([`${what}: compiled (\`npm run start:prod\`)`, `${(b.ms / 1000).toFixed(2)} s`, `${b.peak.toFixed(0)} MB`, `${b.rss.toFixed(0)} MB`]);
     rows.push([`**${what}: ratio compiled / tsx**`, `**${(b.ms / a.ms).toFixed(2)}**`, `**${(b.peak / a.peak).toFixed(2)}**`, `**${(b.rss / a.rss).toFixed(2)}**`]);
   }
+  const lt = { ms: median(loads.tsx.map((l) => l.ms)), peak: median(loads.tsx.map((l) => l.peakMb)) };
+  const lc = { ms: median(loads.compiled.map((l) => l.ms)), peak: median(loads.compiled.map((l) => l.peakMb)) };
+  rows.push(['loading the modules only: tsx', `${(lt.ms / 1000).toFixed(2)} s`, `${lt.peak.toFixed(0)} MB`, '']);
+  rows.push(['loading the modules only: compiled', `${(lc.ms / 1000).toFixed(2)} s`, `${lc.peak.toFixed(0)} MB`, '']);
+  rows.push(['**loading the modules only: ratio compiled / tsx**', `**${(lc.ms / lt.ms).toFixed(2)}**`, `**${(lc.peak / lt.peak).toFixed(2)}**`, '']);
   console.log(`\nMedians of ${RUNS} runs (load average ${load()} after):`);
   for (const r of rows) console.log(`  ${r.map((c, i) => c.replace(/\*\*|`/g, '').padEnd(i ? 8 : 58)).join(' ')}`);
   if (opts.markdown) {
