@@ -1,25 +1,24 @@
 # syntax=docker/dockerfile:1
 # Social-Media-Register: container image of the portal.
 #   docker build -t social-media-register .
-# The app runs TypeScript through tsx (a runtime dependency); there is no compile step.
-# .dockerignore admits only what the image needs (src, views, migrations, directory, public,
-# package*.json, tsconfig.json).
+# The build stage compiles src/ and migrations/ to JavaScript (`npm run build`, dist/); the
+# runtime stage runs that compiled code with production dependencies only: no TypeScript, no
+# tsx, no esbuild in the image. .dockerignore admits only what the build needs (src, views,
+# migrations, directory, public, package*.json, tsconfig*.json).
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-# --- deps: every dependency, for the type check -------------------------------------------
-FROM ${NODE_IMAGE} AS deps
+# --- build: every dependency, type check and compile to dist/ ------------------------------
+# tsc type-checks while it compiles and fails the build on any error: the image is only built
+# from code that type-checks. Collects what the runtime needs in /out.
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-
-# --- check: the image is only built from code that type-checks; collects the app files -----
-FROM deps AS check
 COPY . .
-RUN npx tsc --noEmit \
+RUN npm run build \
  && mkdir /out \
- && cp package.json package-lock.json tsconfig.json /out/ \
- && for d in src views migrations directory public; do if [ -d "$d" ]; then cp -R "$d" /out/; fi; done
+ && for d in dist views directory public; do if [ -d "$d" ]; then cp -R "$d" /out/; fi; done
 
 # --- runtime ---------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
@@ -33,11 +32,12 @@ RUN npm ci --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 # Code and templates belong to root and stay read-only for the app user; only data/ is
 # writable (DATA_DIR, used by the embedded database outside production).
-COPY --from=check /out/ ./
+COPY --from=build /out/ ./
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# node directly (not npm): it receives SIGTERM itself (see STACK-NOTES).
-CMD ["node", "--import", "tsx", "src/server.ts"]
+# node directly (not npm): it receives SIGTERM itself (see STACK-NOTES). The compiled server
+# (npm run start:prod); the command-line tools likewise, e.g. `node dist/src/cli/migrate.js`.
+CMD ["node", "dist/src/server.js"]

@@ -1,4 +1,4 @@
-import path from 'node:path';
+import { fromProjectRoot } from './paths';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { Passport } from 'passport';
 import type { Logger } from 'pino';
@@ -56,7 +56,7 @@ export function createApp(config: Config, services: Services) {
   // no automatic ETags: cacheable pages set their own (register version), others must not be validated
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
-  app.set('views', path.resolve(__dirname, '../views'));
+  app.set('views', fromProjectRoot('views'));
   app.set('view engine', 'ejs');
   app.set('view cache', config.env !== 'development');
 

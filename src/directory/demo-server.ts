@@ -1,11 +1,11 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import ldap from 'ldapjs';
 import { parseLdif, type LdifEntry } from './ldif';
 import { DEMO_BASE_DN } from '../config';
+import { fromProjectRoot } from '../paths';
 
-export const DEMO_LDIF_PATH = path.resolve(__dirname, '../../directory/demo-directory.ldif');
+export const DEMO_LDIF_PATH = fromProjectRoot('directory', 'demo-directory.ldif');
 
 const norm = (dn: string) => dn.replace(/\s*,\s*/g, ',').toLowerCase();
 

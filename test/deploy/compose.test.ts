@@ -13,6 +13,12 @@ import { parseLdif } from '../../src/directory/ldif';
 
 const ROOT = path.resolve(__dirname, '../..');
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
+const packageJson = JSON.parse(read('package.json')) as { scripts: Record<string, string>; dependencies: Record<string, string> };
+/** The text of every .ts file under a folder of the repository. */
+const sourceFiles = (folder: string): string[] =>
+  (fs.readdirSync(path.join(ROOT, folder), { recursive: true, encoding: 'utf8' }) as string[])
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => read(path.join(folder, f)));
 
 /** The variables loadConfig insists on when NODE_ENV=production (src/config.ts). */
 const REQUIRED_IN_PRODUCTION = ['DATABASE_URL', 'LDAP_URL', 'SESSION_SECRET', 'LDAP_SEARCH_BASE', 'BASE_URL'];
@@ -64,6 +70,7 @@ type ComposeService = {
   healthcheck?: { test?: string | string[] };
   ports?: (string | number | { target?: number; published?: string | number })[];
   command?: string | string[];
+  entrypoint?: string | string[];
   init?: boolean;
 };
 type ComposeFile = { services: Record<string, ComposeService> };
@@ -194,6 +201,11 @@ describe('docker-compose.yml: app service', () => {
     expect(service('openldap').healthcheck?.test).toBeDefined();
   });
 
+  it("runs the image's command (the compiled server): no command or entrypoint of its own", () => {
+    expect(service('app').command).toBeUndefined();
+    expect(service('app').entrypoint).toBeUndefined();
+  });
+
   it('is built from the Dockerfile and published on port 3000', () => {
     const build = service('app').build;
     const context = typeof build === 'string' ? build : build?.context;
@@ -311,10 +323,53 @@ describe('Dockerfile', () => {
     expect(Array.isArray(cmd), 'CMD in exec (JSON) form').toBe(true);
     expect(cmd?.[0]).toBe('node');
     expect(cmd).not.toContain('npm');
-    expect(cmd?.join(' ')).toBe('node --import tsx src/server.ts');
+    expect(cmd?.join(' ')).toBe('node dist/src/server.js');
     const healthcheck = last('HEALTHCHECK')?.args ?? '';
     expect(healthcheck).toMatch(/CMD \["node"/);
     expect(healthcheck).toContain('/healthz');
+  });
+
+  it('runs the compiled server: the file `npm run build` writes, the command of `npm run start:prod`', () => {
+    const cmd = JSON.parse(last('CMD')?.args ?? 'null') as string[];
+    const scripts = packageJson.scripts;
+    expect(scripts['start:prod']).toBe(cmd.join(' '));
+    expect(scripts.build).toBe('tsc -p tsconfig.build.json');
+    const build = JSON.parse(read('tsconfig.build.json')) as { compilerOptions: { outDir: string; rootDir: string }; include: string[] };
+    const compiled = (source: string) =>
+      path.join(build.compilerOptions.outDir, path.relative(build.compilerOptions.rootDir, source)).replace(/\.ts$/, '.js');
+    expect(cmd[1]).toBe(compiled('src/server.ts'));
+    expect(build.include).toEqual(expect.arrayContaining(['src/**/*.ts', 'migrations/**/*.ts']));
+    expect(build.include.some((glob) => glob.startsWith('test/') || glob.startsWith('bench/'))).toBe(false);
+  });
+
+  it('compiles in the build stage and has no TypeScript toolchain (tsx, tsc, esbuild, sources) at runtime', () => {
+    const buildStage = stages.find((s) => /\bAS\s+build$/i.test(s[0]?.args ?? '')) ?? [];
+    expect(buildStage.some((i) => i.keyword === 'RUN' && /\bnpm ci\b(?!.*--omit)/.test(i.args))).toBe(true);
+    expect(buildStage.some((i) => i.keyword === 'RUN' && /\bnpm run build\b/.test(i.args))).toBe(true);
+    const text = runtime.map((i) => `${i.keyword} ${i.args}`).join('\n');
+    for (const word of [/\btsx\b/, /\btsc\b/, /typescript/i, /esbuild/, /\bsrc\//, /\.ts\b/]) {
+      expect(text.replace(/dist\/src\//g, ''), String(word)).not.toMatch(word);
+    }
+    // the runtime takes the app from the build stage: compiled code and the files it reads
+    expect(runtime.filter((i) => i.keyword === 'COPY' && i.args.includes('--from=')).map((i) => i.args)).toEqual(['--from=build /out/ ./']);
+    const collected = /for d in ([\w\s]+); do/.exec(buildStage.map((i) => i.args).join('\n'))?.[1]?.trim().split(/\s+/) ?? [];
+    expect(collected).toContain('dist');
+    expect(collected).not.toContain('src');
+    // every folder the code opens through the project-root helper (src/paths.ts) is in the image
+    const opened = [...sourceFiles('src').join('\n').matchAll(/fromProjectRoot\('([^']+)'/g)].map((m) => m[1]);
+    expect(new Set(opened)).toEqual(new Set(['views', 'public', 'directory']));
+    for (const folder of opened) expect(collected, folder).toContain(folder);
+  });
+
+  it('keeps tsx, esbuild and TypeScript out of the production dependencies', () => {
+    const prodDeps = Object.keys(packageJson.dependencies);
+    for (const name of ['tsx', 'esbuild', 'typescript']) expect(prodDeps, name).not.toContain(name);
+    expect(prodDeps).toContain('@kern-ux/native'); // served from node_modules at run time
+    const lock = JSON.parse(read('package-lock.json')) as { packages: Record<string, { dev?: boolean }> };
+    const toolchain = Object.entries(lock.packages).filter(([p]) => /^node_modules\/(tsx|esbuild|typescript|@esbuild\/[^/]+)$/.test(p));
+    expect(toolchain.length).toBeGreaterThan(2);
+    // `npm ci --omit=dev` leaves out exactly the packages marked dev in the lock file
+    expect(toolchain.filter(([, entry]) => entry.dev !== true).map(([p]) => p)).toEqual([]);
   });
 
   it('keeps node_modules, data and .git out of the build context', () => {

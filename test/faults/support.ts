@@ -177,7 +177,7 @@ export function serverEnv(opts: { databaseUrl: string; ldapUrl: string; port: nu
   };
 }
 
-/** The real server as a child process: `node --import tsx src/server.ts`. */
+/** The real server as a child process: `node --import tsx src/server.ts` (or `argv`, e.g. the compiled server). */
 export class ServerProcess {
   child: ChildProcess | undefined;
   readonly lines: string[] = [];
@@ -186,6 +186,7 @@ export class ServerProcess {
   constructor(
     readonly name: string,
     readonly env: NodeJS.ProcessEnv,
+    readonly argv: string[] = ['--import', 'tsx', 'src/server.ts'],
   ) {}
 
   get url() {
@@ -193,7 +194,7 @@ export class ServerProcess {
   }
 
   async start(timeoutMs = 60_000): Promise<void> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: REPO, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, this.argv, { cwd: REPO, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     let buffer = '';
