@@ -147,7 +147,8 @@ export function defineAccessibilitySuite(locale: Locale) {
             .map((a) => (a.getAttribute('href') ?? '').slice(1))
             .filter((id) => {
               const el = document.getElementById(id);
-              if (!el || !el.matches('input:not([type="hidden"]), select, textarea')) return true;
+              // a field, or for an error about a whole action (no field) its button
+              if (!el || !el.matches('input:not([type="hidden"]), select, textarea, button')) return true;
               el.focus();
               return document.activeElement !== el;
             }),

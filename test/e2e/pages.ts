@@ -387,7 +387,10 @@ export const PAGES: PageSpec[] = [
     route: '/intern/verwaltung/plattformen',
     as: 'admin',
     path: () => '/intern/verwaltung/plattformen',
-    reach: (page, t) => press(page, `${t['admin.platforms.disable']}: Facebook`),
+    reach: async (page, t) => {
+      const row = page.locator('tr[data-platform="facebook"]');
+      await Promise.all([page.waitForEvent('load'), row.getByRole('button', { name: new RegExp(`^${t['admin.platforms.disable']}\\b`) }).click()]);
+    },
   },
   { name: 'platform', route: '/intern/verwaltung/plattformen/:key', as: 'admin', path: (f) => `/intern/verwaltung/plattformen/${f.platformKey}` },
   {
