@@ -427,7 +427,7 @@ export const de = {
   'admin.import.problem.dateFuture': 'Das Datum liegt in der Zukunft.',
   'admin.import.problem.editorsTooFew': 'Es sind mindestens {min} Redakteur*innen nötig.',
   'admin.import.problem.editorsTooMany': 'Höchstens {max} Redakteur*innen sind möglich.',
-  'admin.import.problem.editorsDuplicate': 'Eine Redakteur*in ist doppelt genannt.',
+  'admin.import.problem.editorsDuplicate': '{name} ist doppelt als Redakteur*in genannt.',
   'admin.import.problem.editorUnknown': 'Die Redakteur*in „{uid}“ gibt es im Verzeichnis nicht.',
   'admin.import.problem.authorUnknown': 'Die Antragsteller*in „{uid}“ gibt es im Verzeichnis nicht.',
 } as const;
@@ -847,7 +847,7 @@ export const en: Catalogue<typeof de> = {
   'admin.import.problem.dateFuture': 'The date is in the future.',
   'admin.import.problem.editorsTooFew': 'At least {min} editors are needed.',
   'admin.import.problem.editorsTooMany': 'At most {max} editors are possible.',
-  'admin.import.problem.editorsDuplicate': 'An editor is named twice.',
+  'admin.import.problem.editorsDuplicate': '{name} is named twice as an editor.',
   'admin.import.problem.editorUnknown': 'The editor "{uid}" does not exist in the directory.',
   'admin.import.problem.authorUnknown': 'The requester "{uid}" does not exist in the directory.',
 };
