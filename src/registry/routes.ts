@@ -106,9 +106,35 @@ export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: ()
     const reason = typeof req.body?.grund === 'string' ? req.body.grund.trim() : '';
     if (!reason) return show(req, res, id, { errors: [{ field: 'grund', message: 'registry.error.reason' }] }, 400);
     if (reason.length > LIMITS.closeReason) return show(req, res, id, { errors: [{ field: 'grund', message: 'requests.error.tooLong', params: { max: LIMITS.closeReason } }], reason }, 400);
+    // closing reaches far (the public overview): it happens only from its confirmation page
+    if (req.body?.bestaetigt === 'nein') return show(req, res, id, { reason });
+    if (req.body?.bestaetigt !== '1') return confirmClose(req, res, id, reason);
     await closePresence(db, user(req), id, reason, clock());
     res.redirect(303, res.locals.url(`/intern/angebote/${id}?geschlossen=1`));
   });
+
+  /** "Really close?": shown only to someone who may close this presence now (as closePresence checks). */
+  async function confirmClose(req: Request, res: Response, id: number, reason: string) {
+    const { presence, access } = await load(req, id);
+    if (!access.canClose) throw new PresenceError(presence.status === 'active' ? 'forbidden' : 'closed');
+    const t = res.locals.t;
+    await renderPage(res, 'partials/confirm', {
+      title: t('registry.close.confirmTitle', { name: presence.name }),
+      warning: t('registry.close.confirmWarning'),
+      lead: t('registry.close.confirmLead'),
+      details: [
+        { label: t('registry.field.platform'), value: presence.platform_name },
+        { label: t('registry.field.url'), value: presence.url },
+        { label: t('registry.close.reason'), value: reason },
+      ],
+      action: `/intern/angebote/${id}/schliessen`,
+      hidden: { grund: reason },
+      submitLabel: t('registry.close.confirmSubmit'),
+      changeLabel: t('registry.close.change'),
+      backUrl: res.locals.url(`/intern/angebote/${id}`),
+      backLabel: t('registry.close.back'),
+    });
+  }
 
   async function changeForm(req: Request, res: Response, id: number, data: RequestData, errors: FieldError[] = [], status = 200, search?: { q: string; results: SessionUser[] | undefined }) {
     const { presence } = await load(req, id);

@@ -67,6 +67,14 @@ export function emptyRequestData(): RequestData {
   return data;
 }
 
+const DATE_FIELDS = ['existingSince', 'trainingDate'] as const;
+
+/** '1.5.2019' or '01.05.2019' as '2019-05-01'; anything else unchanged (the checks judge it). */
+function isoDay(v: string): string {
+  const m = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(v);
+  return m ? `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}` : v;
+}
+
 const text = z.unknown().transform((v) => (typeof v === 'string' ? v.replace(/\r\n/g, '\n').trim() : ''));
 
 /**
@@ -78,6 +86,8 @@ export function readForm(body: Record<string, unknown>): RequestData {
   const data = emptyRequestData();
   for (const f of TEXT_FIELDS) (data as unknown as Record<string, string>)[f] = text.parse(body[f]);
   for (const f of CHECK_FIELDS) (data as unknown as Record<string, boolean>)[f] = body[f] === 'ja';
+  // a browser without a date picker sends what the hint asks for: TT.MM.JJJJ
+  for (const f of DATE_FIELDS) data[f] = isoDay(data[f]);
   const editors: string[] = [];
   for (let i = 1; i <= EDITOR_SLOTS; i++) {
     const v = text.parse(body[`editor${i}`]).toLowerCase();
@@ -140,6 +150,16 @@ export function isHannoverDeUrl(v: string): boolean {
 }
 
 /**
+ * The editors list, each problem at the slot it concerns: too few names at the first empty
+ * slot (the form shows the names it kept in slots 1, 2, …), a person named twice at the second
+ * naming, with the person's id as `name` (the service puts the directory's name in).
+ */
+export function editorProblems(editors: string[]): FormProblem[] {
+  if (editors.length < 2) return [{ field: `editor${editors.length + 1}`, message: 'requests.error.editorsTooFew' }];
+  return editors.flatMap((uid, i) => (editors.indexOf(uid) < i ? [{ field: `editor${i + 1}`, message: 'requests.error.editorsDuplicate', params: { name: uid, uid } }] : []));
+}
+
+/**
  * Everything that can be checked without the database. Checks that need it (unit exists,
  * platform enabled, URL canonical and not yet registered, editors in the directory) are
  * added by the service.
@@ -176,9 +196,7 @@ export function validateForSubmit(data: RequestData, now: Date): FormProblem[] {
   check('commitLinkBack');
   check('noServices');
 
-  const editors = data.editors;
-  if (editors.length < 2) problems.push({ field: 'editor1', message: 'requests.error.editorsTooFew' });
-  else if (new Set(editors).size !== editors.length) problems.push({ field: 'editor1', message: 'requests.error.editorsDuplicate' });
+  problems.push(...editorProblems(data.editors));
   if (!data.trainingDate) need('trainingDate');
   else if (!isDate(data.trainingDate)) problems.push({ field: 'trainingDate', message: 'requests.error.dateInvalid' });
 
@@ -209,8 +227,7 @@ export function validateChange(data: RequestData): FormProblem[] {
   // every field of the change form, not only the five above, ends up in the register
   for (const p of lengthProblems(data)) if (!problems.some((q) => q.field === p.field)) problems.push(p);
   if (data.hannoverDeUrl && !isHannoverDeUrl(data.hannoverDeUrl)) problems.push({ field: 'hannoverDeUrl', message: 'requests.error.hannoverDeUrlDomain' });
-  if (data.editors.length < 2) problems.push({ field: 'editor1', message: 'requests.error.editorsTooFew' });
-  else if (new Set(data.editors).size !== data.editors.length) problems.push({ field: 'editor1', message: 'requests.error.editorsDuplicate' });
+  problems.push(...editorProblems(data.editors));
   return problems;
 }
 

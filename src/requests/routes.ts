@@ -248,9 +248,41 @@ export function requestRoutes(deps: RequestRouteDeps) {
       const values = { entscheidung: typeof outcome === 'string' ? outcome : '', kommentar: comment };
       return showRequest(req, res, id, { decisionErrors: errors, decisionValues: values }, 400);
     }
-    await service.act(user(req), id, outcome === 'approve' ? { type: 'approve', stepId, ...(comment ? { comment } : {}) } : { type: outcome as 'return' | 'reject', stepId, comment }, version);
+    const action = outcome === 'approve' ? { type: 'approve' as const, stepId, ...(comment ? { comment } : {}) } : { type: outcome as 'return' | 'reject', stepId, comment };
+    // rejecting is final: it happens only from its confirmation page (bestaetigt=1)
+    if (outcome === 'reject' && req.body?.bestaetigt !== '1') {
+      if (req.body?.bestaetigt === 'nein') return showRequest(req, res, id, { decisionValues: { entscheidung: 'reject', kommentar: comment } });
+      return confirmReject(req, res, id, stepId, comment, version);
+    }
+    await service.act(user(req), id, action, version);
     res.redirect(303, res.locals.url(`/intern/antraege/${id}?entschieden=1`));
   });
+
+  /** "Really reject?": shown only to someone who may reject this step now (the same checks as the rejection). */
+  async function confirmReject(req: Request, res: Response, id: number, stepId: string, comment: string, version: number | undefined) {
+    await service.mayAct(user(req), id, { type: 'reject', stepId, comment }, version);
+    const request = await store.getRequest(db, id);
+    const instance = await store.getInstance(db, id);
+    const definition = instance ? await store.getDefinition(db, instance.definition_id) : undefined;
+    const step = definition?.steps.find((s) => s.id === stepId);
+    const t = res.locals.t;
+    const name = request?.title || t('requests.untitled', { id });
+    await renderPage(res, 'partials/confirm', {
+      title: t('requests.reject.title', { name }),
+      warning: t('requests.reject.warning'),
+      lead: t('requests.reject.lead'),
+      details: [
+        { label: t('requests.reject.step'), value: step ? step.name[res.locals.locale as 'de' | 'en'] || step.name.de : stepId },
+        { label: t('requests.reject.reason'), value: comment },
+      ],
+      action: `/intern/antraege/${id}/entscheidung`,
+      hidden: { schritt: stepId, entscheidung: 'reject', kommentar: comment, ...(version !== undefined ? { fassung: String(version) } : {}) },
+      submitLabel: t('requests.reject.submit'),
+      changeLabel: t('requests.reject.change'),
+      backUrl: res.locals.url(`/intern/antraege/${id}`),
+      backLabel: t('requests.reject.back'),
+    });
+  }
 
   router.post('/antraege/:id/zurueckziehen', async (req, res) => {
     const id = pathId(req.params.id);

@@ -48,6 +48,15 @@ export function maySee(user: SessionUser, request: store.RequestRow, editorUids:
 export const isNeverSubmittedDraft = (request: Pick<store.RequestRow, 'status' | 'version' | 'submitted_at'>): boolean =>
   request.status === 'draft' && request.version === 0 && request.submitted_at === null;
 
+/** A person named twice is named in the message as the directory knows them, not by their id. */
+function nameEditors(problems: FormProblem[], editors: Array<{ uid: string; name: string }>): FormProblem[] {
+  return problems.map((p) => {
+    const uid = p.params?.uid;
+    const person = uid === undefined ? undefined : editors.find((e) => e.uid === uid);
+    return person ? { ...p, params: { ...p.params, name: person.name } } : p;
+  });
+}
+
 export function createRequestService(deps: RequestServiceDeps) {
   const { db, directory, clock, notify } = deps;
 
@@ -178,7 +187,7 @@ export function createRequestService(deps: RequestServiceDeps) {
   }
 
   /** One confirmation of the current texts covers every request of that person. */
-  async function editorsConfirmed(trx: Knex.Transaction, requestId: number): Promise<boolean> {
+  async function editorsConfirmed(trx: Knex | Knex.Transaction, requestId: number): Promise<boolean> {
     const editors = await store.getEditors(trx, requestId);
     const confirmed = await confirmedCurrent(trx, editors.map((e) => e.uid));
     return editors.length >= 2 && editors.every((e) => confirmed.has(e.uid));
@@ -230,7 +239,7 @@ export function createRequestService(deps: RequestServiceDeps) {
       const isChange = existing?.kind === 'change' || existing?.kind === 'editors';
       const basic = isChange ? validateChange(data) : validateForSubmit(data, now);
       const checked = await checkAgainstRegister(data, id, existing?.presence_id);
-      const problems = [...basic, ...checked.problems.filter((p) => !basic.some((b) => b.field === p.field))];
+      const problems = nameEditors([...basic, ...checked.problems.filter((p) => !basic.some((b) => b.field === p.field))], checked.editors);
       if (problems.length > 0) {
         await this.saveDraft(user, id, data); // nothing typed is lost
         return { ok: false, problems };
@@ -298,6 +307,29 @@ export function createRequestService(deps: RequestServiceDeps) {
         }
       });
       return { ok: true };
+    },
+
+    /**
+     * Would `act` accept this action now? The same checks (version, rules, who may decide),
+     * nothing written: a confirmation page is shown only to someone who may then act.
+     */
+    async mayAct(user: SessionUser, id: number, action: Action, seenVersion: number | undefined): Promise<void> {
+      const now = clock();
+      const request = await store.getRequest(db, id);
+      if (!request) throw new RequestError('not_found');
+      const instanceRow = await store.getInstance(db, id);
+      if (!instanceRow) throw new RequestError('not_editable');
+      if (seenVersion !== undefined && seenVersion !== request.version) throw new RequestError('stale_version');
+      const definition = await store.getDefinition(db, instanceRow.definition_id);
+      const result = decideCore({
+        definition,
+        instance: instanceRow.state,
+        action,
+        actor: await buildActor(db, user, now),
+        now,
+        context: { editorsConfirmed: await editorsConfirmed(db, id) },
+      });
+      if (!result.ok) throw new RequestError('refused', result.refusal);
     },
 
     /** approve / return / reject a step, or withdraw (author). Exactly one concurrent decision counts. */
@@ -447,7 +479,7 @@ export function createRequestService(deps: RequestServiceDeps) {
       const problems = [...validateChange(data)];
       const checked = await checkAgainstRegister(data, undefined, presenceId);
       for (const p of checked.problems) if (!problems.some((q) => q.field === p.field)) problems.push(p);
-      if (problems.length > 0) return { ok: false, problems };
+      if (problems.length > 0) return { ok: false, problems: nameEditors(problems, checked.editors) };
       const kind = changed.every((f) => f === 'editors') ? 'editors' : 'change';
       const unit = await unitByCode(db, data.orgUnit);
       const id = await db.transaction(async (trx) => {

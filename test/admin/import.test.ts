@@ -128,6 +128,13 @@ describe('bulk import: the dry run', () => {
     expect(await db()('admin_uploads')).toEqual([]);
   });
 
+  it('names the person named twice in a row\'s editors', async () => {
+    const res = await dryRun([HEADER, '41;facebook;Doppelt;https://www.facebook.com/doppelt.benannt;;;;redaktion redaktion2 redaktion2;'].join('\n'));
+    expect(res.status).toBe(400);
+    expect(problemsOf(res.text, 2)).toEqual(['editors:admin.import.problem.editorsDuplicate']);
+    expect(text(res.text)).toContain('Kim Nowak ist doppelt als Redakteur*in genannt.');
+  });
+
   it('refuses Windows-1252 bytes with a clear message', async () => {
     const csv = `${HEADER}\r\n41;facebook;Kulturbüro Mitte;https://www.facebook.com/kulturbuero.mitte;Für alle;;;redaktion redaktion2;\r\n`;
     const latin1 = [...Buffer.from(csv, 'latin1')].map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`).join('');

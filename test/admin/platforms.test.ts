@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/app';
-import { signIn } from '../helpers/http';
+import { confirmOnPage, signIn } from '../helpers/http';
 import { seedDemoUnits } from '../../src/demo/org-units';
 import { DEFAULT_PLATFORMS } from '../../src/registry/platforms';
 import { rulesWithoutHosts } from '../../src/admin/platforms/service';
@@ -28,7 +28,11 @@ describe('platforms', () => {
     expect((await editor.get('/intern/antraege/neu')).text).toContain('value="instagram"');
     expect((await admin.get(P)).text).toContain('data-platform="instagram" data-enabled="ja"');
 
-    expectRedirect(await post(admin, `${P}/facebook/freigabe`, { freigegeben: 'nein' }, P), /gesperrt=facebook/);
+    // disabling asks first (a confirmation page); only its button disables
+    const confirmation = await post(admin, `${P}/facebook/freigabe`, { freigegeben: 'nein' }, P);
+    expect(confirmation.status).toBe(200);
+    expect(await ctx.database.db('platforms').where({ key: 'facebook' }).first()).toMatchObject({ enabled: true });
+    expectRedirect(await confirmOnPage(admin, confirmation), /gesperrt=facebook/);
     const formAfter = await editor.get('/intern/antraege/neu');
     expect(formAfter.text).not.toContain('value="facebook"');
     // the central presence on Facebook is untouched

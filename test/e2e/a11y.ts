@@ -138,7 +138,23 @@ export function defineAccessibilitySuite(locale: Locale) {
       const doc = v.docs.last();
       entry.status = doc?.status();
       expect(entry.status, `HTTP status of ${v.page.url()}`).toBe(spec.status ?? 200);
-      if (spec.errorState) expect(await v.page.locator('.error-summary').count(), 'error summary shown').toBe(1);
+      if (spec.errorState) {
+        expect(await v.page.locator('.error-summary').count(), 'error summary shown').toBe(1);
+        // issue 17: the title says so, and every summary link lands on a field that takes focus
+        expect(await v.page.title(), 'page title of a form with errors').toMatch(locale === 'de' ? /^Fehler: / : /^Error: /);
+        const unreachable = await v.page.evaluate(() =>
+          Array.from(document.querySelectorAll('.error-summary a[href^="#"]'))
+            .map((a) => (a.getAttribute('href') ?? '').slice(1))
+            .filter((id) => {
+              const el = document.getElementById(id);
+              // a field, or for an error about a whole action (no field) its button
+              if (!el || !el.matches('input:not([type="hidden"]), select, textarea, button')) return true;
+              el.focus();
+              return document.activeElement !== el;
+            }),
+        );
+        expect(unreachable, 'error summary links whose target is not a focusable field').toEqual([]);
+      }
       let html = await v.docs.html();
       if (spec.fragment) {
         html = hostPage(html, locale, portal.baseUrl);

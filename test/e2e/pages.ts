@@ -182,6 +182,18 @@ export const PAGES: PageSpec[] = [
       await press(page, t['requests.field.editorSearch.button']);
     },
   },
+  {
+    name: 'new request, a person named twice (error state)',
+    route: '/intern/antraege/neu',
+    as: 'redaktion',
+    path: () => '/intern/antraege/neu',
+    reach: async (page, t) => {
+      await field(page, t['requests.field.editorDeputy']).fill('redaktion');
+      await press(page, t['requests.form.submit']);
+    },
+    status: 400,
+    errorState: true,
+  },
   { name: 'request, draft', route: '/intern/antraege/:id', as: 'redaktion', path: (f) => `/intern/antraege/${f.draftId}` },
   { name: 'request, decision form', route: '/intern/antraege/:id', as: 'leitung', path: (f) => `/intern/antraege/${f.unitHeadId}` },
   {
@@ -204,6 +216,17 @@ export const PAGES: PageSpec[] = [
     },
     status: 400,
     errorState: true,
+  },
+  {
+    name: 'request, reject: "really reject?" confirmation page',
+    route: '/intern/antraege/:id',
+    as: 'leitung',
+    path: (f) => `/intern/antraege/${f.unitHeadId}`,
+    reach: async (page, t) => {
+      await page.getByRole('radio', { name: t['requests.decide.reject'], exact: true }).check();
+      await field(page, t['requests.decide.comment']).fill('Kein Bedarf erkennbar: das Angebot gibt es schon auf Hannover.de.');
+      await press(page, t['requests.decide.submit']);
+    },
   },
   { name: 'request, changes since last view', route: '/intern/antraege/:id', as: 'datenschutz', path: (f) => `/intern/antraege/${f.changedId}` },
   { name: 'request, editor confirmation', route: '/intern/antraege/:id', as: 'redaktion2', path: (f) => `/intern/antraege/${f.changedId}` },
@@ -262,6 +285,16 @@ export const PAGES: PageSpec[] = [
     reach: (page, t) => press(page, t['registry.close.submit']),
     status: 400,
     errorState: true,
+  },
+  {
+    name: 'presence, close: "really close?" confirmation page',
+    route: '/intern/angebote/:id',
+    as: 'redaktion',
+    path: (f) => `/intern/angebote/${f.publishedPresenceId}`,
+    reach: async (page, t) => {
+      await field(page, t['registry.close.reason']).fill('Der Kanal wird nicht mehr betreut.');
+      await press(page, t['registry.close.submit']);
+    },
   },
   { name: 'presence, for communications', route: '/intern/angebote/:id', as: 'kommunikation', path: (f) => `/intern/angebote/${f.presenceId}` },
   { name: 'change request', route: '/intern/angebote/:id/aenderung', as: 'redaktion', path: (f) => `/intern/angebote/${f.publishedPresenceId}/aenderung` },
@@ -355,6 +388,16 @@ export const PAGES: PageSpec[] = [
     reach: unitImportDone,
   },
   { name: 'platforms', route: '/intern/verwaltung/plattformen', as: 'admin', path: () => '/intern/verwaltung/plattformen' },
+  {
+    name: 'platforms, disable the only enabled one: confirmation page with warning',
+    route: '/intern/verwaltung/plattformen',
+    as: 'admin',
+    path: () => '/intern/verwaltung/plattformen',
+    reach: async (page, t) => {
+      const row = page.locator('tr[data-platform="facebook"]');
+      await Promise.all([page.waitForEvent('load'), row.getByRole('button', { name: new RegExp(`^${t['admin.platforms.disable']}\\b`) }).click()]);
+    },
+  },
   { name: 'platform', route: '/intern/verwaltung/plattformen/:key', as: 'admin', path: (f) => `/intern/verwaltung/plattformen/${f.platformKey}` },
   {
     name: 'platform, preview without sample (error state)',

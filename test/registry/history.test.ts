@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { createTestContext, type TestContext } from '../helpers/app';
-import { csrfFrom, signIn, submitForm } from '../helpers/http';
+import { confirmOnPage, csrfFrom, signIn, submitForm } from '../helpers/http';
 import { confirmAsEditor, decide, fileRequest } from '../helpers/requests';
 import { seedDemoUnits } from '../../src/demo/org-units';
 import { de, en, type MessageKey } from '../../src/web/messages';
@@ -101,7 +101,9 @@ beforeAll(async () => {
   changeId = Number(/antraege\/(\d+)/.exec(String(change.headers.location))?.[1]);
   expect((await decide(comms, changeId, 'communications', 'approve', 'Beschreibung passt.')).status).toBe(303);
   expect((await submitForm(editor2, `/intern/angebote/${presenceId}`, `/intern/angebote/${presenceId}/bestaetigen`, {})).status).toBe(303);
-  expect((await submitForm(comms, `/intern/angebote/${presenceId}`, `/intern/angebote/${presenceId}/schliessen`, { grund: 'Kanal wird nicht mehr betreut.' })).status).toBe(303);
+  const closing = await submitForm(comms, `/intern/angebote/${presenceId}`, `/intern/angebote/${presenceId}/schliessen`, { grund: 'Kanal wird nicht mehr betreut.' });
+  expect(closing.status).toBe(200); // the confirmation page
+  expect((await confirmOnPage(comms, closing)).status).toBe(303);
 });
 afterAll(() => ctx.close());
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/app';
-import { csrfFrom, signIn, submitForm } from '../helpers/http';
+import { confirmOnPage, csrfFrom, signIn, submitForm } from '../helpers/http';
 import { seedDemoUnits } from '../../src/demo/org-units';
 import { createRequestService, type RequestService } from '../../src/requests/service';
 import { createNotifier } from '../../src/requests/notify';
@@ -106,7 +106,11 @@ describe('after publication', () => {
     const noReason = await submitForm(comms, `/intern/angebote/${id}`, `/intern/angebote/${id}/schliessen`, { grund: '' });
     expect(noReason.status).toBe(400);
     expect(noReason.text).toContain('Geben Sie einen Grund für die Schließung an.');
-    const done = await submitForm(comms, `/intern/angebote/${id}`, `/intern/angebote/${id}/schliessen`, { grund: 'Kanal wird nicht mehr betreut.' });
+    // closing reaches far: the form leads to a confirmation page, only its button closes
+    const confirmation = await submitForm(comms, `/intern/angebote/${id}`, `/intern/angebote/${id}/schliessen`, { grund: 'Kanal wird nicht mehr betreut.' });
+    expect(confirmation.status).toBe(200);
+    expect((await ctx.database.db('presences').where({ id }).first()).status).toBe('active');
+    const done = await confirmOnPage(comms, confirmation);
     expect(done.status).toBe(303);
     const p = await ctx.database.db('presences').where({ id }).first();
     expect(p).toMatchObject({ status: 'closed', close_reason: 'Kanal wird nicht mehr betreut.' });

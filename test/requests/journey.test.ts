@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { createTestContext, type TestContext } from '../helpers/app';
-import { csrfFrom, signIn, submitForm } from '../helpers/http';
+import { confirmOnPage, csrfFrom, signIn, submitForm } from '../helpers/http';
 import { seedDemoUnits } from '../../src/demo/org-units';
 import { validForm } from './fixtures';
 import { deliverEverything } from '../helpers/outbox';
@@ -158,7 +158,11 @@ describe('from an editor’s draft to a published presence', () => {
   it('rejects with a reason, and a rejected request accepts nothing more', async () => {
     const id = await fileRequest(editor, { url: 'https://facebook.com/kultur.abgelehnt', name: 'Abgelehnt' });
     expect((await decide(head, id, 'unit_head', 'reject')).status).toBe(400);
-    expect((await decide(head, id, 'unit_head', 'reject', 'Kein Bedarf erkennbar.')).status).toBe(303);
+    // rejecting is final: the decision form leads to a confirmation page; only its button rejects
+    const confirmation = await decide(head, id, 'unit_head', 'reject', 'Kein Bedarf erkennbar.');
+    expect(confirmation.status).toBe(200);
+    expect((await ctx.database.db('requests').where({ id }).first()).status).toBe('in_review');
+    expect((await confirmOnPage(head, confirmation)).status).toBe(303);
     expect((await ctx.database.db('requests').where({ id }).first()).status).toBe('rejected');
     const again = await decide(comms, id, 'communications', 'approve');
     expect(again.status).toBe(409);
@@ -238,7 +242,8 @@ describe('the request form', () => {
     ]) {
       expect(res.text).toContain(message);
     }
-    for (const field of ['name', 'url', 'hannoverDeUrl', 'commitLinkBack', 'editor1']) expect(res.text).toContain(`href="#feld-${field}"`);
+    // "at least two editors" sits at the first empty slot: the deputy (editor 1 is filled in)
+    for (const field of ['name', 'url', 'hannoverDeUrl', 'commitLinkBack', 'editor2']) expect(res.text).toContain(`href="#feld-${field}"`);
     expect(res.text).toMatch(/id="feld-url"[^>]*value="https:\/\/facebook.co\/falsch"/);
     expect(res.text).toContain('Viele Kulturschaffende erreichen wir nur noch über Facebook.');
     expect(res.text).toMatch(/id="feld-commitHannoverDeOnly"[^>]*checked/);

@@ -148,6 +148,9 @@ const escapeHtml = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;')
  */
 const shownForms = (v: string) => {
   const forms = [v.replace(/\r\n/g, '\n').trim(), v.replace(/\r\n?/g, '\n').trim()];
+  // a day typed as the hint asks (TT.MM.JJJJ) comes back in the date field's own format
+  const day = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(v.trim());
+  if (day) forms.push(`${day[3]}-${day[2]?.padStart(2, '0')}-${day[1]?.padStart(2, '0')}`);
   return [...forms, ...forms.map((f) => f.toLowerCase())].map(escapeHtml);
 };
 

@@ -208,6 +208,7 @@ describe(`SQL injection (${backendName})`, () => {
       ['unitHead', `/intern/antraege/${inReview}/entscheidung`, { schritt: 'unit_head', entscheidung: 'return', kommentar: 'a\u0000b' }],
       ['editor', '/intern/vertretung', { vertretung: 'redaktion2\u0000', von: '2099-01-01', bis: '2099-01-02' }],
       ['communications', `/intern/angebote/${fixtures.presence40}/schliessen`, { grund: 'Null\u0000Grund' }],
+      ['communications', `/intern/angebote/${fixtures.presence40}/schliessen`, { grund: 'Null\u0000Grund', bestaetigt: '1' }],
       ['admin', '/intern/verwaltung/organisationseinheiten/neu', { code: 'NUL1', name: 'Null\u0000Einheit', art: 'stelle', oberhalb: '', kurzname: '', hannoverDe: '', reihenfolge: '0' }],
       ['admin', '/intern/verwaltung/import/pruefen', { csv: 'unit_code;platform;name;url;description;hannover_de_url;existing_since;editors;author\n41;facebook;Null\u0000Name;https://www.facebook.com/nul.test;x;;;redaktion redaktion2;\n' }],
       ['admin', '/intern/verwaltung/ablaeufe/neu', { definition: 'key: x\u0000\n' }],

@@ -217,6 +217,21 @@ export const TABLE: Row[] = [
     effect: true,
     expect: seen41({ hannoverde: 303 }),
   }),
+  r('POST /intern/antraege/:id/entscheidung', {
+    variant: 'reject, confirmation page (nothing rejected yet)',
+    fresh: (ctx) => atStep(ctx, 'unit_head'),
+    url: (_f, x) => `/intern/antraege/${x.id}/entscheidung`,
+    body: () => ({ schritt: 'unit_head', entscheidung: 'reject', kommentar: 'Matrix' }),
+    expect: seen41({ unitHead: 200 }),
+  }),
+  r('POST /intern/antraege/:id/entscheidung', {
+    variant: 'reject, confirmed',
+    fresh: (ctx) => atStep(ctx, 'unit_head'),
+    url: (_f, x) => `/intern/antraege/${x.id}/entscheidung`,
+    body: () => ({ schritt: 'unit_head', entscheidung: 'reject', kommentar: 'Matrix', bestaetigt: '1' }),
+    effect: true,
+    expect: seen41({ unitHead: 303 }),
+  }),
   r('POST /intern/antraege/:id/zurueckziehen', {
     fresh: (ctx) => atStep(ctx, 'unit_head'),
     url: (_f, x) => `/intern/antraege/${x.id}/zurueckziehen`,
@@ -293,10 +308,17 @@ export const TABLE: Row[] = [
   r('POST /intern/angebote/:id/schliessen', {
     fresh: async (ctx) => ({ id: await presenceFixture(ctx, '41.2', ['redaktion', 'redaktion2'], 'Matrix-Schließen') }),
     url: (_f, x) => `/intern/angebote/${x.id}/schliessen`,
-    body: () => ({ grund: 'Matrix' }),
+    body: () => ({ grund: 'Matrix', bestaetigt: '1' }),
     // PRODUCT.md: "editors or communications close a presence"
     effect: true,
     expect: seen41({ editor: 303, communications: 303 }),
+  }),
+  r('POST /intern/angebote/:id/schliessen', {
+    variant: 'confirmation page (nothing closed yet)',
+    fresh: async (ctx) => ({ id: await presenceFixture(ctx, '41.2', ['redaktion', 'redaktion2'], 'Matrix-Schließen-Frage') }),
+    url: (_f, x) => `/intern/angebote/${x.id}/schliessen`,
+    body: () => ({ grund: 'Matrix' }),
+    expect: seen41({ editor: 200, communications: 200 }),
   }),
   r('GET /intern/angebote/:id/aenderung', { url: (f) => `/intern/angebote/${f.presence41}/aenderung`, expect: seen41({ editor: 200, unitHead: 200 }) }),
   r('POST /intern/angebote/:id/aenderung', {
@@ -365,6 +387,7 @@ export const TABLE: Row[] = [
   }),
   r('GET /intern/verwaltung/plattformen', { url: () => `${A}/plattformen`, expect: adminOnly(200) }),
   r('POST /intern/verwaltung/plattformen/:key/freigabe', { url: () => `${A}/plattformen/instagram/freigabe`, body: () => ({ freigegeben: 'ja' }), effect: true, expect: adminOnly(303) }),
+  r('POST /intern/verwaltung/plattformen/:key/freigabe', { variant: 'disable, confirmation page', url: () => `${A}/plattformen/facebook/freigabe`, body: () => ({ freigegeben: 'nein' }), expect: adminOnly(200) }),
   r('GET /intern/verwaltung/plattformen/:key', { url: () => `${A}/plattformen/facebook`, expect: adminOnly(200) }),
   r('POST /intern/verwaltung/plattformen/:key', {
     url: () => `${A}/plattformen/facebook`,

@@ -180,7 +180,11 @@ export async function checkImport(
 
     if (row.editorUids.length < MIN_EDITORS) problem('editors', 'admin.import.problem.editorsTooFew', { min: MIN_EDITORS });
     else if (row.editorUids.length > MAX_EDITORS) problem('editors', 'admin.import.problem.editorsTooMany', { max: MAX_EDITORS });
-    else if (new Set(row.editorUids).size !== row.editorUids.length) problem('editors', 'admin.import.problem.editorsDuplicate');
+    else {
+      // a person named twice is named, as the directory knows them
+      const twice = row.editorUids.find((uid, i) => row.editorUids.indexOf(uid) < i);
+      if (twice !== undefined) problem('editors', 'admin.import.problem.editorsDuplicate', { name: person(twice)?.name ?? twice });
+    }
     for (const uid of row.editorUids) {
       if (!UID.test(uid)) problem('editors', 'admin.error.uidInvalid');
       else {

@@ -40,9 +40,33 @@ export function registerPlatformRoutes(router: Router, deps: AdminDeps) {
     const platform = await load(req);
     const value = field(req.body, 'freigegeben');
     if (value !== 'ja' && value !== 'nein') throw new HttpError(400, 'freigegeben must be ja or nein');
+    // blocking stops every new request for the platform: it happens only from its confirmation page
+    if (value === 'nein' && platform.enabled && field(req.body, 'bestaetigt') !== '1') return confirmDisable(res, platform);
     await service.setEnabled(currentUser(req), platform.key, value === 'ja');
     res.redirect(303, res.locals.url(`${BASE}/plattformen?${value === 'ja' ? 'freigegeben' : 'gesperrt'}=${platform.key}`));
   });
+
+  /** "Really disable?", with an explicit warning when no other platform would stay enabled. */
+  async function confirmDisable(res: Response, platform: PlatformRow) {
+    const t = res.locals.t;
+    const all = await service.list();
+    const others = all.filter((p) => p.enabled && p.key !== platform.key);
+    const active = all.find((p) => p.key === platform.key)?.active ?? 0;
+    await renderPage(res, 'partials/confirm', {
+      title: t('admin.platforms.disableConfirm.title', { name: platform.name }),
+      warning: others.length === 0 ? t('admin.platforms.disableConfirm.last') : undefined,
+      lead: t('admin.platforms.disableConfirm.lead', { name: platform.name, active }),
+      details: [
+        { label: t('admin.platforms.disableConfirm.platform'), value: `${platform.name} (${platform.key})` },
+        { label: t('admin.platforms.disableConfirm.stillEnabled'), value: others.map((p) => p.name).join(', ') || t('admin.platforms.disableConfirm.none') },
+      ],
+      action: `${BASE}/plattformen/${platform.key}/freigabe`,
+      hidden: { freigegeben: 'nein' },
+      submitLabel: t('admin.platforms.disableConfirm.submit'),
+      backUrl: res.locals.url(`${BASE}/plattformen`),
+      backLabel: t('admin.platforms.disableConfirm.back'),
+    });
+  }
 
   async function showEdit(
     res: Response,

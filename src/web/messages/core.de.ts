@@ -66,6 +66,7 @@ export const de = {
   'role.admin': 'Administration',
 
   'errors.summaryTitle': 'Bitte korrigieren Sie folgende Angaben:',
+  'errors.titlePrefix': 'Fehler: {title}',
   'error.title.400': 'Die Anfrage ist fehlerhaft',
   'error.text.400': 'Die Adresse oder die übermittelten Angaben sind unvollständig oder ungültig. Bitte prüfen Sie die Adresse oder kehren Sie zur vorherigen Seite zurück.',
   'error.title.403': 'Kein Zugriff',

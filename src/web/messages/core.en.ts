@@ -64,6 +64,7 @@ export const en: Record<CoreKey, string> = {
   'role.admin': 'Administration',
 
   'errors.summaryTitle': 'Please correct the following:',
+  'errors.titlePrefix': 'Error: {title}',
   'error.title.400': 'The request is not valid',
   'error.text.400': 'The address or the details sent are incomplete or invalid. Please check the address or go back to the previous page.',
   'error.title.403': 'Access denied',
