@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { de, type MessageKey } from './messages';
 import { en } from './messages';
 import { historyLabel } from '../audit/labels';
+import { datesFor } from './dates';
 
 export const LOCALES = ['de', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -36,7 +37,10 @@ export function setUpLocale() {
   const build = (l: Locale, other: Locale) => {
     const t = translator(l);
     // views label history entries through the one function (src/audit/labels.ts)
-    return { t, url: (path: string) => localePath(l, path), other, historyLabel: (action: string) => historyLabel(t, action) };
+    // one date format per kind of date (src/web/dates.ts); deLang() marks German content
+    // (names typed by editors, German-only texts) on English pages: ` lang="de"` there, '' on German ones
+    const deLang = l === 'en' ? () => ' lang="de"' : () => '';
+    return { t, url: (path: string) => localePath(l, path), other, historyLabel: (action: string) => historyLabel(t, action), dates: datesFor(l), deLang };
   };
   const per = { de: build('de', 'en'), en: build('en', 'de') };
   return (req: Request, res: Response, next: NextFunction) => {
@@ -53,6 +57,8 @@ export function setUpLocale() {
     res.locals.url = l.url;
     res.locals.otherLocale = l.other;
     res.locals.historyLabel = l.historyLabel;
+    Object.assign(res.locals, l.dates);
+    res.locals.deLang = l.deLang;
     res.locals.switchLocaleUrl = localePath(l.other, req.url);
     next();
   };
