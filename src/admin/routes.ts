@@ -11,6 +11,7 @@ import { registerHistoryRoutes } from './history/routes';
 import { registerRegisterRoutes } from './register/routes';
 import { registerImportRoutes } from './import/routes';
 import { roleGroupStatus } from '../people/sync';
+import { datesFor } from '../web/dates';
 
 export type { AdminDeps } from './deps';
 export { IMPORT_CHECK_PATH } from './import/routes';
@@ -43,10 +44,10 @@ export function adminRoutes(deps: AdminDeps) {
 
   router.get('/', async (req, res) => {
     // what the last directory sync found: a role whose group is empty or missing gets no mail
-    const format = new Intl.DateTimeFormat(req.locale === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' });
+    const { momentText } = datesFor(req.locale);
     const groupProblems = (await roleGroupStatus(deps.db))
       .filter((g) => g.state === 'empty' || g.state === 'missing')
-      .map((g) => ({ role: g.role, group: g.groupDn ?? '', state: g.state, checked: { iso: g.checkedAt.toISOString(), text: format.format(g.checkedAt) } }));
+      .map((g) => ({ role: g.role, group: g.groupDn ?? '', state: g.state, checked: { iso: g.checkedAt.toISOString(), text: momentText(g.checkedAt) } }));
     await renderPage(res, 'admin/index', { title: res.locals.t('admin.index.title'), pages: ADMIN_PAGES, groupProblems });
   });
 

@@ -3,6 +3,7 @@ import type { SessionUser } from '../directory/user';
 import { HttpError } from '../web/errors';
 import type { FieldError } from '../web/forms';
 import type { MessageKey } from '../web/messages';
+import { berlinOffsetMs } from '../web/dates';
 
 /** Small HTTP helpers shared by the administration pages. */
 
@@ -100,17 +101,8 @@ export { isCalendarDate as isDay } from '../web/limits';
 export function berlinDayStart(day: string): Date {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   const guess = Date.UTC(y, m - 1, d);
-  const offset = (at: number) => {
-    const name = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Berlin', timeZoneName: 'longOffset' })
-      .formatToParts(new Date(at))
-      .find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-    const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
-    if (!match) return 0;
-    const minutes = Number(match[2]) * 60 + Number(match[3]);
-    return (match[1] === '-' ? -1 : 1) * minutes * 60_000;
-  };
-  const first = guess - offset(guess);
-  return new Date(guess - offset(first));
+  const first = guess - berlinOffsetMs(guess);
+  return new Date(guess - berlinOffsetMs(first));
 }
 
 export function nextDay(day: string): string {

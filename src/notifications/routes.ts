@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { HttpError } from '../web/errors';
 import { renderPage } from '../web/render';
+import { datesFor, type DateFormatters } from '../web/dates';
 import { localePath, type Locale } from '../web/i18n';
 import { isTemplateKey } from './templates';
 import { GROUP_ROLES } from '../config';
@@ -39,7 +40,7 @@ function listHref(locale: Locale, query: { status?: string | undefined; seite?: 
   return localePath(locale, BASE) + (s ? `?${s}` : '');
 }
 
-function viewModel(m: OutboxMessage, format: Intl.DateTimeFormat) {
+function viewModel(m: OutboxMessage, format: DateFormatters) {
   return {
     id: m.id,
     recipientEmail: m.recipientEmail,
@@ -55,9 +56,9 @@ function viewModel(m: OutboxMessage, format: Intl.DateTimeFormat) {
     status: m.status,
     attempts: m.attempts,
     lastError: m.lastError,
-    created: { iso: m.createdAt.toISOString(), text: format.format(m.createdAt) },
-    sent: m.sentAt ? { iso: m.sentAt.toISOString(), text: format.format(m.sentAt) } : undefined,
-    nextAttempt: m.status === 'pending' ? { iso: m.nextAttemptAt.toISOString(), text: format.format(m.nextAttemptAt) } : undefined,
+    created: { iso: m.createdAt.toISOString(), text: format.momentTable(m.createdAt) },
+    sent: m.sentAt ? { iso: m.sentAt.toISOString(), text: format.momentTable(m.sentAt) } : undefined,
+    nextAttempt: m.status === 'pending' ? { iso: m.nextAttemptAt.toISOString(), text: format.momentTable(m.nextAttemptAt) } : undefined,
   };
 }
 
@@ -83,11 +84,7 @@ export function outboxRoutes(deps: { db: Knex; clock?: () => Date }) {
     const page = parsed.data.seite ?? 1;
     const { items, total } = await listOutbox(db, { status, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-    const format = new Intl.DateTimeFormat(req.locale === 'de' ? 'de-DE' : 'en-GB', {
-      dateStyle: 'medium',
-      timeStyle: 'short',
-      timeZone: 'Europe/Berlin',
-    });
+    const format = datesFor(req.locale); // table cells: momentTable
     await renderPage(res, 'notifications/outbox', {
       title: res.locals.t('notifications.outbox.title'),
       messages: items.map((m) => viewModel(m, format)),

@@ -6,6 +6,7 @@ import { enqueue, isDeliverableAddress, type Recipient } from '../notifications/
 import { findPeople } from '../people/store';
 import { headsForUnit, unitsHeadedBy } from './org-units';
 import { berlinDay } from '../workflow/actors';
+import { datesFor } from '../web/dates';
 
 export class PresenceError extends Error {
   constructor(public readonly code: 'not_found' | 'forbidden' | 'closed') {
@@ -100,7 +101,8 @@ export async function closePresence(db: Knex, user: SessionUser, presenceId: num
   });
 }
 
-const germanDate = (day: string) => day.split('-').reverse().join('.');
+// mails are German (the outbox's default locale); running text: "10. Dezember 2026"
+const germanDate = (day: string) => datesFor('de').dayText(day);
 
 const recipientsOf = async (trx: Knex.Transaction, uids: string[]): Promise<Recipient[]> =>
   [...(await findPeople(trx, uids)).values()]

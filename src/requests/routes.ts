@@ -4,6 +4,7 @@ import { DirectoryUnavailableError, type Directory } from '../directory/director
 import type { SessionUser } from '../directory/user';
 import { HttpError, notFound } from '../web/errors';
 import { renderPage } from '../web/render';
+import { datesFor } from '../web/dates';
 import { pathId, type FieldError } from '../web/forms';
 import type { MessageKey } from '../web/messages';
 import { listUnits, unitTree, unitById } from '../registry/org-units';
@@ -325,7 +326,7 @@ export function requestErrorHandler(db: Knex) {
     else if (r?.code === 'step_not_open' && r.decidedBy) {
       message = t('requests.refused.already', {
         name: await names(r.decidedBy),
-        date: r.decidedAt ? new Date(r.decidedAt).toLocaleString(res.locals.locale === 'de' ? 'de-DE' : 'en-GB', { timeZone: 'Europe/Berlin' }) : '',
+        date: datesFor(req.locale).momentText(r.decidedAt),
         state: t(`requests.step.${r.state}` as MessageKey),
       });
     } else if (r?.code === 'finished') message = t('requests.refused.finished', { status: t(`requests.status.${r.status}` as MessageKey) });

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { de, type MessageKey } from './messages';
 import { en } from './messages';
 import { historyLabel } from '../audit/labels';
+import { datesFor } from './dates';
 
 export const LOCALES = ['de', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -15,6 +16,29 @@ export function translator(locale: Locale): Translate {
     const text = catalogue[key] ?? de[key] ?? key;
     if (!params) return text;
     return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+  };
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * A message as escaped HTML in which the named parameters — names that exist in German only
+ * (units, presences, workflow steps) — are marked `<span lang="de">` on English pages, so a
+ * screen reader pronounces them in German. Output with `<%-`; every piece is escaped.
+ */
+export function translatorMarkingGerman(locale: Locale, t: Translate) {
+  return (key: MessageKey, params: Record<string, string | number>, german: string[]): string => {
+    if (locale === 'de') return escapeHtml(t(key, params));
+    const clean = (v: string | number) => String(v).replace(/\u0000/g, '');
+    const marked: Record<string, string> = {};
+    for (const [k, v] of Object.entries(params)) marked[k] = clean(v);
+    german.forEach((k, i) => {
+      if (k in params) marked[k] = `\u0000${i}\u0000`;
+    });
+    return escapeHtml(t(key, marked)).replace(/\u0000(\d+)\u0000/g, (_m, i: string) => {
+      const value = clean(params[german[Number(i)]!] ?? '');
+      return value ? `<span lang="de">${escapeHtml(value)}</span>` : '';
+    });
   };
 }
 
@@ -36,7 +60,13 @@ export function setUpLocale() {
   const build = (l: Locale, other: Locale) => {
     const t = translator(l);
     // views label history entries through the one function (src/audit/labels.ts)
-    return { t, url: (path: string) => localePath(l, path), other, historyLabel: (action: string) => historyLabel(t, action) };
+    // one date format per kind of date (src/web/dates.ts); deLang() marks German content
+    // (names typed by editors, German-only texts) on English pages: ` lang="de"` there, '' on German ones
+    // deLang(false) for a value that may be English (a step name with an English version)
+    const deLang = l === 'en' ? (german = true) => (german ? ' lang="de"' : '') : (_german?: boolean) => '';
+    // deText(value): the value escaped, in <span lang="de"> on English pages (German pages unchanged)
+    const deText = l === 'en' ? (v: unknown) => `<span lang="de">${escapeHtml(String(v ?? ''))}</span>` : (v: unknown) => escapeHtml(String(v ?? ''));
+    return { t, url: (path: string) => localePath(l, path), other, historyLabel: (action: string) => historyLabel(t, action), dates: datesFor(l), deLang, deText, tDe: translatorMarkingGerman(l, t) };
   };
   const per = { de: build('de', 'en'), en: build('en', 'de') };
   return (req: Request, res: Response, next: NextFunction) => {
@@ -53,6 +83,10 @@ export function setUpLocale() {
     res.locals.url = l.url;
     res.locals.otherLocale = l.other;
     res.locals.historyLabel = l.historyLabel;
+    Object.assign(res.locals, l.dates);
+    res.locals.deLang = l.deLang;
+    res.locals.tDe = l.tDe;
+    res.locals.deText = l.deText;
     res.locals.switchLocaleUrl = localePath(l.other, req.url);
     next();
   };

@@ -3,10 +3,11 @@ import type { SessionUser } from '../directory/user';
 import type { Actor, Person } from './core';
 import { unitsHeadedBy } from '../registry/org-units';
 import { findPeople } from '../people/store';
+import { berlinIsoDay } from '../web/dates';
 
 /** Berlin calendar date 'YYYY-MM-DD' of an instant: substitutions are given in days. */
 export function berlinDay(d: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+  return berlinIsoDay(d);
 }
 
 async function personOf(db: Knex | Knex.Transaction, p: { uid: string; roles: string[]; unit?: string | null }): Promise<Person> {

@@ -6,6 +6,7 @@ import { recordHistory } from '../audit/history';
 import { enqueue, isDeliverableAddress, type Recipient, type RoleAddress } from '../notifications/outbox';
 import { findPeople } from '../people/store';
 import { headsForUnit } from '../registry/org-units';
+import { datesFor } from '../web/dates';
 
 /** The unit's heads by name; a role as one entry that delivery expands from the directory group. */
 async function recipients(trx: Knex.Transaction, c: Candidates): Promise<Array<Recipient | RoleAddress>> {
@@ -14,8 +15,8 @@ async function recipients(trx: Knex.Transaction, c: Candidates): Promise<Array<R
   return people.filter((p) => isDeliverableAddress(p.email)).map((p) => ({ uid: p.uid, email: p.email as string, name: p.name }));
 }
 
-const fmt = (iso: string | undefined) =>
-  iso ? new Date(iso).toLocaleString('de-DE', { timeZone: 'Europe/Berlin', dateStyle: 'medium', timeStyle: 'short' }) : '';
+// mails are German (the outbox's default locale); running text: "1. Dezember 2026, 14:05 Uhr"
+const fmt = (iso: string | undefined) => datesFor('de').momentText(iso);
 
 /**
  * Reminders for steps waiting longer than their deadline, and escalation to the step's

@@ -3,6 +3,8 @@
  * Deadlines are counted in calendar days of Europe/Berlin, whatever time zone the server runs in.
  */
 
+import { berlinClockParts } from '../web/dates';
+
 const MS_PER_DAY = 86_400_000;
 
 /** A calendar date as days since 1970-01-01 (no time, no zone); makes day arithmetic exact. */
@@ -14,17 +16,6 @@ export interface CalendarDate {
   day: number;
 }
 
-const berlinFormat = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'Europe/Berlin',
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: 'numeric',
-  second: 'numeric',
-});
-
 interface WallClock extends CalendarDate {
   hour: number;
   minute: number;
@@ -34,7 +25,7 @@ interface WallClock extends CalendarDate {
 
 function berlinWallClock(instant: Date): WallClock {
   const parts: Record<string, number> = {};
-  for (const part of berlinFormat.formatToParts(instant)) {
+  for (const part of berlinClockParts(instant)) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
   }
   const field = (name: string) => {

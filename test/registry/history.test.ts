@@ -193,7 +193,7 @@ describe('the administration', () => {
       expect(search.text).toMatch(new RegExp(`data-action="${a.replace('.', '\\.')}">[\\s\\S]*?<td class="kern-table__cell">${label('de', a)}<br>`));
     }
     const record = await admin.get(`/en/intern/verwaltung/register/${presenceId}/nachweis`).expect(200);
-    expect(record.text).toMatch(new RegExp(`data-action="presence\\.closed"><td class="kern-table__cell">[^<]+</td><td class="kern-table__cell">${label('en', 'presence.closed')}</td>`));
+    expect(record.text).toMatch(new RegExp(`data-action="presence\\.closed"><td class="kern-table__cell"><time datetime="[^"]+">\\d{1,2} [A-Z][a-z]{2,3} \\d{4}, \\d{2}:\\d{2}</time></td><td class="kern-table__cell">${label('en', 'presence.closed')}</td>`));
     expect(visible(record.text)).not.toMatch(/\bpresence\.[a-z_]+\b/);
     const csv: string[][] = parse((await admin.get(`/en/intern/verwaltung/verlauf.csv?praesenz=${presenceId}`).expect(200)).text, { delimiter: ';', bom: true });
     const header = csv[0] ?? [];

@@ -83,6 +83,8 @@ describe('after publication', () => {
     await runReviewReminders(db, new Date('2026-12-20T08:00:00Z'), 'http://portal.test'); // 26 days before
     await runReviewReminders(db, new Date('2026-12-21T08:00:00Z'), 'http://portal.test');
     expect(await mails('review_due')).toEqual(['redaktion', 'redaktion2']);
+    // one date format: a day in running text (src/web/dates.ts)
+    expect((await db('outbox').where({ presence_id: id, template: 'review_due' }).first()).body).toContain('bis zum 15. Januar 2027 zu bestätigen');
     expect((await db('presences').where({ id }).first()).review_overdue).toBe(false);
 
     await runReviewReminders(db, new Date('2027-01-16T08:00:00Z'), 'http://portal.test');
@@ -90,7 +92,7 @@ describe('after publication', () => {
     expect((await db('presences').where({ id }).first()).review_overdue).toBe(true);
     expect(await mails('review_overdue')).toEqual(['kommunikation']);
     const body = (await db('outbox').where({ presence_id: id, template: 'review_overdue', recipient_uid: 'kommunikation' }).first()).body as string;
-    expect(body).toContain('15.01.2027');
+    expect(body).toContain('seit dem 15. Januar 2027 überfällig');
   });
 
   it('communications close a presence with a reason; it stays in the register as closed', async () => {

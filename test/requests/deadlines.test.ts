@@ -59,6 +59,8 @@ describe('deadlines', () => {
     const ran = await runBoth();
     expect(ran).toEqual(['workflow-deadlines']); // exactly one of the two instances ran it
     expect(await mails('reminder')).toEqual(['leitung']);
+    // one date format: a moment in running text, Hannover time (src/web/dates.ts)
+    expect((await db('outbox').where({ request_id: id, template: 'reminder' }).first()).body).toContain('wartet seit 2. November 2026, 10:00 Uhr im Schritt');
     ctx.clock.advance(2 * 60_000);
     await runBoth();
     expect(await mails('reminder')).toEqual(['leitung']);
