@@ -38,3 +38,67 @@ document.addEventListener('DOMContentLoaded', function () {
     });
   });
 });
+
+// Timeout warning (GOV.UK pattern): two minutes before the idle timeout the person may stay
+// signed in; five minutes before the absolute end of the sign-in they are told to save. Nothing
+// navigates away by itself: a form sent after the end is kept by the server (form-keeper).
+document.addEventListener('DOMContentLoaded', function () {
+  var dialog = document.getElementById('sitzung-warnung');
+  var idle = Number(document.body.getAttribute('data-session-idle'));
+  var left = Number(document.body.getAttribute('data-session-left'));
+  if (!dialog || typeof dialog.showModal !== 'function' || !(idle > 0) || !(left >= 0)) return;
+  var IDLE_WARNING_MS = 2 * 60 * 1000;
+  var MAX_WARNING_MS = 5 * 60 * 1000;
+  var idleEnd = Date.now() + idle * 1000;
+  var maxEnd = Date.now() + left * 1000;
+  var timer;
+  var ended = false;
+
+  function show(kind) {
+    dialog.querySelectorAll('[data-when]').forEach(function (el) {
+      el.hidden = el.getAttribute('data-when') !== kind;
+    });
+    if (!dialog.open) dialog.showModal();
+  }
+  function schedule() {
+    clearTimeout(timer);
+    if (ended) return;
+    var now = Date.now();
+    var end = Math.min(idleEnd, maxEnd);
+    if (now >= end) {
+      ended = true;
+      show('ended');
+      return;
+    }
+    var byMax = maxEnd <= idleEnd;
+    var warnAt = end - (byMax ? MAX_WARNING_MS : IDLE_WARNING_MS);
+    if (now >= warnAt) {
+      show(byMax ? 'max' : 'idle');
+      timer = setTimeout(schedule, end - now);
+      return;
+    }
+    timer = setTimeout(schedule, warnAt - now);
+  }
+
+  var form = dialog.querySelector('form[data-session-extend]');
+  if (form) {
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      fetch(form.action, { method: 'POST', body: new URLSearchParams(new FormData(form)), credentials: 'same-origin' })
+        .then(function (res) {
+          if (res.status !== 204) throw new Error('not extended');
+          idleEnd = Date.now() + idle * 1000;
+          dialog.close();
+          schedule();
+        })
+        .catch(function () {
+          ended = true;
+          show('ended');
+        });
+    });
+  }
+  dialog.querySelector('[data-session-close]').addEventListener('click', function () {
+    dialog.close();
+  });
+  schedule();
+});

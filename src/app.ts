@@ -92,26 +92,38 @@ export function createApp(config: Config, services: Services) {
   const { middleware: sessionMiddleware } = createSessionMiddleware(config, db);
   const signInCsrf = signInTokens(config, services.clock);
   const lifetime = sessionLifetime({ config, clock: services.clock, findByUid: (uid) => directory.findByUid(uid) });
+  const csrf = setUpCsrf(signInCsrf);
+  const signIn = signInRoutes({
+    passport,
+    config,
+    db,
+    clock: services.clock,
+    directory,
+    limiter: new RateLimiter(db, config.login.windowMinutes * 60_000, services.clock),
+    signInCsrf,
+    csrfTokenFor: csrf.tokenFor,
+    demoAccounts: services.demoAccounts,
+  });
   const staff = Router();
-  staff.use(sessionMiddleware, passport.initialize(), passport.session(), lifetime, largeAdminForms(FORM_LIMIT), (req, res, next) => (isLargeAdminForm(req) ? refuseNulBytes(req, res, next) : next()), ...setUpCsrf(signInCsrf));
+  staff.use(sessionMiddleware, passport.initialize(), passport.session(), lifetime, largeAdminForms(FORM_LIMIT), (req, res, next) => (isLargeAdminForm(req) ? refuseNulBytes(req, res, next) : next()), ...csrf.middleware);
+  // a form that comes too late (session over, token stale) is kept, not lost
+  staff.use(signIn.keepForms);
   staff.use((req, res, next) => {
     res.locals.user = req.user;
+    // for the timeout warning (views/partials/session-warning.ejs, public/app.js)
+    const signedInAt = req.user ? req.session?.signedInAt : undefined;
+    res.locals.sessionTimes = signedInAt
+      ? {
+          idleSeconds: config.session.idleMinutes * 60,
+          maxHours: config.session.maxHours,
+          maxSecondsLeft: Math.max(0, Math.round((signedInAt + config.session.maxHours * 3_600_000 - services.clock().getTime()) / 1000)),
+        }
+      : undefined;
     res.locals.staffPage = true;
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  staff.use(
-    signInRoutes({
-      passport,
-      config,
-      db,
-      clock: services.clock,
-      directory,
-      limiter: new RateLimiter(db, config.login.windowMinutes * 60_000, services.clock),
-      signInCsrf,
-      demoAccounts: services.demoAccounts,
-    }),
-  );
+  staff.use(signIn.router);
   staff.use('/intern', requireUser, internRoutes({ config, db, directory, clock: services.clock }));
   app.use((req, res, next) => (STAFF_PATHS.test(req.path) ? staff(req, res, next) : next()));
 

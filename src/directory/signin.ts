@@ -1,4 +1,4 @@
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router, type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import type { Passport } from 'passport';
 import { z } from 'zod';
 import type { Config } from '../config';
@@ -13,6 +13,7 @@ import type { Db } from '../db/knex';
 import { rememberPerson } from '../people/store';
 import type { SignInTokens } from '../web/csrf';
 import { startSignedInSession } from '../web/session';
+import { keptFormOf, openForm, sealForm, type KeptForm } from '../web/form-keeper';
 
 // Arrays, objects and missing values all fail here, before anything reaches the directory.
 const signInSchema = z.object({
@@ -46,6 +47,8 @@ export function signInRoutes(deps: {
   directory: Directory;
   limiter: RateLimiter;
   signInCsrf: SignInTokens;
+  /** The signed-in session's CSRF token (for the page that offers a kept form again). */
+  csrfTokenFor: (req: Request) => string;
   demoAccounts: DemoAccount[] | undefined;
 }) {
   const { config, directory, limiter } = deps;
@@ -55,13 +58,15 @@ export function signInRoutes(deps: {
   const show = async (
     req: Request,
     res: Response,
-    opts: { errors?: FieldError[]; alert?: string; username?: string; status?: number; notice?: string },
+    opts: { errors?: FieldError[]; alert?: string; username?: string; status?: number; notice?: string; kept?: string },
   ) => {
     // Nothing is stored for an anonymous visitor (the form's CSRF token is a signed cookie
     // pair, src/web/csrf.ts). One read checks the database, though: while it is down the
     // visitor gets the honest 503 page instead of a form that could only fail.
     await deps.db.raw('select 1');
     res.locals.csrfToken = deps.signInCsrf.issue(req, res);
+    res.locals.staffPage = true;
+    res.setHeader('Cache-Control', 'no-store');
     return renderPage(
       res,
       'auth/sign-in',
@@ -73,9 +78,67 @@ export function signInRoutes(deps: {
         values: { username: opts.username ?? '' },
         returnTo: safeReturnPath(req.body?.zurueck ?? req.query.zurueck) ?? '',
         demoAccounts: deps.demoAccounts,
+        kept: opts.kept ?? '',
       },
       opts.status ?? 200,
     );
+  };
+
+  /** The page that offers kept entries again, with the signed-in session's own token. */
+  const offerKept = (req: Request, res: Response, form: KeptForm, status: number) => {
+    res.locals.csrfToken = deps.csrfTokenFor(req);
+    res.locals.user = req.user;
+    res.locals.staffPage = true;
+    res.setHeader('Cache-Control', 'no-store');
+    const action = form.fields.find(([name]) => name === 'aktion')?.[1];
+    const isRequestForm = /^\/intern\/antraege\/(neu|\d+\/bearbeiten)$/.test(form.path);
+    return renderPage(
+      res,
+      'auth/form-kept',
+      {
+        title: res.locals.t('formKept.title'),
+        action: res.locals.url(form.path),
+        sentAt: new Date(form.at),
+        hidden: form.fields.filter(([name]) => name !== 'aktion'),
+        // the button the person pressed is pressed again; a request form may also just be saved
+        actionValue: action,
+        offerDraft: isRequestForm && action !== 'entwurf',
+        typed: form.fields.filter(([name, value]) => name !== 'aktion' && name !== 'uebernehmen' && value.trim().length > 0 && !/^\d+$/.test(value)),
+      },
+      status,
+    );
+  };
+
+  /**
+   * A staff form that arrived after its session ended, or with a token no longer valid, is not
+   * processed — and not lost either (src/web/form-keeper.ts): signed in, the entries come back
+   * with a fresh token to send again; signed out, the sign-in page carries them, sealed, and
+   * offers them again after the sign-in. Anything else goes on to the error page as before.
+   */
+  const keepForms: ErrorRequestHandler = async (err, req, res, next) => {
+    const code = (err as { code?: string } | undefined)?.code;
+    if (code !== 'EBADCSRFTOKEN' && code !== 'ESESSIONENDED') return next(err);
+    try {
+      // (the locals of the staff area are set only where a page is rendered here; anything
+      // passed on renders the error page exactly as before)
+      const now = deps.clock();
+      if (req.method === 'POST' && req.path === '/anmelden') {
+        // the sign-in form itself expired while it carried kept entries: keep carrying them
+        const kept = req.body?.gesichert;
+        if (!openForm(config.session.secret, kept, now)) return next(err);
+        return await show(req, res, { kept, notice: res.locals.t('formKept.signInAgain'), status: 403 });
+      }
+      const form = keptFormOf(req, now);
+      if (!form) {
+        if (code === 'ESESSIONENDED') return res.redirect(303, localePath(req.locale, '/anmelden'));
+        return next(err);
+      }
+      req.log?.info({ path: form.path, fields: form.fields.length, signedIn: Boolean(req.user) }, 'form kept: session or token expired');
+      if (req.user) return await offerKept(req, res, form, 403);
+      return await show(req, res, { kept: sealForm(config.session.secret, form), notice: res.locals.t('formKept.signInNotice'), status: code === 'ESESSIONENDED' ? 401 : 403 });
+    } catch (e) {
+      next(e);
+    }
   };
 
   router.get('/anmelden', async (req, res) => {
@@ -93,8 +156,11 @@ export function signInRoutes(deps: {
     const parsed = signInSchema.safeParse(req.body ?? {});
     // a refused name comes back whole, as typed (the form shows what is wrong with it)
     const typedName = typeof req.body?.username === 'string' ? req.body.username : '';
+    // entries kept from a form whose session had ended (see keepForms): carried until the sign-in works
+    const keptForm = openForm(config.session.secret, req.body?.gesichert, deps.clock());
+    const kept = keptForm ? (req.body.gesichert as string) : undefined;
     if (!parsed.success) {
-      await show(req, res, { errors: fieldErrors(parsed.error), username: typedName, status: 400 });
+      await show(req, res, { errors: fieldErrors(parsed.error), username: typedName, status: 400, kept });
       return;
     }
     const { username, password } = parsed.data;
@@ -112,6 +178,7 @@ export function signInRoutes(deps: {
         alert: t('signIn.error.rateLimited', { minutes: Math.max(1, Math.ceil(blocked / 60_000)) }),
         username,
         status: 429,
+        kept,
       });
       return;
     }
@@ -128,12 +195,12 @@ export function signInRoutes(deps: {
           await limiter.refund(accountKey);
           await limiter.refund(addressKey);
           req.log?.warn({ err: (err as Error)?.message }, 'directory unavailable during sign-in');
-          await show(req, res, { alert: t('signIn.error.directoryDown'), username, status: 503 });
+          await show(req, res, { alert: t('signIn.error.directoryDown'), username, status: 503, kept });
           return;
         }
         if (!entry) {
           // the failure was counted before the bind
-          await show(req, res, { alert: t('signIn.error.invalid'), username, status: 401 });
+          await show(req, res, { alert: t('signIn.error.invalid'), username, status: 401, kept });
           return;
         }
         const user: SessionUser = toSessionUser(entry, directory.config);
@@ -149,6 +216,11 @@ export function signInRoutes(deps: {
           startSignedInSession(req, deps.clock());
           deps.signInCsrf.clear(res);
           req.log?.info({ uid: user.uid }, 'signed in');
+          if (keptForm) {
+            // never sent by itself: the person sees the entries and sends them with a click
+            offerKept(req, res, keptForm, 200).catch(next);
+            return;
+          }
           res.redirect(303, returnTo);
         });
       } catch (e) {
@@ -169,7 +241,13 @@ export function signInRoutes(deps: {
     });
   });
 
-  return router;
+  // JavaScript's "stay signed in" (public/app.js): any request to the staff area renews the
+  // idle timeout (rolling session); this one does nothing else
+  router.post('/intern/sitzung', requireUser, (_req, res) => {
+    res.status(204).end();
+  });
+
+  return { router, keepForms };
 }
 
 /** Staff-area guard: anonymous visitors go to the sign-in page and come back afterwards. */

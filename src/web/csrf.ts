@@ -87,7 +87,7 @@ export function setUpCsrf(signIn: SignInTokens) {
     },
     errorConfig: { statusCode: 403, code: 'EBADCSRFTOKEN', message: 'invalid csrf token' },
   });
-  return [
+  const middleware = [
     (req: Request, res: Response, next: NextFunction) => {
       if (SAFE_METHODS.has(req.method)) return next();
       // Not signed in: the signed token of the sign-in form (nothing else is stored). The
@@ -105,4 +105,7 @@ export function setUpCsrf(signIn: SignInTokens) {
       next();
     },
   ];
+  /** A signed-in session's token, for a page rendered outside the usual chain (a kept form). */
+  const tokenFor = (req: Request): string => generateToken(req);
+  return { middleware, tokenFor };
 }

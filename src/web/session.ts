@@ -84,6 +84,16 @@ declare module 'express-session' {
   }
 }
 
+/** A form arrived after its session ended: the sign-in follows, and the form is kept (signin.ts). */
+export class SessionEndedError extends Error {
+  readonly code = 'ESESSIONENDED';
+  readonly status = 401;
+  constructor() {
+    super('session ended');
+    this.name = 'SessionEndedError';
+  }
+}
+
 /** After a failed re-read, how long an instance keeps the roles it has before it asks the directory again. */
 export const DIRECTORY_RETRY_MS = 60_000;
 
@@ -118,6 +128,11 @@ export function sessionLifetime(deps: {
       if (err) return next(err);
       req.log?.info({ uid, reason }, 'session ended');
       res.clearCookie(SESSION_COOKIE, { path: '/' });
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        // a form sent just after the end: not processed, but kept (src/web/form-keeper.ts)
+        req.user = undefined;
+        return next(new SessionEndedError());
+      }
       const signInPath = localePath(req.locale, '/anmelden');
       const back = req.method === 'GET' && /^\/intern(\/|$)/.test(req.path) ? `?zurueck=${encodeURIComponent(req.originalUrl)}` : '';
       res.redirect(req.method === 'GET' ? 302 : 303, `${signInPath}${back}`);

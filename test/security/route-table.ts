@@ -281,6 +281,8 @@ export const TABLE: Row[] = [
   r('GET /intern/dienstvereinbarung', { url: () => '/intern/dienstvereinbarung', expect: everyoneSignedIn(200) }),
 
   // ---------------------------------------------------------------- deputies
+  // the timeout warning's "stay signed in" (public/app.js): renews the idle timeout, changes nothing else
+  r('POST /intern/sitzung', { url: () => '/intern/sitzung', body: () => ({}), expect: everyoneSignedIn(204) }),
   r('POST /intern/vertretung/:id/beenden', {
     fresh: async (ctx) => {
       const [row] = await ctx.database.db('substitutions')
