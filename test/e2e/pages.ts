@@ -194,6 +194,40 @@ export const PAGES: PageSpec[] = [
     status: 400,
     errorState: true,
   },
+  {
+    // the form's token went stale (e.g. after a restart): the entries come back to send again
+    name: 'new request, kept after a stale form token',
+    route: '/intern/antraege/neu',
+    as: 'redaktion',
+    path: () => '/intern/antraege/neu',
+    reach: async (page, t) => {
+      await field(page, t['requests.field.name']).fill('Kulturbüro Linden');
+      await page.locator('form.request-form input[name="_csrf"]').evaluate((el) => ((el as HTMLInputElement).value = 'veraltet'));
+      await press(page, t['requests.form.saveDraft']);
+    },
+    status: 403,
+  },
+  {
+    // a form sent after the session ended: the sign-in page carries the entries, sealed
+    name: 'sign-in carrying kept entries',
+    route: '/anmelden',
+    path: () => '/anmelden',
+    reach: async (page) => {
+      await Promise.all([
+        page.waitForEvent('load'),
+        page.evaluate(() => {
+          const form = document.createElement('form');
+          form.method = 'post';
+          form.action = `${location.pathname.startsWith('/en/') ? '/en' : ''}/intern/antraege/neu`;
+          const input = Object.assign(document.createElement('input'), { type: 'hidden', name: 'name', value: 'Kulturbüro Linden' });
+          form.append(input);
+          document.body.append(form);
+          form.submit();
+        }),
+      ]);
+    },
+    status: 403,
+  },
   { name: 'request, draft', route: '/intern/antraege/:id', as: 'redaktion', path: (f) => `/intern/antraege/${f.draftId}` },
   { name: 'request, decision form', route: '/intern/antraege/:id', as: 'leitung', path: (f) => `/intern/antraege/${f.unitHeadId}` },
   {
