@@ -40,7 +40,6 @@ export const de = {
   'public.pagination.pageWord': 'Seite',
   'public.pagination.pageOf': 'Seite {page} von {pages}',
 
-  'public.error.titlePrefix': 'Fehler:',
   'public.error.repeated': 'Diese Angabe darf in der Adresse nur einmal vorkommen.',
   'public.error.qTooLong': 'Der Suchbegriff darf höchstens {max} Zeichen lang sein.',
   'public.error.platformUnknown': 'Diese Plattform gibt es im Register nicht. Wählen Sie eine Plattform aus der Liste.',
@@ -164,7 +163,6 @@ export const en: Catalogue<typeof de> = {
   'public.pagination.pageWord': 'Page',
   'public.pagination.pageOf': 'page {page} of {pages}',
 
-  'public.error.titlePrefix': 'Error:',
   'public.error.repeated': 'This may appear only once in the address.',
   'public.error.qTooLong': 'The search term may be at most {max} characters long.',
   'public.error.platformUnknown': 'There is no such platform in the register. Choose a platform from the list.',

@@ -190,7 +190,7 @@ export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; 
     const page = view.result?.page ?? 1;
     let title = filtered ? `${t('public.overview.resultsTitle')} – ${t('home.title')}` : t('home.title');
     if (view.result && view.result.pages > 1) title += ` – ${t('public.pagination.pageOf', { page, pages: view.result.pages })}`;
-    if (view.errors.length > 0) title = `${t('public.error.titlePrefix')} ${title}`;
+    // with errors the layout puts "Fehler:" in front (views/layouts/main.ejs)
     const pageHref = (n: number) => res.locals.url('/') + overviewQueryString({ ...query, seite: n });
     return renderHtml(res, 'public/home', {
       title,
@@ -270,7 +270,7 @@ export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; 
   /** On a phone the tab and the screen reader say the verdict first: "Offiziell: …", "Nicht im Register: …". */
   function verifyTitle(t: Response['locals']['t'], failed: boolean, outcome: VerifyOutcome | undefined, input: string): string {
     const page = t('public.verify.title');
-    if (failed) return `${t('public.error.titlePrefix')} ${page}`;
+    if (failed) return page; // the layout puts "Fehler:" in front of a page with errors
     if (!outcome || outcome.result === 'invalid') return page;
     const address = shorten(outcome.canonicalUrl ?? input.trim(), 80);
     switch (outcome.result) {
