@@ -110,7 +110,9 @@ export function publicHolidays(year: number): PublicHoliday[] {
     movable(39, 'Christi Himmelfahrt'),
     movable(50, 'Pfingstmontag'),
     fixed(10, 3, 'Tag der Deutschen Einheit'),
-    fixed(10, 31, 'Reformationstag'),
+    // a holiday in Lower Saxony since 2018 (law of 21 June 2018), and in 2017 in all of Germany
+    // (the 500th anniversary of the Reformation); before that a working day
+    ...(year >= 2017 ? [fixed(10, 31, 'Reformationstag')] : []),
     fixed(12, 25, '1. Weihnachtstag'),
     fixed(12, 26, '2. Weihnachtstag'),
   ].sort((x, y) => toDayNumber(x.date) - toDayNumber(y.date));

@@ -54,6 +54,9 @@ describe('easter and the public holidays of Lower Saxony', () => {
     ['2026-12-24', true], // Christmas Eve is not a public holiday
     ['2026-12-25', false],
     ['2028-10-31', false], // Reformationstag on a Tuesday
+    ['2018-10-31', false], // Reformationstag, a holiday in Lower Saxony since 2018
+    ['2017-10-31', false], // … and in 2017 everywhere in Germany (500 years of the Reformation)
+    ['2016-10-31', true], // before that, an ordinary Monday
     ['2027-06-05', false], // Saturday
     ['2027-06-06', false], // Sunday
     ['2027-06-07', true], // Monday
