@@ -1,4 +1,4 @@
-import type { MessageKey } from '../web/messages';
+import type { FieldError } from '../web/forms';
 
 /** Parsing of public query strings. Nothing here throws: bad input becomes a field error. */
 
@@ -7,11 +7,7 @@ export const MAX_SEARCH_WORDS = 8;
 const MAX_WORD_LENGTH = 60;
 const MAX_PAGE = 999_999;
 
-export interface FieldError {
-  field: string;
-  message: MessageKey;
-  params?: Record<string, string | number>;
-}
+export type { FieldError };
 
 export interface OverviewQuery {
   q: string;
