@@ -7,7 +7,8 @@ import request from 'supertest';
 import { Parser, Store, type Quad, type Term } from 'n3';
 import jsonld from 'jsonld';
 import SHACLValidator from 'rdf-validate-shacl';
-import { createTestContext, type TestContext } from '../helpers/app';
+import { createTestContext, TEST_ENV, type TestContext } from '../helpers/app';
+import { ConfigError, loadConfig } from '../../src/config';
 import { readState } from '../../src/public/store';
 import { insertPresence, seedRegister } from './fixtures';
 
@@ -79,6 +80,13 @@ describe('/dcat.ttl and /dcat.jsonld', () => {
     }
     expect(ttl.text).toContain('@prefix dcat: <http://www.w3.org/ns/dcat#>.');
     expect(ttl.headers.etag).not.toBe(ld.headers.etag);
+  });
+
+  it('are linked from the open-data section of the overview, in both languages', async () => {
+    expect((await request(ctx.app).get('/').expect(200)).text).toMatch(/href="\/dcat\.ttl"[^>]*>Katalog für Open-Data-Portale/);
+    const en = (await request(ctx.app).get('/en').expect(200)).text;
+    expect(en).toMatch(/href="\/en\/dcat\.ttl"[^>]*>Catalogue for open-data portals/);
+    expect(en).toContain('href="/en/dcat.jsonld"');
   });
 
   it('parse with a real RDF parser to the same graph in both serialisations and both languages', async () => {
@@ -230,6 +238,12 @@ describe('/dcat.ttl and /dcat.jsonld', () => {
 });
 
 describe('the licence setting', () => {
+  it('refuses a licence that is no web address', () => {
+    expect(() => loadConfig({ ...TEST_ENV, OPEN_DATA_LICENSE: 'dl-by-de/2.0' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...TEST_ENV, OPEN_DATA_CONTRIBUTOR_ID: 'govdata' })).toThrow(ConfigError);
+    expect(loadConfig({ ...TEST_ENV, OPEN_DATA_CONTRIBUTOR_ID: '' }).openData.contributorId).toBeUndefined();
+  });
+
   it('puts the configured licence on every distribution, and the contributor id on the dataset', async () => {
     const other = await createTestContext({
       OPEN_DATA_LICENSE: 'http://dcat-ap.de/def/licenses/cc-zero',
