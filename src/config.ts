@@ -127,6 +127,11 @@ const envSchema = z.object({
   OPERATOR_REPRESENTATIVE: z.string().default('Der Oberbürgermeister'),
   DPO_CONTACT: z.string().default('Datenschutzbeauftragte der Landeshauptstadt Hannover, Trammplatz 2, 30159 Hannover, datenschutz@hannover-stadt.de'),
   ACCESSIBILITY_CONTACT: z.string().default('barrierefreiheit@hannover-stadt.de'),
+
+  /** Licence of the open data in the DCAT-AP.de catalogue (/dcat.ttl): an IRI of dcat-ap.de/def/licenses. */
+  OPEN_DATA_LICENSE: z.url({ protocol: /^https?$/ }).default('http://dcat-ap.de/def/licenses/dl-by-de/2.0'),
+  /** dcatde:contributorID GovData assigned to the harvesting portal (empty: none). */
+  OPEN_DATA_CONTRIBUTOR_ID: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -172,6 +177,8 @@ export interface Config {
     dpoContact: string;
     accessibilityContact: string;
   };
+  /** The DCAT-AP.de catalogue of the open data (src/public/dcat.ts). */
+  openData: { license: string; contributorId: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -282,6 +289,7 @@ export function loadConfig(env: Env = process.env): Config {
       dpoContact: e.DPO_CONTACT,
       accessibilityContact: e.ACCESSIBILITY_CONTACT,
     },
+    openData: { license: e.OPEN_DATA_LICENSE, contributorId: e.OPEN_DATA_CONTRIBUTOR_ID },
   };
 }
 

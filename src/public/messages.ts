@@ -122,6 +122,24 @@ export const de = {
 
   'public.alt.atom': 'Neue Auftritte (Atom-Feed)',
   'public.alt.json': 'Alle Auftritte (JSON)',
+
+  'public.overview.dataDcat': 'Katalog für Open-Data-Portale (DCAT-AP.de, Turtle)',
+  'public.overview.dataDcatJsonld': 'Derselbe Katalog als JSON-LD',
+  'public.dcat.catalogTitle': 'Social-Media-Register der Landeshauptstadt Hannover',
+  'public.dcat.catalogDescription':
+    'Katalog der offenen Daten des Social-Media-Registers: welche Auftritte in sozialen Medien offiziell zur Landeshauptstadt Hannover gehören.',
+  'public.dcat.datasetTitle': 'Social-Media-Auftritte der Landeshauptstadt Hannover',
+  'public.dcat.datasetDescription':
+    'Alle offiziellen Auftritte der Landeshauptstadt Hannover in sozialen Medien (zum Beispiel Facebook, Instagram, Mastodon, YouTube) mit Name, Adresse, Plattform, zuständiger Organisationseinheit, Beschreibung und Datum der Veröffentlichung. Der Bestand ändert sich, sobald ein Auftritt veröffentlicht oder geschlossen wird.',
+  'public.dcat.keywords': 'Social Media|Soziale Medien|Öffentlichkeitsarbeit|Verwaltung|Hannover',
+  'public.dcat.jsonTitle': 'Alle Auftritte (JSON)',
+  'public.dcat.jsonDescription': 'Alle aktiven Auftritte als JSON-Datei; Felder in docs/open-data.md und in der OpenAPI-Beschreibung.',
+  'public.dcat.csvTitle': 'Alle Auftritte (CSV)',
+  'public.dcat.csvDescription': 'Alle aktiven Auftritte als CSV-Datei (UTF-8, Komma, Kopfzeile) für Tabellenkalkulationen.',
+  'public.dcat.atomTitle': 'Neue Auftritte (Atom-Feed)',
+  'public.dcat.atomDescription': 'Die zuletzt veröffentlichten Auftritte als Atom-Feed.',
+  'public.dcat.apiTitle': 'Schnittstelle des Social-Media-Registers',
+  'public.dcat.apiDescription': 'Lesende HTTP-Schnittstelle (offene Daten und Prüfung „Ist dieser Account offiziell?“), beschrieben mit OpenAPI.',
 } as const;
 
 export const en: Catalogue<typeof de> = {
@@ -242,4 +260,22 @@ export const en: Catalogue<typeof de> = {
 
   'public.alt.atom': 'New presences (Atom feed)',
   'public.alt.json': 'All presences (JSON)',
+
+  'public.overview.dataDcat': 'Catalogue for open-data portals (DCAT-AP.de, Turtle)',
+  'public.overview.dataDcatJsonld': 'The same catalogue as JSON-LD',
+  'public.dcat.catalogTitle': 'Social Media Register of the City of Hannover',
+  'public.dcat.catalogDescription':
+    'Catalogue of the open data of the Social Media Register: which social-media presences officially belong to the City of Hannover.',
+  'public.dcat.datasetTitle': 'Social-media presences of the City of Hannover',
+  'public.dcat.datasetDescription':
+    'All official presences of the City of Hannover on social media (for example Facebook, Instagram, Mastodon, YouTube) with name, address, platform, responsible organisational unit, description and date of publication. The data change whenever a presence is published or closed.',
+  'public.dcat.keywords': 'social media|public relations|public administration|Hanover',
+  'public.dcat.jsonTitle': 'All presences (JSON)',
+  'public.dcat.jsonDescription': 'All active presences as a JSON file; fields in docs/open-data.md and in the OpenAPI description.',
+  'public.dcat.csvTitle': 'All presences (CSV)',
+  'public.dcat.csvDescription': 'All active presences as a CSV file (UTF-8, comma, header row) for spreadsheets.',
+  'public.dcat.atomTitle': 'New presences (Atom feed)',
+  'public.dcat.atomDescription': 'The most recently published presences as an Atom feed.',
+  'public.dcat.apiTitle': 'Interface of the Social Media Register',
+  'public.dcat.apiDescription': 'Read-only HTTP interface (open data and the check "Is this account official?"), described with OpenAPI.',
 };

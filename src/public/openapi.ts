@@ -183,6 +183,30 @@ export function openApiDocument(opts: { baseUrl: string; contact: string }) {
           },
         },
       },
+      '/dcat.ttl': {
+        get: {
+          operationId: 'dcatCatalogueTurtle',
+          summary: 'DCAT-AP.de catalogue of the register (Turtle), for open-data portals such as GovData',
+          responses: {
+            '200': {
+              description: 'One dcat:Catalog with the dataset, its distributions (JSON, CSV, Atom, this interface) and licence; dct:modified is the time of the last change of the register.',
+              headers: cacheHeaders,
+              content: { 'text/turtle': { schema: { type: 'string' } } },
+            },
+            '304': notModified,
+          },
+        },
+      },
+      '/dcat.jsonld': {
+        get: {
+          operationId: 'dcatCatalogueJsonLd',
+          summary: 'The same DCAT-AP.de catalogue as JSON-LD',
+          responses: {
+            '200': { description: 'JSON-LD 1.1, compacted with the DCAT prefixes; the same graph as /dcat.ttl.', headers: cacheHeaders, content: { 'application/ld+json': { schema: { type: 'object' } } } },
+            '304': notModified,
+          },
+        },
+      },
       '/einbetten': {
         get: {
           operationId: 'embedFragment',

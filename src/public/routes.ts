@@ -2,11 +2,12 @@ import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Db } from '../db/knex';
-import { localePath, type Locale } from '../web/i18n';
+import { localePath, translator, type Locale } from '../web/i18n';
 import type { MessageKey } from '../web/messages';
 import { renderPage } from '../web/render';
 import { notFound } from '../web/errors';
 import { etagFor, type CachedResponse } from './cache';
+import { catalogueQuads, toJsonLd, toTurtle } from './dcat';
 import { absolute, presenceJson, presencesAtom, presencesCsv, presencesJson, SCHEMA_VERSION } from './open-data';
 import { openApiDocument } from './openapi';
 import { createLinkResolver } from './resolve';
@@ -21,7 +22,7 @@ import {
   type RawOverviewQuery,
 } from './schemas';
 import { PublicService, type OverviewResult, type PresenceView, type Snapshot, type VerifyOutcome } from './service';
-import type { RegisterState } from './store';
+import { firstPublished, type RegisterState } from './store';
 import { MAX_INPUT_LENGTH } from '../registry/canonical';
 
 /** Entries per overview page: short enough to scan, few pages even with thousands. */
@@ -388,6 +389,31 @@ export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; 
         ),
       };
     });
+  });
+
+  // DCAT-AP.de catalogue for the open-data portals: the same graph in both languages and formats
+  const catalogue = async (state: RegisterState) =>
+    catalogueQuads({
+      baseUrl,
+      operator: deps.config.operator,
+      openData: deps.config.openData,
+      modified: state.changedAt,
+      issued: (await firstPublished(deps.db)) ?? state.changedAt,
+      t: { de: translator('de'), en: translator('en') },
+    });
+  router.get('/dcat.ttl', async (req, res) => {
+    openData(res);
+    await sendCached(req, res, 'dcat.ttl', async (state) => ({
+      type: 'text/turtle; charset=utf-8',
+      body: await toTurtle(await catalogue(state)),
+    }));
+  });
+  router.get('/dcat.jsonld', async (req, res) => {
+    openData(res);
+    await sendCached(req, res, 'dcat.jsonld', async (state) => ({
+      type: 'application/ld+json; charset=utf-8',
+      body: await toJsonLd(await catalogue(state)),
+    }));
   });
 
   const openApi = JSON.stringify(openApiDocument({ baseUrl, contact: deps.config.operator.email }), null, 2);

@@ -195,3 +195,9 @@ export async function presenceByAccount(db: Knex, platformKey: string, accountId
     .orderByRaw("(p.status = 'active') DESC, p.closed_at DESC NULLS LAST")
     .first(PRESENCE_COLUMNS) as Promise<PresenceRow | undefined>;
 }
+
+/** When the first presence was published (closed ones included): the start of the open data. */
+export async function firstPublished(db: Knex): Promise<Date | undefined> {
+  const row = (await db('presences').min({ first: 'published_at' }).first()) as { first: Date | string | null } | undefined;
+  return row?.first ? new Date(row.first) : undefined;
+}

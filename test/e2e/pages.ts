@@ -65,6 +65,8 @@ export const NOT_PAGES: Array<{ route: string; as?: string; path: string; type: 
   { route: '/angebote.csv', path: '/angebote.csv', type: /^text\/csv/ },
   { route: '/angebote.json', path: '/angebote.json', type: /^application\/json/ },
   { route: '/api/openapi.json', path: '/api/openapi.json', type: /^application\/json/ },
+  { route: '/dcat.ttl', path: '/dcat.ttl', type: /^text\/turtle/ },
+  { route: '/dcat.jsonld', path: '/dcat.jsonld', type: /^application\/ld\+json/ },
   { route: '/pruefen.json', path: '/pruefen.json?url=https%3A%2F%2Fwww.facebook.com%2FHannover.de', type: /^application\/json/ },
   { route: '/healthz', path: '/healthz', type: /^(application\/json|text\/plain)/ },
   { route: '/readyz', path: '/readyz', type: /^(application\/json|text\/plain)/ },
