@@ -382,7 +382,7 @@ describe('the deputies form', () => {
     expect(decode(found.text)).toContain('Dr. Andrea Lange (<code>leitung</code>');
     expect(found.text).not.toContain('name="uebernehmen" value="leitung"');
     expect(found.text).toContain('vertretene Person, nicht wählbar');
-    for (const fields of [{ uebernehmen: 'leitung', vertretungSuche: 'Lange' }, { vertretung: 'leitung', aktion: 'speichern' }]) {
+    for (const fields of [{ uebernehmen: 'leitung', vertretungSuche: 'Lange' }, { vertretung: 'leitung', aktion: 'speichern' }] as Array<Record<string, string>>) {
       const res = await post(head, { ...fields, von: '1.5.2027', bis: '2.5.2027' });
       expect(res.status).toBe(400);
       expect(summaryTargets(res.text)).toEqual(['feld-vertretungSuche']);
@@ -397,7 +397,7 @@ describe('the deputies form', () => {
   it('refuses someone not in the directory and keeps what was sent in the search box', async () => {
     const head = await signIn(ctx.app, 'leitung');
     const before = await count();
-    for (const fields of [{ uebernehmen: 'niemand.hier', vertretungSuche: 'niemand.hier' }, { vertretung: 'niemand.hier', aktion: 'speichern' }]) {
+    for (const fields of [{ uebernehmen: 'niemand.hier', vertretungSuche: 'niemand.hier' }, { vertretung: 'niemand.hier', aktion: 'speichern' }] as Array<Record<string, string>>) {
       const res = await post(head, { ...fields, von: '1.5.2027', bis: '2.5.2027' });
       expect(res.status).toBe(400);
       expect(decode(fieldError(res.text, 'vertretungSuche') ?? '')).toBe('„niemand.hier“ steht nicht im Verzeichnis. Suchen Sie die Person mit ihrem Namen und wählen Sie sie mit „übernehmen“ aus.');
