@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS, isCalendarDate } from '../web/limits';
+import { LIMITS, isCalendarDate, isoDay } from '../web/limits';
 
 /**
  * The request form (PRODUCT.md "The request", items 1–11) as plain data. A draft may be
@@ -68,12 +68,6 @@ export function emptyRequestData(): RequestData {
 }
 
 const DATE_FIELDS = ['existingSince', 'trainingDate'] as const;
-
-/** '1.5.2019' or '01.05.2019' as '2019-05-01'; anything else unchanged (the checks judge it). */
-function isoDay(v: string): string {
-  const m = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(v);
-  return m ? `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}` : v;
-}
 
 const text = z.unknown().transform((v) => (typeof v === 'string' ? v.replace(/\r\n/g, '\n').trim() : ''));
 

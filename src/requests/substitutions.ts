@@ -7,22 +7,65 @@ import { HttpError, notFound } from '../web/errors';
 import { pathId, type FieldError } from '../web/forms';
 import { recordHistory } from '../audit/history';
 import { berlinDay } from '../workflow/actors';
+import { LIMITS, isCalendarDate as isDate, isoDay } from '../web/limits';
 
-import { LIMITS, isCalendarDate as isDate } from '../web/limits';
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
-/** Deputies: a person names someone who decides their tasks for a date range. */
+/**
+ * What the form holds: the chosen deputy (a user id, carried in a hidden field once chosen),
+ * the people search's text, the dates (ISO; a day typed as TT.MM.JJJJ is read as such) and,
+ * for administrators, the person deputised for.
+ */
+interface Values {
+  vertretung: string;
+  vertretungSuche: string;
+  von: string;
+  bis: string;
+  fuer: string;
+}
+
+function readValues(body: Record<string, unknown> | undefined): Values {
+  return {
+    vertretung: str(body?.vertretung).toLowerCase(),
+    vertretungSuche: str(body?.vertretungSuche),
+    von: isoDay(str(body?.von)),
+    bis: isoDay(str(body?.bis)),
+    fuer: str(body?.fuer).toLowerCase(),
+  };
+}
+
+/** The search field: errors about the deputy stand there, the summary links to it. */
+const SEARCH = 'vertretungSuche';
+
+/**
+ * Deputies: a person names someone who decides their tasks for a date range. The deputy is
+ * chosen with the directory search of the request form ("Suchen", then "übernehmen"), which
+ * works without JavaScript: every button posts the whole form, which comes back with every
+ * entry and lands on the deputy's section (#vertretung-wahl).
+ */
 export function substitutionRoutes(deps: { db: Knex; directory: Directory; clock: () => Date }) {
   const { db, directory, clock } = deps;
   const router = Router();
   const user = (req: Request) => req.user as SessionUser;
 
-  async function show(req: Request, res: Response, opts: { errors?: FieldError[]; values?: Record<string, string>; saved?: boolean } = {}, status = 200) {
+  interface ShowOptions {
+    errors?: FieldError[];
+    values?: Values;
+    /** the deputy chosen (shown by name, with a way to change it) */
+    chosen?: SessionUser;
+    /** the people search's answer; undefined: no search shown */
+    results?: SessionUser[];
+    saved?: boolean;
+  }
+
+  async function show(req: Request, res: Response, opts: ShowOptions = {}, status = 200) {
     const me = user(req);
     const isAdmin = me.roles.includes('admin');
     const today = berlinDay(clock());
     const q = db('substitutions').whereNull('revoked_at').where('ends_on', '>=', today).orderBy('starts_on');
     if (!isAdmin) q.where((w) => w.where({ principal_uid: me.uid }).orWhere({ deputy_uid: me.uid }));
+    // "Bis" starts empty: a deputy that silently ends today helps nobody on holiday
+    const values = opts.values ?? { vertretung: '', vertretungSuche: '', von: today, bis: '', fuer: '' };
     await renderPage(
       res,
       'requests/substitutions',
@@ -30,7 +73,10 @@ export function substitutionRoutes(deps: { db: Knex; directory: Directory; clock
         title: res.locals.t('requests.substitution.title'),
         substitutions: await q,
         errors: opts.errors ?? [],
-        values: opts.values ?? { vertretung: '', von: today, bis: today, fuer: '' },
+        values,
+        chosen: opts.chosen,
+        results: opts.results,
+        principalUid: isAdmin && values.fuer ? values.fuer : me.uid,
         saved: opts.saved ?? req.query.gespeichert === '1',
         isAdmin,
       },
@@ -42,26 +88,70 @@ export function substitutionRoutes(deps: { db: Knex; directory: Directory; clock
 
   router.post('/', async (req, res) => {
     const me = user(req);
-    const values = { vertretung: str(req.body?.vertretung).toLowerCase(), von: str(req.body?.von), bis: str(req.body?.bis), fuer: str(req.body?.fuer).toLowerCase() };
-    const errors: FieldError[] = [];
+    const values = readValues(req.body);
+    const take = str(req.body?.uebernehmen).toLowerCase();
+    const aktion = str(req.body?.aktion);
     const principalUid = me.roles.includes('admin') && values.fuer ? values.fuer : me.uid;
-    let principal: SessionUser | undefined;
-    let deputy: SessionUser | undefined;
     // a user id longer than the directory's (and the column's) is nobody: not even looked up
-    const known = (uid: string) => uid.length > 0 && uid.length <= LIMITS.uid;
+    const lookUp = (uid: string) => (uid.length > 0 && uid.length <= LIMITS.uid ? directory.findByUid(uid) : Promise.resolve(undefined));
+    const search = (text: string) => (text ? directory.search(text.slice(0, LIMITS.search), 10) : Promise.resolve(undefined));
+
+    /** The person for a chosen user id, or the error at the search field. */
+    async function choose(uid: string): Promise<{ person: SessionUser } | { error: FieldError }> {
+      if (!uid) return { error: { field: SEARCH, message: 'requests.substitution.error.missing' } };
+      if (uid === principalUid) return { error: { field: SEARCH, message: 'requests.substitution.error.self' } };
+      const person = await lookUp(uid);
+      return person ? { person } : { error: { field: SEARCH, message: 'requests.substitution.error.unknown', params: { uid } } };
+    }
+
     try {
-      principal = principalUid === me.uid ? me : known(principalUid) ? await directory.findByUid(principalUid) : undefined;
-      deputy = known(values.vertretung) && values.vertretung !== principalUid ? await directory.findByUid(values.vertretung) : undefined;
+      // "übernehmen": the person found becomes the deputy, or the search comes back with why not
+      if (take) {
+        const chosen = await choose(take);
+        if ('person' in chosen) return await show(req, res, { values: { ...values, vertretung: chosen.person.uid, vertretungSuche: '' }, chosen: chosen.person });
+        return await show(req, res, { values: { ...values, vertretung: '' }, errors: [chosen.error], results: await search(values.vertretungSuche) }, 400);
+      }
+      // "Andere Person wählen": back to the search, the dates stay
+      if (aktion === 'aendern') return await show(req, res, { values: { ...values, vertretung: '', vertretungSuche: '' } });
+      if (aktion === 'suchen') {
+        const kept = { ...values, vertretung: '' };
+        if (!values.vertretungSuche) return await show(req, res, { values: kept, errors: [{ field: SEARCH, message: 'requests.substitution.error.searchEmpty' }] }, 400);
+        return await show(req, res, { values: kept, results: await search(values.vertretungSuche) });
+      }
+
+      // "Vertretung eintragen" (any other button value is the same)
+      const errors: FieldError[] = [];
+      const principal = principalUid === me.uid ? me : await lookUp(principalUid);
+      if (!principal) errors.push({ field: 'fuer', message: 'requests.substitution.error.principal' });
+      const chosen = await choose(values.vertretung);
+      let deputy: SessionUser | undefined;
+      let results: SessionUser[] | undefined;
+      if ('person' in chosen) deputy = chosen.person;
+      else {
+        errors.push(chosen.error);
+        // an id that is nobody stays visible in the search box; a typed search is answered
+        if (values.vertretung && !values.vertretungSuche) values.vertretungSuche = values.vertretung;
+        values.vertretung = '';
+        results = await search(values.vertretungSuche);
+      }
+      if (!values.von) errors.push({ field: 'von', message: 'requests.substitution.error.fromMissing' });
+      else if (!isDate(values.von)) errors.push({ field: 'von', message: 'requests.substitution.error.date' });
+      if (!values.bis) errors.push({ field: 'bis', message: 'requests.substitution.error.toMissing' });
+      else if (!isDate(values.bis)) errors.push({ field: 'bis', message: 'requests.substitution.error.date' });
+      else if (isDate(values.von) && values.bis < values.von) errors.push({ field: 'bis', message: 'requests.substitution.error.range' });
+      if (errors.length > 0 || !deputy || !principal) return await show(req, res, { errors, values, chosen: deputy, results }, 400);
+
+      await store(me, principal, deputy, values);
+      res.redirect(303, res.locals.url('/intern/vertretung?gespeichert=1'));
     } catch (err) {
       if (!(err instanceof DirectoryUnavailableError)) throw err;
-      return show(req, res, { errors: [{ field: 'vertretung', message: 'requests.error.directoryDown' }], values }, 503);
+      // the directory is down: the form comes back with everything typed and says so
+      const kept = { ...values, vertretung: '', vertretungSuche: values.vertretungSuche || take || values.vertretung };
+      return show(req, res, { errors: [{ field: SEARCH, message: 'requests.error.directoryDown' }], values: kept }, 503);
     }
-    if (!principal) errors.push({ field: 'fuer', message: 'requests.substitution.error.deputy' });
-    if (!deputy) errors.push({ field: 'vertretung', message: 'requests.substitution.error.deputy' });
-    if (!isDate(values.von)) errors.push({ field: 'von', message: 'requests.substitution.error.date' });
-    if (!isDate(values.bis)) errors.push({ field: 'bis', message: 'requests.substitution.error.date' });
-    else if (isDate(values.von) && values.bis < values.von) errors.push({ field: 'bis', message: 'requests.substitution.error.range' });
-    if (errors.length > 0 || !deputy || !principal) return show(req, res, { errors, values }, 400);
+  });
+
+  async function store(me: SessionUser, principal: SessionUser, deputy: SessionUser, values: Values) {
     const now = clock();
     await db.transaction(async (trx) => {
       const [row] = await trx('substitutions')
@@ -91,8 +181,7 @@ export function substitutionRoutes(deps: { db: Knex; directory: Directory; clock
         changes: { deputy: { before: null, after: deputy.uid }, principal: { before: null, after: principal.uid }, range: { before: null, after: `${values.von}..${values.bis}` } },
       });
     });
-    res.redirect(303, res.locals.url('/intern/vertretung?gespeichert=1'));
-  });
+  }
 
   router.post('/:id/beenden', async (req, res) => {
     const me = user(req);

@@ -72,3 +72,13 @@ export function isCalendarDate(value: string): boolean {
   const d = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
 }
+
+/**
+ * A day typed as the date hints ask (TT.MM.JJJJ: '1.5.2019' or '01.05.2019') as '2019-05-01',
+ * the date field's own format; anything else unchanged (isCalendarDate judges it). A browser
+ * without a date picker sends what the person typed.
+ */
+export function isoDay(v: string): string {
+  const m = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(v);
+  return m ? `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}` : v;
+}

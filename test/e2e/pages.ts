@@ -306,6 +306,43 @@ export const PAGES: PageSpec[] = [
     status: 400,
     errorState: true,
   },
+  {
+    name: 'deputies, search results',
+    route: '/intern/vertretung',
+    as: 'leitung',
+    path: () => '/intern/vertretung',
+    reach: async (page, t) => {
+      await field(page, t['requests.substitution.search']).fill('Nowak');
+      await press(page, t['requests.substitution.search.button']);
+    },
+  },
+  {
+    name: 'deputies, deputy chosen',
+    route: '/intern/vertretung',
+    as: 'leitung',
+    path: () => '/intern/vertretung',
+    reach: async (page, t) => {
+      await field(page, t['requests.substitution.search']).fill('Nowak');
+      await press(page, t['requests.substitution.search.button']);
+      await press(page, t['requests.substitution.search.take'].replace('{name}', 'Kim Nowak'));
+    },
+  },
+  {
+    name: 'deputies, "Bis" before "Von" (error state)',
+    route: '/intern/vertretung',
+    as: 'leitung',
+    path: () => '/intern/vertretung',
+    reach: async (page, t) => {
+      await field(page, t['requests.substitution.search']).fill('Nowak');
+      await press(page, t['requests.substitution.search.button']);
+      await press(page, t['requests.substitution.search.take'].replace('{name}', 'Kim Nowak'));
+      await field(page, t['requests.substitution.from']).fill('2099-05-02');
+      await field(page, t['requests.substitution.to']).fill('2099-05-01');
+      await press(page, t['requests.substitution.save']);
+    },
+    status: 400,
+    errorState: true,
+  },
   { name: 'deputies, administrator', route: '/intern/vertretung', as: 'admin', path: () => '/intern/vertretung' },
 
   // ---------- staff: presences ----------

@@ -8,7 +8,8 @@ import { validForm } from './fixtures';
  * Issue 17, "Forms that help instead of trap": errors in the order of the page and at the
  * field they concern, summary links that land on a focusable field, "Fehler:" titles, the
  * people search returning to its section, date hints, and confirmation pages before rejecting,
- * closing and disabling a platform.
+ * closing and disabling a platform; the deputies form with the same people search, "Bis"
+ * required, German days.
  */
 let ctx: TestContext;
 beforeAll(async () => {
@@ -267,5 +268,155 @@ describe('confirmation pages', () => {
     const list = await admin.get('/intern/verwaltung/plattformen').expect(200);
     expect(list.text).toContain('class="platform-actions"');
     expect(list.text).not.toMatch(/\/freigabe"[\s\S]{0,400}kern-btn--x-small/);
+  });
+});
+
+describe('the deputies form', () => {
+  // the substitution rows below start today: they stay at the end of this file
+  const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(ctx.clock.now);
+  /** today as a person types it after the hint: D.M.YYYY, no leading zeros */
+  const todayTyped = () => {
+    const [y, m, d] = today().split('-');
+    return `${Number(d)}.${Number(m)}.${y}`;
+  };
+  const count = async () => Number(((await ctx.database.db('substitutions').count({ n: '*' }).first()) as { n: string | number }).n);
+  /** POSTs the deputies form as its page holds it (CSRF token included) with these fields. */
+  async function post(agent: Agent, fields: Record<string, string>) {
+    const page = await agent.get('/intern/vertretung').expect(200);
+    return agent.post('/intern/vertretung').type('form').send({ ...fields, _csrf: csrfFrom(page.text) });
+  }
+  const inputValue = (html: string, name: string) => new RegExp(`<input[^>]*name="${name}"[^>]*value="([^"]*)"`).exec(html)?.[1];
+  /** the error shown at a field (its text), or undefined */
+  const fieldError = (html: string, field: string) => new RegExp(`id="feld-${field}-fehler">[\\s\\S]*?<span class="kern-body">([^<]*)<`).exec(html)?.[1];
+
+  it('starts with "Von" today, "Bis" empty, the date hints and the people search instead of a user id field', async () => {
+    const head = await signIn(ctx.app, 'leitung');
+    const page = await head.get('/intern/vertretung').expect(200);
+    expect(inputValue(page.text, 'von')).toBe(today());
+    expect(inputValue(page.text, 'bis')).toBe('');
+    expect(page.text).toMatch(/id="feld-von-hinweis">[^<]*TT\.MM\.JJJJ/);
+    expect(page.text).toMatch(/id="feld-bis-hinweis">[^<]*TT\.MM\.JJJJ/);
+    expect(page.text).not.toMatch(/<input[^>]*name="vertretung"/);
+    expect(page.text).toMatch(/<input[^>]*name="vertretungSuche"[^>]*type="search"/);
+    expect(page.text).toMatch(/name="aktion" value="suchen" formaction="\/intern\/vertretung#vertretung-wahl"/);
+    // Enter in a field (no JavaScript) searches while nobody is chosen: saving could not succeed yet
+    expect(/<form method="post" action="\/intern\/vertretung"[\s\S]*?<button[^>]*>/.exec(page.text)?.[0]).toMatch(/value="suchen"/);
+  });
+
+  it('picks the deputy by searching a name (no JavaScript needed); the deputy then sees the principal’s tasks', async () => {
+    const editor = await signIn(ctx.app, 'redaktion');
+    const id = await fileRequest(editor, { url: 'https://www.facebook.com/kultur.vertretung.suche', name: 'Vertretung gesucht' });
+    const deputy = await signIn(ctx.app, 'datenschutz');
+    const task = `data-request="${id}" data-step="unit_head"`;
+    expect((await deputy.get('/intern').expect(200)).text).not.toContain(task);
+
+    const head = await signIn(ctx.app, 'leitung');
+    const found = await post(head, { vertretungSuche: 'Fatma', aktion: 'suchen', von: today(), bis: '' });
+    expect(found.status).toBe(200);
+    expect(found.text).toMatch(/name="uebernehmen" value="datenschutz" formaction="\/intern\/vertretung#vertretung-wahl"/);
+    expect(decode(found.text)).toContain('Fatma Yılmaz übernehmen');
+    expect(inputValue(found.text, 'vertretungSuche')).toBe('Fatma');
+
+    const taken = await post(head, { vertretungSuche: 'Fatma', uebernehmen: 'datenschutz', von: today(), bis: '' });
+    expect(taken.status).toBe(200);
+    expect(decode(taken.text)).toContain('Gewählt: Fatma Yılmaz (datenschutz)');
+    expect(taken.text).toContain('<input type="hidden" name="vertretung" value="datenschutz">');
+    expect(taken.text).toMatch(/name="aktion" value="aendern" formaction="\/intern\/vertretung#vertretung-wahl"/);
+    expect(inputValue(taken.text, 'von')).toBe(today());
+    // with a deputy chosen, Enter saves
+    expect(/<form method="post" action="\/intern\/vertretung"[\s\S]*?<button[^>]*>/.exec(taken.text)?.[0]).toMatch(/value="speichern"/);
+
+    // "Andere Person wählen" goes back to the search and keeps the dates
+    const change = await post(head, { vertretung: 'datenschutz', aktion: 'aendern', von: today(), bis: '31.12.2099' });
+    expect(change.status).toBe(200);
+    expect(change.text).not.toContain('name="vertretung"');
+    expect(change.text).toMatch(/<input[^>]*name="vertretungSuche"/);
+    expect(inputValue(change.text, 'bis')).toBe('2099-12-31');
+
+    const saved = await post(head, { vertretung: 'datenschutz', aktion: 'speichern', von: today(), bis: todayTyped() });
+    expect(saved.status, saved.text.slice(0, 300)).toBe(303);
+    expect(await ctx.database.db('substitutions').where({ principal_uid: 'leitung', deputy_uid: 'datenschutz' }).first()).toMatchObject({ deputy_name: 'Fatma Yılmaz', starts_on: today(), ends_on: today() });
+    expect((await deputy.get('/intern').expect(200)).text).toContain(task);
+
+    // the list says the days in German words
+    const list = decode((await head.get('/intern/vertretung').expect(200)).text);
+    expect(list).toMatch(/Fatma Yılmaz vertritt Dr\. Andrea Lange vom \d{1,2}\. (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4} bis /);
+  });
+
+  it('refuses an empty "Bis" at its field and keeps every entry', async () => {
+    const head = await signIn(ctx.app, 'leitung');
+    const before = await count();
+    const res = await post(head, { vertretung: 'redaktion2', aktion: 'speichern', von: '1.5.2027', bis: '' });
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/<title>Fehler: /);
+    expect(summaryTargets(res.text)).toEqual(['feld-bis']);
+    expectLinksLandOnFields(res.text);
+    expect(fieldError(res.text, 'bis')).toContain('Geben Sie an, bis wann die Vertretung gilt');
+    expect(decode(res.text)).toContain('Gewählt: Kim Nowak (redaktion2)');
+    expect(inputValue(res.text, 'vertretung')).toBe('redaktion2');
+    expect(inputValue(res.text, 'von')).toBe('2027-05-01');
+    expect(await count()).toBe(before);
+  });
+
+  it('refuses "Bis" before "Von" and a day that does not exist', async () => {
+    const head = await signIn(ctx.app, 'leitung');
+    const before = await count();
+    const backwards = await post(head, { vertretung: 'redaktion2', aktion: 'speichern', von: '1.5.2027', bis: '30.4.2027' });
+    expect(backwards.status).toBe(400);
+    expect(summaryTargets(backwards.text)).toEqual(['feld-bis']);
+    expect(fieldError(backwards.text, 'bis')).toBe('Das Ende darf nicht vor dem Beginn liegen.');
+    expect(inputValue(backwards.text, 'von')).toBe('2027-05-01');
+    expect(inputValue(backwards.text, 'bis')).toBe('2027-04-30');
+    const impossible = await post(head, { vertretung: 'redaktion2', aktion: 'speichern', von: '31.2.2027', bis: '1.3.2027' });
+    expect(impossible.status).toBe(400);
+    expect(fieldError(impossible.text, 'von')).toContain('Geben Sie ein gültiges Datum an (TT.MM.JJJJ)');
+    expect(inputValue(impossible.text, 'von')).toBe('2027-02-31');
+    expect(await count()).toBe(before);
+  });
+
+  it('refuses oneself as deputy, and offers no "übernehmen" for oneself', async () => {
+    const head = await signIn(ctx.app, 'leitung');
+    const before = await count();
+    const found = await post(head, { vertretungSuche: 'Lange', aktion: 'suchen', von: today(), bis: '' });
+    expect(found.status).toBe(200);
+    expect(decode(found.text)).toContain('Dr. Andrea Lange (<code>leitung</code>');
+    expect(found.text).not.toContain('name="uebernehmen" value="leitung"');
+    expect(found.text).toContain('vertretene Person, nicht wählbar');
+    for (const fields of [{ uebernehmen: 'leitung', vertretungSuche: 'Lange' }, { vertretung: 'leitung', aktion: 'speichern' }] as Array<Record<string, string>>) {
+      const res = await post(head, { ...fields, von: '1.5.2027', bis: '2.5.2027' });
+      expect(res.status).toBe(400);
+      expect(summaryTargets(res.text)).toEqual(['feld-vertretungSuche']);
+      expectLinksLandOnFields(res.text);
+      expect(fieldError(res.text, 'vertretungSuche')).toBe('Niemand kann sich selbst vertreten. Wählen Sie eine andere Person.');
+      expect(res.text).not.toContain('name="vertretung"');
+      expect(inputValue(res.text, 'von')).toBe('2027-05-01');
+    }
+    expect(await count()).toBe(before);
+  });
+
+  it('refuses someone not in the directory and keeps what was sent in the search box', async () => {
+    const head = await signIn(ctx.app, 'leitung');
+    const before = await count();
+    for (const fields of [{ uebernehmen: 'niemand.hier', vertretungSuche: 'niemand.hier' }, { vertretung: 'niemand.hier', aktion: 'speichern' }] as Array<Record<string, string>>) {
+      const res = await post(head, { ...fields, von: '1.5.2027', bis: '2.5.2027' });
+      expect(res.status).toBe(400);
+      expect(decode(fieldError(res.text, 'vertretungSuche') ?? '')).toBe('„niemand.hier“ steht nicht im Verzeichnis. Suchen Sie die Person mit ihrem Namen und wählen Sie sie mit „übernehmen“ aus.');
+      expect(inputValue(res.text, 'vertretungSuche')).toBe('niemand.hier');
+      expect(inputValue(res.text, 'bis')).toBe('2027-05-02');
+    }
+    expect(await count()).toBe(before);
+  });
+
+  it('an empty form lists every error in page order; a typed search is answered on the way', async () => {
+    const head = await signIn(ctx.app, 'leitung');
+    const res = await post(head, { vertretungSuche: 'Nowak', aktion: 'speichern', von: '', bis: '' });
+    expect(res.status).toBe(400);
+    expect(summaryTargets(res.text)).toEqual(['feld-vertretungSuche', 'feld-von', 'feld-bis']);
+    expectLinksLandOnFields(res.text);
+    expect(fieldError(res.text, 'vertretungSuche')).toContain('Wählen Sie die Vertretung aus');
+    expect(res.text).toContain('name="uebernehmen" value="redaktion2"');
+    const empty = await post(head, { vertretungSuche: '', aktion: 'suchen', von: today(), bis: '' });
+    expect(empty.status).toBe(400);
+    expect(fieldError(empty.text, 'vertretungSuche')).toBe('Geben Sie einen Namen oder eine Benutzerkennung ein, um zu suchen.');
   });
 });

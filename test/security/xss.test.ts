@@ -235,8 +235,15 @@ describe(`XSS through every form, checked on every page that shows it (${backend
         const res = await post(who, '/intern/vertretung', { vertretung: p, von: p, bis: p, fuer: p });
         expect(res.status).toBe(400);
         expect(markerCount(res.text)).toBeGreaterThan(0);
+        // the people search and "übernehmen" show what was sent, in the box and in the error
+        const searched = await post(who, '/intern/vertretung', { vertretungSuche: p, aktion: 'suchen', von: p, bis: p });
+        expect(searched.status).toBe(200);
+        expect(markerCount(searched.text)).toBeGreaterThan(0);
+        const taken = await post(who, '/intern/vertretung', { uebernehmen: p, vertretungSuche: p, von: p, bis: p });
+        expect(taken.status).toBe(400);
+        expect(markerCount(taken.text)).toBeGreaterThan(0);
       }
-      triedFields += 4;
+      triedFields += 6;
       const signIn = await post('anonymous', '/anmelden', { username: p, password: p, zurueck: p });
       expect(signIn.status).toBe(400);
       await get('anonymous', `/anmelden?zurueck=${encodeURIComponent(p)}`);
