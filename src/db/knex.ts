@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
@@ -6,6 +8,7 @@ import type { Config } from '../config';
 import { pgliteParsers, pgTypeOverrides } from './types';
 import { acquireDataDirLock } from './lock';
 import { migrationSource } from '../../migrations';
+import { fromProjectRoot } from '../paths';
 
 export type Db = Knex;
 
@@ -26,6 +29,15 @@ export interface Database {
   kind: 'postgres' | 'pglite';
   /** Close connections and release the data-folder lock. */
   close(): Promise<void>;
+  /**
+   * PGlite only: how the data folder came to be on this start – 'initdb' (a new cluster),
+   * 'template' (loaded from a migrated template), 'existing' (opened as it was).
+   */
+  created?: 'initdb' | 'template' | 'existing';
+  /** PGlite only: where this start looks for and keeps its migrated template (null: never). */
+  templateFile?: string | null;
+  /** PGlite only: the embedded database itself. */
+  pglite?: PGlite;
 }
 
 const common: Partial<Knex.Config> = {
@@ -55,6 +67,7 @@ export function connectPglite(pglite: PGlite, onClose?: () => void): Database {
   return {
     db,
     kind: 'pglite',
+    pglite,
     close: async () => {
       await db.destroy();
       if (!pglite.closed) await pglite.close();
@@ -71,18 +84,103 @@ export function newPglite(dataDir?: string, loadDataDir?: Blob): PGlite {
   });
 }
 
-export async function openDatabase(config: Config, logger?: KnexLogger): Promise<Database> {
+/** Where migrated PGlite templates are kept: outside any data folder, so every new data folder can use them. */
+export const DEFAULT_TEMPLATE_DIR = fromProjectRoot('node_modules', '.cache', 'social-media-register');
+const TEMPLATE_PREFIX = 'pglite-template-';
+
+/**
+ * Names the template for a migration list: the PGlite version (its data format) and every
+ * migration's name, in order. A migration added or renamed, or another PGlite, gives another
+ * name, so a template that no longer fits is never loaded. (Migrations are never edited once
+ * merged – a change is a new migration – and the compiled build and tsx must share a template,
+ * so the code itself is not part of the name.)
+ */
+export async function templateKey(
+  source: Knex.MigrationSource<string> = migrationSource,
+  pgliteVersion: string | null = readPgliteVersion(),
+): Promise<string | null> {
+  if (pgliteVersion === null) return null;
+  const hash = createHash('sha256').update(`pglite ${pgliteVersion}\n`);
+  for (const name of await source.getMigrations([])) hash.update(`${source.getMigrationName(name)}\n`);
+  return hash.digest('hex').slice(0, 20);
+}
+
+function readPgliteVersion(): string | null {
+  try {
+    const manifest = JSON.parse(fs.readFileSync(fromProjectRoot('node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof manifest.version === 'string' ? manifest.version : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function openDatabase(
+  config: Config,
+  logger?: KnexLogger,
+  options: { templateDir?: string | null } = {},
+): Promise<Database> {
+  // never a template for PostgreSQL: its schema is made by migrations on the server itself
   if (config.database.kind === 'postgres') return connectPostgres(config.database.url, config.database.poolMax, logger);
   if (config.env === 'production') throw new Error('The embedded database never runs in production');
   const dataDir = config.database.dataDir;
   const release = acquireDataDirLock(dataDir);
   try {
-    const pglite = newPglite(path.join(dataDir, 'pgdata'));
+    const pgdata = path.join(dataDir, 'pgdata');
+    const templateDir = options.templateDir === undefined ? DEFAULT_TEMPLATE_DIR : options.templateDir;
+    const key = templateDir === null ? null : await templateKey();
+    const templateFile = templateDir === null || key === null ? null : path.join(templateDir, `${TEMPLATE_PREFIX}${key}.tar.gz`);
+    const fresh = !fs.existsSync(path.join(pgdata, 'PG_VERSION'));
+    if (fresh && templateFile !== null && fs.existsSync(templateFile)) {
+      try {
+        const pglite = newPglite(pgdata, new Blob([fs.readFileSync(templateFile)]));
+        await pglite.waitReady;
+        return { ...connectPglite(pglite, release), created: 'template', templateFile };
+      } catch (err) {
+        // a damaged template: forget it and make the cluster the slow way
+        logger?.warn({ err: String(err), templateFile }, 'database template unusable, creating the database anew');
+        fs.rmSync(templateFile, { force: true });
+        fs.rmSync(pgdata, { recursive: true, force: true });
+      }
+    }
+    const pglite = newPglite(pgdata);
     await pglite.waitReady;
-    return connectPglite(pglite, release);
+    return { ...connectPglite(pglite, release), created: fresh ? 'initdb' : 'existing', templateFile };
   } catch (err) {
     release();
     throw err;
+  }
+}
+
+/**
+ * Migrates; a PGlite data folder that was created by initdb on this start is then kept as the
+ * template for the next new data folder (before anything else is written to it: no demo data,
+ * no sessions). Keeping it is best effort: without a writable cache folder the start goes on.
+ */
+export async function migrateDatabase(database: Database, logger?: KnexLogger): Promise<string[]> {
+  const applied = await migrateLatest(database.db);
+  if (database.created === 'initdb' && database.templateFile) {
+    try {
+      await keepTemplate(database, database.templateFile);
+    } catch (err) {
+      logger?.warn({ err: String(err), templateFile: database.templateFile }, 'database template not kept');
+    }
+  }
+  return applied;
+}
+
+async function keepTemplate(database: Database, file: string): Promise<void> {
+  const pglite = database.pglite;
+  if (!pglite) return;
+  await database.db.raw('CHECKPOINT');
+  const dump = await pglite.dumpDataDir('gzip');
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
+  fs.renameSync(tmp, file); // atomic: a second process starting now sees all of it or nothing
+  // templates of older migration lists are of no use any more
+  for (const name of fs.readdirSync(dir)) {
+    if (name.startsWith(TEMPLATE_PREFIX) && name.endsWith('.tar.gz') && path.join(dir, name) !== file) fs.rmSync(path.join(dir, name), { force: true });
   }
 }
 
