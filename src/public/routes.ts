@@ -270,7 +270,8 @@ export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; 
   /** On a phone the tab and the screen reader say the verdict first: "Offiziell: …", "Nicht im Register: …". */
   function verifyTitle(t: Response['locals']['t'], failed: boolean, outcome: VerifyOutcome | undefined, input: string): string {
     const page = t('public.verify.title');
-    if (failed) return `${t('public.error.titlePrefix')} ${page}`;
+    // the layout puts "Fehler:" before the title of every page with errors
+    if (failed) return page;
     if (!outcome || outcome.result === 'invalid') return page;
     const address = shorten(outcome.canonicalUrl ?? input.trim(), 80);
     switch (outcome.result) {
