@@ -41,7 +41,7 @@ async function main() {
     }
     throw err;
   }
-  const applied = await migrateDatabase(database, logger);
+  const applied = await migrateDatabase(database);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   if (database.created === 'template') logger.info({ template: database.templateFile }, 'new database loaded from the migrated template');
 

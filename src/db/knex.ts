@@ -128,22 +128,43 @@ export async function openDatabase(
     const pgdata = path.join(dataDir, 'pgdata');
     const templateDir = options.templateDir === undefined ? DEFAULT_TEMPLATE_DIR : options.templateDir;
     const key = templateDir === null ? null : await templateKey();
-    const templateFile = templateDir === null || key === null ? null : path.join(templateDir, `${TEMPLATE_PREFIX}${key}.tar.gz`);
+    const templateFile = templateDir === null || key === null ? null : path.join(templateDir, `${TEMPLATE_PREFIX}${key}`);
     const fresh = !fs.existsSync(path.join(pgdata, 'PG_VERSION'));
-    if (fresh && templateFile !== null && fs.existsSync(templateFile)) {
+    if (fresh && templateFile !== null && fs.existsSync(path.join(templateFile, 'PG_VERSION'))) {
       try {
-        const pglite = newPglite(pgdata, new Blob([fs.readFileSync(templateFile)]));
+        // a plain copy of a cleanly shut down, migrated cluster: no initdb, no migrations, and
+        // nothing unpacked inside PGlite's WebAssembly memory
+        fs.rmSync(pgdata, { recursive: true, force: true });
+        fs.cpSync(templateFile, pgdata, { recursive: true });
+        const pglite = newPglite(pgdata);
         await pglite.waitReady;
         return { ...connectPglite(pglite, release), created: 'template', templateFile };
       } catch (err) {
         // a damaged template: forget it and make the cluster the slow way
         logger?.warn({ err: String(err), templateFile }, 'database template unusable, creating the database anew');
-        fs.rmSync(templateFile, { force: true });
+        fs.rmSync(templateFile, { recursive: true, force: true });
         fs.rmSync(pgdata, { recursive: true, force: true });
       }
     }
-    const pglite = newPglite(pgdata);
+    let pglite = newPglite(pgdata);
     await pglite.waitReady;
+    if (fresh && templateFile !== null) {
+      // a new cluster: migrate it now, shut it down cleanly, keep a copy as the template for the
+      // next new data folder (before anything else is written: no demo data, no sessions), reopen.
+      // Best effort: without a writable cache folder the start goes on.
+      try {
+        const first = connectPglite(pglite);
+        await migrateLatest(first.db);
+        await first.close();
+        keepTemplate(pgdata, templateFile);
+      } catch (err) {
+        logger?.warn({ err: String(err), templateFile }, 'database template not kept');
+      }
+      if (pglite.closed) {
+        pglite = newPglite(pgdata);
+        await pglite.waitReady;
+      }
+    }
     return { ...connectPglite(pglite, release), created: fresh ? 'initdb' : 'existing', templateFile };
   } catch (err) {
     release();
@@ -151,37 +172,32 @@ export async function openDatabase(
   }
 }
 
-/**
- * Migrates; a PGlite data folder that was created by initdb on this start is then kept as the
- * template for the next new data folder (before anything else is written to it: no demo data,
- * no sessions). Keeping it is best effort: without a writable cache folder the start goes on.
- */
-export async function migrateDatabase(database: Database, logger?: KnexLogger): Promise<string[]> {
-  const applied = await migrateLatest(database.db);
-  if (database.created === 'initdb' && database.templateFile) {
-    try {
-      await keepTemplate(database, database.templateFile);
-    } catch (err) {
-      logger?.warn({ err: String(err), templateFile: database.templateFile }, 'database template not kept');
-    }
+/** Copies a cleanly shut down cluster to `target`, atomically, and removes templates of older migration lists. */
+function keepTemplate(pgdata: string, target: string): void {
+  const dir = path.dirname(target);
+  fs.mkdirSync(dir, { recursive: true });
+  const tmp = `${target}.${process.pid}.tmp`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  fs.cpSync(pgdata, tmp, { recursive: true });
+  try {
+    fs.renameSync(tmp, target); // atomic: a process starting now sees all of it or nothing
+  } catch (err) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    // another process kept the same template a moment ago
+    if (!fs.existsSync(path.join(target, 'PG_VERSION'))) throw err;
   }
-  return applied;
+  for (const name of fs.readdirSync(dir)) {
+    const other = path.join(dir, name);
+    if (name.startsWith(TEMPLATE_PREFIX) && other !== target && !name.endsWith('.tmp')) fs.rmSync(other, { recursive: true, force: true });
+  }
 }
 
-async function keepTemplate(database: Database, file: string): Promise<void> {
-  const pglite = database.pglite;
-  if (!pglite) return;
-  await database.db.raw('CHECKPOINT');
-  const dump = await pglite.dumpDataDir('gzip');
-  const dir = path.dirname(file);
-  fs.mkdirSync(dir, { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
-  fs.renameSync(tmp, file); // atomic: a second process starting now sees all of it or nothing
-  // templates of older migration lists are of no use any more
-  for (const name of fs.readdirSync(dir)) {
-    if (name.startsWith(TEMPLATE_PREFIX) && name.endsWith('.tar.gz') && path.join(dir, name) !== file) fs.rmSync(path.join(dir, name), { force: true });
-  }
+/**
+ * Migrates (src/server.ts calls it after openDatabase). A new embedded data folder has already
+ * been migrated by openDatabase while it kept the template; this runs what is left, if anything.
+ */
+export async function migrateDatabase(database: Database): Promise<string[]> {
+  return migrateLatest(database.db);
 }
 
 export async function migrateLatest(db: Db): Promise<string[]> {
