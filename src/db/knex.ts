@@ -154,8 +154,11 @@ export async function openDatabase(
       // Best effort: without a writable cache folder the start goes on.
       try {
         const first = connectPglite(pglite);
-        await migrateLatest(first.db);
-        await first.close();
+        try {
+          await migrateLatest(first.db);
+        } finally {
+          await first.close(); // a failed migration is run (and reported) again by migrateDatabase
+        }
         keepTemplate(pgdata, templateFile);
       } catch (err) {
         logger?.warn({ err: String(err), templateFile }, 'database template not kept');
