@@ -20,6 +20,12 @@
  * a disk cache of its transforms (/tmp/tsx-<uid>), so these are warm-cache figures for tsx;
  * --tsx-cold sets TSX_DISABLE_CACHE=1 for every tsx run: the first start after a checkout or an
  * update, when tsx transforms every module through an esbuild service process.
+ * Since issue 14 a new PGlite data folder is loaded from a migrated template (src/db/knex.ts, kept in
+ * node_modules/.cache/social-media-register/): each round therefore starts every variant three times,
+ *   first   on an empty data folder after deleting the templates (the first start ever: initdb,
+ *           migrations, and the template is kept),
+ *   fresh   on another empty data folder (the template is loaded: no initdb, no migrations),
+ *   second  on that folder again.
  * Prints every run, the medians, and the ratios compiled/tsx.
  *
  * Options: --runs N (3), --tsx-cold, --no-build (use the dist/ that is there), --markdown (also print the
@@ -53,7 +59,9 @@ const VARIANTS: Variant[] = [
   { name: 'tsx', npmArgs: ['start'], command: 'npm start', serverFile: 'src/server.ts' },
   { name: 'compiled', npmArgs: ['run', 'start:prod'], command: 'npm run start:prod', serverFile: 'dist/src/server.js' },
 ];
-type Phase = 'fresh' | 'second';
+type Phase = 'first' | 'fresh' | 'second';
+const TEMPLATE_DIR = path.join(path.resolve(__dirname, '..'), 'node_modules', '.cache', 'social-media-register');
+const PHASES: Phase[] = ['first', 'fresh', 'second'];
 type Sample = { variant: Variant['name']; phase: Phase; ms: number; peakMb: number; rssMb: number; childrenMb: number };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -214,9 +222,10 @@ async function main() {
     for (let round = 0; round < RUNS; round++) {
       const order = round % 2 ? [...VARIANTS].reverse() : VARIANTS;
       for (const variant of order) {
-        const dataDir = path.join(tmp, `${variant.name}-${round}`);
-        fs.mkdirSync(dataDir);
-        for (const phase of ['fresh', 'second'] as const) {
+        for (const phase of PHASES) {
+          const dataDir = path.join(tmp, `${variant.name}-${round}-${phase === 'first' ? 'first' : 'fresh'}`);
+          fs.mkdirSync(dataDir, { recursive: true });
+          if (phase === 'first') fs.rmSync(TEMPLATE_DIR, { recursive: true, force: true });
           const s = await startOnce(variant, dataDir, phase);
           samples.push(s);
           console.log(
@@ -232,14 +241,14 @@ async function main() {
 
   const pick = (v: Variant['name'], p: Phase) => samples.filter((s) => s.variant === v && s.phase === p);
   const rows: string[][] = [];
-  for (const phase of ['fresh', 'second'] as const) {
+  for (const phase of PHASES) {
     const fig = (v: Variant['name']) => {
       const xs = pick(v, phase);
       return { ms: median(xs.map((s) => s.ms)), peak: median(xs.map((s) => s.peakMb)), rss: median(xs.map((s) => s.rssMb)), children: median(xs.map((s) => s.childrenMb)) };
     };
     const a = fig('tsx');
     const b = fig('compiled');
-    const what = phase === 'fresh' ? 'fresh, empty data folder' : 'second start, same folder';
+    const what = { first: 'first start ever, empty data folder, no template', fresh: 'fresh, empty data folder, template there', second: 'second start, same folder' }[phase];
     // child processes (tsx's esbuild service, without its cache) are added to the RSS cell
     const rss = (f: { rss: number; children: number }) => `${f.rss.toFixed(0)} MB${f.children > 0 ? ` + ${f.children.toFixed(0)} MB children` : ''}`;
     rows.push([`${what}: ${TSX_LABEL} (\`npm start\`)`, `${(a.ms / 1000).toFixed(2)} s`, `${a.peak.toFixed(0)} MB`, rss(a)]);
@@ -252,7 +261,7 @@ async function main() {
   rows.push(['loading the modules only: compiled', `${(lc.ms / 1000).toFixed(2)} s`, `${lc.peak.toFixed(0)} MB`, '']);
   rows.push([`**loading the modules only: ratio compiled / ${TSX_LABEL}**`, `**${(lc.ms / lt.ms).toFixed(2)}**`, `**${(lc.peak / lt.peak).toFixed(2)}**`, '']);
   console.log(`\nMedians of ${RUNS} runs (load average ${load()} after):`);
-  for (const r of rows) console.log(`  ${r.map((c, i) => c.replace(/\*\*|`/g, '').padEnd(i ? 8 : 58)).join(' ')}`);
+  for (const r of rows) console.log(`  ${r.map((c, i) => c.replace(/\*\*|`/g, '').padEnd(i ? 8 : 72)).join(' ')}`);
   if (opts.markdown) {
     console.log(`\n| start (median of ${RUNS}) | first 200 of \`/\` | peak RSS (VmHWM) | RSS after start |`);
     console.log('|---|---:|---:|---:|');

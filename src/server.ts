@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { loadConfig, ConfigError, demoDirectoryConfig, type Config } from './config';
-import { openDatabase, migrateLatest, type Database } from './db/knex';
+import { openDatabase, migrateDatabase, type Database } from './db/knex';
 import { DataDirLockedError } from './db/lock';
 import { createDirectory } from './directory/directory';
 import { startDemoDirectory, type DemoDirectory } from './directory/demo-server';
@@ -41,8 +41,9 @@ async function main() {
     }
     throw err;
   }
-  const applied = await migrateLatest(database.db);
+  const applied = await migrateDatabase(database);
   if (applied.length) logger.info({ applied }, 'migrations applied');
+  if (database.created === 'template') logger.info({ template: database.templateFile }, 'new database loaded from the migrated template');
 
   let demo: DemoDirectory | undefined;
   let directoryConfig = config.directory;

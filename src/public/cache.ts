@@ -159,3 +159,45 @@ export class ResponseCache {
     if (state.version === this.version) this.lru.set(key, value);
   }
 }
+
+/**
+ * Answers of a lookup that depend on the register only (the verification's "which presence
+ * has this account?"), kept per register version: a newer version empties it, an answer read
+ * for an older version is never kept. Keyed by the caller's canonical key (never a raw query
+ * string), bounded in entries; least recently used entries go first.
+ */
+export class VersionedLru<V> {
+  private readonly map = new Map<string, V>();
+  private version = -1;
+
+  constructor(readonly maxEntries = 5000) {}
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  get(version: number, key: string): V | undefined {
+    if (version > this.version) {
+      this.map.clear();
+      this.version = version;
+    }
+    if (version !== this.version) return undefined;
+    const value = this.map.get(key);
+    if (value !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, value);
+    }
+    return value;
+  }
+
+  set(version: number, key: string, value: V): void {
+    if (version !== this.version) return;
+    this.map.delete(key);
+    this.map.set(key, value);
+    while (this.map.size > this.maxEntries) {
+      const oldest = this.map.keys().next().value;
+      if (oldest === undefined) break;
+      this.map.delete(oldest);
+    }
+  }
+}

@@ -1,7 +1,7 @@
 import type { Db } from '../db/knex';
 import { matchPlatform, type CanonicalFailureReason } from '../registry/canonical';
 import { platformRulesSchema, type PlatformRules } from '../registry/platforms';
-import { ResponseCache, VersionReader } from './cache';
+import { ResponseCache, VersionReader, VersionedLru } from './cache';
 import type { LinkResolver } from './resolve';
 import { searchWords, type FieldError, type OverviewQuery } from './schemas';
 import * as store from './store';
@@ -116,6 +116,8 @@ export function displayAddress(url: string): string {
 export class PublicService {
   readonly versions: VersionReader;
   readonly cache: ResponseCache;
+  /** The verification's account lookups (null: not registered), per register version. */
+  readonly accounts: VersionedLru<store.PresenceRow | null>;
   private snapshotPromise: Promise<Snapshot> | undefined;
   private snapshotVersion = -1;
   /** Follows share links on the platforms' own hosts (VERIFY_RESOLVE_LINKS); undefined: off. */
@@ -123,9 +125,10 @@ export class PublicService {
 
   constructor(
     private readonly db: Db,
-    options: { cacheEntries?: number; cacheBytes?: number; resolver?: LinkResolver } = {},
+    options: { cacheEntries?: number; cacheBytes?: number; accountEntries?: number; resolver?: LinkResolver } = {},
   ) {
     this.resolver = options.resolver;
+    this.accounts = new VersionedLru(options.accountEntries ?? 5000);
     this.versions = new VersionReader(() => store.readState(db));
     this.cache = new ResponseCache(options.cacheEntries, options.cacheBytes);
     this.listenForChanges();
@@ -359,6 +362,20 @@ export class PublicService {
   }
 
   /**
+   * The presence of a canonical account, asked once per register version: the key is the
+   * platform and the canonical id (what every spelling of the address reduces to). The row is
+   * read after the snapshot's version was, so it is never older than the version it is kept for.
+   */
+  private async presenceByAccount(snap: Snapshot, platform: string, accountId: string): Promise<store.PresenceRow | null> {
+    const key = `${platform}\u0000${accountId}`;
+    const cached = this.accounts.get(snap.version, key);
+    if (cached !== undefined) return cached;
+    const row = (await store.presenceByAccount(this.db, platform, accountId)) ?? null;
+    this.accounts.set(snap.version, key, row);
+    return row;
+  }
+
+  /**
    * "Is this account official?" Every platform's rules take part, including disabled
    * platforms: a presence registered before its platform was switched off is still official.
    */
@@ -401,7 +418,7 @@ export class PublicService {
     }
     const platformInfo = snap.platformByKey.get(match.platform);
     const platform = { key: match.platform, name: platformInfo?.name ?? match.platform };
-    const row = await store.presenceByAccount(this.db, match.platform, match.id);
+    const row = await this.presenceByAccount(snap, match.platform, match.id);
     if (!row) {
       return { result: 'unknown', reason: 'not_registered', platform, accountId: match.id, canonicalUrl: match.url };
     }

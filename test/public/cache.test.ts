@@ -6,7 +6,8 @@ import { backendName } from '../helpers/env';
 import { createTestDatabase } from '../helpers/db';
 import { createApp } from '../../src/app';
 import { connectPostgres, type Database } from '../../src/db/knex';
-import { LruCache, VersionReader, etagFor } from '../../src/public/cache';
+import { LruCache, VersionReader, VersionedLru, etagFor } from '../../src/public/cache';
+import { PublicService } from '../../src/public/service';
 import { readState } from '../../src/public/store';
 import { insertPresence, seedRegister } from './fixtures';
 
@@ -126,6 +127,80 @@ describe('invalidation across instances', () => {
     expect((await request(second.app).get('/')).text).toContain('Feuerwehr und Rettungsdienst');
     await ctx.database.db('platforms').where({ key: 'x' }).update({ name: 'X (vormals Twitter)' });
     expect((await request(second.app).get('/')).text).toContain('X (vormals Twitter)');
+  });
+});
+
+describe('verification answers (/pruefen.json, /pruefen), cached per register version', () => {
+  const verdict = async (app: Express, url: string) =>
+    ((await request(app).get('/pruefen.json').query({ url }).expect(200)).body as { result: string }).result;
+
+  it('a publication and a closing change the verdict at once, on every instance', async () => {
+    const account = `https://www.facebook.com/neu${n + 1}`;
+    // both instances have answered (and kept) "not registered" for this account
+    expect(await verdict(ctx.app, account)).toBe('unknown');
+    expect(await verdict(second.app, account)).toBe('unknown');
+    expect(await verdict(second.app, `facebook.com/neu${n + 1}/?ref=x`)).toBe('unknown');
+
+    await publish('Gerade geprüft');
+    expect(await verdict(second.app, account)).toBe('official');
+    expect(await verdict(ctx.app, `facebook.com/neu${n}/?ref=x`)).toBe('official');
+    expect((await request(second.app).get('/pruefen').query({ url: account }).expect(200)).text).toContain('Gerade geprüft');
+
+    await ctx.database.db('presences').where({ slug: `neu-${n}-facebook` }).update({ status: 'closed', closed_at: new Date('2026-03-01T12:00:00Z') });
+    expect(await verdict(second.app, account)).toBe('formerly_official');
+    expect(await verdict(ctx.app, account)).toBe('formerly_official');
+  });
+
+  it('looks an account up once per register version, however the address is written', async () => {
+    let lookups = 0;
+    const count = (q: { sql: string }) => {
+      if (q.sql.includes('account_id')) lookups += 1;
+    };
+    await publish('Einmal nachgeschlagen');
+    const written = [`https://www.facebook.com/neu${n}`, `facebook.com/neu${n}`, `http://m.facebook.com/neu${n}/?utm_source=x`, `www.facebook.com/neu${n}/`];
+    ctx.database.db.on('query', count);
+    try {
+      for (const url of written) expect(await verdict(ctx.app, url)).toBe('official');
+      expect(lookups).toBe(1);
+      await ctx.database.db('org_units').where({ code: '41' }).update({ name: 'Fachbereich Kultur (neuer)' });
+      expect(await verdict(ctx.app, written[0] as string)).toBe('official');
+      expect(lookups).toBe(2);
+    } finally {
+      ctx.database.db.removeListener('query', count);
+    }
+  });
+
+  it('never keeps more accounts than its bound', async () => {
+    const service = new PublicService(ctx.database.db, { accountEntries: 3 });
+    const state = await service.state();
+    const snap = await service.snapshot(state);
+    for (let i = 0; i < 10; i++) {
+      const outcome = await service.verify(snap, `https://www.facebook.com/unbekannt${i}`);
+      expect(outcome.result).toBe('unknown');
+      expect(service.accounts.size).toBeLessThanOrEqual(3);
+    }
+    expect(service.accounts.size).toBe(3);
+    expect((await service.verify(snap, 'https://www.facebook.com/hannover.de')).result).toBe('official');
+    expect(service.accounts.size).toBe(3);
+  });
+});
+
+describe('VersionedLru', () => {
+  it('evicts the least recently used entry beyond its bound, and empties itself for a newer version', () => {
+    const lru = new VersionedLru<string | null>(2);
+    expect(lru.get(1, 'a')).toBeUndefined();
+    lru.set(1, 'a', 'A');
+    lru.set(1, 'b', null);
+    expect(lru.get(1, 'a')).toBe('A'); // a is now the most recently used
+    lru.set(1, 'c', 'C');
+    expect(lru.size).toBe(2);
+    expect(lru.get(1, 'b')).toBeUndefined();
+    expect(lru.get(1, 'c')).toBe('C');
+    lru.set(0, 'old', 'read for an older version'); // never kept
+    expect(lru.get(1, 'old')).toBeUndefined();
+    expect(lru.get(2, 'a')).toBeUndefined();
+    expect(lru.size).toBe(0);
+    expect(lru.get(1, 'c')).toBeUndefined(); // an older version finds nothing
   });
 });
 
