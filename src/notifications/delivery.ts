@@ -92,6 +92,31 @@ async function claimDue<T>(db: Knex, now: Date, claimUntil: Date, batchSize: num
 }
 
 /**
+ * A failed attempt at a claimed message: given up after `maxAttempts` (an administrator can
+ * retry it), otherwise scheduled again with backoff. Only while it is still our claim: if
+ * another instance took over after the claim expired (and perhaps sent it), our late failure
+ * must not revive or reschedule it — then nothing is recorded and undefined comes back.
+ */
+async function recordFailure(
+  db: Knex,
+  message: { id: number; attempts: number },
+  problem: unknown,
+  now: Date,
+  maxAttempts: number,
+): Promise<'failed' | 'retried' | undefined> {
+  const giveUp = message.attempts >= maxAttempts;
+  const updated = await db('outbox')
+    .where({ id: message.id, status: 'pending', attempts: message.attempts })
+    .update(
+      giveUp
+        ? { status: 'failed', last_error: errorText(problem), next_attempt_at: now }
+        : { last_error: errorText(problem), next_attempt_at: new Date(now.getTime() + backoffMs(message.attempts)) },
+    );
+  if (updated === 0) return undefined;
+  return giveUp ? 'failed' : 'retried';
+}
+
+/**
  * Turns due mails to a role into one pending mail per recipient (deliverDue does this before
  * sending); returns how many failed for good or wait for a retry.
  */
@@ -111,15 +136,8 @@ export async function expandRoleMails(db: Knex, roles: RoleResolver, now: Date, 
     }
     // the directory did not answer, or nobody to write to: wait and try again, never send to nobody
     const fail = async (problem: unknown) => {
-      const giveUp = entry.attempts >= maxAttempts;
-      const updated = await db('outbox')
-        .where({ id: entry.id, status: 'pending', attempts: entry.attempts })
-        .update(
-          giveUp
-            ? { status: 'failed', last_error: errorText(problem), next_attempt_at: now }
-            : { last_error: errorText(problem), next_attempt_at: new Date(now.getTime() + backoffMs(entry.attempts)) },
-        );
-      if (updated > 0) out[giveUp ? 'failed' : 'retried']++;
+      const outcome = await recordFailure(db, entry, problem, now, maxAttempts);
+      if (outcome) out[outcome]++;
     };
     if (recipients instanceof Error) {
       await fail(recipients);
@@ -199,19 +217,8 @@ export async function deliverDue(db: Knex, mailer: Mailer, now: Date, opts: Deli
     try {
       await mailer.send({ to: message.recipient_email, subject: message.subject, text: message.body });
     } catch (err) {
-      const giveUp = message.attempts >= maxAttempts;
-      // only while it is still our claim: if another instance took over after the claim
-      // expired (and perhaps sent it), our late failure must not revive or reschedule it
-      const updated = await db('outbox')
-        .where({ id: message.id, status: 'pending', attempts: message.attempts })
-        .update(
-          giveUp
-            ? { status: 'failed', last_error: errorText(err), next_attempt_at: now }
-            : { last_error: errorText(err), next_attempt_at: new Date(now.getTime() + backoffMs(message.attempts)) },
-        );
-      if (updated === 0) continue;
-      if (giveUp) result.failed++;
-      else result.retried++;
+      const outcome = await recordFailure(db, message, err, now, maxAttempts);
+      if (outcome) result[outcome]++;
       continue;
     }
     await db('outbox').where({ id: message.id }).update({ status: 'sent', sent_at: now, last_error: null });

@@ -97,6 +97,21 @@ function urlTemplateProblem(template: string, what: string, allowed: (name: stri
   return templateProblem(template, what, allowed);
 }
 
+/**
+ * A path rule's regular expression: valid (case-insensitive) and anchored at "/". Reports the
+ * problem at `path` and says whether the expression can be used at all.
+ */
+function checkPathRegex(ctx: z.RefinementCtx, label: string, path: string, example: string): boolean {
+  try {
+    new RegExp(path, 'i');
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', path: ['path'], message: `${label} "${path}" is not a valid regular expression: ${(e as Error).message}` });
+    return false;
+  }
+  if (!path.startsWith('/')) ctx.addIssue({ code: 'custom', path: ['path'], message: `${label} "${path}" must start with "/" ${example}` });
+  return true;
+}
+
 export const platformPatternSchema = z
   .object({
     /** Regex source matched case-insensitively against the whole normalised path. */
@@ -111,25 +126,8 @@ export const platformPatternSchema = z
     urlTemplate: z.string().min(1).max(500).optional(),
   })
   .superRefine((p, ctx) => {
-    let groups = 0;
-    try {
-      new RegExp(p.path, 'i');
-      groups = captureGroupCount(p.path);
-    } catch (e) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['path'],
-        message: `Pattern path "${p.path}" is not a valid regular expression: ${(e as Error).message}`,
-      });
-      return;
-    }
-    if (!p.path.startsWith('/')) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['path'],
-        message: `Pattern path "${p.path}" must start with "/" (it is matched against the whole path, e.g. "/([a-z0-9.]+)(?:/.*)?")`,
-      });
-    }
+    if (!checkPathRegex(ctx, 'Pattern path', p.path, '(it is matched against the whole path, e.g. "/([a-z0-9.]+)(?:/.*)?")')) return;
+    const groups = captureGroupCount(p.path);
     if (p.queryPattern !== undefined) {
       try {
         new RegExp(p.queryPattern, 'i');
@@ -179,19 +177,7 @@ export const unresolvableRuleSchema = z
   })
   .strict()
   .superRefine((u, ctx) => {
-    try {
-      new RegExp(u.path, 'i');
-    } catch (e) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['path'],
-        message: `Unresolvable path "${u.path}" is not a valid regular expression: ${(e as Error).message}`,
-      });
-      return;
-    }
-    if (!u.path.startsWith('/')) {
-      ctx.addIssue({ code: 'custom', path: ['path'], message: `Unresolvable path "${u.path}" must start with "/" (e.g. "/share/.+")` });
-    }
+    checkPathRegex(ctx, 'Unresolvable path', u.path, '(e.g. "/share/.+")');
   });
 
 export const platformRulesSchema = z
