@@ -48,7 +48,9 @@ describe('compiled production build', () => {
   it('migrates a fresh data folder, then serves the overview, assets and sign-in from it, and stops cleanly on SIGTERM', async () => {
     const dataDir = tmp();
     const migrate = await run(process.execPath, [path.join(OUT, 'src/cli/migrate.js')], { cwd: REPO, env: env({ DATA_DIR: dataDir }), timeout: 90_000 });
-    expect(migrate.stdout).toMatch(/^Applied: \d{8}_0001_foundation, /);
+    // a fresh folder is migrated here, or arrives migrated as a copy of the migrated template
+    // (src/db/knex.ts) when an earlier start on this machine made one for these migrations
+    expect(migrate.stdout).toMatch(/^(Applied: \d{8}_0001_foundation, |Database is up to date\.)/);
 
     const port = await freePort();
     const server = new ServerProcess(

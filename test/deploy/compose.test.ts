@@ -357,8 +357,10 @@ describe('Dockerfile', () => {
     expect(collected).not.toContain('src');
     // every folder the code opens through the project-root helper (src/paths.ts) is in the image
     const opened = [...sourceFiles('src').join('\n').matchAll(/fromProjectRoot\('([^']+)'/g)].map((m) => m[1]);
-    expect(new Set(opened)).toEqual(new Set(['views', 'public', 'directory']));
-    for (const folder of opened) expect(collected, folder).toContain(folder);
+    expect(new Set(opened)).toEqual(new Set(['views', 'public', 'directory', 'node_modules']));
+    for (const folder of opened.filter((f) => f !== 'node_modules')) expect(collected, folder).toContain(folder);
+    // node_modules (PGlite's version, the embedded database's template cache) is the runtime stage's own install
+    expect(runtime.some((i) => i.keyword === 'RUN' && /\bnpm ci\b.*--omit=dev/.test(i.args))).toBe(true);
   });
 
   it('keeps tsx, esbuild and TypeScript out of the production dependencies', () => {
