@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { Db } from './db/knex';
 import type { Directory } from './directory/directory';
-import { signInRoutes, requireUser, type DemoAccount } from './directory/signin';
+import { signInRoutes, requireUser, type DemoAccount } from './web/signin';
 import { setUpRequestLogging } from './web/logging';
 import { healthRoutes } from './web/health';
 import { setUpSecurityHeaders } from './web/security';

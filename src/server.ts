@@ -11,7 +11,7 @@ import { createMailer } from './notifications/mailer';
 import { outboxJob } from './notifications/delivery';
 import { createScheduler, defaultHolder } from './jobs/scheduler';
 import { maintenanceJob } from './jobs/maintenance';
-import { deadlineJob } from './workflow/deadlines';
+import { deadlineJob } from './jobs/deadlines';
 import { reviewJob, directoryCheckJob } from './registry/lifecycle';
 import { createRoleResolver } from './people/roles';
 import { directorySyncJob } from './people/sync';

@@ -95,7 +95,7 @@ export function isUniqueViolation(err: unknown): boolean {
 }
 
 /** 'YYYY-MM-DD' that is a real calendar date (the one check of the whole app). */
-export { isCalendarDate as isDay } from '../web/limits';
+export { isCalendarDate as isDay } from '../limits';
 
 /** The instant a Berlin calendar day starts (history is searched by local days). */
 export function berlinDayStart(day: string): Date {

@@ -5,7 +5,7 @@ import { DirectoryUnavailableError, type Directory } from '../directory/director
 import { renderPage } from '../web/render';
 import { HttpError, notFound } from '../web/errors';
 import { pathId, type FieldError } from '../web/forms';
-import { LIMITS } from '../web/limits';
+import { LIMITS } from '../limits';
 import type { MessageKey } from '../web/messages';
 import { unitsHeadedBy, listUnits, unitTree } from './org-units';
 import { presenceAccess, confirmPresence, closePresence, PresenceError } from './lifecycle';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS, isCalendarDate, isoDay } from '../web/limits';
+import { LIMITS, isCalendarDate, isoDay } from '../limits';
 
 /**
  * The request form (PRODUCT.md "The request", items 1–11) as plain data. A draft may be

@@ -1,4 +1,4 @@
-import { LIMITS } from '../web/limits';
+import { LIMITS } from '../limits';
 import { z } from 'zod';
 import type { Role } from '../config';
 

@@ -6,7 +6,7 @@ import { isHannoverDeUrl } from '../../requests/form';
 import type { MessageKey } from '../../web/messages';
 import type { CsvRecord } from '../csv';
 import { isDay } from '../web';
-import { LIMITS } from '../../web/limits';
+import { LIMITS } from '../../limits';
 import { MAX_EDITORS, MIN_EDITORS, type ImportColumn } from './columns';
 import type { memoDirectory } from './people';
 
