@@ -12,7 +12,7 @@ import { outboxJob } from './notifications/delivery';
 import { createScheduler, defaultHolder } from './jobs/scheduler';
 import { maintenanceJob } from './jobs/maintenance';
 import { deadlineJob } from './jobs/deadlines';
-import { reviewJob, directoryCheckJob } from './registry/lifecycle';
+import { reviewJob, directoryCheckJob } from './presences/lifecycle';
 import { createRoleResolver } from './people/roles';
 import { directorySyncJob } from './people/sync';
 import { seedDemo } from './demo/seed';

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { SessionUser } from '../directory/user';
 import { HttpError } from '../web/errors';
 import type { FieldError } from '../web/forms';
-import type { MessageKey } from '../web/messages';
+import type { MessageKey } from '../i18n/keys';
 import { berlinOffsetMs } from '../web/dates';
 
 /** Small HTTP helpers shared by the administration pages. */
@@ -17,7 +17,7 @@ export { pathId } from '../web/forms';
 
 /**
  * A form field as trimmed text ('' when missing); repeated fields are a malformed request.
- * Kept whole, however long: the form's check refuses an over-long entry (src/web/limits.ts)
+ * Kept whole, however long: the form's check refuses an over-long entry (src/limits.ts)
  * and shows it again as typed.
  */
 export function field(body: unknown, name: string): string {

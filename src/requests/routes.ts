@@ -6,7 +6,7 @@ import { HttpError, notFound } from '../web/errors';
 import { renderPage } from '../web/render';
 import { datesFor } from '../web/dates';
 import { pathId, type FieldError } from '../web/forms';
-import type { MessageKey } from '../web/messages';
+import type { MessageKey } from '../i18n/keys';
 import { listUnits, unitTree, unitById } from '../registry/org-units';
 import { historyOfRequest, diffRecords } from '../audit/history';
 import { decidableSteps } from '../workflow/core';

@@ -3,7 +3,7 @@ import { listUnits, type OrgUnit } from '../../registry/org-units';
 import { canonicalise } from '../../registry/canonical';
 import { platformRulesSchema, type PlatformRules } from '../../registry/platforms';
 import { isHannoverDeUrl } from '../../requests/form';
-import type { MessageKey } from '../../web/messages';
+import type { MessageKey } from '../../i18n/keys';
 import type { CsvRecord } from '../csv';
 import { isDay } from '../web';
 import { LIMITS } from '../../limits';

@@ -2,19 +2,19 @@ import { Router, type ErrorRequestHandler, type NextFunction, type Request, type
 import type { Passport } from 'passport';
 import { z } from 'zod';
 import type { Config } from '../config';
-import type { RateLimiter } from './rate-limit';
-import { renderPage } from './render';
-import { fieldErrors, type FieldError } from './forms';
+import type { RateLimiter } from '../web/rate-limit';
+import { renderPage } from '../web/render';
+import { fieldErrors, type FieldError } from '../web/forms';
 import type { LdapEntry, SessionUser } from '../directory/user';
 import { toSessionUser } from '../directory/user';
 import type { Directory } from '../directory/directory';
 import type { DemoAccount } from '../directory/demo-accounts';
-import { localePath } from './i18n';
+import { localePath } from '../web/i18n';
 import type { Db } from '../db/knex';
 import { rememberPerson } from '../people/store';
-import type { SignInTokens } from './csrf';
-import { startSignedInSession } from './session';
-import { keptFormOf, openForm, sealForm, type KeptForm } from './form-keeper';
+import type { SignInTokens } from '../web/csrf';
+import { startSignedInSession } from '../web/session';
+import { keptFormOf, openForm, sealForm, type KeptForm } from '../web/form-keeper';
 
 // Arrays, objects and missing values all fail here, before anything reaches the directory.
 const signInSchema = z.object({
