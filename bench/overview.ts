@@ -32,6 +32,8 @@ import { createLogger, setUpRequestLogging } from '../src/web/logging';
 import { healthRoutes } from '../src/web/health';
 import { setUpSecurityHeaders } from '../src/web/security';
 import { setUpLocale } from '../src/web/i18n';
+import { catalogues } from '../src/messages';
+import { historyLabel } from '../src/audit/labels';
 import { setUpStaticAssets } from '../src/web/static';
 import { createApp } from '../src/app';
 import { seedSynthetic } from '../src/public/synthetic';
@@ -86,7 +88,7 @@ async function server() {
   stack.use(setUpRequestLogging(logger));
   stack.use(healthRoutes(database.db));
   stack.use(setUpSecurityHeaders(config));
-  stack.use(setUpLocale());
+  stack.use(setUpLocale(catalogues, historyLabel));
   stack.use(setUpStaticAssets(config));
   stack.use((req, res, next) => {
     res.locals.config = config;

@@ -5,11 +5,13 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { Db } from './db/knex';
 import type { Directory } from './directory/directory';
-import { signInRoutes, requireUser, type DemoAccount } from './directory/signin';
+import { signInRoutes, requireUser, type DemoAccount } from './signin/routes';
 import { setUpRequestLogging } from './web/logging';
 import { healthRoutes } from './web/health';
 import { setUpSecurityHeaders } from './web/security';
 import { setUpLocale } from './web/i18n';
+import { catalogues } from './messages';
+import { historyLabel } from './audit/labels';
 import { setUpStaticAssets } from './web/static';
 import { createSessionMiddleware, sessionLifetime } from './web/session';
 import { setUpCsrf, signInTokens } from './web/csrf';
@@ -63,7 +65,7 @@ export function createApp(config: Config, services: Services) {
   app.use(setUpRequestLogging(logger));
   app.use(healthRoutes(db));
   app.use(setUpSecurityHeaders(config));
-  app.use(setUpLocale());
+  app.use(setUpLocale(catalogues, historyLabel));
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.locals.config = config;
     res.locals.demoDirectory = Boolean(services.demoAccounts);
@@ -81,7 +83,7 @@ export function createApp(config: Config, services: Services) {
   app.use((req, res, next) => (isLargeAdminForm(req) ? next() : formParser(req, res, next)));
   app.use(refuseNulBytes);
 
-  app.use(publicRoutes({ config, db, clock: services.clock, logger }));
+  app.use(publicRoutes({ config, db, clock: services.clock, logger, catalogues }));
 
   // staff area: session, passport, CSRF — never on public paths. One passport per app,
   // so that two apps in one process (tests, two instances) never share a strategy.

@@ -1,4 +1,4 @@
-import type { Catalogue } from '../web/messages/types';
+import type { Catalogue, Keys } from '../i18n/keys';
 
 /** Texts of the administration; keys start with "admin.". */
 export const de = {
@@ -439,6 +439,11 @@ export const de = {
   'admin.import.problem.editorUnknown': 'Die Redakteur*in „{uid}“ gibt es im Verzeichnis nicht.',
   'admin.import.problem.authorUnknown': 'Die Antragsteller*in „{uid}“ gibt es im Verzeichnis nicht.',
 } as const;
+
+declare module '../i18n/keys' {
+  // the feature registers its keys (see src/i18n/keys.ts)
+  interface MessageRegistry extends Keys<typeof de> {}
+}
 
 export const en: Catalogue<typeof de> = {
   'admin.nav.breadcrumb': 'You are here',

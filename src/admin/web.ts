@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { SessionUser } from '../directory/user';
 import { HttpError } from '../web/errors';
 import type { FieldError } from '../web/forms';
-import type { MessageKey } from '../web/messages';
+import type { MessageKey } from '../i18n/keys';
 import { berlinOffsetMs } from '../web/dates';
 
 /** Small HTTP helpers shared by the administration pages. */
@@ -17,7 +17,7 @@ export { pathId } from '../web/forms';
 
 /**
  * A form field as trimmed text ('' when missing); repeated fields are a malformed request.
- * Kept whole, however long: the form's check refuses an over-long entry (src/web/limits.ts)
+ * Kept whole, however long: the form's check refuses an over-long entry (src/limits.ts)
  * and shows it again as typed.
  */
 export function field(body: unknown, name: string): string {
@@ -95,7 +95,7 @@ export function isUniqueViolation(err: unknown): boolean {
 }
 
 /** 'YYYY-MM-DD' that is a real calendar date (the one check of the whole app). */
-export { isCalendarDate as isDay } from '../web/limits';
+export { isCalendarDate as isDay } from '../limits';
 
 /** The instant a Berlin calendar day starts (history is searched by local days). */
 export function berlinDayStart(day: string): Date {

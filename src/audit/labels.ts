@@ -1,4 +1,4 @@
-import type { Translate } from '../web/i18n';
+import type { Translate } from '../i18n/keys';
 import { isHistoryAction } from './actions';
 
 /**

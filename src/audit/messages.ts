@@ -1,4 +1,4 @@
-import type { Catalogue } from '../web/messages/types';
+import type { Catalogue, Keys } from '../i18n/keys';
 import type { HistoryAction } from './actions';
 
 /** One label per history action: a missing one, in either language, fails the type check. */
@@ -51,6 +51,11 @@ export const de = {
   'history.action.unknown': 'Sonstiger Vorgang',
   'history.request': 'Antrag Nr. {id}',
 };
+
+declare module '../i18n/keys' {
+  // the feature registers its keys (see src/i18n/keys.ts)
+  interface MessageRegistry extends Keys<typeof de> {}
+}
 
 export const en: Catalogue<typeof de> = {
   'history.action.request.created': 'Request created',

@@ -1,5 +1,10 @@
 import { demoEntries } from './demo-server';
-import type { DemoAccount } from './signin';
+
+/** One row of the sign-in page's table of test accounts. */
+export interface DemoAccount {
+  uid: string;
+  description: string;
+}
 
 /** The demo directory's people, for the sign-in page's table of test accounts. */
 export function demoAccounts(): DemoAccount[] {

@@ -1,4 +1,4 @@
-import type { Catalogue } from '../web/messages/types';
+import type { Catalogue, Keys } from '../i18n/keys';
 
 /** Texts around the guidelines and the service agreement pages; keys start with "guidelines.". */
 export const de = {
@@ -8,6 +8,11 @@ export const de = {
   'guidelines.summary': 'Zusammenfassung nach der Informationsdrucksache 1112/2013 der Landeshauptstadt Hannover.',
   'guidelines.other': 'Siehe auch',
 } as const;
+
+declare module '../i18n/keys' {
+  // the feature registers its keys (see src/i18n/keys.ts)
+  interface MessageRegistry extends Keys<typeof de> {}
+}
 
 export const en: Catalogue<typeof de> = {
   'guidelines.version': 'Version {version}, valid from {date}',

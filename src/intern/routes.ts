@@ -12,7 +12,7 @@ import { substitutionRoutes } from '../requests/substitutions';
 import { unitsHeadedBy, listUnits } from '../registry/org-units';
 import { outboxRoutes } from '../notifications/routes';
 import { adminRoutes } from '../admin/routes';
-import { presenceRoutes } from '../registry/routes';
+import { presenceRoutes } from '../presences/routes';
 import { guidelineRoutes } from '../guidelines/routes';
 import { toDoFor } from './todo';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { GroupRole } from '../config';
-import type { RoleResolver } from '../people/roles';
+import type { RoleResolver } from './outbox';
 import type { Mailer } from './mailer';
 import { isTemplateKey, renderTemplate, type MailLocale } from './templates';
 

@@ -1,4 +1,4 @@
-import type { Catalogue } from '../web/messages/types';
+import type { Catalogue, Keys } from '../i18n/keys';
 
 /**
  * Texts of the notifications feature; keys start with "notifications.".
@@ -119,6 +119,11 @@ export const de = {
   'notifications.template.review_overdue': 'Bestätigung überfällig',
   'notifications.template.editor_missing': 'Redakteur*in ausgeschieden',
 } as const;
+
+declare module '../i18n/keys' {
+  // the feature registers its keys (see src/i18n/keys.ts)
+  interface MessageRegistry extends Keys<typeof de> {}
+}
 
 export const en: Catalogue<typeof de> = {
   'notifications.mail.greeting': 'Dear {name},',

@@ -14,6 +14,12 @@ export interface Recipient {
   name?: string;
 }
 
+/** Who a mail to a role goes to; implemented by src/people/roles.ts (people resolve, the outbox delivers). */
+export interface RoleResolver {
+  /** Everybody a mail to the role goes to: the members with a usable address and the role's mailbox, each address once. */
+  recipients(role: GroupRole): Promise<Recipient[]>;
+}
+
 /**
  * Everybody who holds a role: the mail is queued once, addressed to the role, and the
  * delivery job expands it into one mail per member of the role's directory group (plus

@@ -1,7 +1,7 @@
 import type { GroupRole } from '../config';
 import type { Directory } from '../directory/directory';
 import type { SessionUser } from '../directory/user';
-import { isDeliverableAddress, type Recipient } from '../notifications/outbox';
+import { isDeliverableAddress, type Recipient, type RoleResolver } from '../notifications/outbox';
 
 /** What the directory says about a role's group right now. */
 export interface RoleGroup {
@@ -25,10 +25,8 @@ export async function roleGroup(directory: Directory, role: GroupRole): Promise<
   return { role, group, state: members.length > 0 ? 'ok' : 'empty', members };
 }
 
-export interface RoleResolver {
-  /** Everybody a mail to the role goes to: the members with a usable address and the role's mailbox, each address once. */
-  recipients(role: GroupRole): Promise<Recipient[]>;
-}
+/** The port the outbox delivers through (src/notifications/outbox.ts), implemented here. */
+export type { RoleResolver };
 
 export function createRoleResolver(directory: Directory, mailboxes: Partial<Record<GroupRole, string>>): RoleResolver {
   return {

@@ -1,4 +1,4 @@
-import type { Catalogue } from '../web/messages/types';
+import type { Catalogue, Keys } from '../i18n/keys';
 
 /** Texts of the public feature; keys start with "public.". */
 export const de = {
@@ -141,6 +141,11 @@ export const de = {
   'public.dcat.apiTitle': 'Schnittstelle des Social-Media-Registers',
   'public.dcat.apiDescription': 'Lesende HTTP-Schnittstelle (offene Daten und Prüfung „Ist dieser Account offiziell?“), beschrieben mit OpenAPI.',
 } as const;
+
+declare module '../i18n/keys' {
+  // the feature registers its keys (see src/i18n/keys.ts)
+  interface MessageRegistry extends Keys<typeof de> {}
+}
 
 export const en: Catalogue<typeof de> = {
   'public.overview.searchTitle': 'Search presences',

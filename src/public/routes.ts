@@ -2,8 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Db } from '../db/knex';
-import { localePath, translator, type Locale } from '../web/i18n';
-import type { MessageKey } from '../web/messages';
+import { localePath, translator, type Catalogues, type Locale } from '../web/i18n';
+import type { MessageKey } from '../i18n/keys';
 import { renderPage } from '../web/render';
 import { notFound } from '../web/errors';
 import { etagFor, type CachedResponse } from './cache';
@@ -44,7 +44,7 @@ interface Produced {
  * responses are rendered once per register version and locale and answered with
  * ETag/Last-Modified (304 on a match).
  */
-export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; logger: Logger }) {
+export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; logger: Logger; catalogues: Catalogues }) {
   const router = Router();
   const service = new PublicService(deps.db, {
     resolver: deps.config.verify.resolveLinks ? createLinkResolver({ timeoutMs: deps.config.verify.resolveTimeoutMs }) : undefined,
@@ -399,7 +399,7 @@ export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; 
       openData: deps.config.openData,
       modified: state.changedAt,
       issued: (await firstPublished(deps.db)) ?? state.changedAt,
-      t: { de: translator('de'), en: translator('en') },
+      t: { de: translator('de', deps.catalogues), en: translator('en', deps.catalogues) },
     });
   router.get('/dcat.ttl', async (req, res) => {
     openData(res);

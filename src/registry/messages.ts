@@ -1,4 +1,4 @@
-import type { Catalogue } from '../web/messages/types';
+import type { Catalogue, Keys } from '../i18n/keys';
 
 /** Texts of the presences after publication (internal); keys start with "registry.". */
 export const de = {
@@ -57,6 +57,11 @@ export const de = {
   'registry.error.reason': 'Geben Sie einen Grund für die Schließung an.',
   'registry.home.mine': 'Meine Auftritte',
 } as const;
+
+declare module '../i18n/keys' {
+  // the feature registers its keys (see src/i18n/keys.ts)
+  interface MessageRegistry extends Keys<typeof de> {}
+}
 
 export const en: Catalogue<typeof de> = {
   'registry.list.title': 'Presences',

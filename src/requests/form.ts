@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS, isCalendarDate, isoDay } from '../web/limits';
+import { LIMITS, isCalendarDate, isoDay } from '../limits';
 
 /**
  * The request form (PRODUCT.md "The request", items 1–11) as plain data. A draft may be
@@ -54,7 +54,7 @@ export interface RequestData extends Record<TextField, string>, Record<CheckFiel
 }
 
 const LONG = new Set<TextField>(['necessity', 'purpose', 'targetGroups', 'topics', 'contentTypes', 'interaction', 'moderation', 'offboarding', 'description']);
-/** The longest entry of each field (src/web/limits.ts: the name is the title column, URLs the register's). */
+/** The longest entry of each field (src/limits.ts: the name is the title column, URLs the register's). */
 export const maxLength = (f: TextField): number =>
   LONG.has(f) ? LIMITS.longText : f.endsWith('Url') || f === 'url' ? LIMITS.url : f === 'name' ? LIMITS.name : LIMITS.shortText;
 
@@ -112,7 +112,7 @@ export interface FormProblem {
 const isDate = isCalendarDate;
 
 /**
- * Entries longer than their field allows (src/web/limits.ts). Checked before a draft is
+ * Entries longer than their field allows (src/limits.ts). Checked before a draft is
  * stored, on saving as on submitting: nothing over-long reaches the database.
  */
 export function lengthProblems(data: RequestData): FormProblem[] {

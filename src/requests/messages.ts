@@ -1,4 +1,4 @@
-import type { Catalogue } from '../web/messages/types';
+import type { Catalogue, Keys } from '../i18n/keys';
 
 /** Texts of the request form, the request page and the task list; keys start with "requests.". */
 export const de = {
@@ -266,6 +266,11 @@ export const de = {
   'requests.substitution.error.range': 'Das Ende darf nicht vor dem Beginn liegen.',
   'requests.substitution.saved': 'Die Vertretung wurde eingetragen.',
 } as const;
+
+declare module '../i18n/keys' {
+  // the feature registers its keys (see src/i18n/keys.ts)
+  interface MessageRegistry extends Keys<typeof de> {}
+}
 
 export const en: Catalogue<typeof de> = {
   'requests.tasks.title': 'My tasks',

@@ -1,4 +1,4 @@
-import type { Catalogue } from '../web/messages/types';
+import type { Catalogue, Keys } from '../i18n/keys';
 
 /**
  * Texts of the editor's next step: the to-do part of "Meine Aufgaben", the "what happens next"
@@ -50,6 +50,11 @@ export const de = {
   'requests.delete.cancel': 'Abbrechen, Entwurf behalten',
   'requests.delete.done': 'Der Entwurf wurde gelöscht.',
 } as const;
+
+declare module '../i18n/keys' {
+  // the feature registers its keys (see src/i18n/keys.ts)
+  interface MessageRegistry extends Keys<typeof de> {}
+}
 
 export const en: Catalogue<typeof de> = {
   'requests.todo.title': 'To do now',

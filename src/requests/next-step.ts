@@ -6,7 +6,7 @@ import { renderPage } from '../web/render';
 import { pathId } from '../web/forms';
 import { stepsAwaitingEditors, type Instance } from '../workflow/core';
 import type { WorkflowDefinition } from '../workflow/definition';
-import { buildActor } from '../workflow/actors';
+import { buildActor } from './actors';
 import { headsForUnit, unitByCode } from '../registry/org-units';
 import { currentTexts } from '../guidelines/store';
 import * as store from './store';

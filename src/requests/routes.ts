@@ -6,16 +6,16 @@ import { HttpError, notFound } from '../web/errors';
 import { renderPage } from '../web/render';
 import { datesFor } from '../web/dates';
 import { pathId, type FieldError } from '../web/forms';
-import type { MessageKey } from '../web/messages';
+import type { MessageKey } from '../i18n/keys';
 import { listUnits, unitTree, unitById } from '../registry/org-units';
 import { historyOfRequest, diffRecords } from '../audit/history';
 import { decidableSteps } from '../workflow/core';
-import { LIMITS } from '../web/limits';
+import { LIMITS } from '../limits';
 import { emptyRequestData, readForm, lengthProblems, EDITOR_SLOTS, TEXT_FIELDS, CHECK_FIELDS, type RequestData, type FormProblem } from './form';
 import * as store from './store';
 import { RequestError } from './errors';
 import { maySee, type RequestService } from './service';
-import { buildActor } from '../workflow/actors';
+import { buildActor } from './actors';
 import { nextStepRoutes, nextStepView, mayRemindEditors } from './next-step';
 
 

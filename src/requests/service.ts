@@ -3,21 +3,21 @@ import type { SessionUser } from '../directory/user';
 import { DirectoryUnavailableError, type Directory } from '../directory/directory';
 import { decide as decideCore, newInstance, decidableSteps, type Action, type Instance, type WorkflowEvent } from '../workflow/core';
 import type { WorkflowDefinition } from '../workflow/definition';
-import { buildActor } from '../workflow/actors';
+import { buildActor } from './actors';
 import { addWorkingDays } from '../workflow/working-days';
 import { recordHistory, diffRecords } from '../audit/history';
 import { rememberPerson } from '../people/store';
 import { unitByCode } from '../registry/org-units';
 import { canonicalise } from '../registry/canonical';
 import { platformRulesSchema } from '../registry/platforms';
-import { LIMITS } from '../web/limits';
+import { LIMITS } from '../limits';
 import { validateForSubmit, validateChange, readForm, type FormProblem, type RequestData, IDENTITY_FIELDS } from './form';
 import * as store from './store';
 import { RequestError } from './errors';
 import { publishPresence, applyChange, presenceAsRequestData } from './publish';
 import { confirmedCurrent, recordConfirmation } from '../guidelines/store';
 import { enqueue, isDeliverableAddress } from '../notifications/outbox';
-import { berlinDay } from '../workflow/actors';
+import { berlinDay } from './actors';
 
 export type Notify = (trx: Knex.Transaction, request: store.RequestRow, definition: WorkflowDefinition, events: WorkflowEvent[]) => Promise<void>;
 

@@ -6,8 +6,8 @@ import { renderPage } from '../web/render';
 import { HttpError, notFound } from '../web/errors';
 import { pathId, type FieldError } from '../web/forms';
 import { recordHistory } from '../audit/history';
-import { berlinDay } from '../workflow/actors';
-import { LIMITS, isCalendarDate as isDate, isoDay } from '../web/limits';
+import { berlinDay } from './actors';
+import { LIMITS, isCalendarDate as isDate, isoDay } from '../limits';
 
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 

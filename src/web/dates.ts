@@ -1,4 +1,4 @@
-import type { Locale } from './i18n';
+import type { Locale } from '../i18n/keys';
 
 /**
  * The one place where dates are formatted (issue 17): one format per kind of date, in

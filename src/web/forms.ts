@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { MessageKey } from './messages';
+import type { MessageKey } from '../i18n/keys';
 import { HttpError } from './errors';
 
 /** A field error as the views show it: next to the field and in the summary at the top. */

@@ -1,19 +1,14 @@
 import type { NextFunction, Request, Response } from 'express';
-import { de, type MessageKey } from './messages';
-import { en } from './messages';
-import { historyLabel } from '../audit/labels';
+import { LOCALES, type Catalogues, type Locale, type MessageKey, type Translate } from '../i18n/keys';
 import { datesFor } from './dates';
 
-export const LOCALES = ['de', 'en'] as const;
-export type Locale = (typeof LOCALES)[number];
-export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+export { LOCALES, type Catalogues, type Locale, type MessageKey, type Translate };
 
-const catalogues: Record<Locale, Record<MessageKey, string>> = { de, en };
-
-export function translator(locale: Locale): Translate {
+/** The catalogues (src/messages.ts) come from app.ts, so that web/ imports no feature. */
+export function translator(locale: Locale, catalogues: Catalogues): Translate {
   const catalogue = catalogues[locale];
   return (key, params) => {
-    const text = catalogue[key] ?? de[key] ?? key;
+    const text = catalogue[key] ?? catalogues.de[key] ?? key;
     if (!params) return text;
     return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
   };
@@ -55,10 +50,14 @@ export function localePath(locale: Locale, path: string): string {
  * cookie-free and cacheable, links and bookmarks keep their language, and no header is
  * built from user input. The prefix is stripped so that every router is mounted once.
  */
-export function setUpLocale() {
+/**
+ * `catalogues` (src/messages.ts) and `historyLabel` (src/audit/labels.ts) come from app.ts, so
+ * that web/ imports no feature.
+ */
+export function setUpLocale(catalogues: Catalogues, historyLabel: (t: Translate, action: string) => string) {
   // built once: this runs on every request, the overview's included
   const build = (l: Locale, other: Locale) => {
-    const t = translator(l);
+    const t = translator(l, catalogues);
     // views label history entries through the one function (src/audit/labels.ts)
     // one date format per kind of date (src/web/dates.ts); deLang() marks German content
     // (names typed by editors, German-only texts) on English pages: ` lang="de"` there, '' on German ones

@@ -84,7 +84,7 @@ declare module 'express-session' {
   }
 }
 
-/** A form arrived after its session ended: the sign-in follows, and the form is kept (signin.ts). */
+/** A form arrived after its session ended: the sign-in follows, and the form is kept (src/signin/routes.ts). */
 export class SessionEndedError extends Error {
   readonly code = 'ESESSIONENDED';
   readonly status = 401;

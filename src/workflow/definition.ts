@@ -1,4 +1,4 @@
-import { LIMITS } from '../web/limits';
+import { LIMITS } from '../limits';
 import { z } from 'zod';
 import type { Role } from '../config';
 
@@ -55,7 +55,7 @@ const deadlineSchema = z
   });
 
 const stepSchema = z.strictObject({
-  // decisions.step_id (src/web/limits.ts)
+  // decisions.step_id (src/limits.ts)
   id: z.string().max(LIMITS.stepId, `must be at most ${LIMITS.stepId} characters long`).regex(ID_PATTERN, 'must start with a lower-case letter and contain only a-z, 0-9 and _'),
   name: localizedTextSchema,
   decider: deciderSchema,
@@ -69,7 +69,7 @@ const stepSchema = z.strictObject({
 
 export const workflowDefinitionSchema = z
   .strictObject({
-    // workflow_definitions.key (src/web/limits.ts)
+    // workflow_definitions.key (src/limits.ts)
     key: z.string().max(LIMITS.workflowKey, `must be at most ${LIMITS.workflowKey} characters long`).regex(KEY_PATTERN, 'must start with a lower-case letter and contain only a-z, 0-9, _ and -'),
     version: z.int().min(1, 'must be an integer >= 1'),
     name: localizedTextSchema,

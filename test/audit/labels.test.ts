@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { HISTORY_ACTIONS } from '../../src/audit/actions';
 import { historyLabel } from '../../src/audit/labels';
 import { translator } from '../../src/web/i18n';
-import { de, en } from '../../src/web/messages';
+import { de, en } from '../../src/messages';
 
-const t = { de: translator('de'), en: translator('en') };
+const t = { de: translator('de', { de, en }), en: translator('en', { de, en }) };
 const catalogue: Record<'de' | 'en', Record<string, string>> = { de, en };
 
 const root = path.resolve(__dirname, '../..');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COLUMN_LIMITS, isCalendarDate } from '../../src/web/limits';
+import { COLUMN_LIMITS, isCalendarDate } from '../../src/limits';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { backendName } from '../helpers/env';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { de } from '../../src/web/messages';
+import { de } from '../../src/messages';
 import { freePort, REPO, ServerProcess, signInAt } from '../faults/support';
 
 /**

@@ -2,7 +2,7 @@ import type { SessionUser } from '../../src/directory/user';
 import { createRequestService } from '../../src/requests/service';
 import { createNotifier } from '../../src/requests/notify';
 import * as store from '../../src/requests/store';
-import { closePresence } from '../../src/registry/lifecycle';
+import { closePresence } from '../../src/presences/lifecycle';
 import { addVersion } from '../../src/guidelines/store';
 import type { Portal } from './harness';
 import type { Fixtures } from './pages';

@@ -4,7 +4,7 @@ import type { Express } from 'express';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type Response } from 'playwright-core';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { seedDemo } from '../../src/demo/seed';
-import { de, en, type MessageKey } from '../../src/web/messages';
+import { de, en, type MessageKey } from '../../src/messages';
 import { recordRouters } from './routes';
 
 /** The message catalogue: tests find fields and buttons by the texts people read. */

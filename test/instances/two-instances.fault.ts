@@ -10,7 +10,7 @@ import { createNotifier } from '../../src/requests/notify';
 import { createMailer } from '../../src/notifications/mailer';
 import { outboxJob } from '../../src/notifications/delivery';
 import { createRoleResolver } from '../../src/people/roles';
-import { deadlineJob } from '../../src/workflow/deadlines';
+import { deadlineJob } from '../../src/jobs/deadlines';
 import { createScheduler } from '../../src/jobs/scheduler';
 import { rememberPerson } from '../../src/people/store';
 import { TestSmtpServer, header } from '../notifications/smtp-server';

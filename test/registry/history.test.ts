@@ -4,7 +4,7 @@ import { createTestContext, type TestContext } from '../helpers/app';
 import { confirmOnPage, csrfFrom, signIn, submitForm } from '../helpers/http';
 import { confirmAsEditor, decide, fileRequest } from '../helpers/requests';
 import { seedDemoUnits } from '../../src/demo/org-units';
-import { de, en, type MessageKey } from '../../src/web/messages';
+import { de, en, type MessageKey } from '../../src/messages';
 import { HISTORY_ACTIONS, type HistoryAction } from '../../src/audit/actions';
 import { validForm } from '../requests/fixtures';
 

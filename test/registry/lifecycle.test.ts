@@ -7,7 +7,7 @@ import { createRequestService, type RequestService } from '../../src/requests/se
 import { createNotifier } from '../../src/requests/notify';
 import { readForm } from '../../src/requests/form';
 import { rememberPerson } from '../../src/people/store';
-import { runReviewReminders, runDirectoryCheck } from '../../src/registry/lifecycle';
+import { runReviewReminders, runDirectoryCheck } from '../../src/presences/lifecycle';
 import { startDemoDirectory, DEMO_LDIF_PATH } from '../../src/directory/demo-server';
 import { createDirectory } from '../../src/directory/directory';
 import { demoDirectoryConfig } from '../../src/config';

@@ -5,7 +5,7 @@ import { createRequestService } from '../../src/requests/service';
 import { createNotifier } from '../../src/requests/notify';
 import { readForm } from '../../src/requests/form';
 import { rememberPerson } from '../../src/people/store';
-import { deadlineJob } from '../../src/workflow/deadlines';
+import { deadlineJob } from '../../src/jobs/deadlines';
 import { createScheduler } from '../../src/jobs/scheduler';
 import { createLogger } from '../../src/web/logging';
 import type { SessionUser } from '../../src/directory/user';

@@ -1,5 +1,5 @@
 import type { Request, Router } from 'express';
-import { LIMITS } from '../../web/limits';
+import { LIMITS } from '../../limits';
 import { renderPage } from '../../web/render';
 import { ID_PATTERN, type FieldError } from '../../web/forms';
 import { csvRows } from '../csv';

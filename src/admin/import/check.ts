@@ -3,10 +3,10 @@ import { listUnits, type OrgUnit } from '../../registry/org-units';
 import { canonicalise } from '../../registry/canonical';
 import { platformRulesSchema, type PlatformRules } from '../../registry/platforms';
 import { isHannoverDeUrl } from '../../requests/form';
-import type { MessageKey } from '../../web/messages';
+import type { MessageKey } from '../../i18n/keys';
 import type { CsvRecord } from '../csv';
 import { isDay } from '../web';
-import { LIMITS } from '../../web/limits';
+import { LIMITS } from '../../limits';
 import { MAX_EDITORS, MIN_EDITORS, type ImportColumn } from './columns';
 import type { memoDirectory } from './people';
 

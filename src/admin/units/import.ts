@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
-import { LIMITS } from '../../web/limits';
+import { LIMITS } from '../../limits';
 import type { SessionUser } from '../../directory/user';
 import { recordHistory, diffRecords } from '../../audit/history';
 import { listUnits, type OrgUnit } from '../../registry/org-units';
 import { isHannoverDeUrl } from '../../requests/form';
-import type { MessageKey } from '../../web/messages';
+import type { MessageKey } from '../../i18n/keys';
 import type { CsvRecord } from '../csv';
 import { CODE, UNIT_KINDS } from './service';
 

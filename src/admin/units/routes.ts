@@ -4,7 +4,7 @@ import { unitTree, type OrgUnit } from '../../registry/org-units';
 import { HttpError } from '../../web/errors';
 import type { FieldError } from '../../web/forms';
 import { renderPage } from '../../web/render';
-import { LIMITS } from '../../web/limits';
+import { LIMITS } from '../../limits';
 import { readCsv, textFromForm } from '../csv';
 import { csvProblemErrors } from '../csv-messages';
 import { findUpload, markConsumed, storeUpload, takeUpload } from '../uploads';

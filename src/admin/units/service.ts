@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { LIMITS } from '../../web/limits';
+import { LIMITS } from '../../limits';
 import type { SessionUser } from '../../directory/user';
 import type { Directory } from '../../directory/directory';
 import { recordHistory, diffRecords } from '../../audit/history';

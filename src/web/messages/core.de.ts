@@ -1,3 +1,5 @@
+import type { Keys } from '../../i18n/keys';
+
 /**
  * German message catalogue (the default language). Gender-inclusive with the asterisk
  * ("Redakteur*innen"), as the city's guidance asks. Keys are shared with en.ts, whose type
@@ -108,3 +110,8 @@ export const de = {
 } as const;
 
 export type CoreKey = keyof typeof de;
+
+declare module '../../i18n/keys' {
+  // the core texts register their keys like every feature (see src/i18n/keys.ts)
+  interface MessageRegistry extends Keys<typeof de> {}
+}

@@ -5,9 +5,10 @@ import type { Config } from '../config';
 import type { RateLimiter } from '../web/rate-limit';
 import { renderPage } from '../web/render';
 import { fieldErrors, type FieldError } from '../web/forms';
-import type { LdapEntry, SessionUser } from './user';
-import { toSessionUser } from './user';
-import type { Directory } from './directory';
+import type { LdapEntry, SessionUser } from '../directory/user';
+import { toSessionUser } from '../directory/user';
+import type { Directory } from '../directory/directory';
+import type { DemoAccount } from '../directory/demo-accounts';
 import { localePath } from '../web/i18n';
 import type { Db } from '../db/knex';
 import { rememberPerson } from '../people/store';
@@ -34,10 +35,7 @@ export function safeReturnPath(value: unknown): string | undefined {
     : undefined;
 }
 
-export interface DemoAccount {
-  uid: string;
-  description: string;
-}
+export type { DemoAccount } from '../directory/demo-accounts';
 
 export function signInRoutes(deps: {
   passport: InstanceType<typeof Passport>;

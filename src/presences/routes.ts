@@ -5,9 +5,9 @@ import { DirectoryUnavailableError, type Directory } from '../directory/director
 import { renderPage } from '../web/render';
 import { HttpError, notFound } from '../web/errors';
 import { pathId, type FieldError } from '../web/forms';
-import { LIMITS } from '../web/limits';
-import type { MessageKey } from '../web/messages';
-import { unitsHeadedBy, listUnits, unitTree } from './org-units';
+import { LIMITS } from '../limits';
+import type { MessageKey } from '../i18n/keys';
+import { unitsHeadedBy, listUnits, unitTree } from '../registry/org-units';
 import { presenceAccess, confirmPresence, closePresence, PresenceError } from './lifecycle';
 import { presenceAsRequestData } from '../requests/publish';
 import { readForm, EDITOR_SLOTS, type RequestData } from '../requests/form';

@@ -4,8 +4,8 @@ import type { Directory } from '../directory/directory';
 import { recordHistory } from '../audit/history';
 import { enqueue, isDeliverableAddress, type Recipient } from '../notifications/outbox';
 import { findPeople } from '../people/store';
-import { headsForUnit, unitsHeadedBy } from './org-units';
-import { berlinDay } from '../workflow/actors';
+import { headsForUnit, unitsHeadedBy } from '../registry/org-units';
+import { berlinDay } from '../requests/actors';
 import { datesFor } from '../web/dates';
 
 export class PresenceError extends Error {

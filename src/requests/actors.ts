@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { SessionUser } from '../directory/user';
-import type { Actor, Person } from './core';
+import type { Actor, Person } from '../workflow/core';
 import { unitsHeadedBy } from '../registry/org-units';
 import { findPeople } from '../people/store';
 import { berlinIsoDay } from '../web/dates';

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { dueDeadlines, markDeadline, type Candidates } from './core';
-import type { WorkflowDefinition } from './definition';
+import { dueDeadlines, markDeadline, type Candidates } from '../workflow/core';
+import type { WorkflowDefinition } from '../workflow/definition';
 import * as store from '../requests/store';
 import { recordHistory } from '../audit/history';
 import { enqueue, isDeliverableAddress, type Recipient, type RoleAddress } from '../notifications/outbox';
