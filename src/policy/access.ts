@@ -134,3 +134,24 @@ export function wherePresenceVisible(q: Knex.QueryBuilder, db: Knex, viewer: Vie
   if (isCentral(viewer)) return;
   q.where((w) => w.whereIn(`${alias}.id`, db('presence_editors').where({ uid: viewer.uid }).select('presence_id')).orWhereIn(`${unitAlias}.code`, [...viewer.headOf]));
 }
+
+// ---------------------------------------------------------------- administration, deputies
+
+/** Administration (/intern/verwaltung, the outbox): the admin role. */
+export const isAdmin = (viewer: Pick<Viewer, 'roles'>): boolean => viewer.roles.includes('admin');
+
+/** Naming deputies for someone else: administrators only (everyone names their own). */
+export const mayNameDeputiesForOthers = isAdmin;
+
+/** Seeing a deputy entry: its principal and its deputy; administrators see all. */
+export const maySeeSubstitution = (viewer: Pick<Viewer, 'uid' | 'roles'>, row: { principal_uid: string; deputy_uid: string }): boolean =>
+  isAdmin(viewer) || row.principal_uid === viewer.uid || row.deputy_uid === viewer.uid;
+
+/** maySeeSubstitution as a filter on `substitutions`. */
+export function whereSubstitutionVisible(q: Knex.QueryBuilder, viewer: Pick<Viewer, 'uid' | 'roles'>): void {
+  if (isAdmin(viewer)) return;
+  q.where((w) => w.where({ principal_uid: viewer.uid }).orWhere({ deputy_uid: viewer.uid }));
+}
+
+/** Ending a deputy entry: its principal, or an administrator (the deputy cannot). */
+export const mayEndSubstitution = (viewer: Pick<Viewer, 'uid' | 'roles'>, row: { principal_uid: string }): boolean => row.principal_uid === viewer.uid || isAdmin(viewer);
