@@ -12,6 +12,7 @@ import { registerRegisterRoutes } from './register/routes';
 import { registerImportRoutes } from './import/routes';
 import { roleGroupStatus } from '../people/sync';
 import { datesFor } from '../web/dates';
+import { isAdmin } from '../policy/access';
 
 export type { AdminDeps } from './deps';
 export { IMPORT_CHECK_PATH } from './import/routes';
@@ -37,7 +38,7 @@ export const ADMIN_PAGES = [
 export function adminRoutes(deps: AdminDeps) {
   const router = Router();
   router.use((req: Request, res: Response, next: NextFunction) => {
-    if (!req.user?.roles.includes('admin')) return next(new HttpError(403));
+    if (!req.user || !isAdmin(req.user)) return next(new HttpError(403));
     res.locals.stylesheets = ADMIN_STYLESHEETS;
     next();
   });

@@ -9,7 +9,8 @@ import { createRequestService } from '../requests/service';
 import { createNotifier } from '../requests/notify';
 import { requestRoutes, requestErrorHandler } from '../requests/routes';
 import { substitutionRoutes } from '../requests/substitutions';
-import { unitsHeadedBy, listUnits } from '../registry/org-units';
+import { whereRequestVisible } from '../policy/access';
+import { selfViewer } from '../policy/viewer';
 import { outboxRoutes } from '../notifications/routes';
 import { adminRoutes } from '../admin/routes';
 import { presenceRoutes } from '../presences/routes';
@@ -39,21 +40,9 @@ export function internRoutes(deps: { config: Config; db: Knex; directory: Direct
     const me = user(req);
     const status = typeof req.query.stand === 'string' && req.query.stand !== '' ? req.query.stand : undefined;
     if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) throw new HttpError(400);
-    const central = me.roles.some((r) => ['communications', 'data_protection', 'hannoverde', 'staff_council', 'admin'].includes(r));
-    const headOf = await unitsHeadedBy(db, me);
-    const units = await listUnits(db, { includeRetired: true });
     const q = db('requests as r').leftJoin('org_units as u', 'u.id', 'r.org_unit_id').select('r.*', 'u.name as unit_name').orderBy('r.updated_at', 'desc').limit(500);
     if (status) q.where('r.status', status);
-    if (!central) {
-      const headedIds = units.filter((u) => headOf.includes(u.code)).map((u) => u.id);
-      q.where((w) => {
-        w.where('r.author_uid', me.uid)
-          .orWhereIn('r.id', db('request_editors').where({ uid: me.uid }).select('request_id'))
-          .orWhere((h) => h.whereIn('r.org_unit_id', headedIds.length ? headedIds : [-1]).whereNot('r.status', 'draft'));
-      });
-    } else {
-      q.where((w) => w.whereNot('r.status', 'draft').orWhere('r.author_uid', me.uid));
-    }
+    whereRequestVisible(q, db, await selfViewer(db, me));
     await renderPage(res, 'requests/list', { title: res.locals.t('requests.list.title'), requests: await q, statuses: STATUSES, status: status ?? '' });
   });
 

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { SessionUser } from '../directory/user';
-import { berlinDay } from '../requests/actors';
+import { berlinDay } from '../policy/actors';
 import { confirmedCurrent, currentTexts, type GuidelineText, type GuidelineKey } from '../guidelines/store';
 import * as store from '../requests/store';
 

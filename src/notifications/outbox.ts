@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { GroupRole } from '../config';
+import { isDeliverableAddress, type Recipient } from '../mail-address';
 import { renderTemplate, type MailLocale, type TemplateKey, type TemplateParams } from './templates';
 
 /**
@@ -7,18 +8,9 @@ import { renderTemplate, type MailLocale, type TemplateKey, type TemplateParams 
  * transaction, so either both exist or neither. Delivery (delivery.ts) picks them up later.
  */
 
-export interface Recipient {
-  uid?: string;
-  email: string;
-  /** Used in the greeting ("Guten Tag Maria Muster,"). */
-  name?: string;
-}
-
-/** Who a mail to a role goes to; implemented by src/people/roles.ts (people resolve, the outbox delivers). */
-export interface RoleResolver {
-  /** Everybody a mail to the role goes to: the members with a usable address and the role's mailbox, each address once. */
-  recipients(role: GroupRole): Promise<Recipient[]>;
-}
+// Addresses and role resolution are shared with src/people (which resolves) through one small
+// module below both, so that people and notifications never import each other.
+export { isDeliverableAddress, type Recipient, type RoleResolver } from '../mail-address';
 
 /**
  * Everybody who holds a role: the mail is queued once, addressed to the role, and the
@@ -67,14 +59,6 @@ export interface OutboxMessage {
   sentAt: Date | null;
 }
 
-/**
- * A plausible single address: something@domain, no spaces, no line breaks, no list.
- * Callers filter recipients with this (a directory entry may lack a usable address);
- * enqueue refuses anything else rather than queue a mail that can never be delivered.
- */
-export function isDeliverableAddress(email: string | undefined | null): email is string {
-  return typeof email === 'string' && email.length <= 200 && /^[^\s@,;<>"]+@[^\s@,;<>"]+\.[^\s@,;<>"]+$/.test(email);
-}
 
 /**
  * Queues one mail inside the caller's transaction. Subject and body are rendered now, so

@@ -8,6 +8,7 @@ import { localePath, type Locale } from '../web/i18n';
 import { isTemplateKey } from './templates';
 import { GROUP_ROLES } from '../config';
 import { listOutbox, retryMessage, type OutboxMessage } from './outbox';
+import { isAdmin } from '../policy/access';
 
 const PAGE_SIZE = 50;
 const BASE = '/intern/postausgang';
@@ -73,7 +74,7 @@ export function outboxRoutes(deps: { db: Knex; clock?: () => Date }) {
   const router = Router();
 
   router.use((req: Request, _res: Response, next: NextFunction) => {
-    if (!req.user?.roles.includes('admin')) return next(new HttpError(403));
+    if (!req.user || !isAdmin(req.user)) return next(new HttpError(403));
     next();
   });
 

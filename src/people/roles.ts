@@ -1,7 +1,7 @@
 import type { GroupRole } from '../config';
 import type { Directory } from '../directory/directory';
 import type { SessionUser } from '../directory/user';
-import { isDeliverableAddress, type Recipient, type RoleResolver } from '../notifications/outbox';
+import { isDeliverableAddress, type Recipient, type RoleResolver } from '../mail-address';
 
 /** What the directory says about a role's group right now. */
 export interface RoleGroup {

@@ -4,8 +4,10 @@ import type { Directory } from '../directory/directory';
 import { recordHistory } from '../audit/history';
 import { enqueue, isDeliverableAddress, type Recipient } from '../notifications/outbox';
 import { findPeople } from '../people/store';
-import { headsForUnit, unitsHeadedBy } from '../registry/org-units';
-import { berlinDay } from '../requests/actors';
+import { headsForUnit } from '../registry/org-units';
+import { presenceAccess, type PresenceAccess } from '../policy/access';
+import { selfViewer } from '../policy/viewer';
+import { berlinDay } from '../policy/actors';
 import { datesFor } from '../web/dates';
 
 export class PresenceError extends Error {
@@ -15,33 +17,11 @@ export class PresenceError extends Error {
   }
 }
 
-export interface PresenceAccess {
-  isEditor: boolean;
-  isHead: boolean;
-  isCentral: boolean;
-  canConfirm: boolean;
-  canClose: boolean;
-  canChange: boolean;
-}
-
-const CENTRAL = ['communications', 'data_protection', 'hannoverde', 'staff_council', 'admin'];
-
-/** What a person may do with a presence after publication. */
-export async function presenceAccess(db: Knex | Knex.Transaction, user: SessionUser, presence: { id: number; org_unit_id: number; status: string }): Promise<PresenceAccess> {
-  const editors: string[] = await db('presence_editors').where({ presence_id: presence.id }).pluck('uid');
+/** What a person may do with a presence after publication (the rule: presenceAccess in policy/access). */
+export async function loadPresenceAccess(db: Knex | Knex.Transaction, user: SessionUser, presence: { id: number; org_unit_id: number; status: string }): Promise<PresenceAccess> {
+  const editorUids: string[] = await db('presence_editors').where({ presence_id: presence.id }).pluck('uid');
   const unit = await db('org_units').where({ id: presence.org_unit_id }).first('code');
-  const isEditor = editors.includes(user.uid);
-  const isHead = unit ? (await unitsHeadedBy(db, user)).includes(unit.code) : false;
-  const isCentral = user.roles.some((r) => CENTRAL.includes(r));
-  const active = presence.status === 'active';
-  return {
-    isEditor,
-    isHead,
-    isCentral,
-    canConfirm: active && (isEditor || isHead),
-    canClose: active && (isEditor || user.roles.includes('communications')),
-    canChange: active && (isEditor || isHead),
-  };
+  return presenceAccess(await selfViewer(db, user), { status: presence.status, unitCode: unit?.code, editorUids });
 }
 
 function addMonths(day: string, months: number): string {
@@ -62,7 +42,7 @@ export async function confirmPresence(db: Knex, user: SessionUser, presenceId: n
   await db.transaction(async (trx) => {
     const p = await trx('presences').where({ id: presenceId }).forUpdate().first();
     if (!p) throw new PresenceError('not_found');
-    const access = await presenceAccess(trx, user, p);
+    const access = await loadPresenceAccess(trx, user, p);
     if (!access.canConfirm) throw new PresenceError(p.status === 'active' ? 'forbidden' : 'closed');
     const nextReview = addMonths(berlinDay(now), await reviewMonths(trx, p));
     await trx('presences').where({ id: presenceId }).update({ last_confirmed_at: now, review_due: nextReview, review_overdue: false, updated_at: now });
@@ -84,7 +64,7 @@ export async function closePresence(db: Knex, user: SessionUser, presenceId: num
   await db.transaction(async (trx) => {
     const p = await trx('presences').where({ id: presenceId }).forUpdate().first();
     if (!p) throw new PresenceError('not_found');
-    const access = await presenceAccess(trx, user, p);
+    const access = await loadPresenceAccess(trx, user, p);
     if (!access.canClose) throw new PresenceError(p.status === 'active' ? 'forbidden' : 'closed');
     await trx('presences').where({ id: presenceId }).update({ status: 'closed', closed_at: now, close_reason: reason, updated_at: now });
     await recordHistory(trx, {

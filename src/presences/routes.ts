@@ -7,8 +7,10 @@ import { HttpError, notFound } from '../web/errors';
 import { pathId, type FieldError } from '../web/forms';
 import { LIMITS } from '../limits';
 import type { MessageKey } from '../i18n/keys';
-import { unitsHeadedBy, listUnits, unitTree } from '../registry/org-units';
-import { presenceAccess, confirmPresence, closePresence, PresenceError } from './lifecycle';
+import { listUnits, unitTree } from '../registry/org-units';
+import { loadPresenceAccess, confirmPresence, closePresence, PresenceError } from './lifecycle';
+import { wherePresenceVisible } from '../policy/access';
+import { selfViewer } from '../policy/viewer';
 import { presenceAsRequestData } from '../requests/publish';
 import { readForm, EDITOR_SLOTS, type RequestData } from '../requests/form';
 import type { RequestService } from '../requests/service';
@@ -16,7 +18,6 @@ import { historyOfPresence, type LinkedHistoryRow } from '../audit/history';
 import type { WorkflowDefinition } from '../workflow/definition';
 import type { Locale } from '../web/i18n';
 
-const CENTRAL = ['communications', 'data_protection', 'hannoverde', 'staff_council', 'admin'];
 const CHANGE_FIELDS = ['orgUnit', 'name', 'url', 'description', 'hannoverDeUrl', 'purpose', 'targetGroups', 'topics', 'postingFrequency', 'staffedHours', 'responseTime'] as const;
 
 /** Presences after publication, for their editors, unit heads and the central offices. */
@@ -37,12 +38,7 @@ export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: ()
     if (filter === 'ueberfaellig') q.where('p.review_overdue', true);
     if (filter === 'markiert') q.where('p.editors_flagged', true);
     q.where('p.status', filter === 'geschlossen' ? 'closed' : 'active');
-    if (!me.roles.some((r) => CENTRAL.includes(r))) {
-      const units = await listUnits(db, { includeRetired: true });
-      const headOf = await unitsHeadedBy(db, me);
-      const unitIds = units.filter((u) => headOf.includes(u.code)).map((u) => u.id);
-      q.where((w) => w.whereIn('p.id', db('presence_editors').where({ uid: me.uid }).select('presence_id')).orWhereIn('p.org_unit_id', unitIds.length ? unitIds : [-1]));
-    }
+    wherePresenceVisible(q, db, await selfViewer(db, me));
     await renderPage(res, 'registry/list', { title: res.locals.t('registry.list.title'), presences: await q, filter });
   });
 
@@ -53,10 +49,10 @@ export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: ()
       .where('p.id', id)
       .first('p.*', 'u.name as unit_name', 'u.code as unit_code', 'pl.name as platform_name');
     if (!presence) throw notFound();
-    const access = await presenceAccess(db, user(req), presence);
+    const access = await loadPresenceAccess(db, user(req), presence);
     // a presence someone may not see is answered like one that does not exist (same 404 page):
     // every route on a presence, state-changing ones included, calls this first
-    if (!access.isEditor && !access.isHead && !access.isCentral) throw notFound();
+    if (!access.canSee) throw notFound();
     return { presence, access };
   }
 

@@ -6,12 +6,12 @@ import { renderPage } from '../web/render';
 import { pathId } from '../web/forms';
 import { stepsAwaitingEditors, type Instance } from '../workflow/core';
 import type { WorkflowDefinition } from '../workflow/definition';
-import { buildActor } from './actors';
 import { headsForUnit, unitByCode } from '../registry/org-units';
 import { currentTexts } from '../guidelines/store';
 import * as store from './store';
 import { RequestError } from './errors';
-import { isNeverSubmittedDraft, type RequestService } from './service';
+import type { RequestService } from './service';
+import { draftDeleteRefusal, isNeverSubmittedDraft } from '../policy/access';
 
 /** An open step and who decides it, for the "what happens next" panel. */
 export interface NextDecider {
@@ -86,16 +86,6 @@ const latestDecision = (instance: Instance): Date | undefined => {
   return times.length ? new Date(Math.max(...times)) : undefined;
 };
 
-/** Author, or head (or deputy head, or their deputy today) of the request's unit. */
-async function mayRemind(db: Knex | Knex.Transaction, me: SessionUser, request: store.RequestRow, now: Date): Promise<boolean> {
-  if (request.author_uid === me.uid) return true;
-  const actor = await buildActor(db, me, now);
-  const headOf = [actor, ...actor.actingFor].flatMap((p) => p.headOfUnits);
-  return headOf.includes(request.data.orgUnit);
-}
-
-export { mayRemind as mayRemindEditors };
-
 /** Reminding editors to confirm, and deleting a draft that was never submitted. */
 export function nextStepRoutes(deps: {
   db: Knex;
@@ -105,7 +95,7 @@ export function nextStepRoutes(deps: {
   /** The "may see this request" check (404 for a request someone may not see, as for a missing one). */
   visible: (req: Request, id: number) => Promise<unknown>;
 }) {
-  const { db, service, clock, baseUrl } = deps;
+  const { db, service, baseUrl } = deps;
   const router = Router();
   const user = (req: Request) => req.user as SessionUser;
 
@@ -113,7 +103,7 @@ export function nextStepRoutes(deps: {
     const id = pathId(req.params.id);
     await deps.visible(req, id);
     const me = user(req);
-    const result = await service.remindEditors(me, id, (trx, r) => mayRemind(trx, me, r, clock()), `${baseUrl}/intern/antraege/${id}`);
+    const result = await service.remindEditors(me, id, `${baseUrl}/intern/antraege/${id}`);
     res.redirect(303, res.locals.url(`/intern/antraege/${id}?erinnert=${result.sent.length > 0 ? '1' : '0'}`));
   });
 
@@ -122,8 +112,8 @@ export function nextStepRoutes(deps: {
     await deps.visible(req, id);
     const request = await store.getRequest(db, id);
     if (!request) throw notFound();
-    if (request.author_uid !== user(req).uid) throw new RequestError('forbidden');
-    if (!isNeverSubmittedDraft(request)) throw new RequestError('not_editable');
+    const refusal = draftDeleteRefusal(user(req), request);
+    if (refusal) throw new RequestError(refusal);
     return request;
   }
 

@@ -14,9 +14,10 @@ import { LIMITS } from '../limits';
 import { emptyRequestData, readForm, lengthProblems, EDITOR_SLOTS, TEXT_FIELDS, CHECK_FIELDS, type RequestData, type FormProblem } from './form';
 import * as store from './store';
 import { RequestError } from './errors';
-import { maySee, type RequestService } from './service';
-import { buildActor } from './actors';
-import { nextStepRoutes, nextStepView, mayRemindEditors } from './next-step';
+import type { RequestService } from './service';
+import { maySeeRequest, mayRemindEditors, mayConfirmAsEditor, requestEditRefusal } from '../policy/access';
+import { requestViewer } from '../policy/viewer';
+import { nextStepRoutes, nextStepView } from './next-step';
 
 
 const toFieldErrors = (problems: FormProblem[]): FieldError[] =>
@@ -77,19 +78,17 @@ export function requestRoutes(deps: RequestRouteDeps) {
     if (!request) throw notFound();
     const editors = await store.getEditors(db, id);
     // a deputy sees what their principal may see
-    const actor = await buildActor(db, me, clock());
-    const asPrincipals = [actor, ...actor.actingFor];
-    const viewer = { ...me, roles: [...new Set(asPrincipals.flatMap((p) => p.roles))] };
-    const headOf = [...new Set(asPrincipals.flatMap((p) => p.headOfUnits))];
-    if (!maySee(viewer, request, editors.map((e) => e.uid), headOf, request.data.orgUnit)) throw notFound();
-    return { request, editors, actor };
+    const { viewer, actor } = await requestViewer(db, me, clock());
+    if (!maySeeRequest(viewer, { author_uid: request.author_uid, status: request.status, unitCode: request.data.orgUnit, editorUids: editors.map((e) => e.uid) })) throw notFound();
+    return { request, editors, actor, viewer };
   }
 
   /** A request the signed-in person may edit now: their own, a draft or returned (404/403/409 otherwise). */
   async function editableRequest(req: Request, id: number) {
     const { request } = await visibleRequest(req, id);
-    if (request.author_uid !== user(req).uid) throw new HttpError(403);
-    if (request.status !== 'draft' && request.status !== 'returned') throw new RequestError('not_editable');
+    const refusal = requestEditRefusal(user(req), request);
+    if (refusal === 'forbidden') throw new HttpError(403);
+    if (refusal) throw new RequestError(refusal);
     return request;
   }
 
@@ -167,7 +166,7 @@ export function requestRoutes(deps: RequestRouteDeps) {
   ) {
     const me = user(req);
     const now = clock();
-    const { request, editors, actor } = await visibleRequest(req, id);
+    const { request, editors, actor, viewer } = await visibleRequest(req, id);
 
     const instance = await store.getInstance(db, id);
     const definition = instance ? await store.getDefinition(db, instance.definition_id) : undefined;
@@ -200,7 +199,7 @@ export function requestRoutes(deps: RequestRouteDeps) {
       : req.query.zurueckgezogen ? 'requests.page.withdrawnDone'
       : req.query.erinnert === '0' ? 'requests.page.remindedAlready' : undefined;
     const next = await nextStepView(db, service, request, editors, definition, instance?.state);
-    const mayRemind = next.awaiting.length > 0 && (await mayRemindEditors(db, me, request, now));
+    const mayRemind = next.awaiting.length > 0 && mayRemindEditors(viewer, { author_uid: request.author_uid, unitCode: request.data.orgUnit });
 
     const platform = await db('platforms').where({ key: request.data.platform }).first('name');
     await renderPage(res, 'requests/show', {
@@ -220,7 +219,7 @@ export function requestRoutes(deps: RequestRouteDeps) {
       textFields: TEXT_FIELDS,
       checkFields: CHECK_FIELDS,
       isAuthor: request.author_uid === me.uid,
-      pendingConfirmation: editors.some((e) => e.uid === me.uid) && !next.editorConfirmedAt[me.uid] && ['in_review', 'returned'].includes(request.status),
+      pendingConfirmation: mayConfirmAsEditor(me, editors.map((e) => e.uid)) && !next.editorConfirmedAt[me.uid] && ['in_review', 'returned'].includes(request.status),
       next,
       mayRemind,
       submittedNow: Boolean(req.query.eingereicht),

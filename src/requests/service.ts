@@ -3,7 +3,7 @@ import type { SessionUser } from '../directory/user';
 import { DirectoryUnavailableError, type Directory } from '../directory/directory';
 import { decide as decideCore, newInstance, decidableSteps, type Action, type Instance, type WorkflowEvent } from '../workflow/core';
 import type { WorkflowDefinition } from '../workflow/definition';
-import { buildActor } from './actors';
+import { buildActor } from '../policy/actors';
 import { addWorkingDays } from '../workflow/working-days';
 import { recordHistory, diffRecords } from '../audit/history';
 import { rememberPerson } from '../people/store';
@@ -17,7 +17,9 @@ import { RequestError } from './errors';
 import { publishPresence, applyChange, presenceAsRequestData } from './publish';
 import { confirmedCurrent, recordConfirmation } from '../guidelines/store';
 import { enqueue, isDeliverableAddress } from '../notifications/outbox';
-import { berlinDay } from './actors';
+import { berlinDay } from '../policy/actors';
+import { draftDeleteRefusal, mayConfirmAsEditor, mayRemindEditors, requestEditRefusal } from '../policy/access';
+import { requestViewer } from '../policy/viewer';
 
 export type Notify = (trx: Knex.Transaction, request: store.RequestRow, definition: WorkflowDefinition, events: WorkflowEvent[]) => Promise<void>;
 
@@ -34,19 +36,6 @@ const DEFINITION_FOR_KIND: Record<store.RequestRow['kind'], string> = {
   change: 'aenderung',
   editors: 'redaktionswechsel',
 };
-
-/** Who may see a request at all (deciding is the core's business). */
-export function maySee(user: SessionUser, request: store.RequestRow, editorUids: string[], headOf: string[], unitCode: string | undefined): boolean {
-  if (request.author_uid === user.uid || editorUids.includes(user.uid)) return true;
-  if (request.status === 'draft') return false; // a draft is its author's alone
-  const central = ['communications', 'data_protection', 'hannoverde', 'staff_council', 'admin'] as const;
-  if (user.roles.some((r) => (central as readonly string[]).includes(r))) return true;
-  return unitCode !== undefined && headOf.includes(unitCode);
-}
-
-/** A draft that never went out: its author may delete it. */
-export const isNeverSubmittedDraft = (request: Pick<store.RequestRow, 'status' | 'version' | 'submitted_at'>): boolean =>
-  request.status === 'draft' && request.version === 0 && request.submitted_at === null;
 
 /** A person named twice is named in the message as the directory knows them, not by their id. */
 function nameEditors(problems: FormProblem[], editors: Array<{ uid: string; name: string }>): FormProblem[] {
@@ -127,8 +116,8 @@ export function createRequestService(deps: RequestServiceDeps) {
   async function loadForAuthor(trx: Knex.Transaction, user: SessionUser, id: number) {
     const request = await store.getRequest(trx, id, { forUpdate: true });
     if (!request) throw new RequestError('not_found');
-    if (request.author_uid !== user.uid) throw new RequestError('forbidden');
-    if (request.status !== 'draft' && request.status !== 'returned') throw new RequestError('not_editable');
+    const refusal = requestEditRefusal(user, request);
+    if (refusal) throw new RequestError(refusal);
     return request;
   }
 
@@ -368,8 +357,7 @@ export function createRequestService(deps: RequestServiceDeps) {
       await db.transaction(async (trx) => {
         const request = await store.getRequest(trx, id);
         if (!request) throw new RequestError('not_found');
-        const named = await trx('request_editors').where({ request_id: id, uid: user.uid }).first('uid');
-        if (!named) throw new RequestError('forbidden');
+        if (!mayConfirmAsEditor(user, (await store.getEditors(trx, id)).map((e) => e.uid))) throw new RequestError('forbidden');
         const versions = await recordConfirmation(trx, user.uid, now);
         await rememberPerson(trx, user, now);
         const open = await trx('request_editors as e')
@@ -412,12 +400,13 @@ export function createRequestService(deps: RequestServiceDeps) {
      * The author or the unit head reminds the editors who have not confirmed yet. Each
      * editor gets at most one reminder a day for a request (the outbox key per request, person and day).
      */
-    async remindEditors(user: SessionUser, id: number, mayRemind: (trx: Knex.Transaction, request: store.RequestRow) => Promise<boolean>, link: string): Promise<{ sent: string[]; already: string[] }> {
+    async remindEditors(user: SessionUser, id: number, link: string): Promise<{ sent: string[]; already: string[] }> {
       const now = clock();
       return db.transaction(async (trx) => {
         const request = await store.getRequest(trx, id, { forUpdate: true });
         if (!request) throw new RequestError('not_found');
-        if (!(await mayRemind(trx, request))) throw new RequestError('forbidden');
+        const { viewer } = await requestViewer(trx, user, now);
+        if (!mayRemindEditors(viewer, { author_uid: request.author_uid, unitCode: request.data.orgUnit })) throw new RequestError('forbidden');
         if (request.status !== 'in_review') throw new RequestError('not_editable');
         const editors = await store.getEditors(trx, id);
         const confirmed = await confirmedCurrent(trx, editors.map((e) => e.uid));
@@ -454,8 +443,8 @@ export function createRequestService(deps: RequestServiceDeps) {
       await db.transaction(async (trx) => {
         const request = await store.getRequest(trx, id, { forUpdate: true });
         if (!request) throw new RequestError('not_found');
-        if (request.author_uid !== user.uid) throw new RequestError('forbidden');
-        if (!isNeverSubmittedDraft(request)) throw new RequestError('not_editable');
+        const refusal = draftDeleteRefusal(user, request);
+        if (refusal) throw new RequestError(refusal);
         if (await store.getInstance(trx, id)) throw new RequestError('not_editable');
         await trx('requests').where({ id }).delete();
         await recordHistory(trx, { at: now, actorUid: user.uid, actorName: user.name, action: 'request.draft_deleted', entityType: 'request', entityId: id, requestId: id, comment: request.title || null });

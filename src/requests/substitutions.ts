@@ -6,8 +6,9 @@ import { renderPage } from '../web/render';
 import { HttpError, notFound } from '../web/errors';
 import { pathId, type FieldError } from '../web/forms';
 import { recordHistory } from '../audit/history';
-import { berlinDay } from './actors';
+import { berlinDay } from '../policy/actors';
 import { LIMITS, isCalendarDate as isDate, isoDay } from '../limits';
+import { mayEndSubstitution, mayNameDeputiesForOthers, whereSubstitutionVisible } from '../policy/access';
 
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
@@ -60,10 +61,10 @@ export function substitutionRoutes(deps: { db: Knex; directory: Directory; clock
 
   async function show(req: Request, res: Response, opts: ShowOptions = {}, status = 200) {
     const me = user(req);
-    const isAdmin = me.roles.includes('admin');
+    const isAdmin = mayNameDeputiesForOthers(me);
     const today = berlinDay(clock());
     const q = db('substitutions').whereNull('revoked_at').where('ends_on', '>=', today).orderBy('starts_on');
-    if (!isAdmin) q.where((w) => w.where({ principal_uid: me.uid }).orWhere({ deputy_uid: me.uid }));
+    whereSubstitutionVisible(q, me);
     // "Bis" starts empty: a deputy that silently ends today helps nobody on holiday
     const values = opts.values ?? { vertretung: '', vertretungSuche: '', von: today, bis: '', fuer: '' };
     await renderPage(
@@ -91,7 +92,7 @@ export function substitutionRoutes(deps: { db: Knex; directory: Directory; clock
     const values = readValues(req.body);
     const take = str(req.body?.uebernehmen).toLowerCase();
     const aktion = str(req.body?.aktion);
-    const principalUid = me.roles.includes('admin') && values.fuer ? values.fuer : me.uid;
+    const principalUid = mayNameDeputiesForOthers(me) && values.fuer ? values.fuer : me.uid;
     // a user id longer than the directory's (and the column's) is nobody: not even looked up
     const lookUp = (uid: string) => (uid.length > 0 && uid.length <= LIMITS.uid ? directory.findByUid(uid) : Promise.resolve(undefined));
     const search = (text: string) => (text ? directory.search(text.slice(0, LIMITS.search), 10) : Promise.resolve(undefined));
@@ -187,7 +188,7 @@ export function substitutionRoutes(deps: { db: Knex; directory: Directory; clock
     const me = user(req);
     const row = await db('substitutions').where({ id: pathId(req.params.id) }).first();
     if (!row) throw notFound();
-    if (row.principal_uid !== me.uid && !me.roles.includes('admin')) throw new HttpError(403);
+    if (!mayEndSubstitution(me, row)) throw new HttpError(403);
     const now = clock();
     await db.transaction(async (trx) => {
       await trx('substitutions').where({ id: row.id }).update({ revoked_at: now });

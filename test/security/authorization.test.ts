@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { agentFor, createSecurityContext, ROLES, ROLE_USERS, type Agent, type RoleName, type SecurityContext } from './context';
-import { TABLE, loadFixtures, methodOf, type Fixtures, type Row } from './route-table';
+import { CANNOT_SEE_41, MATRIX_UNITS, MATRIX_VIEWERS, TABLE, loadFixtures, methodOf, type Fixtures, type Row } from './route-table';
+import { selfViewer } from '../../src/policy/viewer';
 import { backendName } from '../helpers/env';
 
 /**
@@ -55,6 +56,22 @@ describe(`authorisation matrix (${backendName})`, () => {
       const res = await (agents.get(role) as { agent: Agent }).agent.get('/intern');
       expect(res.status, role).toBe(role === 'anonymous' ? 302 : 200);
     }
+  });
+
+  it('the matrix takes who may see unit 41 from the policy, with each role the person the app knows', async () => {
+    for (const role of ROLES) {
+      if (role === 'anonymous') continue;
+      const facts = MATRIX_VIEWERS[role];
+      expect(facts.uid, role).toBe(ROLE_USERS[role]);
+      const person = await ctx.directory.findByUid(facts.uid);
+      expect(person, role).toBeDefined();
+      const viewer = await selfViewer(ctx.database.db, person!);
+      expect([...viewer.roles].sort(), role).toEqual([...facts.roles].sort());
+      expect(MATRIX_UNITS.filter((u) => viewer.headOf.includes(u)), role).toEqual(MATRIX_UNITS.filter((u) => facts.headOf.includes(u)));
+    }
+    // and the policy's answer is not empty either way
+    expect(CANNOT_SEE_41.length).toBeGreaterThan(0);
+    expect(CANNOT_SEE_41).not.toContain('editor');
   });
 
   for (const row of TABLE) {

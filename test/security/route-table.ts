@@ -10,6 +10,7 @@ import {
   type RoleName,
   type SecurityContext,
 } from './context';
+import { isCentral, maySeePresence, maySeeRequest, type PresenceSubject, type RequestSubject, type Viewer } from '../../src/policy/access';
 
 /**
  * The authorisation matrix: every route of the app (method + path pattern, exactly as the
@@ -62,8 +63,33 @@ export interface Row {
   expect: Record<RoleName, number>;
 }
 
-const CENTRAL: RoleName[] = ['communications', 'dataProtection', 'hannoverde', 'staffCouncil', 'admin'];
-const SIGNED_IN = ROLES.filter((r) => r !== 'anonymous');
+const SIGNED_IN = ROLES.filter((r): r is Exclude<RoleName, 'anonymous'> => r !== 'anonymous');
+
+/**
+ * Who each signed-in role is, as the access policy (src/policy/access.ts) sees them: the
+ * person's directory roles and the units (of 40, 41, 41.2) they head. Facts, not expectations:
+ * authorization.test.ts checks them against what the app builds for these people.
+ */
+export const MATRIX_VIEWERS: Record<Exclude<RoleName, 'anonymous'>, Viewer> = {
+  employee: { uid: 'mitarbeiter', roles: ['employee'], headOf: [] },
+  editorOtherUnit: { uid: 'redaktion40', roles: ['employee'], headOf: [] },
+  editor: { uid: 'redaktion', roles: ['employee'], headOf: [] },
+  unitHeadOtherUnit: { uid: 'leitung40', roles: ['employee', 'unit_head'], headOf: ['40'] },
+  unitHead: { uid: 'leitung', roles: ['employee', 'unit_head'], headOf: ['41', '41.2'] },
+  communications: { uid: 'kommunikation', roles: ['employee', 'communications'], headOf: [] },
+  dataProtection: { uid: 'datenschutz', roles: ['employee', 'data_protection'], headOf: [] },
+  hannoverde: { uid: 'hannoverde', roles: ['employee', 'hannoverde'], headOf: [] },
+  staffCouncil: { uid: 'personalrat', roles: ['employee', 'staff_council'], headOf: [] },
+  admin: { uid: 'admin', roles: ['employee', 'admin'], headOf: [] },
+};
+/** The unit codes MATRIX_VIEWERS' headOf speaks about. */
+export const MATRIX_UNITS = ['40', '41', '41.2'];
+
+/** The central offices, by the policy's definition. */
+const CENTRAL: RoleName[] = SIGNED_IN.filter((r) => isCentral(MATRIX_VIEWERS[r]));
+/** The request and presence of unit 41 that rows about "unit 41" use (fixtures reqReview, presence41). */
+const REQUEST_41: RequestSubject = { author_uid: 'redaktion', status: 'in_review', unitCode: '41', editorUids: ['redaktion', 'redaktion2'] };
+const PRESENCE_41: PresenceSubject = { status: 'active', unitCode: '41.2', editorUids: ['redaktion', 'redaktion2'] };
 
 /** Same status for everybody (public routes). */
 const all = (status: number): Record<RoleName, number> => Object.fromEntries(ROLES.map((r) => [r, status])) as Record<RoleName, number>;
@@ -77,7 +103,10 @@ const adminOnly = (status: number) => staff({ admin: status });
  * Requests and presences of unit 41: who may not see them gets the answer of a missing id
  * (404, see visibility.test.ts); who may see but not act gets 403.
  */
-const CANNOT_SEE_41: RoleName[] = ['employee', 'editorOtherUnit', 'unitHeadOtherUnit'];
+export const CANNOT_SEE_41: RoleName[] = SIGNED_IN.filter((r) => !maySeeRequest(MATRIX_VIEWERS[r], REQUEST_41));
+const CANNOT_SEE_PRESENCE_41 = SIGNED_IN.filter((r) => !maySeePresence(MATRIX_VIEWERS[r], PRESENCE_41));
+// one set serves both kinds of rows: the policy must give the same answer for both
+if (CANNOT_SEE_41.join() !== CANNOT_SEE_PRESENCE_41.join()) throw new Error(`policy: request and presence of unit 41 seen by different roles (${CANNOT_SEE_41.join()} / ${CANNOT_SEE_PRESENCE_41.join()})`);
 const seen41 = (allowed: Partial<Record<RoleName, number>>) => staff({ ...roles(CANNOT_SEE_41, 404), ...allowed });
 /** A draft is its author's alone: everybody else gets 404. */
 const draftOf = (allowed: Partial<Record<RoleName, number>>) => staff(allowed, 404);
