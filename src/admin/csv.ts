@@ -67,6 +67,8 @@ function percentBytes(value: string): Uint8Array {
  * Windows-1252 file sent as is), the parser leaves the whole value undecoded. We decode such
  * a value ourselves, strictly, so Latin-1 input gets a clear message instead of broken umlauts.
  */
+// Only urlencoded bodies need this (a paste sent the old way, scripts); the page's form is
+// multipart since the file upload (src/admin/body.ts csvTextOf), where it never applies.
 export function textFromForm(value: string): { ok: true; text: string } | { ok: false; problem: CsvProblem } {
   let text = value;
   if (!text.includes('\n') && /%[0-9a-fA-F]{2}/.test(text)) {
@@ -75,6 +77,14 @@ export function textFromForm(value: string): { ok: true; text: string } | { ok: 
     text = decoded;
   }
   return checkText(text);
+}
+
+/**
+ * A pasted CSV that came in a multipart body (the form with the file field): busboy decodes
+ * fields as UTF-8 and never leaves percent escapes, so it is only checked, not decoded again.
+ */
+export function textFromPaste(value: string): { ok: true; text: string } | { ok: false; problem: CsvProblem } {
+  return checkText(value);
 }
 
 /** Raw bytes of an uploaded file (e.g. a request body of type text/csv). */

@@ -1,9 +1,15 @@
 /**
  * Working days in Hannover: Monday to Friday, except the public holidays of Lower Saxony.
  * Deadlines are counted in calendar days of Europe/Berlin, whatever time zone the server runs in.
+ *
+ * Berlin time comes from src/web/dates.ts (one algorithm for the whole app). The holidays stay a
+ * short hand-written table rather than the `date-holidays` package: the workflow core stays free
+ * of dependencies (and of a data set for 200 countries loaded at start), and the table is checked
+ * against `new Holidays('DE', 'NI')` (public holidays only) for every year 1995–2100 in
+ * test/workflow/working-days.test.ts, so it cannot silently drift from the maintained data.
  */
 
-import { berlinClockParts } from '../web/dates';
+import { berlinClockParts, berlinOffsetMs } from '../web/dates';
 
 const MS_PER_DAY = 86_400_000;
 
@@ -55,15 +61,9 @@ function fromBerlinWallClock(wall: WallClock): Date {
   const asIfUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second, wall.millisecond);
   // Berlin is UTC+1 or UTC+2; take the offset in force near the target, then correct once
   // in case the guess landed on the other side of a DST switch.
-  let instant = asIfUtc - offsetMs(new Date(asIfUtc));
-  instant = asIfUtc - offsetMs(new Date(instant));
+  let instant = asIfUtc - berlinOffsetMs(asIfUtc);
+  instant = asIfUtc - berlinOffsetMs(instant);
   return new Date(instant);
-}
-
-function offsetMs(instant: Date): number {
-  const w = berlinWallClock(instant);
-  const wallAsUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second, w.millisecond);
-  return wallAsUtc - instant.getTime();
 }
 
 const toDayNumber = (d: CalendarDate): DayNumber => Date.UTC(d.year, d.month - 1, d.day) / MS_PER_DAY;

@@ -320,3 +320,119 @@ describe('bulk import: 5,000 rows', () => {
     expect(tasks.text).toContain(`data-request="${ids[0]}" data-step="unit_head"`);
   }, 240_000);
 });
+
+describe('CSV import as a file upload (multipart)', () => {
+  const csv = [
+    HEADER,
+    '41;facebook;Hochgeladen Eins;https://www.facebook.com/hochgeladen.eins;Veranstaltungen im Kulturbüro;https://www.hannover.de/Kultur-Freizeit;2019-05-01;redaktion redaktion2;',
+    '99;facebook;Hochgeladen Zwei;https://www.facebook.com/hochgeladen.zwei;;;;redaktion redaktion2;',
+  ].join('\r\n');
+  const csvFile = (content: string | Buffer) => ({ content: typeof content === 'string' ? Buffer.from(content, 'utf8') : content, options: { filename: 'bestand.csv', contentType: 'text/csv' } });
+  const upload = async (agent: Agent, content: string | Buffer, fields: Record<string, string> = {}, csrf?: string) => {
+    const file = csvFile(content);
+    let req = agent.post(IMPORT_CHECK_PATH).field('_csrf', csrf ?? (await tokenOf(agent, I)));
+    for (const [name, value] of Object.entries(fields)) req = req.field(name, value);
+    return req.attach('datei', file.content, file.options);
+  };
+  /** The page without what differs between two dry runs of the same data (the upload token). */
+  const comparable = (html: string) => html.replace(/name="token" value="[^"]+"/g, 'name="token" value="…"');
+
+  it('offers a file field for CSV on both import forms, sent as multipart', async () => {
+    for (const page of [I, '/intern/verwaltung/organisationseinheiten/import']) {
+      const html = (await admin.get(page).expect(200)).text;
+      expect(html).toContain('enctype="multipart/form-data"');
+      expect(html).toMatch(/<input class="kern-form-input__input" type="file" id="feld-datei" name="datei" accept="\.csv,text\/csv"/);
+      expect(html).toContain('name="csv"'); // the paste box stays as a fallback
+    }
+  });
+
+  it('gives an administrator the same dry run for an uploaded file (with or without BOM) as for the pasted text, and writes nothing', async () => {
+    const before = await footprint();
+    const pasted = await dryRun(csv);
+    const uploaded = await upload(admin, csv);
+    const withBom = await upload(admin, `\uFEFF${csv}`);
+    expect(pasted.status).toBe(400);
+    expect(pasted.text).toContain('data-rows="2" data-problems="1"');
+    for (const res of [uploaded, withBom]) {
+      expect(res.status, text(res.text).slice(0, 2000)).toBe(pasted.status);
+      expect(comparable(res.text)).toBe(comparable(pasted.text));
+    }
+    expect(problemsOf(uploaded.text, 3)).toEqual(['unit_code:admin.import.problem.unitUnknown']);
+    expect(await footprint()).toEqual(before);
+  });
+
+  it('takes the file when both a file and pasted text come, and keeps a clean upload for the import', async () => {
+    const clean = csv.split('\r\n').slice(0, 2).join('\r\n');
+    const res = await upload(admin, clean, { csv: `${HEADER}\r\n41;facebook;Eingefügt;https://www.facebook.com/eingefuegt.x;;;;redaktion redaktion2;` });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('data-rows="1" data-problems="0"');
+    expect(text(res.text)).toContain('Hochgeladen Eins');
+    expect(text(res.text)).not.toContain('Eingefügt');
+    const token = tokenIn(res.text) ?? '';
+    expect((await db()('admin_uploads').where({ token }).first()).content).toBe(clean);
+  });
+
+  it('uses the pasted text when the form comes as multipart without a file', async () => {
+    const token = await tokenOf(admin, I);
+    const res = await admin.post(IMPORT_CHECK_PATH).field('_csrf', token).field('csv', csv);
+    expect(res.status).toBe(400);
+    expect(comparable(res.text)).toBe(comparable((await dryRun(csv)).text));
+  });
+
+  it('refuses a Windows-1252 file with the encoding message, and a file with NUL bytes', async () => {
+    const before = await footprint();
+    const latin1 = await upload(admin, Buffer.from(`${HEADER}\r\n41;facebook;Kulturbüro;https://www.facebook.com/kb.x;;;;redaktion redaktion2;`, 'latin1'));
+    expect(text(latin1.text)).toContain('Die Datei ist nicht in UTF-8 gespeichert');
+    expect(latin1.text).not.toContain('data-rows=');
+    const utf16 = await upload(admin, Buffer.from(`\uFEFF${csv}`, 'utf16le'));
+    expect(text(utf16.text)).toContain('Die Datei ist nicht in UTF-8 gespeichert');
+    // a NUL in a multipart field is refused like in any form
+    const nul = await admin.post(IMPORT_CHECK_PATH).field('_csrf', await tokenOf(admin, I)).field('csv', `${HEADER}\u0000`);
+    expect(nul.status).toBe(400);
+    expect(await footprint()).toEqual(before);
+  });
+
+  it('checks the CSRF token of a multipart form: missing or wrong is 403, and nothing is kept', async () => {
+    const uploads = Number((await db()('admin_uploads').count({ n: '*' }).first())?.n);
+    const missing = await admin.post(IMPORT_CHECK_PATH).attach('datei', Buffer.from(csv), { filename: 'bestand.csv', contentType: 'text/csv' });
+    expect(missing.status).toBe(403);
+    const wrong = await upload(admin, csv, {}, 'falsch');
+    expect(wrong.status).toBe(403);
+    for (const res of [missing, wrong]) expect(text(res.text)).not.toContain('Hochgeladen Eins');
+    // the token of another session does not count either
+    const other = await signIn(app, 'admin');
+    const foreign = await upload(admin, csv, {}, await tokenOf(other, I));
+    expect(foreign.status).toBe(403);
+    expect(Number((await db()('admin_uploads').count({ n: '*' }).first())?.n)).toBe(uploads);
+  });
+
+  it('refuses an upload by anyone but an administrator before reading it (403), also on the unit import', async () => {
+    const editor = await signIn(app, 'redaktion');
+    const big = Buffer.alloc(3 * 1024 * 1024, 'a');
+    for (const path of [IMPORT_CHECK_PATH, '/intern/verwaltung/organisationseinheiten/import']) {
+      const res = await editor.post(path).field('_csrf', await tokenOf(editor, '/intern')).attach('datei', big, { filename: 'gross.csv', contentType: 'text/csv' });
+      expect(res.status).toBe(403);
+      expect(text(res.text)).not.toContain('Bestand');
+    }
+  });
+
+  it('refuses a file over 16 MB with the friendly 413 page', async () => {
+    const before = await footprint();
+    const huge = Buffer.concat([Buffer.from(`${HEADER}\r\n`), Buffer.alloc(16 * 1024 * 1024 + 1, 'x')]);
+    const res = await upload(admin, huge);
+    expect(res.status).toBe(413);
+    expect(text(res.text)).toContain('Die Datei ist zu groß');
+    expect(await footprint()).toEqual(before);
+  });
+
+  it('imports units from an uploaded file as from pasted text', async () => {
+    const U = '/intern/verwaltung/organisationseinheiten/import';
+    const units = ['code;name;kind;parent_code;hannover_de_url', 'IX;Dezernat IX;dezernat;;', '95;Fachbereich Hochgeladen;fachbereich;IX;'].join('\n');
+    const pasted = await post(admin, U, { csv: units }, U);
+    const uploaded = await admin.post(U).field('_csrf', await tokenOf(admin, U)).attach('datei', Buffer.from(`\uFEFF${units}`), { filename: 'einheiten.csv', contentType: 'text/csv' });
+    expect(uploaded.status, text(uploaded.text).slice(0, 2000)).toBe(pasted.status);
+    expect(pasted.status).toBe(200);
+    expect(comparable(uploaded.text)).toBe(comparable(pasted.text));
+    expect(text(uploaded.text)).toContain('Fachbereich Hochgeladen');
+  });
+});

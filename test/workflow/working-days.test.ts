@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import Holidays from 'date-holidays';
 import { decide, dueDeadlines, markDeadline, newInstance, type Action, type Actor, type Instance } from '../../src/workflow/core';
 import { DIENSTANWEISUNG_V1 } from '../../src/workflow/default-definitions';
 import {
@@ -69,6 +70,21 @@ describe('easter and the public holidays of Lower Saxony', () => {
     expect(isWorkingDay(new Date('2026-12-31T23:30:00Z'))).toBe(false); // already Neujahr in Berlin
     expect(isWorkingDay(new Date('2027-06-04T21:30:00Z'))).toBe(true); // Friday 23:30 in Berlin
     expect(isWorkingDay(new Date('2027-06-04T22:30:00Z'))).toBe(false); // Saturday 00:30 in Berlin
+  });
+});
+
+describe('the hand-written table against date-holidays (oracle)', () => {
+  it('matches the public holidays of DE-NI in every year 1995–2100', () => {
+    const oracle = new Holidays('DE', 'NI');
+    const iso = (d: { year: number; month: number; day: number }) => `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+    for (let year = 1995; year <= 2100; year++) {
+      const expected = oracle
+        .getHolidays(year)
+        .filter((h) => h.type === 'public')
+        .map((h) => h.date.slice(0, 10))
+        .sort();
+      expect(publicHolidays(year).map((h) => iso(h.date)), String(year)).toEqual(expected);
+    }
   });
 });
 

@@ -29,6 +29,12 @@ export interface BatchingTransaction {
 }
 
 /**
+ * Leans on knex internals (a Proxy around the transaction, `then` replaced on its builders),
+ * kept because it pays: the 5,000-row import in test/admin/import.test.ts takes 3.8 s on PGlite
+ * and 2.3 s on PostgreSQL with it, 12.1 s and 5.5 s with the notifier on the plain transaction
+ * (measured 1 December 2026, 2 vCPU). If the notifier ever takes its reads and its outbox
+ * writes as parameters, this can go. The import's tests pin what it must not change.
+ *
  * The import's transaction as the notifier sees it. Reads of reference tables the import never
  * writes (units, heads, people, platforms) are answered once per distinct query and then from
  * memory; plain single-row inserts into `collect` (the outbox) are gathered and written in bulk

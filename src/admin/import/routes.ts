@@ -4,11 +4,12 @@ import { createNotifier } from '../../requests/notify';
 import { HttpError } from '../../web/errors';
 import type { FieldError } from '../../web/forms';
 import { renderPage } from '../../web/render';
-import { readCsv, textFromForm } from '../csv';
+import { csvTextOf } from '../body';
+import { readCsv } from '../csv';
 import { csvProblemErrors } from '../csv-messages';
 import type { AdminDeps } from '../deps';
 import { findUpload, markConsumed, storeUpload, takeUpload } from '../uploads';
-import { BASE, currentUser, error, field, rawField, sendCsv } from '../web';
+import { BASE, currentUser, error, field, sendCsv } from '../web';
 import { checkImport, type CheckedRow } from './check';
 import { IMPORT_COLUMNS, IMPORT_LIMITS, IMPORT_REQUIRED, MAX_EDITORS, MIN_EDITORS, importTemplate } from './columns';
 import { memoDirectory } from './people';
@@ -69,8 +70,7 @@ export function registerImportRoutes(router: Router, deps: AdminDeps) {
   router.get('/import/vorlage.csv', (_req, res) => sendCsv(res, 'vorlage-bestand.csv', importTemplate()));
 
   router.post('/import/pruefen', async (req, res) => {
-    const pasted = rawField(req.body, 'csv');
-    const text = textFromForm(pasted);
+    const text = csvTextOf(req);
     if (!text.ok) return show(res, { csv: '', errors: csvProblemErrors([text.problem]) });
     const checked = await dryRun(text.text);
     let token: string | undefined;

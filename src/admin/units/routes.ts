@@ -5,11 +5,12 @@ import { HttpError } from '../../web/errors';
 import type { FieldError } from '../../web/forms';
 import { renderPage } from '../../web/render';
 import { LIMITS } from '../../limits';
-import { readCsv, textFromForm } from '../csv';
+import { csvTextOf } from '../body';
+import { readCsv } from '../csv';
 import { csvProblemErrors } from '../csv-messages';
 import { findUpload, markConsumed, storeUpload, takeUpload } from '../uploads';
 import type { AdminDeps } from '../deps';
-import { BASE, currentUser, error, field, isUniqueViolation, pathId, rawField } from '../web';
+import { BASE, currentUser, error, field, isUniqueViolation, pathId } from '../web';
 import { UNIT_KINDS, createUnitService, descendants, emptyUnitForm, unitToForm, type UnitForm } from './service';
 import { UNIT_COLUMNS, UNIT_LIMITS, UNIT_REQUIRED, applyUnitImport, planUnitImport, type UnitRow } from './import';
 
@@ -189,7 +190,7 @@ function registerUnitImportRoutes(router: Router, deps: AdminDeps) {
   }
 
   router.post('/organisationseinheiten/import', async (req, res) => {
-    const text = textFromForm(rawField(req.body, 'csv'));
+    const text = csvTextOf(req);
     if (!text.ok) return showImport(res, { csv: '', errors: csvProblemErrors([text.problem]) });
     const checked = await check(text.text);
     const token = checked.errors.length === 0 && checked.rows
