@@ -37,19 +37,32 @@ import type { SessionUser } from '../src/directory/user';
 
 const REPO = path.resolve(__dirname, '..');
 const POOL = 10;
-const redaktion: SessionUser = { uid: 'redaktion', name: 'Robin Schäfer', unit: '41', roles: ['employee'], email: 'robin.schaefer@hannover-stadt.de' };
+const redaktion: SessionUser = {
+  uid: 'redaktion',
+  name: 'Robin Schäfer',
+  unit: '41',
+  roles: ['employee'],
+  email: 'robin.schaefer@hannover-stadt.de',
+};
 
 // ------------------------------------------------------------------ bare server (child process)
 
 async function bareServer() {
   const pool = new pg.Pool({ connectionString: process.env.BENCH_DATABASE_URL, max: POOL });
-  await pool.query('CREATE TABLE IF NOT EXISTS bench_bare_decisions (id bigserial PRIMARY KEY, request_id integer NOT NULL, step text NOT NULL, decision text NOT NULL, comment text, created_at timestamptz NOT NULL DEFAULT now())');
+  await pool.query(
+    'CREATE TABLE IF NOT EXISTS bench_bare_decisions (id bigserial PRIMARY KEY, request_id integer NOT NULL, step text NOT NULL, decision text NOT NULL, comment text, created_at timestamptz NOT NULL DEFAULT now())',
+  );
   const app = express();
   app.disable('x-powered-by');
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }));
   app.post('/decide', async (req, res) => {
     const b = req.body as Record<string, string>;
-    await pool.query('INSERT INTO bench_bare_decisions (request_id, step, decision, comment) VALUES ($1, $2, $3, $4)', [Number(b.id), b.schritt, b.entscheidung, b.kommentar]);
+    await pool.query('INSERT INTO bench_bare_decisions (request_id, step, decision, comment) VALUES ($1, $2, $3, $4)', [
+      Number(b.id),
+      b.schritt,
+      b.entscheidung,
+      b.kommentar,
+    ]);
     res.redirect(303, `/antraege/${Number(b.id)}`);
   });
   const server = http.createServer(app);
@@ -69,7 +82,14 @@ interface Reply {
   body: string;
   headers: http.IncomingHttpHeaders;
 }
-function send(agent: http.Agent, port: number, method: 'GET' | 'POST', pathName: string, cookie?: string, form?: Record<string, string>): Promise<Reply> {
+function send(
+  agent: http.Agent,
+  port: number,
+  method: 'GET' | 'POST',
+  pathName: string,
+  cookie?: string,
+  form?: Record<string, string>,
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const body = form ? new URLSearchParams(form).toString() : undefined;
     const req = http.request(
@@ -79,12 +99,19 @@ function send(agent: http.Agent, port: number, method: 'GET' | 'POST', pathName:
         method,
         path: pathName,
         agent,
-        headers: { ...(cookie ? { cookie } : {}), ...(body ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } : {}) },
+        headers: {
+          ...(cookie ? { cookie } : {}),
+          ...(body
+            ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) }
+            : {}),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }),
+        );
         res.on('error', reject);
       },
     );
@@ -94,12 +121,20 @@ function send(agent: http.Agent, port: number, method: 'GET' | 'POST', pathName:
   });
 }
 const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-const cookieOf = (r: Reply, name = 'smr.sid') => ([] as string[]).concat(r.headers['set-cookie'] ?? []).find((c) => c.startsWith(`${name}=`))?.split(';')[0];
+const cookieOf = (r: Reply, name = 'smr.sid') =>
+  ([] as string[])
+    .concat(r.headers['set-cookie'] ?? [])
+    .find((c) => c.startsWith(`${name}=`))
+    ?.split(';')[0];
 
 async function signIn(port: number, uid: string) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const form = await send(agent, port, 'GET', '/anmelden');
-  const res = await send(agent, port, 'POST', '/anmelden', cookieOf(form, 'smr.anmeldung'), { username: uid, password: 'demo', _csrf: csrfOf(form.body) });
+  const res = await send(agent, port, 'POST', '/anmelden', cookieOf(form, 'smr.anmeldung'), {
+    username: uid,
+    password: 'demo',
+    _csrf: csrfOf(form.body),
+  });
   const cookie = cookieOf(res);
   if (res.status !== 303 || !cookie) throw new Error(`sign-in of ${uid} failed: ${res.status}`);
   const page = await send(agent, port, 'GET', '/intern/vertretung', cookie);
@@ -117,7 +152,8 @@ function freePort(): Promise<number> {
   });
 }
 
-const pct = (sorted: number[], p: number) => (sorted.length ? (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number) : 0);
+const pct = (sorted: number[], p: number) =>
+  sorted.length ? (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number) : 0;
 
 interface Round {
   ok: number;
@@ -127,7 +163,13 @@ interface Round {
 }
 
 /** `jobs` decisions over `connections` connections (each job once); counts the 303 answers. */
-async function drive(jobs: Array<{ id: number }>, connections: Array<{ agent: http.Agent; cookie?: string; csrf?: string }>, port: number, pathOf: (id: number) => string, withId: boolean): Promise<Round> {
+async function drive(
+  jobs: Array<{ id: number }>,
+  connections: Array<{ agent: http.Agent; cookie?: string; csrf?: string }>,
+  port: number,
+  pathOf: (id: number) => string,
+  withId: boolean,
+): Promise<Round> {
   const queue = [...jobs];
   const round: Round = { ok: 0, errors: [], seconds: 0, latencies: [] };
   const t0 = performance.now();
@@ -136,7 +178,13 @@ async function drive(jobs: Array<{ id: number }>, connections: Array<{ agent: ht
       for (let job = queue.shift(); job; job = queue.shift()) {
         const t = performance.now();
         try {
-          const form = { ...(c.csrf ? { _csrf: c.csrf } : {}), ...(withId ? { id: String(job.id) } : {}), schritt: 'unit_head', entscheidung: 'approve', kommentar: 'Entscheidungsprobe' };
+          const form = {
+            ...(c.csrf ? { _csrf: c.csrf } : {}),
+            ...(withId ? { id: String(job.id) } : {}),
+            schritt: 'unit_head',
+            entscheidung: 'approve',
+            kommentar: 'Entscheidungsprobe',
+          };
           const r = await send(c.agent, port, 'POST', pathOf(job.id), c.cookie, form);
           round.latencies.push(performance.now() - t);
           if (r.status === 303) round.ok += 1;
@@ -164,7 +212,8 @@ async function main() {
   const perRound = Math.min(2000, Math.max(10, Number(values['per-round'])));
   const connections = Math.min(64, Math.max(1, Number(values.connections)));
   const admin = new URL(values.postgres as string);
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(admin.hostname)) throw new Error('The benchmark only talks to a database on this machine (loopback).');
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(admin.hostname))
+    throw new Error('The benchmark only talks to a database on this machine (loopback).');
   const dbName = `smr_bench_decisions_${process.pid}`;
   const adminRun = async (sql: string) => {
     const c = new pg.Client({ connectionString: admin.toString() });
@@ -183,7 +232,11 @@ async function main() {
   }, 600_000);
   watchdog.unref();
 
-  const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  const load = () =>
+    os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
   console.log(`Social-Media-Register – decisions per second (Node ${process.version}, PostgreSQL scratch database)`);
   console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, load average before: ${load()}`);
   await adminRun(`CREATE DATABASE ${dbName}`);
@@ -199,7 +252,12 @@ async function main() {
       await migrateLatest(database.db);
       const directory = createDirectory(demoDirectoryConfig(demo.url));
       await seedDemo(database.db, directory, () => new Date(), 'http://127.0.0.1');
-      const service = createRequestService({ db: database.db, directory, clock: () => new Date(), notify: createNotifier({ baseUrl: 'http://127.0.0.1', directory }) });
+      const service = createRequestService({
+        db: database.db,
+        directory,
+        clock: () => new Date(),
+        notify: createNotifier({ baseUrl: 'http://127.0.0.1', directory }),
+      });
       for (let i = 0; i < rounds * perRound; i++) {
         const data = completeRequestData(`Entscheidungsprobe ${i}`, `entscheidungsprobe.${process.pid}.${i}`);
         const id = await service.create(redaktion, data);
@@ -210,7 +268,9 @@ async function main() {
     } finally {
       await database.close();
     }
-    console.log(`Prepared ${ids.length} requests waiting for the unit head in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `Prepared ${ids.length} requests waiting for the unit head in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
 
     // ---- the real portal
     const port = await freePort();
@@ -237,11 +297,16 @@ async function main() {
       SESSION_SECRET: 'bench-decisions-secret-bench-decisions-01',
     };
     const log: string[] = [];
-    portal = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    portal = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      cwd: REPO,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     for (const s of [portal.stdout, portal.stderr]) s?.on('data', (c: Buffer) => log.push(c.toString('utf8')));
     const probe = new http.Agent({ keepAlive: false });
-    for (let until = Date.now() + 120_000; ; ) {
-      if (portal.exitCode !== null) throw new Error(`portal exited with ${portal.exitCode}:\n${log.join('').slice(-3000)}`);
+    for (let until = Date.now() + 120_000; ;) {
+      if (portal.exitCode !== null)
+        throw new Error(`portal exited with ${portal.exitCode}:\n${log.join('').slice(-3000)}`);
       if (Date.now() > until) throw new Error(`portal not ready:\n${log.join('').slice(-3000)}`);
       try {
         if ((await send(probe, port, 'GET', '/readyz')).status === 200) break;
@@ -251,7 +316,10 @@ async function main() {
       await new Promise((r) => setTimeout(r, 200));
     }
     // ---- the bare server
-    bare = fork(__filename, ['--bare'], { env: { ...process.env, BENCH_DATABASE_URL: url.toString() }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    bare = fork(__filename, ['--bare'], {
+      env: { ...process.env, BENCH_DATABASE_URL: url.toString() },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const barePort = await new Promise<number>((resolve, reject) => {
       bare?.once('message', (m) => resolve((m as { port: number }).port));
       bare?.once('exit', (code) => reject(new Error(`bare server exited with ${code}`)));
@@ -260,9 +328,17 @@ async function main() {
     // one signed-in session per connection (the unit head may sign in on several devices)
     const sessions = [];
     for (let i = 0; i < connections; i++) sessions.push(await signIn(port, 'leitung'));
-    const bareConns = Array.from({ length: connections }, () => ({ agent: new http.Agent({ keepAlive: true, maxSockets: 1 }) }));
+    const bareConns = Array.from({ length: connections }, () => ({
+      agent: new http.Agent({ keepAlive: true, maxSockets: 1 }),
+    }));
     // warm-up of the bare server (the portal warmed up with the sign-ins)
-    await drive(Array.from({ length: 50 }, (_, i) => ({ id: -1 - i })), bareConns, barePort, () => '/decide', true);
+    await drive(
+      Array.from({ length: 50 }, (_, i) => ({ id: -1 - i })),
+      bareConns,
+      barePort,
+      () => '/decide',
+      true,
+    );
 
     console.log(`${connections} connections, ${rounds} alternating rounds of ${perRound} decisions per server`);
     const results = { portal: [] as Round[], bare: [] as Round[] };
@@ -274,7 +350,9 @@ async function main() {
       const bareJobs = Array.from({ length: perRound * 4 }, (_, i) => ({ id: 1_000_000 + r * perRound * 4 + i }));
       const b = await drive(bareJobs, bareConns, barePort, () => '/decide', true);
       results.bare.push(b);
-      console.log(`  round ${r + 1}: portal ${(p.ok / p.seconds).toFixed(1)}/s (${p.ok} ok, ${p.errors.length} errors), bare ${(b.ok / b.seconds).toFixed(1)}/s (${b.ok} ok, ${b.errors.length} errors) (load ${load()})`);
+      console.log(
+        `  round ${r + 1}: portal ${(p.ok / p.seconds).toFixed(1)}/s (${p.ok} ok, ${p.errors.length} errors), bare ${(b.ok / b.seconds).toFixed(1)}/s (${b.ok} ok, ${b.errors.length} errors) (load ${load()})`,
+      );
     }
     for (const s of sessions) s.agent.destroy();
     for (const c of bareConns) c.agent.destroy();
@@ -286,11 +364,37 @@ async function main() {
     try {
       const acked = results.portal.reduce((s, r) => s + r.ok, 0);
       const bareAcked = results.bare.reduce((s, r) => s + r.ok, 0);
-      const decided = Number((await check.query("SELECT count(*) AS n FROM decisions WHERE comment = 'Entscheidungsprobe'")).rows[0].n);
-      const doubled = Number((await check.query("SELECT count(*) AS n FROM (SELECT 1 FROM decisions WHERE comment = 'Entscheidungsprobe' GROUP BY request_id, step_id HAVING count(*) > 1) d")).rows[0].n);
-      const mismatched = Number((await check.query('SELECT count(*) AS n FROM requests r JOIN workflow_instances w ON w.request_id = r.id WHERE r.status <> w.status')).rows[0].n);
-      const bareRows = Number((await check.query("SELECT count(*) AS n FROM bench_bare_decisions WHERE comment = 'Entscheidungsprobe' AND request_id > 0")).rows[0].n);
-      const bareDoubled = Number((await check.query("SELECT count(*) AS n FROM (SELECT 1 FROM bench_bare_decisions WHERE request_id > 0 GROUP BY request_id HAVING count(*) > 1) d")).rows[0].n);
+      const decided = Number(
+        (await check.query("SELECT count(*) AS n FROM decisions WHERE comment = 'Entscheidungsprobe'")).rows[0].n,
+      );
+      const doubled = Number(
+        (
+          await check.query(
+            "SELECT count(*) AS n FROM (SELECT 1 FROM decisions WHERE comment = 'Entscheidungsprobe' GROUP BY request_id, step_id HAVING count(*) > 1) d",
+          )
+        ).rows[0].n,
+      );
+      const mismatched = Number(
+        (
+          await check.query(
+            'SELECT count(*) AS n FROM requests r JOIN workflow_instances w ON w.request_id = r.id WHERE r.status <> w.status',
+          )
+        ).rows[0].n,
+      );
+      const bareRows = Number(
+        (
+          await check.query(
+            "SELECT count(*) AS n FROM bench_bare_decisions WHERE comment = 'Entscheidungsprobe' AND request_id > 0",
+          )
+        ).rows[0].n,
+      );
+      const bareDoubled = Number(
+        (
+          await check.query(
+            'SELECT count(*) AS n FROM (SELECT 1 FROM bench_bare_decisions WHERE request_id > 0 GROUP BY request_id HAVING count(*) > 1) d',
+          )
+        ).rows[0].n,
+      );
       consistent = { lost: acked - decided, doubled, mismatched, bareLost: bareAcked - bareRows, bareDoubled };
     } finally {
       await check.end();
@@ -299,20 +403,40 @@ async function main() {
       const ok = list.reduce((s, r) => s + r.ok, 0);
       const secs = list.reduce((s, r) => s + r.seconds, 0);
       const lat = list.flatMap((r) => r.latencies).sort((a, b) => a - b);
-      return { perSecond: ok / secs, ok, errors: list.reduce((s, r) => s + r.errors.length, 0), p50: pct(lat, 50), p99: pct(lat, 99), sample: list.flatMap((r) => r.errors).slice(0, 3) };
+      return {
+        perSecond: ok / secs,
+        ok,
+        errors: list.reduce((s, r) => s + r.errors.length, 0),
+        p50: pct(lat, 50),
+        p99: pct(lat, 99),
+        sample: list.flatMap((r) => r.errors).slice(0, 3),
+      };
     };
     const p = summary(results.portal);
     const b = summary(results.bare);
     console.log('');
-    console.log(`  portal: approve (POST /intern/antraege/:id/entscheidung)  ${p.perSecond.toFixed(1).padStart(7)} decisions/s   p50 ${p.p50.toFixed(1)} ms   p99 ${p.p99.toFixed(1)} ms   (${p.ok} ok, ${p.errors} errors)`);
-    console.log(`  bare Express + pg, one INSERT per request          ${b.perSecond.toFixed(1).padStart(7)} inserts/s     p50 ${b.p50.toFixed(1)} ms   p99 ${b.p99.toFixed(1)} ms   (${b.ok} ok, ${b.errors} errors)`);
+    console.log(
+      `  portal: approve (POST /intern/antraege/:id/entscheidung)  ${p.perSecond.toFixed(1).padStart(7)} decisions/s   p50 ${p.p50.toFixed(1)} ms   p99 ${p.p99.toFixed(1)} ms   (${p.ok} ok, ${p.errors} errors)`,
+    );
+    console.log(
+      `  bare Express + pg, one INSERT per request          ${b.perSecond.toFixed(1).padStart(7)} inserts/s     p50 ${b.p50.toFixed(1)} ms   p99 ${b.p99.toFixed(1)} ms   (${b.ok} ok, ${b.errors} errors)`,
+    );
     console.log(`  ratio portal / bare: ${(p.perSecond / b.perSecond).toFixed(2)}`);
     console.log(
       `  portal: ${consistent.lost} lost, ${consistent.doubled} doubled, ${consistent.mismatched} requests whose status differs from their workflow; bare: ${consistent.bareLost} lost, ${consistent.bareDoubled} doubled`,
     );
     if (p.sample.length || b.sample.length) console.log(`  first errors: ${[...p.sample, ...b.sample].join('; ')}`);
     console.log(`Load average after: ${load()}`);
-    if (p.errors || b.errors || consistent.lost || consistent.doubled || consistent.mismatched || consistent.bareLost || consistent.bareDoubled) process.exitCode = 1;
+    if (
+      p.errors ||
+      b.errors ||
+      consistent.lost ||
+      consistent.doubled ||
+      consistent.mismatched ||
+      consistent.bareLost ||
+      consistent.bareDoubled
+    )
+      process.exitCode = 1;
   } finally {
     const stop = async (child: ChildProcess | undefined, how: () => void) => {
       if (!child || child.exitCode !== null || child.signalCode !== null) return;

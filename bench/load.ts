@@ -61,8 +61,20 @@ const STEP_TWO = Number(opts['step-two']);
 const REPO = path.resolve(__dirname, '..');
 
 const people: Record<string, SessionUser> = {
-  redaktion: { uid: 'redaktion', name: 'Robin Schäfer', unit: '41', roles: ['employee'], email: 'robin.schaefer@hannover-stadt.de' },
-  leitung: { uid: 'leitung', name: 'Dr. Andrea Lange', unit: '41', roles: ['employee', 'unit_head'], email: 'andrea.lange@hannover-stadt.de' },
+  redaktion: {
+    uid: 'redaktion',
+    name: 'Robin Schäfer',
+    unit: '41',
+    roles: ['employee'],
+    email: 'robin.schaefer@hannover-stadt.de',
+  },
+  leitung: {
+    uid: 'leitung',
+    name: 'Dr. Andrea Lange',
+    unit: '41',
+    roles: ['employee', 'unit_head'],
+    email: 'andrea.lange@hannover-stadt.de',
+  },
 };
 
 function requestData(i: number): RequestData {
@@ -86,7 +98,12 @@ async function prepare(database: Database, ldapUrl: string) {
   await migrateLatest(database.db);
   const directory = createDirectory(demoDirectoryConfig(ldapUrl));
   await seedDemo(database.db, directory, () => new Date(), 'http://127.0.0.1');
-  const service = createRequestService({ db: database.db, directory, clock: () => new Date(), notify: createNotifier({ baseUrl: 'http://127.0.0.1', directory }) });
+  const service = createRequestService({
+    db: database.db,
+    directory,
+    clock: () => new Date(),
+    notify: createNotifier({ baseUrl: 'http://127.0.0.1', directory }),
+  });
   const stepOne: number[] = [];
   const stepTwo: number[] = [];
   for (let i = 0; i < STEP_ONE + STEP_TWO; i++) {
@@ -112,7 +129,14 @@ interface Reply {
   headers: http.IncomingHttpHeaders;
 }
 
-function send(agent: http.Agent, port: number, method: 'GET' | 'POST', pathName: string, cookie?: string, form?: Record<string, string>): Promise<Reply> {
+function send(
+  agent: http.Agent,
+  port: number,
+  method: 'GET' | 'POST',
+  pathName: string,
+  cookie?: string,
+  form?: Record<string, string>,
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const body = form ? new URLSearchParams(form).toString() : undefined;
     const req = http.request(
@@ -124,13 +148,17 @@ function send(agent: http.Agent, port: number, method: 'GET' | 'POST', pathName:
         agent,
         headers: {
           ...(cookie ? { cookie } : {}),
-          ...(body ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } : {}),
+          ...(body
+            ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) }
+            : {}),
         },
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }),
+        );
         res.on('error', reject);
       },
     );
@@ -141,13 +169,21 @@ function send(agent: http.Agent, port: number, method: 'GET' | 'POST', pathName:
 }
 
 const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-const cookieOf = (r: Reply, name = 'smr.sid') => ([] as string[]).concat(r.headers['set-cookie'] ?? []).find((c) => c.startsWith(`${name}=`))?.split(';')[0];
+const cookieOf = (r: Reply, name = 'smr.sid') =>
+  ([] as string[])
+    .concat(r.headers['set-cookie'] ?? [])
+    .find((c) => c.startsWith(`${name}=`))
+    ?.split(';')[0];
 
 async function signIn(port: number, uid: string) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const form = await send(agent, port, 'GET', '/anmelden');
   // the sign-in form's token is bound to its own short-lived cookie (no session before sign-in)
-  const res = await send(agent, port, 'POST', '/anmelden', cookieOf(form, 'smr.anmeldung'), { username: uid, password: 'demo', _csrf: csrfOf(form.body) });
+  const res = await send(agent, port, 'POST', '/anmelden', cookieOf(form, 'smr.anmeldung'), {
+    username: uid,
+    password: 'demo',
+    _csrf: csrfOf(form.body),
+  });
   const cookie = cookieOf(res);
   if (res.status !== 303 || !cookie) throw new Error(`sign-in of ${uid} failed: ${res.status}`);
   const page = await send(agent, port, 'GET', '/intern/vertretung', cookie);
@@ -160,7 +196,8 @@ interface Stats {
   latencies: number[];
   errors: string[];
 }
-const pct = (sorted: number[], p: number) => (sorted.length ? (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number) : 0);
+const pct = (sorted: number[], p: number) =>
+  sorted.length ? (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number) : 0;
 
 function rssOf(pid: number): number {
   try {
@@ -232,7 +269,12 @@ async function runLoad(port: number, pid: number, fixtures: { stepOne: number[];
         decisions.pagesOpened++;
         if (page.status !== 200) deciders.errors.push(`${page.status} GET /intern/antraege/${job.id}`);
         t0 = performance.now();
-        const res = await send(agent, port, 'POST', `/intern/antraege/${job.id}/entscheidung`, cookie, { _csrf: csrf, schritt: job.step, entscheidung: 'approve', kommentar: 'Lastprobe' });
+        const res = await send(agent, port, 'POST', `/intern/antraege/${job.id}/entscheidung`, cookie, {
+          _csrf: csrf,
+          schritt: job.step,
+          entscheidung: 'approve',
+          kommentar: 'Lastprobe',
+        });
         deciders.latencies.push(performance.now() - t0);
         if (res.status === 303) decisions.made++;
         else deciders.errors.push(`${res.status} POST decision ${job.step} ${job.id}`);
@@ -242,7 +284,10 @@ async function runLoad(port: number, pid: number, fixtures: { stepOne: number[];
       await new Promise((r) => setTimeout(r, THINK_MS));
     }
   };
-  await Promise.all([...Array.from({ length: CITIZENS }, citizen), ...['leitung', 'kommunikation', 'datenschutz'].map((uid, i) => decider(uid, i))]);
+  await Promise.all([
+    ...Array.from({ length: CITIZENS }, citizen),
+    ...['leitung', 'kommunikation', 'datenschutz'].map((uid, i) => decider(uid, i)),
+  ]);
   const seconds = (Date.now() - started) / 1000;
   clearInterval(sampler);
   citizenAgent.destroy();
@@ -265,7 +310,11 @@ interface Result {
 }
 
 async function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; log: string[] }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: REPO,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const log: string[] = [];
   const onData = (c: Buffer) => {
     for (const line of c.toString('utf8').split('\n')) {
@@ -354,21 +403,41 @@ async function bench(backend: 'pglite' | 'postgres', ldapUrl: string): Promise<R
     server = await startServer(env);
     const pid = server.child.pid as number;
     const rssStart = rssOf(pid);
-    process.stderr.write(`[${backend}] prepared in ${fixtures.seconds.toFixed(1)} s; server pid ${pid}, ${(rssStart / 1e6).toFixed(0)} MB; ${SECONDS} s of load…\n`);
+    process.stderr.write(
+      `[${backend}] prepared in ${fixtures.seconds.toFixed(1)} s; server pid ${pid}, ${(rssStart / 1e6).toFixed(0)} MB; ${SECONDS} s of load…\n`,
+    );
     const r = await runLoad(port, pid, fixtures);
     const summarise = (s: Stats) => {
       const sorted = [...s.latencies].sort((a, b) => a - b);
-      return { requests: s.latencies.length, perSecond: s.latencies.length / r.seconds, p50: pct(sorted, 50), p99: pct(sorted, 99), errors: s.errors.length };
+      return {
+        requests: s.latencies.length,
+        perSecond: s.latencies.length / r.seconds,
+        p50: pct(sorted, 50),
+        p99: pct(sorted, 99),
+        errors: s.errors.length,
+      };
     };
     const citizens = summarise(r.citizens);
     const deciders = { ...summarise(r.deciders), decisions: r.decisions.made };
     await stopServer(server.child);
     // after the load: the register is consistent (request status = instance status, one decision per step)
     let consistent = true;
-    const check = backend === 'postgres' ? connectPostgres(env.DATABASE_URL as string, 2) : await openDatabase(loadConfig({ NODE_ENV: 'test', DATA_DIR: env.DATA_DIR as string }));
+    const check =
+      backend === 'postgres'
+        ? connectPostgres(env.DATABASE_URL as string, 2)
+        : await openDatabase(loadConfig({ NODE_ENV: 'test', DATA_DIR: env.DATA_DIR as string }));
     try {
-      const mismatched = await check.db('requests as r').join('workflow_instances as w', 'w.request_id', 'r.id').whereRaw('r.status <> w.status').count({ n: '*' }).first();
-      const twice = await check.db('decisions').groupBy('request_id', 'step_id', 'version').havingRaw('count(*) > 1').select('request_id');
+      const mismatched = await check
+        .db('requests as r')
+        .join('workflow_instances as w', 'w.request_id', 'r.id')
+        .whereRaw('r.status <> w.status')
+        .count({ n: '*' })
+        .first();
+      const twice = await check
+        .db('decisions')
+        .groupBy('request_id', 'step_id', 'version')
+        .havingRaw('count(*) > 1')
+        .select('request_id');
       const decided = await check.db('decisions').where({ comment: 'Lastprobe' }).count({ n: '*' }).first();
       consistent = Number(mismatched?.n) === 0 && twice.length === 0 && Number(decided?.n) === r.decisions.made;
     } finally {
@@ -381,8 +450,16 @@ async function bench(backend: 'pglite' | 'postgres', ldapUrl: string): Promise<R
       seconds: r.seconds,
       citizens,
       deciders,
-      total: { requests: citizens.requests + deciders.requests, perSecond: (citizens.requests + deciders.requests) / r.seconds, errors: all.length },
-      rssMb: { start: rssStart / 1e6, max: Math.max(...r.rss) / 1e6, mean: r.rss.reduce((a, b) => a + b, 0) / Math.max(1, r.rss.length) / 1e6 },
+      total: {
+        requests: citizens.requests + deciders.requests,
+        perSecond: (citizens.requests + deciders.requests) / r.seconds,
+        errors: all.length,
+      },
+      rssMb: {
+        start: rssStart / 1e6,
+        max: Math.max(...r.rss) / 1e6,
+        mean: r.rss.reduce((a, b) => a + b, 0) / Math.max(1, r.rss.length) / 1e6,
+      },
       errorSamples: [...new Set(all)].slice(0, 10),
       consistent,
     };
@@ -405,16 +482,26 @@ function table(results: Result[]) {
     '|---|---|---:|---:|---:|---:|---:|',
   ];
   for (const r of results) {
-    lines.push(`| ${r.backend} | citizens (${CITIZENS} connections) | ${r.citizens.requests} | ${f(r.citizens.perSecond)} | ${f(r.citizens.p50)} | ${f(r.citizens.p99)} | ${r.citizens.errors} |`);
-    lines.push(`| ${r.backend} | deciders (3, think ${THINK_MS} ms; ${r.deciders.decisions} decisions) | ${r.deciders.requests} | ${f(r.deciders.perSecond)} | ${f(r.deciders.p50)} | ${f(r.deciders.p99)} | ${r.deciders.errors} |`);
-    lines.push(`| ${r.backend} | **all** | ${r.total.requests} | **${f(r.total.perSecond)}** | | | **${r.total.errors}** |`);
+    lines.push(
+      `| ${r.backend} | citizens (${CITIZENS} connections) | ${r.citizens.requests} | ${f(r.citizens.perSecond)} | ${f(r.citizens.p50)} | ${f(r.citizens.p99)} | ${r.citizens.errors} |`,
+    );
+    lines.push(
+      `| ${r.backend} | deciders (3, think ${THINK_MS} ms; ${r.deciders.decisions} decisions) | ${r.deciders.requests} | ${f(r.deciders.perSecond)} | ${f(r.deciders.p50)} | ${f(r.deciders.p99)} | ${r.deciders.errors} |`,
+    );
+    lines.push(
+      `| ${r.backend} | **all** | ${r.total.requests} | **${f(r.total.perSecond)}** | | | **${r.total.errors}** |`,
+    );
   }
-  const rss = results.map((r) => `${r.backend}: ${f(r.rssMb.start, 0)} MB at start, ${f(r.rssMb.mean, 0)} MB mean, ${f(r.rssMb.max, 0)} MB max under load; register consistent afterwards: ${r.consistent ? 'yes' : 'NO'}`);
+  const rss = results.map(
+    (r) =>
+      `${r.backend}: ${f(r.rssMb.start, 0)} MB at start, ${f(r.rssMb.mean, 0)} MB mean, ${f(r.rssMb.max, 0)} MB max under load; register consistent afterwards: ${r.consistent ? 'yes' : 'NO'}`,
+  );
   return `${lines.join('\n')}\n\nServer RSS — ${rss.join('; ')}.`;
 }
 
 async function main() {
-  const backends: Array<'pglite' | 'postgres'> = opts.backend === 'both' ? ['pglite', 'postgres'] : [opts.backend as 'pglite' | 'postgres'];
+  const backends: Array<'pglite' | 'postgres'> =
+    opts.backend === 'both' ? ['pglite', 'postgres'] : [opts.backend as 'pglite' | 'postgres'];
   const loadBefore = os.loadavg();
   const demo = await startDemoDirectory(0);
   const results: Result[] = [];

@@ -112,7 +112,13 @@ async function server() {
   const port = (s: http.Server) => (s.address() as AddressInfo).port;
 
   const seeded = async () =>
-    Number(((await database.db('presences').where('slug', 'like', 'syn-%').count({ n: '*' }).first()) as { n: number | string }).n);
+    Number(
+      (
+        (await database.db('presences').where('slug', 'like', 'syn-%').count({ n: '*' }).first()) as {
+          n: number | string;
+        }
+      ).n,
+    );
 
   let profiler: inspector.Session | undefined;
   let versionChecks = 0;
@@ -209,7 +215,13 @@ function get(agent: http.Agent, port: number, path: string): Promise<{ status: n
     const req = http.get({ host: '127.0.0.1', port, path, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body: Buffer.concat(chunks) }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          type: String(res.headers['content-type']),
+          body: Buffer.concat(chunks),
+        }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -250,8 +262,13 @@ async function round(port: number, connections: number, seconds: number): Promis
   return { requests: latencies.length, seconds: elapsed, latencies, errors, cpu: 0 };
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+const median = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 async function main() {
@@ -272,7 +289,8 @@ async function main() {
   let scratch: { url: string; drop: () => Promise<void> } | undefined;
   if (values.postgres) {
     const admin = new URL(values.postgres);
-    if (!['127.0.0.1', 'localhost', '[::1]'].includes(admin.hostname)) throw new Error('The benchmark only talks to a database on this machine (loopback).');
+    if (!['127.0.0.1', 'localhost', '[::1]'].includes(admin.hostname))
+      throw new Error('The benchmark only talks to a database on this machine (loopback).');
     const name = `smr_bench_${process.pid}`;
     const run = async (sql: string) => {
       const client = new pg.Client({ connectionString: values.postgres });
@@ -308,11 +326,19 @@ async function main() {
     const ports = await call<{ app: number; bare: number; stack: number }>('ports');
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
-    const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
-    console.log(`Social-Media-Register – overview benchmark (Node ${process.version}, ${values.postgres ? 'PostgreSQL (scratch database)' : 'PGlite in memory'})`);
+    const load = () =>
+      os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ');
+    console.log(
+      `Social-Media-Register – overview benchmark (Node ${process.version}, ${values.postgres ? 'PostgreSQL (scratch database)' : 'PGlite in memory'})`,
+    );
     console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, load average before: ${load()}`);
     console.log('');
-    console.log('Uncached render time of GET / (register version bumped before each request; median of 15 after 5 warm-up requests):');
+    console.log(
+      'Uncached render time of GET / (register version bumped before each request; median of 15 after 5 warm-up requests):',
+    );
     const renders: Array<{ n: number; page1: number; last: number; json: number }> = [];
     for (const n of [100, 1000, 10_000]) {
       const total = await call<number>('seed', n);
@@ -329,7 +355,12 @@ async function main() {
       };
       const first = await get(agent, ports.app, '/');
       const pages = Math.max(1, ...[...first.body.toString('utf8').matchAll(/seite=(\d+)/g)].map((m) => Number(m[1])));
-      const r = { n: total + 1, page1: await sample('/'), last: await sample(`/?seite=${pages}`), json: await sample('/angebote.json') };
+      const r = {
+        n: total + 1,
+        page1: await sample('/'),
+        last: await sample(`/?seite=${pages}`),
+        json: await sample('/angebote.json'),
+      };
       renders.push(r);
       console.log(
         `  ${String(r.n).padStart(6)} presences: overview page 1 ${fmt(r.page1, 2).padStart(7)} ms, last page (${pages}) ${fmt(r.last, 2).padStart(7)} ms, /angebote.json (all) ${fmt(r.json, 2).padStart(8)} ms`,
@@ -362,13 +393,15 @@ async function main() {
         for (const which of ['app', 'bare', 'stack'] as const) {
           const profiling = which === 'app' && i === 0 && values.profile;
           if (profiling) await call('profileStart');
-          const sampler = which === 'app' ? setInterval(() => void call<number>('rss').then((v) => rss.push(v)), 200) : undefined;
+          const sampler =
+            which === 'app' ? setInterval(() => void call<number>('rss').then((v) => rss.push(v)), 200) : undefined;
           const cpuBefore = await call<number>('cpu');
           const result = await round(ports[which], connections, seconds);
           result.cpu = (await call<number>('cpu')) - cpuBefore;
           results[which].push(result);
           if (sampler) clearInterval(sampler);
-          if (profiling) console.log(`  (CPU profile of the app round: ${await call<string>('profileStop', values.profile)})`);
+          if (profiling)
+            console.log(`  (CPU profile of the app round: ${await call<string>('profileStop', values.profile)})`);
         }
       }
       const summary = (list: RoundResult[]) => {
@@ -388,7 +421,11 @@ async function main() {
       const a = summary(results.app);
       const b = summary(results.bare);
       const m = summary(results.stack);
-      for (const [name, s] of [['app (createApp)', a], ['bare Express', b], ['diagnostic: app middleware + bare handler', m]] as const) {
+      for (const [name, s] of [
+        ['app (createApp)', a],
+        ['bare Express', b],
+        ['diagnostic: app middleware + bare handler', m],
+      ] as const) {
         console.log(
           `  ${name}\n    ${fmt(s.rps, 0).padStart(7)} req/s   p50 ${fmt(s.p50, 2).padStart(6)} ms   p99 ${fmt(s.p99, 2).padStart(6)} ms   server CPU ${fmt(s.cpuPerRequest, 0).padStart(5)} µs/request   (${s.requests} requests, ${s.errors} errors)`,
         );
@@ -402,7 +439,9 @@ async function main() {
         `  where the app's extra CPU goes: shared middleware ${plus(m.cpuPerRequest - b.cpuPerRequest)} µs/request, overview handler (version check, cache lookup, headers) ${plus(a.cpuPerRequest - m.cpuPerRequest)} µs/request`,
       );
       const checks = (await call<number>('versionChecks')) - checksBefore;
-      console.log(`  register-version queries: ${checks} for ${a.requests} app requests (${fmt(checks / a.requests, 3)} per request)`);
+      console.log(
+        `  register-version queries: ${checks} for ${a.requests} app requests (${fmt(checks / a.requests, 3)} per request)`,
+      );
       console.log(
         `  server process RSS under load: max ${fmt(Math.max(...rss) / 1e6, 0)} MB, last ${fmt((rss[rss.length - 1] ?? 0) / 1e6, 0)} MB (${rss.length} samples)`,
       );

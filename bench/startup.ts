@@ -129,7 +129,14 @@ function memory(pid: number): { peakMb: number; rssMb: number } {
 
 async function startOnce(variant: Variant, dataDir: string, phase: Phase): Promise<Sample> {
   const port = await freePort();
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ...(variant.name === 'tsx' ? TSX_ENV : {}) };
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    ...(variant.name === 'tsx' ? TSX_ENV : {}),
+  };
   const started = process.hrtime.bigint();
   const npm = spawn('npm', variant.npmArgs, { cwd: REPO, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -138,7 +145,10 @@ async function startOnce(variant: Variant, dataDir: string, phase: Phase): Promi
   let gone = false;
   void exited.then(() => (gone = true));
   // npm → sh -c "node …" → node: the node process itself (not the shell, whose command line names the file too)
-  const serverPid = () => descendants(npm.pid as number).filter((p) => comm(p) === 'node' && cmdline(p).includes(variant.serverFile)).at(-1);
+  const serverPid = () =>
+    descendants(npm.pid as number)
+      .filter((p) => comm(p) === 'node' && cmdline(p).includes(variant.serverFile))
+      .at(-1);
   try {
     let ms = 0;
     for (;;) {
@@ -147,7 +157,8 @@ async function startOnce(variant: Variant, dataDir: string, phase: Phase): Promi
         ms = Number(process.hrtime.bigint() - started) / 1e6;
         break;
       }
-      if (Number(process.hrtime.bigint() - started) / 1e6 > START_TIMEOUT_MS) throw new Error(`${variant.command}: no 200 after ${START_TIMEOUT_MS} ms`);
+      if (Number(process.hrtime.bigint() - started) / 1e6 > START_TIMEOUT_MS)
+        throw new Error(`${variant.command}: no 200 after ${START_TIMEOUT_MS} ms`);
       await sleep(25);
     }
     const pid = serverPid();
@@ -165,7 +176,8 @@ async function startOnce(variant: Variant, dataDir: string, phase: Phase): Promi
     }, 20_000);
     await exited;
     // the next start on this folder needs the lock: wait until the server process is gone
-    while (pid && fs.existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))) await sleep(25);
+    while (pid && fs.existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8')))
+      await sleep(25);
     clearTimeout(timer);
   }
 }
@@ -195,24 +207,33 @@ const median = (xs: number[]) => {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 };
-const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 
 async function main() {
   if (!Number.isInteger(RUNS) || RUNS < 1 || RUNS > 20) throw new Error('--runs must be 1..20');
-  console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, load average ${load()} before`);
+  console.log(
+    `node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, load average ${load()} before`,
+  );
   if (!opts['no-build']) {
     const t = Date.now();
     execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'ignore' });
     console.log(`npm run build: ${((Date.now() - t) / 1000).toFixed(1)} s`);
   }
-  if (!fs.existsSync(path.join(REPO, 'dist/src/server.js'))) throw new Error('dist/src/server.js is missing: run npm run build');
+  if (!fs.existsSync(path.join(REPO, 'dist/src/server.js')))
+    throw new Error('dist/src/server.js is missing: run npm run build');
 
   const loads: Record<Variant['name'], { ms: number; peakMb: number }[]> = { tsx: [], compiled: [] };
   for (let round = 0; round < RUNS; round++) {
     for (const variant of round % 2 ? [...VARIANTS].reverse() : VARIANTS) {
       const l = loadModulesOnce(variant);
       loads[variant.name].push(l);
-      console.log(`round ${round + 1} ${variant.name.padEnd(8)} modules only: ${(l.ms / 1000).toFixed(2)} s, peak RSS ${l.peakMb.toFixed(0)} MB`);
+      console.log(
+        `round ${round + 1} ${variant.name.padEnd(8)} modules only: ${(l.ms / 1000).toFixed(2)} s, peak RSS ${l.peakMb.toFixed(0)} MB`,
+      );
     }
   }
 
@@ -244,22 +265,57 @@ async function main() {
   for (const phase of PHASES) {
     const fig = (v: Variant['name']) => {
       const xs = pick(v, phase);
-      return { ms: median(xs.map((s) => s.ms)), peak: median(xs.map((s) => s.peakMb)), rss: median(xs.map((s) => s.rssMb)), children: median(xs.map((s) => s.childrenMb)) };
+      return {
+        ms: median(xs.map((s) => s.ms)),
+        peak: median(xs.map((s) => s.peakMb)),
+        rss: median(xs.map((s) => s.rssMb)),
+        children: median(xs.map((s) => s.childrenMb)),
+      };
     };
     const a = fig('tsx');
     const b = fig('compiled');
-    const what = { first: 'first start ever, empty data folder, no template', fresh: 'fresh, empty data folder, template there', second: 'second start, same folder' }[phase];
+    const what = {
+      first: 'first start ever, empty data folder, no template',
+      fresh: 'fresh, empty data folder, template there',
+      second: 'second start, same folder',
+    }[phase];
     // child processes (tsx's esbuild service, without its cache) are added to the RSS cell
-    const rss = (f: { rss: number; children: number }) => `${f.rss.toFixed(0)} MB${f.children > 0 ? ` + ${f.children.toFixed(0)} MB children` : ''}`;
-    rows.push([`${what}: ${TSX_LABEL} (\`npm start\`)`, `${(a.ms / 1000).toFixed(2)} s`, `${a.peak.toFixed(0)} MB`, rss(a)]);
-    rows.push([`${what}: compiled (\`npm run start:prod\`)`, `${(b.ms / 1000).toFixed(2)} s`, `${b.peak.toFixed(0)} MB`, rss(b)]);
-    rows.push([`**${what}: ratio compiled / ${TSX_LABEL}**`, `**${(b.ms / a.ms).toFixed(2)}**`, `**${(b.peak / a.peak).toFixed(2)}**`, `**${((b.rss + b.children) / (a.rss + a.children)).toFixed(2)}**`]);
+    const rss = (f: { rss: number; children: number }) =>
+      `${f.rss.toFixed(0)} MB${f.children > 0 ? ` + ${f.children.toFixed(0)} MB children` : ''}`;
+    rows.push([
+      `${what}: ${TSX_LABEL} (\`npm start\`)`,
+      `${(a.ms / 1000).toFixed(2)} s`,
+      `${a.peak.toFixed(0)} MB`,
+      rss(a),
+    ]);
+    rows.push([
+      `${what}: compiled (\`npm run start:prod\`)`,
+      `${(b.ms / 1000).toFixed(2)} s`,
+      `${b.peak.toFixed(0)} MB`,
+      rss(b),
+    ]);
+    rows.push([
+      `**${what}: ratio compiled / ${TSX_LABEL}**`,
+      `**${(b.ms / a.ms).toFixed(2)}**`,
+      `**${(b.peak / a.peak).toFixed(2)}**`,
+      `**${((b.rss + b.children) / (a.rss + a.children)).toFixed(2)}**`,
+    ]);
   }
   const lt = { ms: median(loads.tsx.map((l) => l.ms)), peak: median(loads.tsx.map((l) => l.peakMb)) };
   const lc = { ms: median(loads.compiled.map((l) => l.ms)), peak: median(loads.compiled.map((l) => l.peakMb)) };
-  rows.push([`loading the modules only: ${TSX_LABEL}`, `${(lt.ms / 1000).toFixed(2)} s`, `${lt.peak.toFixed(0)} MB`, '']);
+  rows.push([
+    `loading the modules only: ${TSX_LABEL}`,
+    `${(lt.ms / 1000).toFixed(2)} s`,
+    `${lt.peak.toFixed(0)} MB`,
+    '',
+  ]);
   rows.push(['loading the modules only: compiled', `${(lc.ms / 1000).toFixed(2)} s`, `${lc.peak.toFixed(0)} MB`, '']);
-  rows.push([`**loading the modules only: ratio compiled / ${TSX_LABEL}**`, `**${(lc.ms / lt.ms).toFixed(2)}**`, `**${(lc.peak / lt.peak).toFixed(2)}**`, '']);
+  rows.push([
+    `**loading the modules only: ratio compiled / ${TSX_LABEL}**`,
+    `**${(lc.ms / lt.ms).toFixed(2)}**`,
+    `**${(lc.peak / lt.peak).toFixed(2)}**`,
+    '',
+  ]);
   console.log(`\nMedians of ${RUNS} runs (load average ${load()} after):`);
   for (const r of rows) console.log(`  ${r.map((c, i) => c.replace(/\*\*|`/g, '').padEnd(i ? 8 : 72)).join(' ')}`);
   if (opts.markdown) {

@@ -53,7 +53,9 @@ async function server() {
   const s = http.createServer(app);
   s.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const presences = (await database.db('presences').where({ status: 'active' }).select('url').orderBy('id')) as Array<{ url: string }>;
+  const presences = (await database.db('presences').where({ status: 'active' }).select('url').orderBy('id')) as Array<{
+    url: string;
+  }>;
   process.on('message', (msg: { cmd: string }) => {
     if (msg.cmd === 'cpu') {
       const u = process.cpuUsage();
@@ -79,7 +81,8 @@ function get(agent: http.Agent, port: number, path: string): Promise<number> {
   });
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 
 async function main() {
   const { values } = parseArgs({
@@ -99,7 +102,8 @@ async function main() {
   let scratch: { url: string; drop: () => Promise<void> } | undefined;
   if (values.postgres) {
     const admin = new URL(values.postgres);
-    if (!['127.0.0.1', 'localhost', '[::1]'].includes(admin.hostname)) throw new Error('The benchmark only talks to a database on this machine (loopback).');
+    if (!['127.0.0.1', 'localhost', '[::1]'].includes(admin.hostname))
+      throw new Error('The benchmark only talks to a database on this machine (loopback).');
     const name = `smr_bench_verify_${process.pid}`;
     const run = async (sql: string) => {
       const client = new pg.Client({ connectionString: values.postgres });
@@ -138,7 +142,9 @@ async function main() {
     const addresses: string[] = [];
     for (let i = 0; addresses.length < addressCount; i++) {
       const url = urls[i % urls.length] as string;
-      addresses.push(i % 2 === 0 ? `${url.replace(/^https:\/\//, '')}?ref=bench${i}` : `${url.replace(/\/?$/, '')}-unbekannt${i}`);
+      addresses.push(
+        i % 2 === 0 ? `${url.replace(/^https:\/\//, '')}?ref=bench${i}` : `${url.replace(/\/?$/, '')}-unbekannt${i}`,
+      );
     }
     const paths = {
       overview: () => ['/'],
@@ -176,15 +182,31 @@ async function main() {
       );
       const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
       const after = await cpu();
-      return { requests: latencies.length, seconds: elapsed, latencies, errors, cpu: after.cpu - before.cpu, rss: after.rss };
+      return {
+        requests: latencies.length,
+        seconds: elapsed,
+        latencies,
+        errors,
+        cpu: after.cpu - before.cpu,
+        rss: after.rss,
+      };
     };
-    const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
-    console.log(`Social-Media-Register – verification benchmark (Node ${process.version}, ${values.postgres ? 'PostgreSQL (scratch database)' : 'PGlite in memory'})`);
+    const load = () =>
+      os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ');
+    console.log(
+      `Social-Media-Register – verification benchmark (Node ${process.version}, ${values.postgres ? 'PostgreSQL (scratch database)' : 'PGlite in memory'})`,
+    );
     console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, load average before: ${load()}`);
-    console.log(`${urls.length} active presences; ${addresses.length} addresses in rotation; ${connections} keep-alive connections; ${rounds} alternating rounds of ${seconds} s per path`);
+    console.log(
+      `${urls.length} active presences; ${addresses.length} addresses in rotation; ${connections} keep-alive connections; ${rounds} alternating rounds of ${seconds} s per path`,
+    );
     for (const which of Object.keys(paths) as Which[]) await round(paths[which]()); // warm-up
     const results: Record<Which, Awaited<ReturnType<typeof round>>[]> = { overview: [], json: [], html: [] };
-    for (let i = 0; i < rounds; i++) for (const which of Object.keys(paths) as Which[]) results[which].push(await round(paths[which]()));
+    for (let i = 0; i < rounds; i++)
+      for (const which of Object.keys(paths) as Which[]) results[which].push(await round(paths[which]()));
     const summary = (list: Awaited<ReturnType<typeof round>>[]) => {
       const requests = list.reduce((s, r) => s + r.requests, 0);
       const lat = list.flatMap((r) => r.latencies).sort((a, b) => a - b);
@@ -198,16 +220,26 @@ async function main() {
       };
     };
     const s = { overview: summary(results.overview), json: summary(results.json), html: summary(results.html) };
-    const names: Record<Which, string> = { overview: 'GET / (cached overview)', json: 'GET /pruefen.json?url=…', html: 'GET /pruefen?url=…' };
+    const names: Record<Which, string> = {
+      overview: 'GET / (cached overview)',
+      json: 'GET /pruefen.json?url=…',
+      html: 'GET /pruefen?url=…',
+    };
     for (const which of Object.keys(paths) as Which[]) {
       const r = s[which];
       console.log(
         `  ${names[which].padEnd(26)} ${r.rps.toFixed(0).padStart(6)} req/s   p99 ${r.p99.toFixed(2).padStart(6)} ms   server CPU ${r.cpu.toFixed(0).padStart(5)} µs/request   (${r.requests} requests, ${r.errors} errors)`,
       );
     }
-    console.log(`  ratio /pruefen.json : / throughput ${(s.json.rps / s.overview.rps).toFixed(2)}   (server CPU per request / : /pruefen.json ${(s.overview.cpu / s.json.cpu).toFixed(2)})`);
-    console.log(`  ratio /pruefen      : / throughput ${(s.html.rps / s.overview.rps).toFixed(2)}   (server CPU per request / : /pruefen ${(s.overview.cpu / s.html.cpu).toFixed(2)})`);
-    console.log(`  server RSS after the rounds: max ${(Math.max(s.overview.rss, s.json.rss, s.html.rss) / 1e6).toFixed(0)} MB`);
+    console.log(
+      `  ratio /pruefen.json : / throughput ${(s.json.rps / s.overview.rps).toFixed(2)}   (server CPU per request / : /pruefen.json ${(s.overview.cpu / s.json.cpu).toFixed(2)})`,
+    );
+    console.log(
+      `  ratio /pruefen      : / throughput ${(s.html.rps / s.overview.rps).toFixed(2)}   (server CPU per request / : /pruefen ${(s.overview.cpu / s.html.cpu).toFixed(2)})`,
+    );
+    console.log(
+      `  server RSS after the rounds: max ${(Math.max(s.overview.rss, s.json.rss, s.html.rss) / 1e6).toFixed(0)} MB`,
+    );
     console.log(`Load average after: ${load()}`);
     agent.destroy();
   } finally {

@@ -102,7 +102,9 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('finished_at', { useTz: true });
     t.timestamps(true, true);
   });
-  await knex.raw("ALTER TABLE requests ADD CONSTRAINT requests_kind CHECK (kind IN ('new','existing','change','editors'))");
+  await knex.raw(
+    "ALTER TABLE requests ADD CONSTRAINT requests_kind CHECK (kind IN ('new','existing','change','editors'))",
+  );
   await knex.raw(
     "ALTER TABLE requests ADD CONSTRAINT requests_status CHECK (status IN ('draft','in_review','returned','rejected','withdrawn','published'))",
   );

@@ -57,7 +57,7 @@ $$`);
   await knex.raw(
     "CREATE INDEX presences_fulltext ON presences USING gin (to_tsvector('german'::regconfig, (name::text || ' ' || description)))",
   );
-  await knex.raw('CREATE INDEX presences_published ON presences (published_at DESC) WHERE status = \'active\'');
+  await knex.raw("CREATE INDEX presences_published ON presences (published_at DESC) WHERE status = 'active'");
 }
 
 export async function down(knex: Knex): Promise<void> {

@@ -18,7 +18,9 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('consumed_at', { useTz: true });
     t.jsonb('result'); // counts of the import, shown on the result page
   });
-  await knex.raw("ALTER TABLE admin_uploads ADD CONSTRAINT admin_uploads_kind CHECK (kind IN ('presences','org_units'))");
+  await knex.raw(
+    "ALTER TABLE admin_uploads ADD CONSTRAINT admin_uploads_kind CHECK (kind IN ('presences','org_units'))",
+  );
   await knex.raw('CREATE INDEX admin_uploads_created ON admin_uploads (created_at)');
 }
 

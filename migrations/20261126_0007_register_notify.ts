@@ -43,9 +43,13 @@ END
 `;
 
 export async function up(knex: Knex): Promise<void> {
-  await knex.raw(`CREATE OR REPLACE FUNCTION register_state_bump() RETURNS trigger LANGUAGE plpgsql AS $$${BODY_WITH_NOTIFY}$$`);
+  await knex.raw(
+    `CREATE OR REPLACE FUNCTION register_state_bump() RETURNS trigger LANGUAGE plpgsql AS $$${BODY_WITH_NOTIFY}$$`,
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.raw(`CREATE OR REPLACE FUNCTION register_state_bump() RETURNS trigger LANGUAGE plpgsql AS $$${BODY_0004}$$`);
+  await knex.raw(
+    `CREATE OR REPLACE FUNCTION register_state_bump() RETURNS trigger LANGUAGE plpgsql AS $$${BODY_0004}$$`,
+  );
 }

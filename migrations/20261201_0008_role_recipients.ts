@@ -22,7 +22,9 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('members').notNullable().defaultTo(0);
     t.timestamp('checked_at', { useTz: true }).notNullable();
   });
-  await knex.raw("ALTER TABLE role_groups ADD CONSTRAINT role_groups_state CHECK (state IN ('ok','empty','missing','unconfigured'))");
+  await knex.raw(
+    "ALTER TABLE role_groups ADD CONSTRAINT role_groups_state CHECK (state IN ('ok','empty','missing','unconfigured'))",
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {

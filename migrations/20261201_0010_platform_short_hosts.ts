@@ -63,7 +63,9 @@ export async function up(knex: Knex): Promise<void> {
       next.unresolvable = add.unresolvable.filter((u) => !u.hosts || u.hosts.every((h) => hosts.includes(h)));
     }
     if (JSON.stringify(next) !== JSON.stringify(rules)) {
-      await knex('platforms').where({ key: row.key }).update({ rules: JSON.stringify(next) });
+      await knex('platforms')
+        .where({ key: row.key })
+        .update({ rules: JSON.stringify(next) });
     }
   }
 }
@@ -77,7 +79,9 @@ export async function down(knex: Knex): Promise<void> {
     const next: StoredRules = { ...rules, hosts: (rules.hosts ?? []).filter((h) => !add.hosts.includes(h)) };
     if (JSON.stringify(rules.unresolvable) === JSON.stringify(add.unresolvable)) delete next.unresolvable;
     if (JSON.stringify(next) !== JSON.stringify(rules)) {
-      await knex('platforms').where({ key: row.key }).update({ rules: JSON.stringify(next) });
+      await knex('platforms')
+        .where({ key: row.key })
+        .update({ rules: JSON.stringify(next) });
     }
   }
 }

@@ -61,7 +61,9 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.primary(['key', 'version']);
   });
-  await knex.raw("ALTER TABLE guideline_texts ADD CONSTRAINT guideline_texts_key CHECK (key IN ('leitlinien','dienstvereinbarung'))");
+  await knex.raw(
+    "ALTER TABLE guideline_texts ADD CONSTRAINT guideline_texts_key CHECK (key IN ('leitlinien','dienstvereinbarung'))",
+  );
   await knex.raw('ALTER TABLE guideline_texts ADD CONSTRAINT guideline_texts_version CHECK (version > 0)');
 
   await knex.schema.createTable('guideline_confirmations', (t) => {
@@ -74,8 +76,24 @@ export async function up(knex: Knex): Promise<void> {
   });
 
   await knex('guideline_texts').insert([
-    { key: 'leitlinien', version: 1, valid_from: '2013-05-13', title_de: 'Social-Media-Leitlinien der Landeshauptstadt Hannover', title_en: 'Social-media guidelines of the City of Hannover', body_de: LEITLINIEN_DE, body_en: LEITLINIEN_EN },
-    { key: 'dienstvereinbarung', version: 1, valid_from: '2013-05-13', title_de: 'Dienstvereinbarung zur dienstlichen Nutzung von Social-Media-Angeboten', title_en: 'Service agreement on the official use of social media', body_de: DIENSTVEREINBARUNG_DE, body_en: DIENSTVEREINBARUNG_EN },
+    {
+      key: 'leitlinien',
+      version: 1,
+      valid_from: '2013-05-13',
+      title_de: 'Social-Media-Leitlinien der Landeshauptstadt Hannover',
+      title_en: 'Social-media guidelines of the City of Hannover',
+      body_de: LEITLINIEN_DE,
+      body_en: LEITLINIEN_EN,
+    },
+    {
+      key: 'dienstvereinbarung',
+      version: 1,
+      valid_from: '2013-05-13',
+      title_de: 'Dienstvereinbarung zur dienstlichen Nutzung von Social-Media-Angeboten',
+      title_en: 'Service agreement on the official use of social media',
+      body_de: DIENSTVEREINBARUNG_DE,
+      body_en: DIENSTVEREINBARUNG_EN,
+    },
   ]);
   for (const key of ['leitlinien', 'dienstvereinbarung']) {
     await knex.raw(

@@ -13,7 +13,8 @@ document.addEventListener('DOMContentLoaded', function () {
       var input = document.getElementById(link.getAttribute('href').slice(1));
       if (!input) return;
       event.preventDefault();
-      var legend = input.closest('fieldset') && input.type === 'radio' ? input.closest('fieldset').querySelector('legend') : null;
+      var legend =
+        input.closest('fieldset') && input.type === 'radio' ? input.closest('fieldset').querySelector('legend') : null;
       var label = legend || document.querySelector('label[for="' + input.id + '"]') || input;
       label.scrollIntoView();
       input.focus({ preventScroll: true });

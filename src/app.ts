@@ -32,7 +32,13 @@ export interface Services {
 }
 
 const hasNul = (v: unknown): boolean =>
-  typeof v === 'string' ? v.includes('\u0000') : Array.isArray(v) ? v.some(hasNul) : v !== null && typeof v === 'object' ? Object.values(v).some(hasNul) : false;
+  typeof v === 'string'
+    ? v.includes('\u0000')
+    : Array.isArray(v)
+      ? v.some(hasNul)
+      : v !== null && typeof v === 'object'
+        ? Object.values(v).some(hasNul)
+        : false;
 
 /** PostgreSQL cannot store NUL in text; no person types one. Refuse it before it gets anywhere. */
 function refuseNulBytes(req: Request, _res: Response, next: NextFunction) {
@@ -107,7 +113,15 @@ export function createApp(config: Config, services: Services) {
     demoAccounts: services.demoAccounts,
   });
   const staff = Router();
-  staff.use(sessionMiddleware, passport.initialize(), passport.session(), lifetime, largeAdminForms(FORM_LIMIT), (req, res, next) => (isLargeAdminForm(req) ? refuseNulBytes(req, res, next) : next()), ...csrf.middleware);
+  staff.use(
+    sessionMiddleware,
+    passport.initialize(),
+    passport.session(),
+    lifetime,
+    largeAdminForms(FORM_LIMIT),
+    (req, res, next) => (isLargeAdminForm(req) ? refuseNulBytes(req, res, next) : next()),
+    ...csrf.middleware,
+  );
   // a form that comes too late (session over, token stale) is kept, not lost
   staff.use(signIn.keepForms);
   staff.use((req, res, next) => {
@@ -118,7 +132,10 @@ export function createApp(config: Config, services: Services) {
       ? {
           idleSeconds: config.session.idleMinutes * 60,
           maxHours: config.session.maxHours,
-          maxSecondsLeft: Math.max(0, Math.round((signedInAt + config.session.maxHours * 3_600_000 - services.clock().getTime()) / 1000)),
+          maxSecondsLeft: Math.max(
+            0,
+            Math.round((signedInAt + config.session.maxHours * 3_600_000 - services.clock().getTime()) / 1000),
+          ),
         }
       : undefined;
     res.locals.staffPage = true;

@@ -49,7 +49,10 @@ const ROLE_MAILBOX_ENV: Record<GroupRole, string> = {
   staff_council: 'ROLE_MAILBOX_STAFF_COUNCIL',
   admin: 'ROLE_MAILBOX_ADMIN',
 };
-const mailbox = optionalString.refine((v) => v === undefined || /^[^\s@,;<>"]+@[^\s@,;<>"]+\.[^\s@,;<>"]+$/.test(v), 'must be one e-mail address');
+const mailbox = optionalString.refine(
+  (v) => v === undefined || /^[^\s@,;<>"]+@[^\s@,;<>"]+\.[^\s@,;<>"]+$/.test(v),
+  'must be one e-mail address',
+);
 
 export const DEMO_BASE_DN = 'dc=hannover-stadt,dc=de';
 const demoGroup = (cn: string) => `cn=${cn},ou=groups,${DEMO_BASE_DN}`;
@@ -90,7 +93,12 @@ const envSchema = z.object({
   LDAP_GROUP_HANNOVERDE: optionalString,
   LDAP_GROUP_STAFF_COUNCIL: optionalString,
   LDAP_GROUP_ADMIN: optionalString,
-  DIRECTORY_SYNC_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  DIRECTORY_SYNC_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60),
   ROLE_MAILBOX_UNIT_HEAD: mailbox,
   ROLE_MAILBOX_COMMUNICATIONS: mailbox,
   ROLE_MAILBOX_DATA_PROTECTION: mailbox,
@@ -100,9 +108,22 @@ const envSchema = z.object({
   DEMO_DIRECTORY_PORT: z.coerce.number().int().min(0).max(65535).default(0),
 
   SESSION_SECRET: optionalString,
-  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
-  SESSION_MAX_HOURS: z.coerce.number().min(0.1).max(24 * 7).default(10),
-  SESSION_ROLE_REFRESH_MINUTES: z.coerce.number().min(0.1).max(24 * 60).default(15),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  SESSION_MAX_HOURS: z.coerce
+    .number()
+    .min(0.1)
+    .max(24 * 7)
+    .default(10),
+  SESSION_ROLE_REFRESH_MINUTES: z.coerce
+    .number()
+    .min(0.1)
+    .max(24 * 60)
+    .default(15),
   TRUST_PROXY: z.string().default('false'),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   CSP_UPGRADE_INSECURE_REQUESTS: bool.default(false),
@@ -113,7 +134,11 @@ const envSchema = z.object({
   LOGIN_MAX_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
 
-  MAINTENANCE_INTERVAL_MINUTES: z.coerce.number().min(1).max(24 * 60).default(60),
+  MAINTENANCE_INTERVAL_MINUTES: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 60)
+    .default(60),
   OUTBOX_KEEP_DAYS: z.coerce.number().int().min(1).default(30),
 
   SMTP_URL: optionalString,
@@ -125,7 +150,11 @@ const envSchema = z.object({
   OPERATOR_EMAIL: z.string().default('social-media@hannover-stadt.de'),
   OPERATOR_PHONE: z.string().default('+49 511 168-0'),
   OPERATOR_REPRESENTATIVE: z.string().default('Der Oberbürgermeister'),
-  DPO_CONTACT: z.string().default('Datenschutzbeauftragte der Landeshauptstadt Hannover, Trammplatz 2, 30159 Hannover, datenschutz@hannover-stadt.de'),
+  DPO_CONTACT: z
+    .string()
+    .default(
+      'Datenschutzbeauftragte der Landeshauptstadt Hannover, Trammplatz 2, 30159 Hannover, datenschutz@hannover-stadt.de',
+    ),
   ACCESSIBILITY_CONTACT: z.string().default('barrierefreiheit@hannover-stadt.de'),
 
   /** Licence of the open data in the DCAT-AP.de catalogue (/dcat.ttl): an IRI of dcat-ap.de/def/licenses. */
@@ -159,7 +188,13 @@ export interface Config {
   demoDirectoryPort: number;
   /** How often the people cache is refreshed from the role groups (src/people/sync.ts). */
   directorySyncMinutes: number;
-  session: { secret: string; idleMinutes: number; maxHours: number; roleRefreshMinutes: number; cookieSecure: boolean | 'auto' };
+  session: {
+    secret: string;
+    idleMinutes: number;
+    maxHours: number;
+    roleRefreshMinutes: number;
+    cookieSecure: boolean | 'auto';
+  };
   trustProxy: boolean | number | string;
   csp: { upgradeInsecureRequests: boolean };
   /** The account check may follow a share link on the platform's own hosts (off by default). */

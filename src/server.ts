@@ -43,7 +43,8 @@ async function main() {
   }
   const applied = await migrateDatabase(database);
   if (applied.length) logger.info({ applied }, 'migrations applied');
-  if (database.created === 'template') logger.info({ template: database.templateFile }, 'new database loaded from the migrated template');
+  if (database.created === 'template')
+    logger.info({ template: database.templateFile }, 'new database loaded from the migrated template');
 
   let demo: DemoDirectory | undefined;
   let directoryConfig = config.directory;

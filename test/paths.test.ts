@@ -29,6 +29,8 @@ describe('project root (src/ under tsx, dist/src/ when compiled)', () => {
     dirs.push(outside);
     fs.writeFileSync(path.join(outside, 'package.json'), JSON.stringify({ name: 'something-else' }));
     fs.mkdirSync(path.join(outside, 'dist', 'src'), { recursive: true });
-    expect(() => findProjectRoot(path.join(outside, 'dist', 'src'))).toThrow(/No package.json of social-media-register/);
+    expect(() => findProjectRoot(path.join(outside, 'dist', 'src'))).toThrow(
+      /No package.json of social-media-register/,
+    );
   });
 });

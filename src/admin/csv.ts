@@ -157,7 +157,8 @@ export function readCsv(
   if (missing.length) problems.push({ code: 'missing_columns', columns: missing.join(', ') });
   if (unknown.length) problems.push({ code: 'unknown_columns', columns: unknown.join(', ') });
   if (duplicates.length) problems.push({ code: 'duplicate_columns', columns: [...new Set(duplicates)].join(', ') });
-  if (body.length > opts.limits.maxRows) problems.push({ code: 'too_many_rows', max: opts.limits.maxRows, rows: body.length });
+  if (body.length > opts.limits.maxRows)
+    problems.push({ code: 'too_many_rows', max: opts.limits.maxRows, rows: body.length });
   if (problems.length) return { ok: false, problems };
   if (body.length === 0) return { ok: false, problems: [{ code: 'empty' }] };
 
@@ -183,7 +184,8 @@ const countLineBreaks = (record: string[]) => record.reduce((n, cell) => n + (ce
 /** A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR) gets a leading apostrophe. */
 export function neutralise(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  const text =
+    value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 

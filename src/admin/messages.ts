@@ -19,40 +19,52 @@ export const de = {
   'admin.error.tooLong': 'Höchstens {max} Zeichen.',
   'admin.error.uidInvalid': 'Eine Benutzerkennung besteht aus Buchstaben, Ziffern, Punkt, Bindestrich und Unterstrich.',
   'admin.error.uidUnknown': 'Die Benutzerkennung „{uid}“ gibt es im Verzeichnis nicht.',
-  'admin.error.directoryDown': 'Das Verzeichnis der Stadtverwaltung ist gerade nicht erreichbar. Es wurde nichts geändert; bitte versuchen Sie es in einigen Minuten erneut.',
+  'admin.error.directoryDown':
+    'Das Verzeichnis der Stadtverwaltung ist gerade nicht erreichbar. Es wurde nichts geändert; bitte versuchen Sie es in einigen Minuten erneut.',
   'admin.error.date': 'Geben Sie ein Datum an, zum Beispiel 2026-11-26.',
   'admin.error.dateRange': 'Das Enddatum liegt vor dem Anfangsdatum.',
 
   // index
   'admin.index.title': 'Verwaltung',
-  'admin.index.lead': 'Hier betreiben Administrator*innen das Register: Organisationseinheiten, Plattformen, Freigabeabläufe, Rollen, Verlauf und der Bestand.',
+  'admin.index.lead':
+    'Hier betreiben Administrator*innen das Register: Organisationseinheiten, Plattformen, Freigabeabläufe, Rollen, Verlauf und der Bestand.',
   'admin.index.units.title': 'Organisationseinheiten',
-  'admin.index.units.text': 'Baum der Dezernate, Fachbereiche und Einrichtungen anlegen, umbenennen, verschieben und auflösen; Leitungen und Vertretungen; Import aus CSV.',
+  'admin.index.units.text':
+    'Baum der Dezernate, Fachbereiche und Einrichtungen anlegen, umbenennen, verschieben und auflösen; Leitungen und Vertretungen; Import aus CSV.',
   'admin.index.platforms.title': 'Plattformen',
-  'admin.index.platforms.text': 'Plattformen freigeben oder sperren, Hostliste und Regeln für kanonische Adressen pflegen, mit Vorschau.',
+  'admin.index.platforms.text':
+    'Plattformen freigeben oder sperren, Hostliste und Regeln für kanonische Adressen pflegen, mit Vorschau.',
   'admin.index.workflows.title': 'Freigabeabläufe',
-  'admin.index.workflows.text': 'Jede Fassung jedes Ablaufs als Schrittfolge ansehen und eine neue Fassung als JSON oder YAML hochladen.',
+  'admin.index.workflows.text':
+    'Jede Fassung jedes Ablaufs als Schrittfolge ansehen und eine neue Fassung als JSON oder YAML hochladen.',
   'admin.index.substitutions.title': 'Vertretungen',
-  'admin.index.substitutions.text': 'Vertretungen für einen Zeitraum festlegen – für sich selbst oder als Administrator*in für andere.',
+  'admin.index.substitutions.text':
+    'Vertretungen für einen Zeitraum festlegen – für sich selbst oder als Administrator*in für andere.',
   'admin.index.roles.title': 'Rollenzuordnung',
-  'admin.index.roles.text': 'Welche Verzeichnisgruppe welche Rolle verleiht, wer die Rollen derzeit hat und wer Organisationseinheiten leitet.',
+  'admin.index.roles.text':
+    'Welche Verzeichnisgruppe welche Rolle verleiht, wer die Rollen derzeit hat und wer Organisationseinheiten leitet.',
   'admin.index.outbox.title': 'Postausgang',
   'admin.index.outbox.text': 'Versendete und wartende Benachrichtigungen; fehlgeschlagene erneut senden.',
   'admin.index.history.title': 'Verlauf',
-  'admin.index.history.text': 'Alle Vorgänge durchsuchen (Auftritt, Antrag, Person, Aktion, Zeitraum) und als CSV exportieren.',
+  'admin.index.history.text':
+    'Alle Vorgänge durchsuchen (Auftritt, Antrag, Person, Aktion, Zeitraum) und als CSV exportieren.',
   'admin.index.register.title': 'Internes Register',
-  'admin.index.register.text': 'Alle Auftritte in jedem Stand mit Filtern und CSV-Export; druckbarer Freigabenachweis je Auftritt.',
+  'admin.index.register.text':
+    'Alle Auftritte in jedem Stand mit Filtern und CSV-Export; druckbarer Freigabenachweis je Auftritt.',
   'admin.index.import.title': 'Bestand importieren',
-  'admin.index.import.text': 'Bestehende Auftritte per CSV als Anträge „bestehender Auftritt“ in den Freigabeablauf geben – mit Probelauf.',
+  'admin.index.import.text':
+    'Bestehende Auftritte per CSV als Anträge „bestehender Auftritt“ in den Freigabeablauf geben – mit Probelauf.',
   'admin.index.roleGroups.title': 'Rollen ohne Mitglieder im Verzeichnis',
   'admin.index.roleGroups.empty': '{role}: Die Gruppe „{group}“ hat im Verzeichnis keine Mitglieder.',
   'admin.index.roleGroups.missing': '{role}: Die Gruppe „{group}“ gibt es im Verzeichnis nicht.',
   'admin.index.roleGroups.checked': 'Geprüft am',
-  'admin.index.roleGroups.hint': 'Nachrichten an diese Rolle warten im Postausgang, bis die Gruppe Mitglieder hat oder ein Funktionspostfach eingerichtet ist. Bitte prüfen Sie die Gruppe im Verzeichnis und die Einstellungen LDAP_GROUP_* und ROLE_MAILBOX_*.',
+  'admin.index.roleGroups.hint':
+    'Nachrichten an diese Rolle warten im Postausgang, bis die Gruppe Mitglieder hat oder ein Funktionspostfach eingerichtet ist. Bitte prüfen Sie die Gruppe im Verzeichnis und die Einstellungen LDAP_GROUP_* und ROLE_MAILBOX_*.',
 
   // organisational units
   'admin.units.title': 'Organisationseinheiten',
-  'admin.units.lead': 'Aufgelöste Einheiten behalten ihre Auftritte, können aber für neue Anträge nicht mehr gewählt werden.',
+  'admin.units.lead':
+    'Aufgelöste Einheiten behalten ihre Auftritte, können aber für neue Anträge nicht mehr gewählt werden.',
   'admin.units.new': 'Neue Organisationseinheit',
   'admin.units.newTitle': 'Neue Organisationseinheit anlegen',
   'admin.units.editTitle': 'Organisationseinheit: {name}',
@@ -60,7 +72,8 @@ export const de = {
   'admin.units.none': 'Es sind noch keine Organisationseinheiten angelegt.',
   'admin.units.presences': '{count} aktive Auftritte',
   'admin.units.retired': 'aufgelöst',
-  'admin.units.retiredNote': 'Diese Organisationseinheit ist aufgelöst. Ihre Auftritte bleiben bestehen; für neue Anträge steht sie nicht mehr zur Wahl.',
+  'admin.units.retiredNote':
+    'Diese Organisationseinheit ist aufgelöst. Ihre Auftritte bleiben bestehen; für neue Anträge steht sie nicht mehr zur Wahl.',
   'admin.units.topLevel': '(oberste Ebene)',
   'admin.units.kind.dezernat': 'Dezernat',
   'admin.units.kind.fachbereich': 'Fachbereich',
@@ -72,26 +85,32 @@ export const de = {
   'admin.units.field.name': 'Name',
   'admin.units.field.shortName': 'Kurzname',
   'admin.units.field.code': 'Kennung',
-  'admin.units.field.code.hint': 'Wie im Verzeichnis (Attribut der Organisationseinheit), zum Beispiel „41“ oder „41.2“.',
+  'admin.units.field.code.hint':
+    'Wie im Verzeichnis (Attribut der Organisationseinheit), zum Beispiel „41“ oder „41.2“.',
   'admin.units.field.kind': 'Art',
   'admin.units.field.parent': 'Übergeordnete Einheit',
-  'admin.units.field.parent.hint': 'Zum Verschieben eine andere übergeordnete Einheit wählen. Eine Einheit kann nicht unter sich selbst oder eine ihrer Untereinheiten verschoben werden.',
+  'admin.units.field.parent.hint':
+    'Zum Verschieben eine andere übergeordnete Einheit wählen. Eine Einheit kann nicht unter sich selbst oder eine ihrer Untereinheiten verschoben werden.',
   'admin.units.field.hannoverDe': 'Seite auf hannover.de',
-  'admin.units.field.hannoverDe.hint': 'Eine Adresse auf hannover.de, zum Beispiel https://www.hannover.de/Kultur-Freizeit.',
+  'admin.units.field.hannoverDe.hint':
+    'Eine Adresse auf hannover.de, zum Beispiel https://www.hannover.de/Kultur-Freizeit.',
   'admin.units.field.sortOrder': 'Reihenfolge',
   'admin.units.field.sortOrder.hint': 'Ganze Zahl; kleinere Zahlen stehen weiter oben.',
   'admin.units.error.codeMissing': 'Geben Sie die Kennung an.',
-  'admin.units.error.codeInvalid': 'Die Kennung besteht aus höchstens 40 Buchstaben, Ziffern, Punkten, Bindestrichen oder Unterstrichen.',
+  'admin.units.error.codeInvalid':
+    'Die Kennung besteht aus höchstens 40 Buchstaben, Ziffern, Punkten, Bindestrichen oder Unterstrichen.',
   'admin.units.error.codeTaken': 'Die Kennung „{code}“ ist bereits vergeben.',
   'admin.units.error.codeInUse': 'Die Kennung kann nicht geändert werden, weil Anträge auf sie verweisen.',
   'admin.units.error.nameMissing': 'Geben Sie den Namen an.',
   'admin.units.error.kind': 'Wählen Sie die Art der Organisationseinheit.',
   'admin.units.error.parentUnknown': 'Diese übergeordnete Einheit gibt es nicht.',
   'admin.units.error.parentRetired': 'Die übergeordnete Einheit ist aufgelöst.',
-  'admin.units.error.cycle': '„{parent}“ liegt unterhalb dieser Einheit (oder ist sie selbst). Eine Einheit kann nicht unter sich selbst verschoben werden.',
+  'admin.units.error.cycle':
+    '„{parent}“ liegt unterhalb dieser Einheit (oder ist sie selbst). Eine Einheit kann nicht unter sich selbst verschoben werden.',
   'admin.units.error.hannoverDe': 'Geben Sie eine vollständige Adresse auf hannover.de an.',
   'admin.units.error.sortOrder': 'Geben Sie eine ganze Zahl an.',
-  'admin.units.error.activeChildren': 'Die Einheit hat noch aktive Untereinheiten ({names}). Lösen Sie diese zuerst auf oder verschieben Sie sie.',
+  'admin.units.error.activeChildren':
+    'Die Einheit hat noch aktive Untereinheiten ({names}). Lösen Sie diese zuerst auf oder verschieben Sie sie.',
   'admin.units.error.headMissing': 'Geben Sie die Benutzerkennung der Person an.',
   'admin.units.error.headKind': 'Wählen Sie Leitung oder Vertretung.',
   'admin.units.error.headTwice': '{name} ist bereits als Leitung oder Vertretung eingetragen.',
@@ -99,7 +118,8 @@ export const de = {
   'admin.units.notice.reactivated': 'Die Organisationseinheit ist wieder aktiv.',
   'admin.units.notice.heads': 'Leitung und Vertretung wurden gespeichert.',
   'admin.units.heads.title': 'Leitung und Vertretung',
-  'admin.units.heads.lead': 'Die Leitung (oder ihre Vertretung) gibt Anträge der Einheit als Erste frei. Hat eine Einheit keine eigene Leitung, entscheidet die Leitung der übergeordneten Einheit.',
+  'admin.units.heads.lead':
+    'Die Leitung (oder ihre Vertretung) gibt Anträge der Einheit als Erste frei. Hat eine Einheit keine eigene Leitung, entscheidet die Leitung der übergeordneten Einheit.',
   'admin.units.heads.none': 'Für diese Einheit ist keine eigene Leitung eingetragen.',
   'admin.units.heads.uid': 'Benutzerkennung',
   'admin.units.heads.uid.hint': 'Die Person wird im Verzeichnis nachgeschlagen.',
@@ -109,25 +129,29 @@ export const de = {
   'admin.units.head.head': 'Leitung',
   'admin.units.head.deputy': 'Vertretung',
   'admin.units.retire.title': 'Organisationseinheit auflösen',
-  'admin.units.retire.lead': 'Die Einheit hat {count} Auftritte im Register. Sie bleiben bestehen; neue Anträge für diese Einheit sind danach nicht mehr möglich.',
+  'admin.units.retire.lead':
+    'Die Einheit hat {count} Auftritte im Register. Sie bleiben bestehen; neue Anträge für diese Einheit sind danach nicht mehr möglich.',
   'admin.units.retire.children': 'Untereinheiten: {names}',
   'admin.units.retire.reason': 'Grund',
   'admin.units.retire.submit': 'Auflösen',
   'admin.units.reactivate.title': 'Organisationseinheit wieder aktivieren',
   'admin.units.reactivate.submit': 'Wieder aktivieren',
   'admin.units.import.title': 'Organisationseinheiten aus CSV importieren',
-  'admin.units.import.lead': 'Fügen Sie eine CSV-Datei mit Kopfzeile ein. Zuerst läuft ein Probelauf; übernommen wird erst nach Ihrer Bestätigung, dann in einem Schritt. Einheiten mit vorhandener Kennung werden aktualisiert; Einheiten, die in der Datei fehlen, bleiben unverändert.',
+  'admin.units.import.lead':
+    'Fügen Sie eine CSV-Datei mit Kopfzeile ein. Zuerst läuft ein Probelauf; übernommen wird erst nach Ihrer Bestätigung, dann in einem Schritt. Einheiten mit vorhandener Kennung werden aktualisiert; Einheiten, die in der Datei fehlen, bleiben unverändert.',
   'admin.units.import.example': 'Beispiel:',
   'admin.units.import.column.code': 'Kennung der Einheit (Pflicht).',
   'admin.units.import.column.name': 'Name (Pflicht).',
   'admin.units.import.column.kind': 'Art (Pflicht): {kinds}.',
-  'admin.units.import.column.parent_code': 'Kennung der übergeordneten Einheit; leer für die oberste Ebene. Die Einheit darf weiter unten in der Datei stehen.',
+  'admin.units.import.column.parent_code':
+    'Kennung der übergeordneten Einheit; leer für die oberste Ebene. Die Einheit darf weiter unten in der Datei stehen.',
   'admin.units.import.column.hannover_de_url': 'Seite auf hannover.de (optional).',
   'admin.units.import.duplicate': 'Diese Kennung steht schon in Zeile {line}.',
   'admin.units.import.ownParent': 'Eine Einheit kann nicht ihre eigene übergeordnete Einheit sein.',
   'admin.units.import.parentUnknown': 'Die übergeordnete Einheit „{code}“ gibt es weder im Register noch in der Datei.',
   'admin.units.import.cycle': 'Die Zuordnung ergäbe einen Kreis (eine Einheit läge unter sich selbst).',
-  'admin.units.import.summary': '{rows} Zeilen: {create} neu, {update} geändert, {unchanged} unverändert, {problems} mit Problemen.',
+  'admin.units.import.summary':
+    '{rows} Zeilen: {create} neu, {update} geändert, {unchanged} unverändert, {problems} mit Problemen.',
   'admin.units.import.action.create': 'wird angelegt',
   'admin.units.import.action.update': 'wird geändert',
   'admin.units.import.action.unchanged': 'bleibt unverändert',
@@ -137,7 +161,8 @@ export const de = {
 
   // platforms
   'admin.platforms.title': 'Plattformen',
-  'admin.platforms.lead': 'Nur freigegebene Plattformen stehen im Antragsformular zur Wahl. Sperren verhindert neue Anträge; bestehende Auftritte bleiben im Register.',
+  'admin.platforms.lead':
+    'Nur freigegebene Plattformen stehen im Antragsformular zur Wahl. Sperren verhindert neue Anträge; bestehende Auftritte bleiben im Register.',
   'admin.platforms.col.platform': 'Plattform',
   'admin.platforms.col.status': 'Stand',
   'admin.platforms.col.hosts': 'Hosts',
@@ -149,33 +174,42 @@ export const de = {
   'admin.platforms.enable': 'Freigeben',
   'admin.platforms.disable': 'Sperren',
   'admin.platforms.disableConfirm.title': 'Plattform „{name}“ wirklich sperren?',
-  'admin.platforms.disableConfirm.lead': 'Nach dem Sperren kann niemand mehr einen Auftritt auf {name} beantragen; Anträge im Entwurf können nicht mehr eingereicht werden. Bestehende Auftritte bleiben im Register ({active} aktiv).',
-  'admin.platforms.disableConfirm.last': 'Das ist die letzte freigegebene Plattform. Nach dem Sperren kann niemand mehr einen neuen Auftritt beantragen: Das Antragsformular bietet dann keine Plattform mehr an.',
+  'admin.platforms.disableConfirm.lead':
+    'Nach dem Sperren kann niemand mehr einen Auftritt auf {name} beantragen; Anträge im Entwurf können nicht mehr eingereicht werden. Bestehende Auftritte bleiben im Register ({active} aktiv).',
+  'admin.platforms.disableConfirm.last':
+    'Das ist die letzte freigegebene Plattform. Nach dem Sperren kann niemand mehr einen neuen Auftritt beantragen: Das Antragsformular bietet dann keine Plattform mehr an.',
   'admin.platforms.disableConfirm.platform': 'Plattform',
   'admin.platforms.disableConfirm.stillEnabled': 'Danach freigegeben',
   'admin.platforms.disableConfirm.none': 'keine',
   'admin.platforms.disableConfirm.submit': 'Plattform sperren',
   'admin.platforms.disableConfirm.back': 'Abbrechen und zurück zu den Plattformen',
   'admin.platforms.edit': 'Hosts und Regeln bearbeiten',
-  'admin.platforms.disableNote': 'Eine gesperrte Plattform bleibt im öffentlichen Register sichtbar, soweit es dort Auftritte gibt.',
+  'admin.platforms.disableNote':
+    'Eine gesperrte Plattform bleibt im öffentlichen Register sichtbar, soweit es dort Auftritte gibt.',
   'admin.platforms.notice.enabled': 'Die Plattform ist freigegeben und kann beantragt werden.',
   'admin.platforms.notice.disabled': 'Die Plattform ist gesperrt. Bestehende Auftritte bleiben erhalten.',
   'admin.platforms.editTitle': 'Plattform: {name}',
-  'admin.platforms.editLead': 'Die Hostliste und die Regeln bestimmen, welche Adressen zu einem Konto auf dieser Plattform führen und wie sie zur kanonischen Kontokennung verkürzt werden. Die Vorschau prüft eine Beispieladresse mit den eingegebenen Regeln, ohne zu speichern.',
+  'admin.platforms.editLead':
+    'Die Hostliste und die Regeln bestimmen, welche Adressen zu einem Konto auf dieser Plattform führen und wie sie zur kanonischen Kontokennung verkürzt werden. Die Vorschau prüft eine Beispieladresse mit den eingegebenen Regeln, ohne zu speichern.',
   'admin.platforms.help.title': 'Aufbau der Regeln',
-  'admin.platforms.help.hosts': 'Hosts: genaue Hostnamen in Kleinbuchstaben, einer je Zeile, ohne Platzhalter (zum Beispiel www.facebook.com) – auch die Kurz- und Mobil-Hosts der Plattform (zum Beispiel fb.me, m.facebook.com).',
-  'admin.platforms.help.patterns': 'patterns: reguläre Ausdrücke über den ganzen Pfad (beginnend mit „/“) mit idTemplate, zum Beispiel "{1}"; der erste passende entscheidet.',
-  'admin.platforms.help.reserved': 'reservedFirstSegments: erste Pfadteile, die nie ein Konto sind (zum Beispiel groups, events).',
+  'admin.platforms.help.hosts':
+    'Hosts: genaue Hostnamen in Kleinbuchstaben, einer je Zeile, ohne Platzhalter (zum Beispiel www.facebook.com) – auch die Kurz- und Mobil-Hosts der Plattform (zum Beispiel fb.me, m.facebook.com).',
+  'admin.platforms.help.patterns':
+    'patterns: reguläre Ausdrücke über den ganzen Pfad (beginnend mit „/“) mit idTemplate, zum Beispiel "{1}"; der erste passende entscheidet.',
+  'admin.platforms.help.reserved':
+    'reservedFirstSegments: erste Pfadteile, die nie ein Konto sind (zum Beispiel groups, events).',
   'admin.platforms.help.unresolvable':
     'unresolvable: Links der Plattform, die kein Konto nennen (Teilen-Links wie /share/…, Kurzlinks von Videos), als Pfad-Ausdruck, optional nur für einzelne Hosts („hosts“). Die öffentliche Prüfung antwortet darauf „Diese Adresse können wir nicht prüfen“.',
-  'admin.platforms.help.templates': 'canonicalUrlTemplate (und optional numericIdUrlTemplate): die kanonische Adresse, zum Beispiel https://www.facebook.com/{id}.',
+  'admin.platforms.help.templates':
+    'canonicalUrlTemplate (und optional numericIdUrlTemplate): die kanonische Adresse, zum Beispiel https://www.facebook.com/{id}.',
   'admin.platforms.field.hosts': 'Hostliste',
   'admin.platforms.field.hosts.hint': 'Ein Hostname je Zeile.',
   'admin.platforms.field.rules': 'Regeln (JSON, ohne Hostliste)',
   'admin.platforms.field.rules.hint': 'patterns, reservedFirstSegments, canonicalUrlTemplate, numericIdUrlTemplate.',
   'admin.platforms.field.sample': 'Beispieladresse für die Vorschau',
   'admin.platforms.field.sample.hint': 'Zum Beispiel https://www.facebook.com/hannover.de',
-  'admin.platforms.field.force': 'Trotzdem speichern: Ich habe geprüft, dass die genannten Auftritte danach anders gelesen werden.',
+  'admin.platforms.field.force':
+    'Trotzdem speichern: Ich habe geprüft, dass die genannten Auftritte danach anders gelesen werden.',
   'admin.platforms.previewButton': 'Vorschau',
   'admin.platforms.preview.title': 'Vorschau mit den eingegebenen Regeln',
   'admin.platforms.preview.id': 'Kanonische Kontokennung',
@@ -185,20 +219,27 @@ export const de = {
   'admin.platforms.preview.reason.too_long': 'Die Adresse ist zu lang.',
   'admin.platforms.preview.reason.not_a_url': 'Das ist keine vollständige Adresse.',
   'admin.platforms.preview.reason.unsupported_scheme': 'Nur Adressen mit https:// oder http:// sind möglich.',
-  'admin.platforms.preview.reason.host_not_allowed': 'Der Host steht nicht in der Hostliste (Adressen mit Benutzerangabe oder Port werden immer abgelehnt).',
-  'admin.platforms.preview.reason.not_an_account': 'Der Host passt, aber die Adresse führt zu keinem Konto (kein Muster passt, oder der erste Pfadteil ist reserviert).',
-  'admin.platforms.preview.reason.unresolvable': 'Der Host passt, aber die Adresse nennt kein Konto (eine Regel unter „unresolvable“ passt, etwa ein Teilen-Link): Die Prüfung antwortet „nicht prüfbar“.',
-  'admin.platforms.affected.title': '{count} eingetragene Auftritte würden mit diesen Regeln anders gelesen (andere Kontokennung oder kein Konto):',
+  'admin.platforms.preview.reason.host_not_allowed':
+    'Der Host steht nicht in der Hostliste (Adressen mit Benutzerangabe oder Port werden immer abgelehnt).',
+  'admin.platforms.preview.reason.not_an_account':
+    'Der Host passt, aber die Adresse führt zu keinem Konto (kein Muster passt, oder der erste Pfadteil ist reserviert).',
+  'admin.platforms.preview.reason.unresolvable':
+    'Der Host passt, aber die Adresse nennt kein Konto (eine Regel unter „unresolvable“ passt, etwa ein Teilen-Link): Die Prüfung antwortet „nicht prüfbar“.',
+  'admin.platforms.affected.title':
+    '{count} eingetragene Auftritte würden mit diesen Regeln anders gelesen (andere Kontokennung oder kein Konto):',
   'admin.platforms.error.json': 'Die Regeln sind kein gültiges JSON: {detail}',
   'admin.platforms.error.notObject': 'Die Regeln müssen ein JSON-Objekt sein ({ … }).',
-  'admin.platforms.error.hostsInRules': 'Die Hosts gehören in die Hostliste, nicht in die Regeln. Entfernen Sie „hosts“ aus dem JSON.',
+  'admin.platforms.error.hostsInRules':
+    'Die Hosts gehören in die Hostliste, nicht in die Regeln. Entfernen Sie „hosts“ aus dem JSON.',
   'admin.platforms.error.rule': 'Regel ungültig: {detail}',
   'admin.platforms.error.sampleMissing': 'Geben Sie eine Beispieladresse für die Vorschau an.',
-  'admin.platforms.error.affected': 'Die neuen Regeln lesen {count} eingetragene Auftritte anders. Prüfen Sie die Liste und bestätigen Sie, wenn Sie trotzdem speichern wollen.',
+  'admin.platforms.error.affected':
+    'Die neuen Regeln lesen {count} eingetragene Auftritte anders. Prüfen Sie die Liste und bestätigen Sie, wenn Sie trotzdem speichern wollen.',
 
   // workflows
   'admin.workflows.title': 'Freigabeabläufe',
-  'admin.workflows.lead': 'Die Freigabeschritte sind Daten. Eine neue Fassung gilt für Anträge, die danach eingereicht werden; laufende Anträge behalten ihre Fassung.',
+  'admin.workflows.lead':
+    'Die Freigabeschritte sind Daten. Eine neue Fassung gilt für Anträge, die danach eingereicht werden; laufende Anträge behalten ihre Fassung.',
   'admin.workflows.upload': 'Neue Fassung hochladen',
   'admin.workflows.versionsOf': 'Fassungen von {key}',
   'admin.workflows.col.version': 'Fassung',
@@ -213,7 +254,8 @@ export const de = {
   'admin.workflows.usage': 'Verwendet von',
   'admin.workflows.unused': 'keinem Antrag',
   'admin.workflows.steps': 'Schritte',
-  'admin.workflows.stepsLead': 'Von oben nach unten; Schritte einer Stufe laufen parallel, eine Stufe beginnt, wenn alle Schritte, auf die sie wartet, freigegeben sind.',
+  'admin.workflows.stepsLead':
+    'Von oben nach unten; Schritte einer Stufe laufen parallel, eine Stufe beginnt, wenn alle Schritte, auf die sie wartet, freigegeben sind.',
   'admin.workflows.start': 'Einreichen des Antrags',
   'admin.workflows.stage': 'Stufe {n}',
   'admin.workflows.parallel': 'Stufe {n}: {count} Schritte parallel',
@@ -223,24 +265,31 @@ export const de = {
   'admin.workflows.and': ' und ',
   'admin.workflows.onSubmit': 'mit dem Einreichen',
   'admin.workflows.deadline': 'Frist',
-  'admin.workflows.deadlineText': 'Erinnerung nach {remind} Arbeitstagen, Eskalation an {role} nach {escalate} Arbeitstagen',
+  'admin.workflows.deadlineText':
+    'Erinnerung nach {remind} Arbeitstagen, Eskalation an {role} nach {escalate} Arbeitstagen',
   'admin.workflows.notify': 'Benachrichtigt beim Start',
   'admin.workflows.when': 'Nur wenn',
   'admin.workflows.whenText': 'eines dieser Felder geändert wurde: {fields}',
   'admin.workflows.editors': 'Redaktion',
-  'admin.workflows.editorsText': 'beginnt erst, wenn alle Redakteur*innen Leitlinien und Dienstvereinbarung bestätigt haben',
+  'admin.workflows.editorsText':
+    'beginnt erst, wenn alle Redakteur*innen Leitlinien und Dienstvereinbarung bestätigt haben',
   'admin.workflows.publishes': 'Veröffentlichung',
   'admin.workflows.publishesText': 'die Freigabe dieses Schritts veröffentlicht den Auftritt',
   'admin.workflows.source': 'Quelltext',
   'admin.workflows.basedOn': 'Neue Fassung auf Grundlage dieser Fassung hochladen',
   'admin.workflows.showYaml': 'Als YAML anzeigen',
   'admin.workflows.created': 'Fassung {version} wurde gespeichert. Neue Anträge verwenden ab jetzt diese Fassung.',
-  'admin.workflows.renumbered': 'In der Datei stand Fassung {given}; das Portal nummeriert selbst und hat Fassung {version} vergeben.',
+  'admin.workflows.renumbered':
+    'In der Datei stand Fassung {given}; das Portal nummeriert selbst und hat Fassung {version} vergeben.',
   'admin.workflows.uploadTitle': 'Neue Fassung eines Freigabeablaufs hochladen',
-  'admin.workflows.uploadLead': 'Fügen Sie die Definition als JSON oder YAML ein. Sie wird vor dem Speichern vollständig geprüft; jeder Fehler wird mit seiner Stelle genannt.',
-  'admin.workflows.uploadRule.version': 'Die Fassung wird automatisch vergeben (höchste bisherige Fassung + 1); eine Angabe „version“ in der Datei wird ersetzt.',
-  'admin.workflows.uploadRule.inFlight': 'Laufende Anträge behalten ihre Fassung; die neue Fassung gilt für Anträge, die danach eingereicht werden.',
-  'admin.workflows.uploadRule.key': 'Der Schlüssel („key“) muss ein vorhandener Ablauf sein, zum Beispiel „dienstanweisung“.',
+  'admin.workflows.uploadLead':
+    'Fügen Sie die Definition als JSON oder YAML ein. Sie wird vor dem Speichern vollständig geprüft; jeder Fehler wird mit seiner Stelle genannt.',
+  'admin.workflows.uploadRule.version':
+    'Die Fassung wird automatisch vergeben (höchste bisherige Fassung + 1); eine Angabe „version“ in der Datei wird ersetzt.',
+  'admin.workflows.uploadRule.inFlight':
+    'Laufende Anträge behalten ihre Fassung; die neue Fassung gilt für Anträge, die danach eingereicht werden.',
+  'admin.workflows.uploadRule.key':
+    'Der Schlüssel („key“) muss ein vorhandener Ablauf sein, zum Beispiel „dienstanweisung“.',
   'admin.workflows.field.definition': 'Definition (JSON oder YAML)',
   'admin.workflows.field.definition.hint': 'JSON beginnt mit „{“, alles andere wird als YAML gelesen.',
   'admin.workflows.uploadSubmit': 'Prüfen und als neue Fassung speichern',
@@ -254,7 +303,8 @@ export const de = {
 
   // roles
   'admin.roles.title': 'Rollenzuordnung',
-  'admin.roles.lead': 'Rollen kommen aus Gruppen des Verzeichnisses. Die Zuordnung ist in der Konfiguration des Portals festgelegt (LDAP_GROUP_…).',
+  'admin.roles.lead':
+    'Rollen kommen aus Gruppen des Verzeichnisses. Die Zuordnung ist in der Konfiguration des Portals festgelegt (LDAP_GROUP_…).',
   'admin.roles.demo': 'Das eingebaute Demo-Verzeichnis ist aktiv; es gelten seine Gruppen.',
   'admin.roles.mapping': 'Verzeichnisgruppen und Rollen',
   'admin.roles.col.role': 'Rolle',
@@ -267,14 +317,17 @@ export const de = {
   'admin.roles.nobody': 'niemand (laut letzter Anmeldung und letztem Verzeichnisabgleich)',
   'admin.roles.seen': 'zuletzt gesehen am {date}',
   'admin.roles.missing': 'nicht mehr im Verzeichnis seit {date}',
-  'admin.roles.note': 'Die Liste zeigt Personen mit den Rollen, die das Verzeichnis bei ihrer letzten Anmeldung oder beim letzten Verzeichnisabgleich meldete. Mails an eine Rolle gehen immer an die Mitglieder, die die Gruppe beim Versand im Verzeichnis hat.',
+  'admin.roles.note':
+    'Die Liste zeigt Personen mit den Rollen, die das Verzeichnis bei ihrer letzten Anmeldung oder beim letzten Verzeichnisabgleich meldete. Mails an eine Rolle gehen immer an die Mitglieder, die die Gruppe beim Versand im Verzeichnis hat.',
   'admin.roles.heads': 'Leitungen von Organisationseinheiten',
-  'admin.roles.headsLead': 'Im Portal eingetragene Leitungen und Vertretungen; sie geben Anträge ihrer Einheit als Erste frei.',
+  'admin.roles.headsLead':
+    'Im Portal eingetragene Leitungen und Vertretungen; sie geben Anträge ihrer Einheit als Erste frei.',
   'admin.roles.noHeads': 'Es sind keine Leitungen eingetragen.',
 
   // history
   'admin.history.title': 'Verlauf',
-  'admin.history.lead': 'Der Verlauf kann nicht geändert oder gelöscht werden. Alle Felder sind optional; Zeiträume gelten nach deutscher Zeit.',
+  'admin.history.lead':
+    'Der Verlauf kann nicht geändert oder gelöscht werden. Alle Felder sind optional; Zeiträume gelten nach deutscher Zeit.',
   'admin.history.field.presence': 'Auftritt Nr.',
   'admin.history.field.request': 'Antrag Nr.',
   'admin.history.field.person': 'Person (Benutzerkennung)',
@@ -283,7 +336,8 @@ export const de = {
   'admin.history.field.from': 'Von (Datum)',
   'admin.history.field.to': 'Bis (Datum)',
   'admin.history.error.id': 'Geben Sie eine Nummer an.',
-  'admin.history.error.action': 'Eine Aktion besteht aus Kleinbuchstaben, Punkten und Unterstrichen, zum Beispiel „workflow.approved“.',
+  'admin.history.error.action':
+    'Eine Aktion besteht aus Kleinbuchstaben, Punkten und Unterstrichen, zum Beispiel „workflow.approved“.',
   'admin.history.count': '{total} Einträge, Seite {page} von {pages}.',
   'admin.history.none': 'Keine Einträge gefunden.',
   'admin.history.col.at': 'Zeitpunkt',
@@ -324,7 +378,8 @@ export const de = {
 
   // approval record
   'admin.record.title': 'Freigabenachweis: {name}',
-  'admin.record.printHint': 'Zum Drucken oder Speichern als PDF verwenden Sie die Druckfunktion Ihres Browsers; Navigation und Bedienelemente werden dabei weggelassen.',
+  'admin.record.printHint':
+    'Zum Drucken oder Speichern als PDF verwenden Sie die Druckfunktion Ihres Browsers; Navigation und Bedienelemente werden dabei weggelassen.',
   'admin.record.printedAt': 'Erstellt am {date} von {name}.',
   'admin.record.presence': 'Auftritt',
   'admin.record.name': 'Name',
@@ -336,7 +391,8 @@ export const de = {
   'admin.record.hannoverDe': 'Seite auf hannover.de',
   'admin.record.editors': 'Redaktion',
   'admin.record.owner': 'Betrieben von',
-  'admin.record.noRequests': 'Dieser Auftritt wurde ohne Antrag eingetragen (zentraler Auftritt aus der Grundausstattung).',
+  'admin.record.noRequests':
+    'Dieser Auftritt wurde ohne Antrag eingetragen (zentraler Auftritt aus der Grundausstattung).',
   'admin.record.request': 'Antrag Nr. {id} ({kind})',
   'admin.record.submitted': 'Eingereicht',
   'admin.record.requestStatus': 'Stand des Antrags',
@@ -357,23 +413,32 @@ export const de = {
 
   // CSV files
   'admin.csv.empty': 'Die CSV-Daten sind leer oder enthalten nur die Kopfzeile.',
-  'admin.csv.encoding': 'Die Datei ist nicht in UTF-8 gespeichert (vermutlich Windows-1252 oder Latin-1, erkennbar an falschen Umlauten, oder UTF-16 „Unicode-Text“). Speichern Sie sie in Excel mit „Speichern unter … CSV UTF-8 (durch Trennzeichen getrennt)“ und laden Sie sie erneut hoch (oder fügen Sie sie ein).',
-  'admin.csv.mojibake': 'Die Daten enthalten falsch umgewandelte Umlaute (zum Beispiel „{sample}“). Öffnen Sie die Datei als UTF-8 und fügen Sie sie erneut ein.',
+  'admin.csv.encoding':
+    'Die Datei ist nicht in UTF-8 gespeichert (vermutlich Windows-1252 oder Latin-1, erkennbar an falschen Umlauten, oder UTF-16 „Unicode-Text“). Speichern Sie sie in Excel mit „Speichern unter … CSV UTF-8 (durch Trennzeichen getrennt)“ und laden Sie sie erneut hoch (oder fügen Sie sie ein).',
+  'admin.csv.mojibake':
+    'Die Daten enthalten falsch umgewandelte Umlaute (zum Beispiel „{sample}“). Öffnen Sie die Datei als UTF-8 und fügen Sie sie erneut ein.',
   'admin.csv.tooLarge': 'Die CSV-Daten sind größer als {max} MB. Teilen Sie sie auf mehrere Importe auf.',
-  'admin.csv.tooManyRows': 'Die CSV-Daten haben {rows} Zeilen; höchstens {max} sind in einem Import möglich. Teilen Sie sie auf.',
-  'admin.csv.malformed': 'Die CSV-Daten sind in Zeile {line} fehlerhaft (zum Beispiel ein nicht geschlossenes Anführungszeichen).',
+  'admin.csv.tooManyRows':
+    'Die CSV-Daten haben {rows} Zeilen; höchstens {max} sind in einem Import möglich. Teilen Sie sie auf.',
+  'admin.csv.malformed':
+    'Die CSV-Daten sind in Zeile {line} fehlerhaft (zum Beispiel ein nicht geschlossenes Anführungszeichen).',
   'admin.csv.missingColumns': 'In der Kopfzeile fehlen Spalten: {columns}.',
-  'admin.csv.unknownColumns': 'Unbekannte Spalten in der Kopfzeile: {columns}. Verwenden Sie die Spaltennamen der Vorlage.',
+  'admin.csv.unknownColumns':
+    'Unbekannte Spalten in der Kopfzeile: {columns}. Verwenden Sie die Spaltennamen der Vorlage.',
   'admin.csv.duplicateColumns': 'Spalten stehen doppelt in der Kopfzeile: {columns}.',
 
   // bulk import
   'admin.import.title': 'Bestand importieren',
-  'admin.import.lead': 'Bestehende Auftritte werden wie neue geprüft: Jede Zeile wird ein Antrag „bestehender Auftritt“, der beim ersten Freigabeschritt wartet. Nichts wird ohne Freigabe aktiv.',
+  'admin.import.lead':
+    'Bestehende Auftritte werden wie neue geprüft: Jede Zeile wird ein Antrag „bestehender Auftritt“, der beim ersten Freigabeschritt wartet. Nichts wird ohne Freigabe aktiv.',
   'admin.import.step1': 'Laden Sie die Vorlage herunter und füllen Sie je Auftritt eine Zeile aus.',
   'admin.import.template': 'Vorlage (CSV) herunterladen',
-  'admin.import.step2': 'Fügen Sie den Inhalt der Datei unten ein (Kopfzeile mitkopieren) und starten Sie den Probelauf.',
-  'admin.import.step3': 'Der Probelauf zeigt für jede Zeile, was geschähe, und jedes Problem. Es wird nichts gespeichert.',
-  'admin.import.step4': 'Sind alle Zeilen in Ordnung, bestätigen Sie den Import. Er wird vollständig oder gar nicht ausgeführt.',
+  'admin.import.step2':
+    'Fügen Sie den Inhalt der Datei unten ein (Kopfzeile mitkopieren) und starten Sie den Probelauf.',
+  'admin.import.step3':
+    'Der Probelauf zeigt für jede Zeile, was geschähe, und jedes Problem. Es wird nichts gespeichert.',
+  'admin.import.step4':
+    'Sind alle Zeilen in Ordnung, bestätigen Sie den Import. Er wird vollständig oder gar nicht ausgeführt.',
   'admin.import.columnsCaption': 'Spalten der CSV-Datei',
   'admin.import.col.column': 'Spalte',
   'admin.import.col.meaning': 'Bedeutung',
@@ -385,36 +450,51 @@ export const de = {
   'admin.import.yes': 'ja',
   'admin.import.no': 'nein',
   'admin.import.column.unit_code': 'Kennung der Organisationseinheit, zum Beispiel 41.',
-  'admin.import.column.platform': 'Schlüssel der Plattform, zum Beispiel facebook. Die Plattform muss freigegeben sein.',
+  'admin.import.column.platform':
+    'Schlüssel der Plattform, zum Beispiel facebook. Die Plattform muss freigegeben sein.',
   'admin.import.column.name': 'Name des Auftritts (höchstens 200 Zeichen).',
-  'admin.import.column.url': 'Adresse des Auftritts; sie muss zu einem Konto auf der Plattform führen und darf noch nicht eingetragen oder beantragt sein.',
+  'admin.import.column.url':
+    'Adresse des Auftritts; sie muss zu einem Konto auf der Plattform führen und darf noch nicht eingetragen oder beantragt sein.',
   'admin.import.column.description': 'Kurzbeschreibung für die öffentliche Übersicht.',
   'admin.import.column.hannover_de_url': 'Seite der Einheit auf hannover.de.',
   'admin.import.column.existing_since': 'Besteht seit, als 2019-05-01 oder 01.05.2019.',
-  'admin.import.column.editors': '{min} bis {max} Benutzerkennungen der Redakteur*innen, getrennt durch Leerzeichen oder „|“; die erste leitet die Redaktion.',
+  'admin.import.column.editors':
+    '{min} bis {max} Benutzerkennungen der Redakteur*innen, getrennt durch Leerzeichen oder „|“; die erste leitet die Redaktion.',
   'admin.import.column.author': 'Benutzerkennung der Antragsteller*in; leer: Sie selbst.',
-  'admin.import.format': 'UTF-8 (mit oder ohne BOM), Trennzeichen Semikolon oder Komma (wird erkannt), erste Zeile mit den Spaltennamen. Höchstens {maxMb} MB und {maxRows} Zeilen je Import.',
+  'admin.import.format':
+    'UTF-8 (mit oder ohne BOM), Trennzeichen Semikolon oder Komma (wird erkannt), erste Zeile mit den Spaltennamen. Höchstens {maxMb} MB und {maxRows} Zeilen je Import.',
   'admin.import.csvField': 'CSV-Daten',
   'admin.import.fileField': 'CSV-Datei',
-  'admin.import.fileHint': 'Eine CSV-Datei in UTF-8 (mit oder ohne BOM), höchstens 16 MB. Ist eine Datei gewählt, gilt sie, nicht das Feld darunter.',
-  'admin.import.csvHint': 'Ohne Datei: Öffnen Sie die Datei in einem Texteditor, markieren Sie alles und fügen Sie es hier ein.',
+  'admin.import.fileHint':
+    'Eine CSV-Datei in UTF-8 (mit oder ohne BOM), höchstens 16 MB. Ist eine Datei gewählt, gilt sie, nicht das Feld darunter.',
+  'admin.import.csvHint':
+    'Ohne Datei: Öffnen Sie die Datei in einem Texteditor, markieren Sie alles und fügen Sie es hier ein.',
   'admin.import.dryRun': 'Probelauf starten',
   'admin.import.resultTitle': 'Ergebnis des Probelaufs',
   'admin.import.summary': '{rows} Zeilen geprüft: {ok} in Ordnung, {problems} mit Problemen.',
   'admin.import.problemsCaption': 'Zeilen mit Problemen',
   'admin.import.okCaption': 'Zeilen in Ordnung ({count})',
-  'admin.import.willCreate': 'wird Antrag für {unit}, Redaktion: {editors}; Antragsteller*in: {author}; wartet auf die Leitung der Organisationseinheit',
-  'admin.import.confirmText': 'Bis hierher wurde nichts gespeichert. Beim Import werden die Daten noch einmal geprüft und in einem Schritt übernommen: vollständig oder gar nicht.',
-  'admin.import.progressNote': 'Bei {count} Zeilen kann das einen Moment dauern. Die Ergebnisseite erscheint, sobald der Import abgeschlossen ist; bitte senden Sie das Formular nicht erneut.',
+  'admin.import.willCreate':
+    'wird Antrag für {unit}, Redaktion: {editors}; Antragsteller*in: {author}; wartet auf die Leitung der Organisationseinheit',
+  'admin.import.confirmText':
+    'Bis hierher wurde nichts gespeichert. Beim Import werden die Daten noch einmal geprüft und in einem Schritt übernommen: vollständig oder gar nicht.',
+  'admin.import.progressNote':
+    'Bei {count} Zeilen kann das einen Moment dauern. Die Ergebnisseite erscheint, sobald der Import abgeschlossen ist; bitte senden Sie das Formular nicht erneut.',
   'admin.import.confirm': 'Jetzt {count} Anträge anlegen',
-  'admin.import.fixFirst': 'Beheben Sie die Probleme in der Datei und starten Sie den Probelauf erneut. Importiert wird erst, wenn alle Zeilen in Ordnung sind.',
-  'admin.import.error.rows': '{count} Zeilen haben Probleme; sie sind unten einzeln aufgeführt. Es wurde nichts importiert.',
-  'admin.import.error.changed': 'Seit dem Probelauf hat sich das Register geändert; die Zeilen unten passen nicht mehr. Es wurde nichts importiert.',
-  'admin.import.error.expired': 'Der Probelauf ist älter als einen Tag. Fügen Sie die Daten erneut ein und starten Sie den Probelauf noch einmal; es wurde nichts importiert.',
-  'admin.import.error.failed': 'Der Import ist fehlgeschlagen; es wurde nichts übernommen. Bitte versuchen Sie es erneut oder wenden Sie sich an den Betrieb.',
+  'admin.import.fixFirst':
+    'Beheben Sie die Probleme in der Datei und starten Sie den Probelauf erneut. Importiert wird erst, wenn alle Zeilen in Ordnung sind.',
+  'admin.import.error.rows':
+    '{count} Zeilen haben Probleme; sie sind unten einzeln aufgeführt. Es wurde nichts importiert.',
+  'admin.import.error.changed':
+    'Seit dem Probelauf hat sich das Register geändert; die Zeilen unten passen nicht mehr. Es wurde nichts importiert.',
+  'admin.import.error.expired':
+    'Der Probelauf ist älter als einen Tag. Fügen Sie die Daten erneut ein und starten Sie den Probelauf noch einmal; es wurde nichts importiert.',
+  'admin.import.error.failed':
+    'Der Import ist fehlgeschlagen; es wurde nichts übernommen. Bitte versuchen Sie es erneut oder wenden Sie sich an den Betrieb.',
   'admin.import.doneTitle': 'Bestand importiert',
   'admin.import.done': '{created} Anträge aus {rows} Zeilen angelegt.',
-  'admin.import.doneText': 'Die Anträge Nr. {first} bis {last} warten beim ersten Schritt (Leitung der Organisationseinheit) des Ablaufs „dienstanweisung“, Fassung {version}. Die Leitungen wurden benachrichtigt.',
+  'admin.import.doneText':
+    'Die Anträge Nr. {first} bis {last} warten beim ersten Schritt (Leitung der Organisationseinheit) des Ablaufs „dienstanweisung“, Fassung {version}. Die Leitungen wurden benachrichtigt.',
   'admin.import.doneLink': 'Anträge in Prüfung ansehen',
   'admin.import.problem.unitMissing': 'Die Organisationseinheit fehlt.',
   'admin.import.problem.unitUnknown': 'Eine Organisationseinheit „{code}“ gibt es nicht.',
@@ -427,7 +507,8 @@ export const de = {
   'admin.import.problem.url.too_long': 'Die Adresse ist zu lang.',
   'admin.import.problem.url.not_a_url': 'Das ist keine vollständige Adresse.',
   'admin.import.problem.url.unsupported_scheme': 'Die Adresse muss mit https:// beginnen.',
-  'admin.import.problem.url.host_not_allowed': 'Das ist keine Adresse von {platform} (der Host ist nicht freigegeben – Vorsicht vor ähnlich aussehenden Adressen).',
+  'admin.import.problem.url.host_not_allowed':
+    'Das ist keine Adresse von {platform} (der Host ist nicht freigegeben – Vorsicht vor ähnlich aussehenden Adressen).',
   'admin.import.problem.url.not_an_account': 'Diese Adresse führt nicht zu einem Konto auf {platform}.',
   'admin.import.problem.urlRegistered': 'Dieses Konto ist bereits im Register eingetragen („{name}“, Nr. {id}).',
   'admin.import.problem.urlInFlight': 'Für dieses Konto läuft bereits ein Antrag (Nr. {id}).',
@@ -464,35 +545,44 @@ export const en: Catalogue<typeof de> = {
   'admin.error.tooLong': 'At most {max} characters.',
   'admin.error.uidInvalid': 'A user name consists of letters, digits, dots, hyphens and underscores.',
   'admin.error.uidUnknown': 'The user name "{uid}" does not exist in the directory.',
-  'admin.error.directoryDown': 'The city directory cannot be reached at the moment. Nothing was changed; please try again in a few minutes.',
+  'admin.error.directoryDown':
+    'The city directory cannot be reached at the moment. Nothing was changed; please try again in a few minutes.',
   'admin.error.date': 'Enter a date, for example 2026-11-26.',
   'admin.error.dateRange': 'The end date is before the start date.',
 
   'admin.index.title': 'Administration',
-  'admin.index.lead': 'Administrators run the register here: organisational units, platforms, approval workflows, roles, history and the inventory.',
+  'admin.index.lead':
+    'Administrators run the register here: organisational units, platforms, approval workflows, roles, history and the inventory.',
   'admin.index.units.title': 'Organisational units',
-  'admin.index.units.text': 'Create, rename, move and retire departments, divisions and facilities; heads and deputies; import from CSV.',
+  'admin.index.units.text':
+    'Create, rename, move and retire departments, divisions and facilities; heads and deputies; import from CSV.',
   'admin.index.platforms.title': 'Platforms',
-  'admin.index.platforms.text': 'Enable or disable platforms, maintain host lists and the rules for canonical addresses, with a preview.',
+  'admin.index.platforms.text':
+    'Enable or disable platforms, maintain host lists and the rules for canonical addresses, with a preview.',
   'admin.index.workflows.title': 'Approval workflows',
-  'admin.index.workflows.text': 'See every version of every workflow as a sequence of steps and upload a new version as JSON or YAML.',
+  'admin.index.workflows.text':
+    'See every version of every workflow as a sequence of steps and upload a new version as JSON or YAML.',
   'admin.index.substitutions.title': 'Deputies',
   'admin.index.substitutions.text': 'Name deputies for a date range – for yourself, or as an administrator for others.',
   'admin.index.roles.title': 'Role mapping',
-  'admin.index.roles.text': 'Which directory group grants which role, who holds the roles now and who heads the organisational units.',
+  'admin.index.roles.text':
+    'Which directory group grants which role, who holds the roles now and who heads the organisational units.',
   'admin.index.outbox.title': 'Outbox',
   'admin.index.outbox.text': 'Sent and pending notifications; send failed ones again.',
   'admin.index.history.title': 'History',
   'admin.index.history.text': 'Search every action (presence, request, person, action, period) and export it as CSV.',
   'admin.index.register.title': 'Internal register',
-  'admin.index.register.text': 'All presences in every state with filters and CSV export; a printable approval record per presence.',
+  'admin.index.register.text':
+    'All presences in every state with filters and CSV export; a printable approval record per presence.',
   'admin.index.import.title': 'Import the inventory',
-  'admin.index.import.text': 'Put existing presences from a CSV file into the approval workflow as "existing presence" requests – with a dry run.',
+  'admin.index.import.text':
+    'Put existing presences from a CSV file into the approval workflow as "existing presence" requests – with a dry run.',
   'admin.index.roleGroups.title': 'Roles without members in the directory',
   'admin.index.roleGroups.empty': '{role}: the group "{group}" has no members in the directory.',
   'admin.index.roleGroups.missing': '{role}: the group "{group}" does not exist in the directory.',
   'admin.index.roleGroups.checked': 'Checked on',
-  'admin.index.roleGroups.hint': 'Messages to this role wait in the outbox until the group has members or a functional mailbox is set up. Please check the group in the directory and the settings LDAP_GROUP_* and ROLE_MAILBOX_*.',
+  'admin.index.roleGroups.hint':
+    'Messages to this role wait in the outbox until the group has members or a functional mailbox is set up. Please check the group in the directory and the settings LDAP_GROUP_* and ROLE_MAILBOX_*.',
 
   'admin.units.title': 'Organisational units',
   'admin.units.lead': 'Retired units keep their presences but can no longer be chosen for new requests.',
@@ -503,7 +593,8 @@ export const en: Catalogue<typeof de> = {
   'admin.units.none': 'No organisational units yet.',
   'admin.units.presences': '{count} active presences',
   'admin.units.retired': 'retired',
-  'admin.units.retiredNote': 'This organisational unit is retired. Its presences remain; it can no longer be chosen for new requests.',
+  'admin.units.retiredNote':
+    'This organisational unit is retired. Its presences remain; it can no longer be chosen for new requests.',
   'admin.units.topLevel': '(top level)',
   'admin.units.kind.dezernat': 'Department (Dezernat)',
   'admin.units.kind.fachbereich': 'Division (Fachbereich)',
@@ -518,9 +609,11 @@ export const en: Catalogue<typeof de> = {
   'admin.units.field.code.hint': 'As in the directory (the unit attribute), for example "41" or "41.2".',
   'admin.units.field.kind': 'Kind',
   'admin.units.field.parent': 'Parent unit',
-  'admin.units.field.parent.hint': 'Choose another parent to move the unit. A unit cannot be moved below itself or one of its sub-units.',
+  'admin.units.field.parent.hint':
+    'Choose another parent to move the unit. A unit cannot be moved below itself or one of its sub-units.',
   'admin.units.field.hannoverDe': 'Page on hannover.de',
-  'admin.units.field.hannoverDe.hint': 'An address on hannover.de, for example https://www.hannover.de/Kultur-Freizeit.',
+  'admin.units.field.hannoverDe.hint':
+    'An address on hannover.de, for example https://www.hannover.de/Kultur-Freizeit.',
   'admin.units.field.sortOrder': 'Order',
   'admin.units.field.sortOrder.hint': 'A whole number; smaller numbers come first.',
   'admin.units.error.codeMissing': 'Enter the code.',
@@ -531,7 +624,8 @@ export const en: Catalogue<typeof de> = {
   'admin.units.error.kind': 'Choose the kind of organisational unit.',
   'admin.units.error.parentUnknown': 'This parent unit does not exist.',
   'admin.units.error.parentRetired': 'The parent unit is retired.',
-  'admin.units.error.cycle': '"{parent}" is below this unit (or is the unit itself). A unit cannot be moved below itself.',
+  'admin.units.error.cycle':
+    '"{parent}" is below this unit (or is the unit itself). A unit cannot be moved below itself.',
   'admin.units.error.hannoverDe': 'Enter a full address on hannover.de.',
   'admin.units.error.sortOrder': 'Enter a whole number.',
   'admin.units.error.activeChildren': 'The unit still has active sub-units ({names}). Retire or move them first.',
@@ -542,7 +636,8 @@ export const en: Catalogue<typeof de> = {
   'admin.units.notice.reactivated': 'The organisational unit is active again.',
   'admin.units.notice.heads': 'Heads and deputies were saved.',
   'admin.units.heads.title': 'Head and deputies',
-  'admin.units.heads.lead': "The head (or a deputy) signs off the unit's requests first. A unit without a head of its own is signed off by its parent unit's head.",
+  'admin.units.heads.lead':
+    "The head (or a deputy) signs off the unit's requests first. A unit without a head of its own is signed off by its parent unit's head.",
   'admin.units.heads.none': 'No head of its own is listed for this unit.',
   'admin.units.heads.uid': 'User name',
   'admin.units.heads.uid.hint': 'The person is looked up in the directory.',
@@ -552,25 +647,29 @@ export const en: Catalogue<typeof de> = {
   'admin.units.head.head': 'Head',
   'admin.units.head.deputy': 'Deputy',
   'admin.units.retire.title': 'Retire the organisational unit',
-  'admin.units.retire.lead': 'The unit has {count} presences in the register. They remain; new requests for this unit are no longer possible afterwards.',
+  'admin.units.retire.lead':
+    'The unit has {count} presences in the register. They remain; new requests for this unit are no longer possible afterwards.',
   'admin.units.retire.children': 'Sub-units: {names}',
   'admin.units.retire.reason': 'Reason',
   'admin.units.retire.submit': 'Retire',
   'admin.units.reactivate.title': 'Reactivate the organisational unit',
   'admin.units.reactivate.submit': 'Reactivate',
   'admin.units.import.title': 'Import organisational units from CSV',
-  'admin.units.import.lead': 'Paste a CSV file with a header row. A dry run comes first; nothing is taken over until you confirm, and then in one step. Units with an existing code are updated; units missing from the file stay as they are.',
+  'admin.units.import.lead':
+    'Paste a CSV file with a header row. A dry run comes first; nothing is taken over until you confirm, and then in one step. Units with an existing code are updated; units missing from the file stay as they are.',
   'admin.units.import.example': 'Example:',
   'admin.units.import.column.code': 'Code of the unit (required).',
   'admin.units.import.column.name': 'Name (required).',
   'admin.units.import.column.kind': 'Kind (required): {kinds}.',
-  'admin.units.import.column.parent_code': 'Code of the parent unit; empty for the top level. The parent may come later in the file.',
+  'admin.units.import.column.parent_code':
+    'Code of the parent unit; empty for the top level. The parent may come later in the file.',
   'admin.units.import.column.hannover_de_url': 'Page on hannover.de (optional).',
   'admin.units.import.duplicate': 'This code is already in line {line}.',
   'admin.units.import.ownParent': 'A unit cannot be its own parent.',
   'admin.units.import.parentUnknown': 'The parent unit "{code}" is neither in the register nor in the file.',
   'admin.units.import.cycle': 'The assignment would form a loop (a unit would be below itself).',
-  'admin.units.import.summary': '{rows} rows: {create} new, {update} changed, {unchanged} unchanged, {problems} with problems.',
+  'admin.units.import.summary':
+    '{rows} rows: {create} new, {update} changed, {unchanged} unchanged, {problems} with problems.',
   'admin.units.import.action.create': 'will be created',
   'admin.units.import.action.update': 'will be changed',
   'admin.units.import.action.unchanged': 'stays unchanged',
@@ -579,7 +678,8 @@ export const en: Catalogue<typeof de> = {
   'admin.units.import.done': '{created} created, {updated} changed, {unchanged} unchanged.',
 
   'admin.platforms.title': 'Platforms',
-  'admin.platforms.lead': 'Only enabled platforms can be chosen in the request form. Disabling stops new requests; existing presences stay in the register.',
+  'admin.platforms.lead':
+    'Only enabled platforms can be chosen in the request form. Disabling stops new requests; existing presences stay in the register.',
   'admin.platforms.col.platform': 'Platform',
   'admin.platforms.col.status': 'State',
   'admin.platforms.col.hosts': 'Hosts',
@@ -591,33 +691,42 @@ export const en: Catalogue<typeof de> = {
   'admin.platforms.enable': 'Enable',
   'admin.platforms.disable': 'Disable',
   'admin.platforms.disableConfirm.title': 'Really disable the platform "{name}"?',
-  'admin.platforms.disableConfirm.lead': 'Once disabled, nobody can request a presence on {name}; draft requests for it can no longer be submitted. Existing presences stay in the register ({active} active).',
-  'admin.platforms.disableConfirm.last': 'This is the last enabled platform. Once it is disabled, nobody can request a new presence: the request form offers no platform at all.',
+  'admin.platforms.disableConfirm.lead':
+    'Once disabled, nobody can request a presence on {name}; draft requests for it can no longer be submitted. Existing presences stay in the register ({active} active).',
+  'admin.platforms.disableConfirm.last':
+    'This is the last enabled platform. Once it is disabled, nobody can request a new presence: the request form offers no platform at all.',
   'admin.platforms.disableConfirm.platform': 'Platform',
   'admin.platforms.disableConfirm.stillEnabled': 'Enabled afterwards',
   'admin.platforms.disableConfirm.none': 'none',
   'admin.platforms.disableConfirm.submit': 'Disable platform',
   'admin.platforms.disableConfirm.back': 'Cancel and go back to the platforms',
   'admin.platforms.edit': 'Edit hosts and rules',
-  'admin.platforms.disableNote': 'A disabled platform stays visible in the public register where presences on it exist.',
+  'admin.platforms.disableNote':
+    'A disabled platform stays visible in the public register where presences on it exist.',
   'admin.platforms.notice.enabled': 'The platform is enabled and can be requested.',
   'admin.platforms.notice.disabled': 'The platform is disabled. Existing presences remain.',
   'admin.platforms.editTitle': 'Platform: {name}',
-  'admin.platforms.editLead': 'The host list and the rules decide which addresses lead to an account on this platform and how they are reduced to the canonical account id. The preview checks a sample address with the rules as typed, without saving.',
+  'admin.platforms.editLead':
+    'The host list and the rules decide which addresses lead to an account on this platform and how they are reduced to the canonical account id. The preview checks a sample address with the rules as typed, without saving.',
   'admin.platforms.help.title': 'How the rules are built',
-  'admin.platforms.help.hosts': "Hosts: exact lower-case host names, one per line, no wildcards (for example www.facebook.com) – including the platform's short and mobile hosts (for example fb.me, m.facebook.com).",
-  'admin.platforms.help.patterns': 'patterns: regular expressions over the whole path (starting with "/") with an idTemplate such as "{1}"; the first that matches decides.',
-  'admin.platforms.help.reserved': 'reservedFirstSegments: first path segments that are never an account (for example groups, events).',
+  'admin.platforms.help.hosts':
+    "Hosts: exact lower-case host names, one per line, no wildcards (for example www.facebook.com) – including the platform's short and mobile hosts (for example fb.me, m.facebook.com).",
+  'admin.platforms.help.patterns':
+    'patterns: regular expressions over the whole path (starting with "/") with an idTemplate such as "{1}"; the first that matches decides.',
+  'admin.platforms.help.reserved':
+    'reservedFirstSegments: first path segments that are never an account (for example groups, events).',
   'admin.platforms.help.unresolvable':
     'unresolvable: links of the platform that name no account (share links such as /share/…, short video links), as a path expression, optionally only for some hosts ("hosts"). The public check answers them with "We cannot check this address".',
-  'admin.platforms.help.templates': 'canonicalUrlTemplate (and optionally numericIdUrlTemplate): the canonical address, for example https://www.facebook.com/{id}.',
+  'admin.platforms.help.templates':
+    'canonicalUrlTemplate (and optionally numericIdUrlTemplate): the canonical address, for example https://www.facebook.com/{id}.',
   'admin.platforms.field.hosts': 'Host list',
   'admin.platforms.field.hosts.hint': 'One host name per line.',
   'admin.platforms.field.rules': 'Rules (JSON, without the host list)',
   'admin.platforms.field.rules.hint': 'patterns, reservedFirstSegments, canonicalUrlTemplate, numericIdUrlTemplate.',
   'admin.platforms.field.sample': 'Sample address for the preview',
   'admin.platforms.field.sample.hint': 'For example https://www.facebook.com/hannover.de',
-  'admin.platforms.field.force': 'Save anyway: I have checked that the presences listed will be read differently afterwards.',
+  'admin.platforms.field.force':
+    'Save anyway: I have checked that the presences listed will be read differently afterwards.',
   'admin.platforms.previewButton': 'Preview',
   'admin.platforms.preview.title': 'Preview with the rules as typed',
   'admin.platforms.preview.id': 'Canonical account id',
@@ -627,19 +736,26 @@ export const en: Catalogue<typeof de> = {
   'admin.platforms.preview.reason.too_long': 'The address is too long.',
   'admin.platforms.preview.reason.not_a_url': 'This is not a full address.',
   'admin.platforms.preview.reason.unsupported_scheme': 'Only addresses with https:// or http:// are possible.',
-  'admin.platforms.preview.reason.host_not_allowed': 'The host is not in the host list (addresses with user information or a port are always refused).',
-  'admin.platforms.preview.reason.not_an_account': 'The host matches, but the address does not lead to an account (no pattern matches, or the first path segment is reserved).',
-  'admin.platforms.preview.reason.unresolvable': 'The host matches, but the address names no account (a rule under "unresolvable" matches, such as a share link): the check answers "cannot be checked".',
-  'admin.platforms.affected.title': 'With these rules, {count} registered presences would be read differently (another account id, or no account):',
+  'admin.platforms.preview.reason.host_not_allowed':
+    'The host is not in the host list (addresses with user information or a port are always refused).',
+  'admin.platforms.preview.reason.not_an_account':
+    'The host matches, but the address does not lead to an account (no pattern matches, or the first path segment is reserved).',
+  'admin.platforms.preview.reason.unresolvable':
+    'The host matches, but the address names no account (a rule under "unresolvable" matches, such as a share link): the check answers "cannot be checked".',
+  'admin.platforms.affected.title':
+    'With these rules, {count} registered presences would be read differently (another account id, or no account):',
   'admin.platforms.error.json': 'The rules are not valid JSON: {detail}',
   'admin.platforms.error.notObject': 'The rules must be a JSON object ({ … }).',
-  'admin.platforms.error.hostsInRules': 'Hosts belong in the host list, not in the rules. Remove "hosts" from the JSON.',
+  'admin.platforms.error.hostsInRules':
+    'Hosts belong in the host list, not in the rules. Remove "hosts" from the JSON.',
   'admin.platforms.error.rule': 'Invalid rule: {detail}',
   'admin.platforms.error.sampleMissing': 'Enter a sample address for the preview.',
-  'admin.platforms.error.affected': 'The new rules read {count} registered presences differently. Check the list and confirm if you want to save anyway.',
+  'admin.platforms.error.affected':
+    'The new rules read {count} registered presences differently. Check the list and confirm if you want to save anyway.',
 
   'admin.workflows.title': 'Approval workflows',
-  'admin.workflows.lead': 'The approval steps are data. A new version applies to requests submitted afterwards; requests in flight keep their version.',
+  'admin.workflows.lead':
+    'The approval steps are data. A new version applies to requests submitted afterwards; requests in flight keep their version.',
   'admin.workflows.upload': 'Upload a new version',
   'admin.workflows.versionsOf': 'Versions of {key}',
   'admin.workflows.col.version': 'Version',
@@ -654,7 +770,8 @@ export const en: Catalogue<typeof de> = {
   'admin.workflows.usage': 'Used by',
   'admin.workflows.unused': 'no request',
   'admin.workflows.steps': 'Steps',
-  'admin.workflows.stepsLead': 'From top to bottom; the steps of one stage run in parallel, and a stage starts once every step it waits for has been approved.',
+  'admin.workflows.stepsLead':
+    'From top to bottom; the steps of one stage run in parallel, and a stage starts once every step it waits for has been approved.',
   'admin.workflows.start': 'Submission of the request',
   'admin.workflows.stage': 'Stage {n}',
   'admin.workflows.parallel': 'Stage {n}: {count} steps in parallel',
@@ -664,7 +781,8 @@ export const en: Catalogue<typeof de> = {
   'admin.workflows.and': ' and ',
   'admin.workflows.onSubmit': 'on submission',
   'admin.workflows.deadline': 'Deadline',
-  'admin.workflows.deadlineText': 'reminder after {remind} working days, escalation to {role} after {escalate} working days',
+  'admin.workflows.deadlineText':
+    'reminder after {remind} working days, escalation to {role} after {escalate} working days',
   'admin.workflows.notify': 'Informed when it starts',
   'admin.workflows.when': 'Only if',
   'admin.workflows.whenText': 'one of these fields changed: {fields}',
@@ -676,11 +794,15 @@ export const en: Catalogue<typeof de> = {
   'admin.workflows.basedOn': 'Upload a new version based on this one',
   'admin.workflows.showYaml': 'Show as YAML',
   'admin.workflows.created': 'Version {version} was saved. New requests use this version from now on.',
-  'admin.workflows.renumbered': 'The file said version {given}; the portal numbers versions itself and assigned version {version}.',
+  'admin.workflows.renumbered':
+    'The file said version {given}; the portal numbers versions itself and assigned version {version}.',
   'admin.workflows.uploadTitle': 'Upload a new version of an approval workflow',
-  'admin.workflows.uploadLead': 'Paste the definition as JSON or YAML. It is checked completely before it is saved; every error is named with its place.',
-  'admin.workflows.uploadRule.version': 'The version number is assigned automatically (highest so far + 1); a "version" in the file is replaced.',
-  'admin.workflows.uploadRule.inFlight': 'Requests in flight keep their version; the new version applies to requests submitted afterwards.',
+  'admin.workflows.uploadLead':
+    'Paste the definition as JSON or YAML. It is checked completely before it is saved; every error is named with its place.',
+  'admin.workflows.uploadRule.version':
+    'The version number is assigned automatically (highest so far + 1); a "version" in the file is replaced.',
+  'admin.workflows.uploadRule.inFlight':
+    'Requests in flight keep their version; the new version applies to requests submitted afterwards.',
   'admin.workflows.uploadRule.key': 'The "key" must name an existing workflow, for example "dienstanweisung".',
   'admin.workflows.field.definition': 'Definition (JSON or YAML)',
   'admin.workflows.field.definition.hint': 'JSON starts with "{"; anything else is read as YAML.',
@@ -694,7 +816,8 @@ export const en: Catalogue<typeof de> = {
   'admin.workflows.error.detail': 'Invalid definition: {detail}',
 
   'admin.roles.title': 'Role mapping',
-  'admin.roles.lead': "Roles come from directory groups. The mapping is set in the portal's configuration (LDAP_GROUP_…).",
+  'admin.roles.lead':
+    "Roles come from directory groups. The mapping is set in the portal's configuration (LDAP_GROUP_…).",
   'admin.roles.demo': 'The built-in demo directory is active; its groups apply.',
   'admin.roles.mapping': 'Directory groups and roles',
   'admin.roles.col.role': 'Role',
@@ -707,13 +830,15 @@ export const en: Catalogue<typeof de> = {
   'admin.roles.nobody': 'nobody (as of the last sign-in and the last directory sync)',
   'admin.roles.seen': 'last seen on {date}',
   'admin.roles.missing': 'no longer in the directory since {date}',
-  'admin.roles.note': 'The list shows people with the roles the directory reported at their last sign-in or at the last directory sync. Mails to a role always go to the members the group has in the directory when they are sent.',
+  'admin.roles.note':
+    'The list shows people with the roles the directory reported at their last sign-in or at the last directory sync. Mails to a role always go to the members the group has in the directory when they are sent.',
   'admin.roles.heads': 'Heads of organisational units',
   'admin.roles.headsLead': "Heads and deputies entered in the portal; they sign off their unit's requests first.",
   'admin.roles.noHeads': 'No heads are entered.',
 
   'admin.history.title': 'History',
-  'admin.history.lead': 'The history cannot be changed or deleted. Every field is optional; periods are in German time.',
+  'admin.history.lead':
+    'The history cannot be changed or deleted. Every field is optional; periods are in German time.',
   'admin.history.field.presence': 'Presence no.',
   'admin.history.field.request': 'Request no.',
   'admin.history.field.person': 'Person (user name)',
@@ -722,7 +847,8 @@ export const en: Catalogue<typeof de> = {
   'admin.history.field.from': 'From (date)',
   'admin.history.field.to': 'To (date)',
   'admin.history.error.id': 'Enter a number.',
-  'admin.history.error.action': 'An action consists of lower-case letters, dots and underscores, for example "workflow.approved".',
+  'admin.history.error.action':
+    'An action consists of lower-case letters, dots and underscores, for example "workflow.approved".',
   'admin.history.count': '{total} entries, page {page} of {pages}.',
   'admin.history.none': 'No entries found.',
   'admin.history.col.at': 'When',
@@ -761,7 +887,8 @@ export const en: Catalogue<typeof de> = {
   'admin.register.recordLink': 'Approval record',
 
   'admin.record.title': 'Approval record: {name}',
-  'admin.record.printHint': "To print or save as PDF, use your browser's print function; navigation and controls are left out.",
+  'admin.record.printHint':
+    "To print or save as PDF, use your browser's print function; navigation and controls are left out.",
   'admin.record.printedAt': 'Created on {date} by {name}.',
   'admin.record.presence': 'Presence',
   'admin.record.name': 'Name',
@@ -773,7 +900,8 @@ export const en: Catalogue<typeof de> = {
   'admin.record.hannoverDe': 'Page on hannover.de',
   'admin.record.editors': 'Editors',
   'admin.record.owner': 'Run by',
-  'admin.record.noRequests': 'This presence was entered without a request (the central presence of the initial set-up).',
+  'admin.record.noRequests':
+    'This presence was entered without a request (the central presence of the initial set-up).',
   'admin.record.request': 'Request no. {id} ({kind})',
   'admin.record.submitted': 'Submitted',
   'admin.record.requestStatus': 'State of the request',
@@ -793,8 +921,10 @@ export const en: Catalogue<typeof de> = {
   'admin.record.col.comment': 'Comment',
 
   'admin.csv.empty': 'The CSV data is empty or has only the header row.',
-  'admin.csv.encoding': 'The file is not saved as UTF-8 (probably Windows-1252 or Latin-1, which shows as broken umlauts, or UTF-16 "Unicode text"). In Excel, use "Save as … CSV UTF-8 (comma delimited)" and upload (or paste) it again.',
-  'admin.csv.mojibake': 'The data contains wrongly converted umlauts (for example "{sample}"). Open the file as UTF-8 and paste it again.',
+  'admin.csv.encoding':
+    'The file is not saved as UTF-8 (probably Windows-1252 or Latin-1, which shows as broken umlauts, or UTF-16 "Unicode text"). In Excel, use "Save as … CSV UTF-8 (comma delimited)" and upload (or paste) it again.',
+  'admin.csv.mojibake':
+    'The data contains wrongly converted umlauts (for example "{sample}"). Open the file as UTF-8 and paste it again.',
   'admin.csv.tooLarge': 'The CSV data is larger than {max} MB. Split it into several imports.',
   'admin.csv.tooManyRows': 'The CSV data has {rows} rows; at most {max} are possible in one import. Split it up.',
   'admin.csv.malformed': 'The CSV data is malformed in line {line} (for example an unclosed quotation mark).',
@@ -803,7 +933,8 @@ export const en: Catalogue<typeof de> = {
   'admin.csv.duplicateColumns': 'Columns listed twice in the header row: {columns}.',
 
   'admin.import.title': 'Import the inventory',
-  'admin.import.lead': 'Existing presences are checked like new ones: every row becomes an "existing presence" request that waits at the first approval step. Nothing becomes active without approval.',
+  'admin.import.lead':
+    'Existing presences are checked like new ones: every row becomes an "existing presence" request that waits at the first approval step. Nothing becomes active without approval.',
   'admin.import.step1': 'Download the template and fill in one row per presence.',
   'admin.import.template': 'Download the template (CSV)',
   'admin.import.step2': "Paste the file's content below (header row included) and start the dry run.",
@@ -822,34 +953,45 @@ export const en: Catalogue<typeof de> = {
   'admin.import.column.unit_code': 'Code of the organisational unit, for example 41.',
   'admin.import.column.platform': 'Key of the platform, for example facebook. The platform must be enabled.',
   'admin.import.column.name': 'Name of the presence (at most 200 characters).',
-  'admin.import.column.url': 'Address of the presence; it must lead to an account on the platform that is neither registered nor requested yet.',
+  'admin.import.column.url':
+    'Address of the presence; it must lead to an account on the platform that is neither registered nor requested yet.',
   'admin.import.column.description': 'Short description for the public overview.',
   'admin.import.column.hannover_de_url': "The unit's page on hannover.de.",
   'admin.import.column.existing_since': 'Exists since, as 2019-05-01 or 01.05.2019.',
-  'admin.import.column.editors': "{min} to {max} editors' user names, separated by spaces or \"|\"; the first leads the team.",
-  'admin.import.column.author': "User name of the requester; empty: you.",
-  'admin.import.format': 'UTF-8 (with or without BOM), separated by semicolons or commas (detected), first row with the column names. At most {maxMb} MB and {maxRows} rows per import.',
+  'admin.import.column.editors':
+    '{min} to {max} editors\' user names, separated by spaces or "|"; the first leads the team.',
+  'admin.import.column.author': 'User name of the requester; empty: you.',
+  'admin.import.format':
+    'UTF-8 (with or without BOM), separated by semicolons or commas (detected), first row with the column names. At most {maxMb} MB and {maxRows} rows per import.',
   'admin.import.csvField': 'CSV data',
   'admin.import.fileField': 'CSV file',
-  'admin.import.fileHint': 'A CSV file in UTF-8 (with or without BOM), at most 16 MB. If a file is chosen, it is used rather than the box below.',
+  'admin.import.fileHint':
+    'A CSV file in UTF-8 (with or without BOM), at most 16 MB. If a file is chosen, it is used rather than the box below.',
   'admin.import.csvHint': 'Without a file: open the file in a text editor, select everything and paste it here.',
   'admin.import.dryRun': 'Start the dry run',
   'admin.import.resultTitle': 'Result of the dry run',
   'admin.import.summary': '{rows} rows checked: {ok} fine, {problems} with problems.',
   'admin.import.problemsCaption': 'Rows with problems',
   'admin.import.okCaption': 'Rows that are fine ({count})',
-  'admin.import.willCreate': 'becomes a request for {unit}, editors: {editors}; requester: {author}; waits for the head of the organisational unit',
-  'admin.import.confirmText': 'Nothing has been saved so far. The import checks the data once more and takes it over in one step: completely or not at all.',
-  'admin.import.progressNote': 'With {count} rows this may take a moment. The result page appears once the import is complete; please do not send the form again.',
+  'admin.import.willCreate':
+    'becomes a request for {unit}, editors: {editors}; requester: {author}; waits for the head of the organisational unit',
+  'admin.import.confirmText':
+    'Nothing has been saved so far. The import checks the data once more and takes it over in one step: completely or not at all.',
+  'admin.import.progressNote':
+    'With {count} rows this may take a moment. The result page appears once the import is complete; please do not send the form again.',
   'admin.import.confirm': 'Create {count} requests now',
-  'admin.import.fixFirst': 'Fix the problems in the file and run the dry run again. The import runs only when every row is fine.',
+  'admin.import.fixFirst':
+    'Fix the problems in the file and run the dry run again. The import runs only when every row is fine.',
   'admin.import.error.rows': '{count} rows have problems; they are listed one by one below. Nothing was imported.',
-  'admin.import.error.changed': 'The register has changed since the dry run; the rows below no longer fit. Nothing was imported.',
-  'admin.import.error.expired': 'The dry run is more than a day old. Paste the data again and run the dry run once more; nothing was imported.',
+  'admin.import.error.changed':
+    'The register has changed since the dry run; the rows below no longer fit. Nothing was imported.',
+  'admin.import.error.expired':
+    'The dry run is more than a day old. Paste the data again and run the dry run once more; nothing was imported.',
   'admin.import.error.failed': 'The import failed; nothing was taken over. Please try again or contact the operators.',
   'admin.import.doneTitle': 'Inventory imported',
   'admin.import.done': '{created} requests created from {rows} rows.',
-  'admin.import.doneText': 'Requests no. {first} to {last} wait at the first step (head of the organisational unit) of the workflow "dienstanweisung", version {version}. The heads have been notified.',
+  'admin.import.doneText':
+    'Requests no. {first} to {last} wait at the first step (head of the organisational unit) of the workflow "dienstanweisung", version {version}. The heads have been notified.',
   'admin.import.doneLink': 'See the requests under review',
   'admin.import.problem.unitMissing': 'The organisational unit is missing.',
   'admin.import.problem.unitUnknown': 'There is no organisational unit "{code}".',
@@ -862,7 +1004,8 @@ export const en: Catalogue<typeof de> = {
   'admin.import.problem.url.too_long': 'The address is too long.',
   'admin.import.problem.url.not_a_url': 'This is not a full address.',
   'admin.import.problem.url.unsupported_scheme': 'The address must start with https://.',
-  'admin.import.problem.url.host_not_allowed': 'This is not a {platform} address (the host is not listed – beware of look-alike addresses).',
+  'admin.import.problem.url.host_not_allowed':
+    'This is not a {platform} address (the host is not listed – beware of look-alike addresses).',
   'admin.import.problem.url.not_an_account': 'This address does not lead to an account on {platform}.',
   'admin.import.problem.urlRegistered': 'This account is already in the register ("{name}", no. {id}).',
   'admin.import.problem.urlInFlight': 'A request for this account is already under way (no. {id}).',

@@ -48,8 +48,17 @@ export function adminRoutes(deps: AdminDeps) {
     const { momentText } = datesFor(req.locale);
     const groupProblems = (await roleGroupStatus(deps.db))
       .filter((g) => g.state === 'empty' || g.state === 'missing')
-      .map((g) => ({ role: g.role, group: g.groupDn ?? '', state: g.state, checked: { iso: g.checkedAt.toISOString(), text: momentText(g.checkedAt) } }));
-    await renderPage(res, 'admin/index', { title: res.locals.t('admin.index.title'), pages: ADMIN_PAGES, groupProblems });
+      .map((g) => ({
+        role: g.role,
+        group: g.groupDn ?? '',
+        state: g.state,
+        checked: { iso: g.checkedAt.toISOString(), text: momentText(g.checkedAt) },
+      }));
+    await renderPage(res, 'admin/index', {
+      title: res.locals.t('admin.index.title'),
+      pages: ADMIN_PAGES,
+      groupProblems,
+    });
   });
 
   registerUnitRoutes(router, deps);

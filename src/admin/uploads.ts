@@ -24,10 +24,19 @@ export interface UploadRow {
 
 export const isToken = (value: string) => TOKEN.test(value);
 
-export async function storeUpload(db: Knex, kind: UploadKind, uid: string, content: string, rowCount: number, now: Date): Promise<string> {
+export async function storeUpload(
+  db: Knex,
+  kind: UploadKind,
+  uid: string,
+  content: string,
+  rowCount: number,
+  now: Date,
+): Promise<string> {
   const token = randomBytes(24).toString('base64url');
   // staging data only: old uploads go whenever a new one arrives
-  await db('admin_uploads').where('created_at', '<', new Date(now.getTime() - 7 * MAX_AGE_MS)).delete();
+  await db('admin_uploads')
+    .where('created_at', '<', new Date(now.getTime() - 7 * MAX_AGE_MS))
+    .delete();
   await db('admin_uploads').insert({ token, kind, created_by: uid, created_at: now, content, row_count: rowCount });
   return token;
 }
@@ -36,20 +45,41 @@ export async function storeUpload(db: Knex, kind: UploadKind, uid: string, conte
  * The upload, locked for this transaction: 'used' when it was imported already, 'expired'
  * after a day, undefined when the token is unknown or belongs to someone else.
  */
-export async function takeUpload(trx: Knex.Transaction, token: string, kind: UploadKind, uid: string, now: Date): Promise<UploadRow | 'used' | 'expired' | undefined> {
+export async function takeUpload(
+  trx: Knex.Transaction,
+  token: string,
+  kind: UploadKind,
+  uid: string,
+  now: Date,
+): Promise<UploadRow | 'used' | 'expired' | undefined> {
   if (!isToken(token)) return undefined;
-  const row: UploadRow | undefined = await trx('admin_uploads').where({ token, kind, created_by: uid }).forUpdate().first();
+  const row: UploadRow | undefined = await trx('admin_uploads')
+    .where({ token, kind, created_by: uid })
+    .forUpdate()
+    .first();
   if (!row) return undefined;
   if (row.consumed_at) return 'used';
   if (now.getTime() - new Date(row.created_at).getTime() > MAX_AGE_MS) return 'expired';
   return row;
 }
 
-export async function markConsumed(trx: Knex.Transaction, token: string, result: Record<string, number>, now: Date): Promise<void> {
-  await trx('admin_uploads').where({ token }).update({ consumed_at: now, result: JSON.stringify(result) });
+export async function markConsumed(
+  trx: Knex.Transaction,
+  token: string,
+  result: Record<string, number>,
+  now: Date,
+): Promise<void> {
+  await trx('admin_uploads')
+    .where({ token })
+    .update({ consumed_at: now, result: JSON.stringify(result) });
 }
 
-export async function findUpload(db: Knex, token: string, kind: UploadKind, uid: string): Promise<UploadRow | undefined> {
+export async function findUpload(
+  db: Knex,
+  token: string,
+  kind: UploadKind,
+  uid: string,
+): Promise<UploadRow | undefined> {
   if (!isToken(token)) return undefined;
   return db('admin_uploads').where({ token, kind, created_by: uid }).first();
 }

@@ -70,9 +70,17 @@ export function queryString(values: Record<string, string | number | undefined>)
  * Page links and the CSV link of a filtered, paginated administration list at BASE + `path`
  * (the filter values stay in every link).
  */
-export function listLinks(res: Response, path: string, values: Record<string, string>, page: number, total: number, pageSize: number) {
+export function listLinks(
+  res: Response,
+  path: string,
+  values: Record<string, string>,
+  page: number,
+  total: number,
+  pageSize: number,
+) {
   const pages = Math.max(1, Math.ceil(total / pageSize));
-  const link = (p: number) => res.locals.url(`${BASE}${path}${queryString({ ...values, seite: p > 1 ? p : undefined })}`);
+  const link = (p: number) =>
+    res.locals.url(`${BASE}${path}${queryString({ ...values, seite: p > 1 ? p : undefined })}`);
   return {
     page,
     pages,

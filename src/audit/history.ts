@@ -10,7 +10,8 @@ export interface HistoryEntry {
   onBehalfOf?: string | null;
   /** Only listed actions: each has a label in both languages (src/audit/actions.ts). */
   action: HistoryAction;
-  entityType: 'request' | 'presence' | 'org_unit' | 'platform' | 'workflow_definition' | 'substitution' | 'outbox' | 'import';
+  entityType:
+    'request' | 'presence' | 'org_unit' | 'platform' | 'workflow_definition' | 'substitution' | 'outbox' | 'import';
   entityId: string | number;
   requestId?: number | null;
   presenceId?: number | null;
@@ -80,7 +81,8 @@ export function ofPresence(db: Knex, presenceId: number) {
     .union((u) => u.from('presences').where('id', presenceId).whereNotNull('request_id').select('request_id'));
   // = ANY(ARRAY(…)): the request ids are computed once and both history indexes are used
   // (OR-ed IN subqueries make PostgreSQL scan the whole history)
-  return (w: Knex.QueryBuilder) => w.where('presence_id', presenceId).orWhereRaw('request_id = ANY(ARRAY(?))', [requestIds]);
+  return (w: Knex.QueryBuilder) =>
+    w.where('presence_id', presenceId).orWhereRaw('request_id = ANY(ARRAY(?))', [requestIds]);
 }
 
 /** A presence's whole life in one query, oldest first (the order in which it was written). */

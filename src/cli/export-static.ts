@@ -26,7 +26,9 @@ async function main() {
     const directory = createDirectory(config.directory ?? demoDirectoryConfig('ldap://127.0.0.1:1'));
     const app = createApp(config, { db: database.db, directory, logger, clock: () => new Date() });
     const result = await exportStatic({ app, db: database.db, outDir: path.resolve(outArg), baseUrl: config.baseUrl });
-    console.log(`Exported ${result.files.length} files to ${result.outDir} (links to dynamic pages go to ${config.baseUrl}).`);
+    console.log(
+      `Exported ${result.files.length} files to ${result.outDir} (links to dynamic pages go to ${config.baseUrl}).`,
+    );
   } finally {
     await database.close();
   }

@@ -20,7 +20,9 @@ async function main() {
   });
   const count = Number(values.count ?? (values.remove ? '0' : ''));
   if (!values.remove && (!Number.isInteger(count) || count < 1 || count > 1_000_000)) {
-    console.error('Usage: npm run seed:synthetic -- --count N   (1 ≤ N ≤ 1000000)\n       npm run seed:synthetic -- --remove');
+    console.error(
+      'Usage: npm run seed:synthetic -- --count N   (1 ≤ N ≤ 1000000)\n       npm run seed:synthetic -- --remove',
+    );
     process.exit(64); // EX_USAGE
   }
   const config = loadConfig();
@@ -37,8 +39,12 @@ async function main() {
     }
     const started = Date.now();
     const added = await seedSynthetic(database.db, count);
-    const total = (await database.db('presences').where({ status: 'active' }).count({ n: '*' }).first()) as { n: number | string };
-    console.log(`Added ${added} synthetic presences in ${Date.now() - started} ms; ${total.n} active presences in total.`);
+    const total = (await database.db('presences').where({ status: 'active' }).count({ n: '*' }).first()) as {
+      n: number | string;
+    };
+    console.log(
+      `Added ${added} synthetic presences in ${Date.now() - started} ms; ${total.n} active presences in total.`,
+    );
   } finally {
     await database.close();
   }

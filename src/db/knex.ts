@@ -107,7 +107,9 @@ export async function templateKey(
 
 function readPgliteVersion(): string | null {
   try {
-    const manifest = JSON.parse(fs.readFileSync(fromProjectRoot('node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')) as { version?: unknown };
+    const manifest = JSON.parse(
+      fs.readFileSync(fromProjectRoot('node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8'),
+    ) as { version?: unknown };
     return typeof manifest.version === 'string' ? manifest.version : null;
   } catch {
     return null;
@@ -128,7 +130,8 @@ export async function openDatabase(
     const pgdata = path.join(dataDir, 'pgdata');
     const templateDir = options.templateDir === undefined ? DEFAULT_TEMPLATE_DIR : options.templateDir;
     const key = templateDir === null ? null : await templateKey();
-    const templateFile = templateDir === null || key === null ? null : path.join(templateDir, `${TEMPLATE_PREFIX}${key}`);
+    const templateFile =
+      templateDir === null || key === null ? null : path.join(templateDir, `${TEMPLATE_PREFIX}${key}`);
     const fresh = !fs.existsSync(path.join(pgdata, 'PG_VERSION'));
     if (fresh && templateFile !== null && fs.existsSync(path.join(templateFile, 'PG_VERSION'))) {
       try {
@@ -191,7 +194,8 @@ function keepTemplate(pgdata: string, target: string): void {
   }
   for (const name of fs.readdirSync(dir)) {
     const other = path.join(dir, name);
-    if (name.startsWith(TEMPLATE_PREFIX) && other !== target && !name.endsWith('.tmp')) fs.rmSync(other, { recursive: true, force: true });
+    if (name.startsWith(TEMPLATE_PREFIX) && other !== target && !name.endsWith('.tmp'))
+      fs.rmSync(other, { recursive: true, force: true });
   }
 }
 

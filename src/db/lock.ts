@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 export class DataDirLockedError extends Error {
-  constructor(public readonly dataDir: string, public readonly pid: number) {
+  constructor(
+    public readonly dataDir: string,
+    public readonly pid: number,
+  ) {
     super(
       `The data folder ${dataDir} is already in use by process ${pid}. ` +
         'PGlite allows only one process per data folder: stop the other process or set DATA_DIR to another folder.',

@@ -9,25 +9,79 @@ import { seedDemoUnits } from './org-units';
 
 /** Active presences of city institutions, as they would stand in the register. */
 const DEMO_PRESENCES = [
-  { unit: '41.2', name: 'Museum August Kestner', account: 'museumaugustkestner', description: 'Angewandte Kunst und Design aus sieben Jahrtausenden – Ausstellungen, Führungen und Workshops.' },
-  { unit: '41.2', name: 'Historisches Museum Hannover', account: 'historischesmuseumhannover', description: 'Stadt- und Landesgeschichte Hannovers: Ausstellungen, Veranstaltungen und Einblicke hinter die Kulissen.' },
-  { unit: '41.4', name: 'Sprengel Museum Hannover', account: 'sprengelmuseum', description: 'Kunst des 20. und 21. Jahrhunderts am Maschsee.' },
-  { unit: '67.4', name: 'Herrenhäuser Gärten', account: 'herrenhaeusergaerten', description: 'Großer Garten, Berggarten und Georgengarten: Veranstaltungen, Blühtermine und Neuigkeiten.' },
-  { unit: '42', name: 'Stadtbibliothek Hannover', account: 'stadtbibliothekhannover', description: 'Medien, Veranstaltungen und digitale Angebote der Stadtbibliothek und ihrer Stadtteilbibliotheken.' },
-  { unit: '37', name: 'Feuerwehr Hannover', account: 'feuerwehrhannover', description: 'Einsätze, Warnungen und Nachwuchsgewinnung der Berufsfeuerwehr und der Freiwilligen Feuerwehren.' },
+  {
+    unit: '41.2',
+    name: 'Museum August Kestner',
+    account: 'museumaugustkestner',
+    description: 'Angewandte Kunst und Design aus sieben Jahrtausenden – Ausstellungen, Führungen und Workshops.',
+  },
+  {
+    unit: '41.2',
+    name: 'Historisches Museum Hannover',
+    account: 'historischesmuseumhannover',
+    description:
+      'Stadt- und Landesgeschichte Hannovers: Ausstellungen, Veranstaltungen und Einblicke hinter die Kulissen.',
+  },
+  {
+    unit: '41.4',
+    name: 'Sprengel Museum Hannover',
+    account: 'sprengelmuseum',
+    description: 'Kunst des 20. und 21. Jahrhunderts am Maschsee.',
+  },
+  {
+    unit: '67.4',
+    name: 'Herrenhäuser Gärten',
+    account: 'herrenhaeusergaerten',
+    description: 'Großer Garten, Berggarten und Georgengarten: Veranstaltungen, Blühtermine und Neuigkeiten.',
+  },
+  {
+    unit: '42',
+    name: 'Stadtbibliothek Hannover',
+    account: 'stadtbibliothekhannover',
+    description: 'Medien, Veranstaltungen und digitale Angebote der Stadtbibliothek und ihrer Stadtteilbibliotheken.',
+  },
+  {
+    unit: '37',
+    name: 'Feuerwehr Hannover',
+    account: 'feuerwehrhannover',
+    description: 'Einsätze, Warnungen und Nachwuchsgewinnung der Berufsfeuerwehr und der Freiwilligen Feuerwehren.',
+  },
 ];
 
-const person = (uid: string, name: string, unit: string, roles: SessionUser['roles'], email: string): SessionUser => ({ uid, name, unit, roles, email });
+const person = (uid: string, name: string, unit: string, roles: SessionUser['roles'], email: string): SessionUser => ({
+  uid,
+  name,
+  unit,
+  roles,
+  email,
+});
 const ROBIN = person('redaktion', 'Robin Schäfer', '41', ['employee'], 'robin.schaefer@hannover-stadt.de');
 const ANDREA = person('leitung', 'Dr. Andrea Lange', '41', ['employee', 'unit_head'], 'andrea.lange@hannover-stadt.de');
-const JONAS = person('kommunikation', 'Jonas Becker', '18.62', ['employee', 'communications'], 'jonas.becker@hannover-stadt.de');
-const FATMA = person('datenschutz', 'Fatma Yılmaz', '18.DS', ['employee', 'data_protection'], 'fatma.yilmaz@hannover-stadt.de');
+const JONAS = person(
+  'kommunikation',
+  'Jonas Becker',
+  '18.62',
+  ['employee', 'communications'],
+  'jonas.becker@hannover-stadt.de',
+);
+const FATMA = person(
+  'datenschutz',
+  'Fatma Yılmaz',
+  '18.DS',
+  ['employee', 'data_protection'],
+  'fatma.yilmaz@hannover-stadt.de',
+);
 
 /**
  * A complete, valid request of `unit` for facebook.com/<account> (every section filled):
  * the demo data, the tests and the benchmarks file requests with it.
  */
-export function completeRequestData(name: string, account: string, unit = '41', editors: string[] = ['redaktion', 'redaktion2']): RequestData {
+export function completeRequestData(
+  name: string,
+  account: string,
+  unit = '41',
+  editors: string[] = ['redaktion', 'redaktion2'],
+): RequestData {
   return {
     ...emptyRequestData(),
     orgUnit: unit,
@@ -35,7 +89,8 @@ export function completeRequestData(name: string, account: string, unit = '41', 
     name,
     url: `https://www.facebook.com/${account}`,
     description: `${name}: Neuigkeiten, Veranstaltungen und Angebote.`,
-    necessity: 'Unsere Zielgruppen informieren sich überwiegend in sozialen Netzwerken; ohne diesen Kanal erreichen wir sie nicht rechtzeitig.',
+    necessity:
+      'Unsere Zielgruppen informieren sich überwiegend in sozialen Netzwerken; ohne diesen Kanal erreichen wir sie nicht rechtzeitig.',
     purpose: 'Information über Veranstaltungen und Angebote',
     targetGroups: 'Kulturinteressierte, Familien, Schulen',
     topics: 'Programm, Ausstellungen, Mitmachangebote',
@@ -60,7 +115,8 @@ export function completeRequestData(name: string, account: string, unit = '41', 
     alternativeChannel: 'kultur@hannover-stadt.de, Telefon 0511 168-0',
     twoFactor: true,
     noSharedCredentials: true,
-    offboarding: 'Zugänge werden am letzten Arbeitstag entzogen; die Vertretung übernimmt, bis eine neue Person benannt ist.',
+    offboarding:
+      'Zugänge werden am letzten Arbeitstag entzogen; die Vertretung übernimmt, bis eine neue Person benannt ist.',
     reviewMonths: '12',
   };
 }
@@ -91,7 +147,11 @@ export async function seedDemo(db: Knex, directory: Directory, clock: () => Date
         hannover_de_url: unit.hannover_de_url,
         status: 'active',
         published_at: published,
-        last_confirmed_at: new Date(published.getTime() + 300 * 86_400_000 > now.getTime() ? published : new Date(now.getTime() - 30 * 86_400_000)),
+        last_confirmed_at: new Date(
+          published.getTime() + 300 * 86_400_000 > now.getTime()
+            ? published
+            : new Date(now.getTime() - 30 * 86_400_000),
+        ),
         review_due: new Date(now.getTime() + (60 + i * 30) * 86_400_000).toISOString().slice(0, 10),
         created_at: published,
         updated_at: published,
@@ -107,7 +167,12 @@ export async function seedDemo(db: Knex, directory: Directory, clock: () => Date
     return id;
   };
   // a draft of the editor's
-  await service.create(ROBIN, { ...emptyRequestData(), orgUnit: '41', platform: 'facebook', name: 'Kulturbüro Hannover (Entwurf)' });
+  await service.create(ROBIN, {
+    ...emptyRequestData(),
+    orgUnit: '41',
+    platform: 'facebook',
+    name: 'Kulturbüro Hannover (Entwurf)',
+  });
   // waiting for the unit head
   await submit(completeRequestData('Theater in der List', 'theaterinderlist.hannover'));
   // waiting for communications and data protection
@@ -116,7 +181,16 @@ export async function seedDemo(db: Knex, directory: Directory, clock: () => Date
   // returned for changes by data protection
   const returned = await submit(completeRequestData('Musikschule Hannover', 'musikschule.hannover'));
   await service.act(ANDREA, returned, { type: 'approve', stepId: 'unit_head' }, undefined);
-  await service.act(FATMA, returned, { type: 'return', stepId: 'data_protection', comment: 'Bitte verlinken Sie eine eigene Datenschutzerklärung für den Auftritt.' }, undefined);
+  await service.act(
+    FATMA,
+    returned,
+    {
+      type: 'return',
+      stepId: 'data_protection',
+      comment: 'Bitte verlinken Sie eine eigene Datenschutzerklärung für den Auftritt.',
+    },
+    undefined,
+  );
   // waiting for Hannover.de editorial once the editors confirm
   const last = await submit(completeRequestData('Kunstschule Hannover', 'kunstschule.hannover'));
   await service.act(ANDREA, last, { type: 'approve', stepId: 'unit_head' }, undefined);

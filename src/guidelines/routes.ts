@@ -13,7 +13,9 @@ export function guidelineRoutes(deps: { db: Knex }) {
       const me = req.user as SessionUser;
       const texts = await currentTexts(db);
       const text = texts[key];
-      const confirmation = await db('guideline_confirmations').where({ uid: me.uid, key, version: text.version }).first('confirmed_at');
+      const confirmation = await db('guideline_confirmations')
+        .where({ uid: me.uid, key, version: text.version })
+        .first('confirmed_at');
       const other: GuidelineKey = key === 'leitlinien' ? 'dienstvereinbarung' : 'leitlinien';
       const locale = res.locals.locale === 'en' ? 'en' : 'de';
       await renderPage(res, 'guidelines/show', {

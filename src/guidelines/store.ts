@@ -19,7 +19,10 @@ export interface GuidelineText {
 /** `valid_from` as YYYY-MM-DD on both backends (pg parses date columns differently from PGlite). */
 const normalise = (row: Record<string, unknown>): GuidelineText => {
   const v = row.valid_from as unknown;
-  const day = v instanceof Date ? `${v.getFullYear()}-${String(v.getMonth() + 1).padStart(2, '0')}-${String(v.getDate()).padStart(2, '0')}` : String(v).slice(0, 10);
+  const day =
+    v instanceof Date
+      ? `${v.getFullYear()}-${String(v.getMonth() + 1).padStart(2, '0')}-${String(v.getDate()).padStart(2, '0')}`
+      : String(v).slice(0, 10);
   return { ...(row as unknown as GuidelineText), valid_from: day };
 };
 
@@ -40,13 +43,19 @@ export async function textVersion(db: Q, key: GuidelineKey, version: number): Pr
 }
 
 export async function versionsOf(db: Q, key: GuidelineKey): Promise<Array<{ version: number; valid_from: string }>> {
-  const rows = await db('guideline_texts').where({ key }).orderBy('version', 'desc').select('key', 'version', 'valid_from', 'title_de', 'title_en', 'body_de', 'body_en');
-  return rows.map((r: Record<string, unknown>) => normalise(r)).map((r) => ({ version: r.version, valid_from: r.valid_from }));
+  const rows = await db('guideline_texts')
+    .where({ key })
+    .orderBy('version', 'desc')
+    .select('key', 'version', 'valid_from', 'title_de', 'title_en', 'body_de', 'body_en');
+  return rows
+    .map((r: Record<string, unknown>) => normalise(r))
+    .map((r) => ({ version: r.version, valid_from: r.valid_from }));
 }
 
 /** A new version of a text (operators add one when the directive or agreement changes). */
 export async function addVersion(db: Q, text: Omit<GuidelineText, 'version'>): Promise<number> {
-  const row = (await db('guideline_texts').where({ key: text.key }).max({ v: 'version' }).first()) as { v: number | null } | undefined;
+  const row = (await db('guideline_texts').where({ key: text.key }).max({ v: 'version' }).first()) as
+    { v: number | null } | undefined;
   const version = Number(row?.v ?? 0) + 1;
   await db('guideline_texts').insert({ ...text, version });
   return version;
@@ -69,7 +78,8 @@ export async function confirmedCurrent(db: Q, uids: string[]): Promise<Map<strin
   const byUid = new Map<string, Array<{ key: string; at: Date }>>();
   for (const r of rows) byUid.set(r.uid, [...(byUid.get(r.uid) ?? []), { key: r.key, at: new Date(r.confirmed_at) }]);
   for (const [uid, list] of byUid) {
-    if (GUIDELINE_KEYS.every((k) => list.some((x) => x.key === k))) out.set(uid, new Date(Math.max(...list.map((x) => x.at.getTime()))));
+    if (GUIDELINE_KEYS.every((k) => list.some((x) => x.key === k)))
+      out.set(uid, new Date(Math.max(...list.map((x) => x.at.getTime()))));
   }
   return out;
 }
@@ -78,7 +88,10 @@ export async function confirmedCurrent(db: Q, uids: string[]): Promise<Map<strin
 export async function recordConfirmation(trx: Q, uid: string, now: Date): Promise<Record<GuidelineKey, number>> {
   const current = await currentTexts(trx);
   for (const key of GUIDELINE_KEYS) {
-    await trx('guideline_confirmations').insert({ uid, key, version: current[key].version, confirmed_at: now }).onConflict(['uid', 'key', 'version']).ignore();
+    await trx('guideline_confirmations')
+      .insert({ uid, key, version: current[key].version, confirmed_at: now })
+      .onConflict(['uid', 'key', 'version'])
+      .ignore();
   }
   return { leitlinien: current.leitlinien.version, dienstvereinbarung: current.dienstvereinbarung.version };
 }

@@ -22,7 +22,12 @@ const STATUSES = ['draft', 'in_review', 'returned', 'rejected', 'withdrawn', 'pu
 /** The staff area: task list, requests, deputies; every route behind the sign-in guard. */
 export function internRoutes(deps: { config: Config; db: Knex; directory: Directory; clock: () => Date }) {
   const { db, directory, clock, config } = deps;
-  const service = createRequestService({ db, directory, clock, notify: createNotifier({ baseUrl: config.baseUrl, directory }) });
+  const service = createRequestService({
+    db,
+    directory,
+    clock,
+    notify: createNotifier({ baseUrl: config.baseUrl, directory }),
+  });
   const router = Router();
   const user = (req: Request) => req.user as SessionUser;
 
@@ -33,17 +38,34 @@ export function internRoutes(deps: { config: Config; db: Knex; directory: Direct
     const todo = await toDoFor(db, me, clock());
     const unit = me.unit ? await db('org_units').where({ code: me.unit }).first('name') : undefined;
     const notice = req.query.geloescht ? 'requests.delete.done' : undefined;
-    await renderPage(res, 'intern/home', { title: res.locals.t('requests.tasks.title'), tasks, mine, todo, confirmations: todo.toConfirm, unitName: unit?.name, notice });
+    await renderPage(res, 'intern/home', {
+      title: res.locals.t('requests.tasks.title'),
+      tasks,
+      mine,
+      todo,
+      confirmations: todo.toConfirm,
+      unitName: unit?.name,
+      notice,
+    });
   });
 
   router.get('/antraege', async (req, res) => {
     const me = user(req);
     const status = typeof req.query.stand === 'string' && req.query.stand !== '' ? req.query.stand : undefined;
     if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) throw new HttpError(400);
-    const q = db('requests as r').leftJoin('org_units as u', 'u.id', 'r.org_unit_id').select('r.*', 'u.name as unit_name').orderBy('r.updated_at', 'desc').limit(500);
+    const q = db('requests as r')
+      .leftJoin('org_units as u', 'u.id', 'r.org_unit_id')
+      .select('r.*', 'u.name as unit_name')
+      .orderBy('r.updated_at', 'desc')
+      .limit(500);
     if (status) q.where('r.status', status);
     whereRequestVisible(q, db, await selfViewer(db, me));
-    await renderPage(res, 'requests/list', { title: res.locals.t('requests.list.title'), requests: await q, statuses: STATUSES, status: status ?? '' });
+    await renderPage(res, 'requests/list', {
+      title: res.locals.t('requests.list.title'),
+      requests: await q,
+      statuses: STATUSES,
+      status: status ?? '',
+    });
   });
 
   router.use(guidelineRoutes({ db }));

@@ -11,8 +11,17 @@ import { datesFor } from '../web/dates';
 /** The unit's heads by name; a role as one entry that delivery expands from the directory group. */
 async function recipients(trx: Knex.Transaction, c: Candidates): Promise<Array<Recipient | RoleAddress>> {
   if (c.kind === 'role') return [{ role: c.role }];
-  const people = [...(await findPeople(trx, (await headsForUnit(trx, c.unit)).map((h) => h.uid))).values()];
-  return people.filter((p) => isDeliverableAddress(p.email)).map((p) => ({ uid: p.uid, email: p.email as string, name: p.name }));
+  const people = [
+    ...(
+      await findPeople(
+        trx,
+        (await headsForUnit(trx, c.unit)).map((h) => h.uid),
+      )
+    ).values(),
+  ];
+  return people
+    .filter((p) => isDeliverableAddress(p.email))
+    .map((p) => ({ uid: p.uid, email: p.email as string, name: p.name }));
 }
 
 // mails are German (the outbox's default locale); running text: "1. Dezember 2026, 14:05 Uhr"
@@ -24,7 +33,11 @@ const fmt = (iso: string | undefined) => datesFor('de').momentText(iso);
  * is locked, the core marks the step as reminded, and the mail's dedupe key repeats nothing
  * even if two schedulers raced past the lease.
  */
-export async function runDeadlines(db: Knex, now: Date, baseUrl: string): Promise<{ reminders: number; escalations: number }> {
+export async function runDeadlines(
+  db: Knex,
+  now: Date,
+  baseUrl: string,
+): Promise<{ reminders: number; escalations: number }> {
   let reminders = 0;
   let escalations = 0;
   const definitions = new Map<number, WorkflowDefinition>();
@@ -44,7 +57,8 @@ export async function runDeadlines(db: Knex, now: Date, baseUrl: string): Promis
       for (const due of dueDeadlines(def, state, now)) {
         state = markDeadline(state, due.stepId, due.kind, now);
         const step = def.steps.find((s) => s.id === due.stepId);
-        const to: Candidates = due.kind === 'escalation' && due.fallbackRole ? { kind: 'role', role: due.fallbackRole } : due.candidates;
+        const to: Candidates =
+          due.kind === 'escalation' && due.fallbackRole ? { kind: 'role', role: due.fallbackRole } : due.candidates;
         for (const recipient of await recipients(trx, to)) {
           await enqueue(
             trx,

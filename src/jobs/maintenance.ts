@@ -22,24 +22,42 @@ export interface MaintenanceResult {
  */
 /** knex answers a DELETE with a number on pg and with the driver's result object on PGlite. */
 const count = (result: unknown): number =>
-  typeof result === 'number' ? result : Number((result as { rowCount?: number; affectedRows?: number })?.rowCount ?? (result as { affectedRows?: number })?.affectedRows ?? 0);
+  typeof result === 'number'
+    ? result
+    : Number(
+        (result as { rowCount?: number; affectedRows?: number })?.rowCount ??
+          (result as { affectedRows?: number })?.affectedRows ??
+          0,
+      );
 
-export async function runMaintenance(db: Knex, now: Date, opts: { outboxKeepDays: number }): Promise<MaintenanceResult> {
+export async function runMaintenance(
+  db: Knex,
+  now: Date,
+  opts: { outboxKeepDays: number },
+): Promise<MaintenanceResult> {
   const sessions = count(await db('sessions').where('expired', '<=', now).delete());
   const rateLimits = count(await db('rate_limits').where('reset_at', '<=', now).delete());
-  const uploads = count(await db('admin_uploads')
-    .where('created_at', '<', new Date(now.getTime() - UPLOAD_MAX_AGE_MS))
-    .orWhere('consumed_at', '<', new Date(now.getTime() - USED_UPLOAD_KEEP_MS))
-    .delete());
-  const outbox = count(await db('outbox')
-    .where({ status: 'sent' })
-    .andWhere('sent_at', '<', new Date(now.getTime() - opts.outboxKeepDays * 24 * 60 * 60_000))
-    .delete());
+  const uploads = count(
+    await db('admin_uploads')
+      .where('created_at', '<', new Date(now.getTime() - UPLOAD_MAX_AGE_MS))
+      .orWhere('consumed_at', '<', new Date(now.getTime() - USED_UPLOAD_KEEP_MS))
+      .delete(),
+  );
+  const outbox = count(
+    await db('outbox')
+      .where({ status: 'sent' })
+      .andWhere('sent_at', '<', new Date(now.getTime() - opts.outboxKeepDays * 24 * 60 * 60_000))
+      .delete(),
+  );
   return { sessions, rateLimits, uploads, outbox };
 }
 
 /** The scheduler job (once across all instances, see scheduler.ts); it logs what it removed. */
-export function maintenanceJob(db: Knex, config: Pick<Config, 'maintenance'>, logger: { info(obj: object, msg: string): void }): Job {
+export function maintenanceJob(
+  db: Knex,
+  config: Pick<Config, 'maintenance'>,
+  logger: { info(obj: object, msg: string): void },
+): Job {
   return {
     name: 'maintenance',
     everyMs: config.maintenance.intervalMinutes * 60_000,

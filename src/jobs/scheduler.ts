@@ -48,7 +48,14 @@ export function defaultHolder(): string {
  * winner's row. With `lastRunBefore`, the lease is only granted when the job is also due,
  * and last_run_at is set in the same statement.
  */
-async function acquire(db: Knex, job: string, holder: string, now: Date, leaseMs: number, lastRunBefore?: Date): Promise<boolean> {
+async function acquire(
+  db: Knex,
+  job: string,
+  holder: string,
+  now: Date,
+  leaseMs: number,
+  lastRunBefore?: Date,
+): Promise<boolean> {
   const row = {
     job,
     holder: holder.slice(0, 100),
@@ -74,7 +81,9 @@ export function tryLease(db: Knex, job: string, holder: string, now: Date, lease
 
 /** Gives the lease back early (only if still ours), so the next period need not wait for it to expire. */
 export async function releaseLease(db: Knex, job: string, holder: string): Promise<void> {
-  await db('job_leases').where({ job, holder: holder.slice(0, 100) }).update({ leased_until: RELEASED });
+  await db('job_leases')
+    .where({ job, holder: holder.slice(0, 100) })
+    .update({ leased_until: RELEASED });
 }
 
 export function createScheduler(opts: {
@@ -99,7 +108,14 @@ export function createScheduler(opts: {
     const now = clock();
     let won: boolean;
     try {
-      won = await acquire(db, job.name, holder, now, job.leaseMs ?? DEFAULT_LEASE_MS, new Date(now.getTime() - job.everyMs));
+      won = await acquire(
+        db,
+        job.name,
+        holder,
+        now,
+        job.leaseMs ?? DEFAULT_LEASE_MS,
+        new Date(now.getTime() - job.everyMs),
+      );
     } catch (err) {
       logger.error({ err, job: job.name }, 'scheduled job: lease failed');
       return false;

@@ -68,7 +68,14 @@ interface ClaimedRole {
 }
 
 /** Claims due rows like deliverDue does (SKIP LOCKED, next_attempt_at pushed to the claim's end). */
-async function claimDue<T>(db: Knex, now: Date, claimUntil: Date, batchSize: number, roleRows: boolean, columns: string[]): Promise<T[]> {
+async function claimDue<T>(
+  db: Knex,
+  now: Date,
+  claimUntil: Date,
+  batchSize: number,
+  roleRows: boolean,
+  columns: string[],
+): Promise<T[]> {
   return db.transaction(async (trx) => {
     const ids = await trx('outbox')
       .where('status', 'pending')
@@ -120,18 +127,34 @@ async function recordFailure(
  * Turns due mails to a role into one pending mail per recipient (deliverDue does this before
  * sending); returns how many failed for good or wait for a retry.
  */
-export async function expandRoleMails(db: Knex, roles: RoleResolver, now: Date, opts: Omit<DeliveryOptions, 'roles'> = {}): Promise<Pick<DeliveryResult, 'failed' | 'retried'>> {
+export async function expandRoleMails(
+  db: Knex,
+  roles: RoleResolver,
+  now: Date,
+  opts: Omit<DeliveryOptions, 'roles'> = {},
+): Promise<Pick<DeliveryResult, 'failed' | 'retried'>> {
   const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
   const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const claimUntil = new Date(now.getTime() + (opts.claimMs ?? CLAIM_MS));
   const out = { failed: 0, retried: 0 };
-  const claimed = await claimDue<ClaimedRole>(db, now, claimUntil, batchSize, true, ['id', 'recipient_role', 'template', 'locale', 'params', 'request_id', 'presence_id', 'attempts']);
+  const claimed = await claimDue<ClaimedRole>(db, now, claimUntil, batchSize, true, [
+    'id',
+    'recipient_role',
+    'template',
+    'locale',
+    'params',
+    'request_id',
+    'presence_id',
+    'attempts',
+  ]);
   claimed.sort((a, b) => a.id - b.id);
   const recipientsByRole = new Map<GroupRole, Awaited<ReturnType<RoleResolver['recipients']>> | Error>();
   for (const entry of claimed) {
     let recipients = recipientsByRole.get(entry.recipient_role);
     if (!recipients) {
-      recipients = await roles.recipients(entry.recipient_role).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+      recipients = await roles
+        .recipients(entry.recipient_role)
+        .catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
       recipientsByRole.set(entry.recipient_role, recipients);
     }
     // the directory did not answer, or nobody to write to: wait and try again, never send to nobody
@@ -144,18 +167,27 @@ export async function expandRoleMails(db: Knex, roles: RoleResolver, now: Date, 
       continue;
     }
     if (recipients.length === 0) {
-      await fail(`Role ${entry.recipient_role}: nobody to write to (directory group empty or missing, no functional mailbox)`);
+      await fail(
+        `Role ${entry.recipient_role}: nobody to write to (directory group empty or missing, no functional mailbox)`,
+      );
       continue;
     }
     const list = recipients;
     try {
       await db.transaction(async (trx) => {
         // still our claim? (another instance may have taken over after it ran out)
-        const done = await trx('outbox').where({ id: entry.id, status: 'pending', attempts: entry.attempts }).update({ status: 'sent', sent_at: now, last_error: null });
+        const done = await trx('outbox')
+          .where({ id: entry.id, status: 'pending', attempts: entry.attempts })
+          .update({ status: 'sent', sent_at: now, last_error: null });
         if (done === 0) return;
         if (!isTemplateKey(entry.template)) throw new Error(`Unknown template ${entry.template}`);
         for (const to of list) {
-          const { subject, body } = renderTemplate(entry.template, entry.locale as MailLocale, entry.params as never, to.name);
+          const { subject, body } = renderTemplate(
+            entry.template,
+            entry.locale as MailLocale,
+            entry.params as never,
+            to.name,
+          );
           await trx('outbox')
             .insert({
               recipient_uid: to.uid ?? null,
@@ -185,7 +217,12 @@ export async function expandRoleMails(db: Knex, roles: RoleResolver, now: Date, 
   return out;
 }
 
-export async function deliverDue(db: Knex, mailer: Mailer, now: Date, opts: DeliveryOptions = {}): Promise<DeliveryResult> {
+export async function deliverDue(
+  db: Knex,
+  mailer: Mailer,
+  now: Date,
+  opts: DeliveryOptions = {},
+): Promise<DeliveryResult> {
   const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
   const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const claimMs = opts.claimMs ?? CLAIM_MS;
@@ -198,7 +235,13 @@ export async function deliverDue(db: Knex, mailer: Mailer, now: Date, opts: Deli
     result.retried += roleOutcome.retried;
   }
 
-  const claimed = await claimDue<Claimed>(db, now, claimUntil, batchSize, false, ['id', 'recipient_email', 'subject', 'body', 'attempts']);
+  const claimed = await claimDue<Claimed>(db, now, claimUntil, batchSize, false, [
+    'id',
+    'recipient_email',
+    'subject',
+    'body',
+    'attempts',
+  ]);
   claimed.sort((a, b) => a.id - b.id);
 
   // Wall time, not `now`: the claim expires in real time while a slow relay keeps us busy.

@@ -40,11 +40,13 @@ export const de = {
   'notifications.mail.escalation.body':
     'der Antrag „{requestTitle}“ wartet seit {waitingSince} im Schritt „{stepName}“ auf eine Entscheidung, auch nach einer Erinnerung an die zuständigen Personen. Sie erhalten diese Nachricht, weil Sie für diesen Schritt als Rückfallgruppe eingetragen sind.\n\nBitte sorgen Sie dafür, dass über den Antrag entschieden wird:\n{url}',
 
-  'notifications.mail.staff_council_notice.subject': 'Information an den Personalrat: neuer Social-Media-Auftritt – {requestTitle}',
+  'notifications.mail.staff_council_notice.subject':
+    'Information an den Personalrat: neuer Social-Media-Auftritt – {requestTitle}',
   'notifications.mail.staff_council_notice.body':
     'zur Information nach der Dienstvereinbarung zur dienstlichen Nutzung von Social-Media-Angeboten: Die Organisationseinheit „{unitName}“ beantragt einen Auftritt auf {platformName} („{requestTitle}“). Der Antrag geht jetzt in die abschließende Prüfung durch die Redaktion Hannover.de.\n\nSie können den Antrag im Social-Media-Register einsehen:\n{url}',
 
-  'notifications.mail.editor_confirmation_needed.subject': 'Bitte bestätigen: Richtlinien und Dienstvereinbarung – {requestTitle}',
+  'notifications.mail.editor_confirmation_needed.subject':
+    'Bitte bestätigen: Richtlinien und Dienstvereinbarung – {requestTitle}',
   'notifications.mail.editor_confirmation_needed.body':
     '{authorName} hat Sie als Redakteur*in für den Social-Media-Auftritt „{requestTitle}“ benannt.\n\nBevor der Antrag freigegeben werden kann, bestätigen Sie bitte im Social-Media-Register, dass Sie die Social-Media-Richtlinien der Landeshauptstadt Hannover und die Dienstvereinbarung zur dienstlichen Nutzung von Social-Media-Angeboten kennen und einhalten:\n{url}',
 
@@ -81,7 +83,8 @@ export const de = {
   'notifications.outbox.empty': 'Keine Nachrichten gefunden.',
   'notifications.outbox.col.recipient': 'Empfänger*in',
   'notifications.outbox.toRole': 'an Rolle {role}',
-  'notifications.outbox.toRoleHint': 'Beim Versand geht je eine Nachricht an jedes Mitglied der Verzeichnisgruppe (und an das Funktionspostfach, falls eingerichtet).',
+  'notifications.outbox.toRoleHint':
+    'Beim Versand geht je eine Nachricht an jedes Mitglied der Verzeichnisgruppe (und an das Funktionspostfach, falls eingerichtet).',
   'notifications.outbox.col.subject': 'Betreff und Text',
   'notifications.outbox.col.template': 'Vorlage',
   'notifications.outbox.col.status': 'Status',
@@ -159,11 +162,13 @@ export const en: Catalogue<typeof de> = {
   'notifications.mail.escalation.body':
     'the request “{requestTitle}” has been waiting for a decision at the step “{stepName}” since {waitingSince}, even after a reminder to the people responsible. You receive this message because you are the fallback group for this step.\n\nPlease make sure that the request is decided:\n{url}',
 
-  'notifications.mail.staff_council_notice.subject': 'Information for the staff council: new social-media presence – {requestTitle}',
+  'notifications.mail.staff_council_notice.subject':
+    'Information for the staff council: new social-media presence – {requestTitle}',
   'notifications.mail.staff_council_notice.body':
     'for your information under the service agreement on the official use of social media: the organisational unit “{unitName}” is requesting a presence on {platformName} (“{requestTitle}”). The request now goes to its final review by the Hannover.de editorial team.\n\nYou can view the request in the Social-Media-Register:\n{url}',
 
-  'notifications.mail.editor_confirmation_needed.subject': 'Please confirm: guidelines and service agreement – {requestTitle}',
+  'notifications.mail.editor_confirmation_needed.subject':
+    'Please confirm: guidelines and service agreement – {requestTitle}',
   'notifications.mail.editor_confirmation_needed.body':
     '{authorName} has named you as an editor of the social-media presence “{requestTitle}”.\n\nBefore the request can be approved, please confirm in the Social-Media-Register that you know and follow the social-media guidelines of the City of Hannover and the service agreement on the official use of social media:\n{url}',
 
@@ -200,7 +205,8 @@ export const en: Catalogue<typeof de> = {
   'notifications.outbox.empty': 'No messages found.',
   'notifications.outbox.col.recipient': 'Recipient',
   'notifications.outbox.toRole': 'to role {role}',
-  'notifications.outbox.toRoleHint': 'On delivery, one message goes to each member of the directory group (and to the functional mailbox, if one is set up).',
+  'notifications.outbox.toRoleHint':
+    'On delivery, one message goes to each member of the directory group (and to the functional mailbox, if one is set up).',
   'notifications.outbox.col.subject': 'Subject and text',
   'notifications.outbox.col.template': 'Template',
   'notifications.outbox.col.status': 'Status',

@@ -59,7 +59,6 @@ export interface OutboxMessage {
   sentAt: Date | null;
 }
 
-
 /**
  * Queues one mail inside the caller's transaction. Subject and body are rendered now, so
  * the outbox shows exactly what goes out, and a missing parameter fails the caller's
@@ -69,7 +68,8 @@ export async function enqueue(trx: Knex | Knex.Transaction, message: OutgoingMes
   const to = message.to;
   const role = 'role' in to ? to.role : undefined;
   const person = 'role' in to ? undefined : to;
-  if (person && !isDeliverableAddress(person.email)) throw new Error(`Not a deliverable e-mail address: ${JSON.stringify(person.email)}`);
+  if (person && !isDeliverableAddress(person.email))
+    throw new Error(`Not a deliverable e-mail address: ${JSON.stringify(person.email)}`);
   if (message.dedupeKey !== undefined && (message.dedupeKey.length === 0 || message.dedupeKey.length > 200)) {
     throw new Error('dedupeKey must have 1 to 200 characters');
   }
@@ -146,7 +146,14 @@ export async function listOutbox(
 ): Promise<{ items: OutboxMessage[]; total: number }> {
   const filtered = () => (opts.status ? db('outbox').where('status', opts.status) : db('outbox'));
   const [rows, countRow] = await Promise.all([
-    filtered().select<OutboxRow[]>('*').orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(opts.limit).offset(opts.offset),
+    filtered()
+      .select<OutboxRow[]>('*')
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(opts.limit)
+      .offset(opts.offset),
     filtered().count<{ n: number }[]>({ n: '*' }).first(),
   ]);
   return { items: rows.map(fromRow), total: Number(countRow?.n ?? 0) };
@@ -162,7 +169,9 @@ export async function getOutboxMessage(db: Knex, id: number): Promise<OutboxMess
  * attempts. Only failed messages: a pending one is on its way, a sent one must not go twice.
  */
 export async function retryMessage(db: Knex, id: number, now: Date): Promise<'retried' | 'not_failed' | 'not_found'> {
-  const updated = await db('outbox').where({ id, status: 'failed' }).update({ status: 'pending', attempts: 0, next_attempt_at: now });
+  const updated = await db('outbox')
+    .where({ id, status: 'failed' })
+    .update({ status: 'pending', attempts: 0, next_attempt_at: now });
   if (updated > 0) return 'retried';
   return (await db('outbox').where({ id }).first('id')) ? 'not_failed' : 'not_found';
 }

@@ -26,7 +26,10 @@ const pageParam = z
 const listQuery = z.object({
   status: statusParam,
   seite: pageParam,
-  erneut: z.string().regex(/^[1-9]\d{0,9}$/).optional(),
+  erneut: z
+    .string()
+    .regex(/^[1-9]\d{0,9}$/)
+    .optional(),
 });
 /** The retry form carries the list's filter so that the redirect returns to the same view. */
 const backFields = z.object({ status: statusParam, seite: pageParam });
@@ -47,11 +50,17 @@ function viewModel(m: OutboxMessage, format: DateFormatters) {
     recipientEmail: m.recipientEmail,
     recipientUid: m.recipientUid,
     // a mail to everybody in a role, expanded from the directory group when it is delivered
-    recipientRoleKey: m.recipientRole && (GROUP_ROLES as readonly string[]).includes(m.recipientRole) ? `role.${m.recipientRole}` : undefined,
+    recipientRoleKey:
+      m.recipientRole && (GROUP_ROLES as readonly string[]).includes(m.recipientRole)
+        ? `role.${m.recipientRole}`
+        : undefined,
     recipientRole: m.recipientRole,
     subject: m.subject,
     // paragraphs of lines: shown as text with <br>, never as HTML
-    bodyParagraphs: m.body.trimEnd().split(/\n{2,}/).map((p) => p.split('\n')),
+    bodyParagraphs: m.body
+      .trimEnd()
+      .split(/\n{2,}/)
+      .map((p) => p.split('\n')),
     templateKey: isTemplateKey(m.template) ? `notifications.template.${m.template}` : undefined,
     template: m.template,
     status: m.status,
@@ -59,7 +68,10 @@ function viewModel(m: OutboxMessage, format: DateFormatters) {
     lastError: m.lastError,
     created: { iso: m.createdAt.toISOString(), text: format.momentTable(m.createdAt) },
     sent: m.sentAt ? { iso: m.sentAt.toISOString(), text: format.momentTable(m.sentAt) } : undefined,
-    nextAttempt: m.status === 'pending' ? { iso: m.nextAttemptAt.toISOString(), text: format.momentTable(m.nextAttemptAt) } : undefined,
+    nextAttempt:
+      m.status === 'pending'
+        ? { iso: m.nextAttemptAt.toISOString(), text: format.momentTable(m.nextAttemptAt) }
+        : undefined,
   };
 }
 

@@ -53,7 +53,8 @@ export function isTemplateKey(key: string): key is TemplateKey {
 function fill(template: string, text: string, values: Record<string, string>): string {
   return text.replace(/\{(\w+)\}/g, (_m, name: string) => {
     const value = values[name];
-    if (value === undefined) throw new TemplateError(`Template ${template}: the text uses {${name}}, which has no value`);
+    if (value === undefined)
+      throw new TemplateError(`Template ${template}: the text uses {${name}}, which has no value`);
     return value;
   });
 }

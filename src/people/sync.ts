@@ -23,7 +23,12 @@ export interface RoleGroupStatus {
  * (for the administration's start page) and warns about empty or missing groups.
  * A directory outage throws before anything is written: the cache is never emptied by it.
  */
-export async function runDirectorySync(db: Knex, directory: Directory, now: Date, logger?: SyncLogger): Promise<{ people: number; problems: GroupRole[] }> {
+export async function runDirectorySync(
+  db: Knex,
+  directory: Directory,
+  now: Date,
+  logger?: SyncLogger,
+): Promise<{ people: number; problems: GroupRole[] }> {
   const groups: RoleGroup[] = [];
   for (const role of GROUP_ROLES) groups.push(await roleGroup(directory, role));
 
@@ -37,7 +42,12 @@ export async function runDirectorySync(db: Knex, directory: Directory, now: Date
   }
   const problems = groups.filter((g) => g.state === 'empty' || g.state === 'missing');
   for (const g of problems) {
-    logger?.warn({ role: g.role, group: g.group, state: g.state }, g.state === 'missing' ? 'directory sync: role group not found in the directory' : 'directory sync: role group has no members');
+    logger?.warn(
+      { role: g.role, group: g.group, state: g.state },
+      g.state === 'missing'
+        ? 'directory sync: role group not found in the directory'
+        : 'directory sync: role group has no members',
+    );
   }
 
   await db.transaction(async (trx) => {
@@ -60,7 +70,10 @@ export async function runDirectorySync(db: Knex, directory: Directory, now: Date
     for (const p of cached) {
       if (members.has(p.uid) || !Array.isArray(p.roles)) continue;
       const kept = p.roles.filter((r) => r === 'employee');
-      if (kept.length !== p.roles.length) await trx('people').where({ uid: p.uid }).update({ roles: JSON.stringify(kept) });
+      if (kept.length !== p.roles.length)
+        await trx('people')
+          .where({ uid: p.uid })
+          .update({ roles: JSON.stringify(kept) });
     }
     for (const g of groups) {
       await trx('role_groups')
@@ -76,10 +89,18 @@ const GROUP_ROLES_ORDER: Role[] = ['employee', ...GROUP_ROLES];
 
 /** What the last sync found per role, in the roles' order. */
 export async function roleGroupStatus(db: Knex): Promise<RoleGroupStatus[]> {
-  const rows: Array<{ role: GroupRole; group_dn: string | null; state: RoleGroup['state']; members: number; checked_at: Date }> = await db('role_groups').select('*');
+  const rows: Array<{
+    role: GroupRole;
+    group_dn: string | null;
+    state: RoleGroup['state'];
+    members: number;
+    checked_at: Date;
+  }> = await db('role_groups').select('*');
   return GROUP_ROLES.flatMap((role) => {
     const r = rows.find((x) => x.role === role);
-    return r ? [{ role, groupDn: r.group_dn, state: r.state, members: Number(r.members), checkedAt: r.checked_at }] : [];
+    return r
+      ? [{ role, groupDn: r.group_dn, state: r.state, members: Number(r.members), checkedAt: r.checked_at }]
+      : [];
   });
 }
 

@@ -23,7 +23,8 @@ export interface Viewer {
   headOf: readonly string[];
 }
 
-export const isCentral = (viewer: Pick<Viewer, 'roles'>): boolean => viewer.roles.some((r) => (CENTRAL_ROLES as readonly string[]).includes(r));
+export const isCentral = (viewer: Pick<Viewer, 'roles'>): boolean =>
+  viewer.roles.some((r) => (CENTRAL_ROLES as readonly string[]).includes(r));
 
 /** A refusal, in the codes RequestError and PresenceError know. */
 export type Refusal = 'forbidden' | 'not_editable';
@@ -58,13 +59,19 @@ export function whereRequestVisible(q: Knex.QueryBuilder, db: Knex, viewer: View
         notDraft.whereNot(`${alias}.status`, 'draft');
         if (isCentral(viewer)) return;
         if (viewer.headOf.length === 0) notDraft.whereRaw('false');
-        else notDraft.whereRaw(`(${alias}.data->>'orgUnit') in (${viewer.headOf.map(() => '?').join(', ')})`, [...viewer.headOf]);
+        else
+          notDraft.whereRaw(`(${alias}.data->>'orgUnit') in (${viewer.headOf.map(() => '?').join(', ')})`, [
+            ...viewer.headOf,
+          ]);
       });
   });
 }
 
 /** Editing the form (save, submit, resubmit): its author, while it is a draft or returned. */
-export function requestEditRefusal(viewer: Pick<Viewer, 'uid'>, request: { author_uid: string; status: string }): Refusal | undefined {
+export function requestEditRefusal(
+  viewer: Pick<Viewer, 'uid'>,
+  request: { author_uid: string; status: string },
+): Refusal | undefined {
   if (request.author_uid !== viewer.uid) return 'forbidden';
   if (request.status !== 'draft' && request.status !== 'returned') return 'not_editable';
   return undefined;
@@ -75,14 +82,18 @@ export const isNeverSubmittedDraft = (request: { status: string; version: number
   request.status === 'draft' && request.version === 0 && request.submitted_at === null;
 
 /** Deleting a draft: its author, and only one that was never submitted. */
-export function draftDeleteRefusal(viewer: Pick<Viewer, 'uid'>, request: { author_uid: string; status: string; version: number; submitted_at: unknown }): Refusal | undefined {
+export function draftDeleteRefusal(
+  viewer: Pick<Viewer, 'uid'>,
+  request: { author_uid: string; status: string; version: number; submitted_at: unknown },
+): Refusal | undefined {
   if (request.author_uid !== viewer.uid) return 'forbidden';
   if (!isNeverSubmittedDraft(request)) return 'not_editable';
   return undefined;
 }
 
 /** Confirming the guidelines for a request: the people it names as editors. */
-export const mayConfirmAsEditor = (viewer: Pick<Viewer, 'uid'>, editorUids: readonly string[]): boolean => editorUids.includes(viewer.uid);
+export const mayConfirmAsEditor = (viewer: Pick<Viewer, 'uid'>, editorUids: readonly string[]): boolean =>
+  editorUids.includes(viewer.uid);
 
 /** Reminding the editors to confirm: the author, or a head (or deputy head, or their deputy today) of the request's unit. */
 export function mayRemindEditors(viewer: Viewer, request: Pick<RequestSubject, 'author_uid' | 'unitCode'>): boolean {
@@ -127,12 +138,23 @@ export function presenceAccess(viewer: Viewer, presence: PresenceSubject): Prese
   };
 }
 
-export const maySeePresence = (viewer: Viewer, presence: PresenceSubject): boolean => presenceAccess(viewer, presence).canSee;
+export const maySeePresence = (viewer: Viewer, presence: PresenceSubject): boolean =>
+  presenceAccess(viewer, presence).canSee;
 
 /** maySeePresence as a filter on `presences as <alias>` joined with `org_units as <unitAlias>`. */
-export function wherePresenceVisible(q: Knex.QueryBuilder, db: Knex, viewer: Viewer, alias = 'p', unitAlias = 'u'): void {
+export function wherePresenceVisible(
+  q: Knex.QueryBuilder,
+  db: Knex,
+  viewer: Viewer,
+  alias = 'p',
+  unitAlias = 'u',
+): void {
   if (isCentral(viewer)) return;
-  q.where((w) => w.whereIn(`${alias}.id`, db('presence_editors').where({ uid: viewer.uid }).select('presence_id')).orWhereIn(`${unitAlias}.code`, [...viewer.headOf]));
+  q.where((w) =>
+    w
+      .whereIn(`${alias}.id`, db('presence_editors').where({ uid: viewer.uid }).select('presence_id'))
+      .orWhereIn(`${unitAlias}.code`, [...viewer.headOf]),
+  );
 }
 
 // ---------------------------------------------------------------- administration, deputies
@@ -144,8 +166,10 @@ export const isAdmin = (viewer: Pick<Viewer, 'roles'>): boolean => viewer.roles.
 export const mayNameDeputiesForOthers = isAdmin;
 
 /** Seeing a deputy entry: its principal and its deputy; administrators see all. */
-export const maySeeSubstitution = (viewer: Pick<Viewer, 'uid' | 'roles'>, row: { principal_uid: string; deputy_uid: string }): boolean =>
-  isAdmin(viewer) || row.principal_uid === viewer.uid || row.deputy_uid === viewer.uid;
+export const maySeeSubstitution = (
+  viewer: Pick<Viewer, 'uid' | 'roles'>,
+  row: { principal_uid: string; deputy_uid: string },
+): boolean => isAdmin(viewer) || row.principal_uid === viewer.uid || row.deputy_uid === viewer.uid;
 
 /** maySeeSubstitution as a filter on `substitutions`. */
 export function whereSubstitutionVisible(q: Knex.QueryBuilder, viewer: Pick<Viewer, 'uid' | 'roles'>): void {
@@ -154,4 +178,5 @@ export function whereSubstitutionVisible(q: Knex.QueryBuilder, viewer: Pick<View
 }
 
 /** Ending a deputy entry: its principal, or an administrator (the deputy cannot). */
-export const mayEndSubstitution = (viewer: Pick<Viewer, 'uid' | 'roles'>, row: { principal_uid: string }): boolean => row.principal_uid === viewer.uid || isAdmin(viewer);
+export const mayEndSubstitution = (viewer: Pick<Viewer, 'uid' | 'roles'>, row: { principal_uid: string }): boolean =>
+  row.principal_uid === viewer.uid || isAdmin(viewer);

@@ -10,7 +10,10 @@ export function berlinDay(d: Date): string {
   return berlinIsoDay(d);
 }
 
-async function personOf(db: Knex | Knex.Transaction, p: { uid: string; roles: string[]; unit?: string | null }): Promise<Person> {
+async function personOf(
+  db: Knex | Knex.Transaction,
+  p: { uid: string; roles: string[]; unit?: string | null },
+): Promise<Person> {
   return { uid: p.uid, roles: p.roles as Person['roles'], headOfUnits: await unitsHeadedBy(db, p) };
 }
 

@@ -13,11 +13,19 @@ export async function selfViewer(db: Knex | Knex.Transaction, me: SessionUser): 
 /** Viewer from a workflow actor: a deputy sees and reminds what the people they deputise for today may. */
 export function viewerOfActor(actor: Actor): Viewer {
   const asPrincipals = [actor, ...actor.actingFor];
-  return { uid: actor.uid, roles: [...new Set(asPrincipals.flatMap((p) => p.roles))], headOf: [...new Set(asPrincipals.flatMap((p) => p.headOfUnits))] };
+  return {
+    uid: actor.uid,
+    roles: [...new Set(asPrincipals.flatMap((p) => p.roles))],
+    headOf: [...new Set(asPrincipals.flatMap((p) => p.headOfUnits))],
+  };
 }
 
 /** The signed-in person on a request: with the roles and units of the people they deputise for today. */
-export async function requestViewer(db: Knex | Knex.Transaction, me: SessionUser, now: Date): Promise<{ viewer: Viewer; actor: Actor }> {
+export async function requestViewer(
+  db: Knex | Knex.Transaction,
+  me: SessionUser,
+  now: Date,
+): Promise<{ viewer: Viewer; actor: Actor }> {
   const actor = await buildActor(db, me, now);
   return { viewer: viewerOfActor(actor), actor };
 }

@@ -18,7 +18,11 @@ export class PresenceError extends Error {
 }
 
 /** What a person may do with a presence after publication (the rule: presenceAccess in policy/access). */
-export async function loadPresenceAccess(db: Knex | Knex.Transaction, user: SessionUser, presence: { id: number; org_unit_id: number; status: string }): Promise<PresenceAccess> {
+export async function loadPresenceAccess(
+  db: Knex | Knex.Transaction,
+  user: SessionUser,
+  presence: { id: number; org_unit_id: number; status: string },
+): Promise<PresenceAccess> {
   const editorUids: string[] = await db('presence_editors').where({ presence_id: presence.id }).pluck('uid');
   const unit = await db('org_units').where({ id: presence.org_unit_id }).first('code');
   return presenceAccess(await selfViewer(db, user), { status: presence.status, unitCode: unit?.code, editorUids });
@@ -45,7 +49,9 @@ export async function confirmPresence(db: Knex, user: SessionUser, presenceId: n
     const access = await loadPresenceAccess(trx, user, p);
     if (!access.canConfirm) throw new PresenceError(p.status === 'active' ? 'forbidden' : 'closed');
     const nextReview = addMonths(berlinDay(now), await reviewMonths(trx, p));
-    await trx('presences').where({ id: presenceId }).update({ last_confirmed_at: now, review_due: nextReview, review_overdue: false, updated_at: now });
+    await trx('presences')
+      .where({ id: presenceId })
+      .update({ last_confirmed_at: now, review_due: nextReview, review_overdue: false, updated_at: now });
     await recordHistory(trx, {
       at: now,
       actorUid: user.uid,
@@ -60,13 +66,21 @@ export async function confirmPresence(db: Knex, user: SessionUser, presenceId: n
 }
 
 /** Closing: the presence leaves the overview but stays in the register as formerly official. */
-export async function closePresence(db: Knex, user: SessionUser, presenceId: number, reason: string, now: Date): Promise<void> {
+export async function closePresence(
+  db: Knex,
+  user: SessionUser,
+  presenceId: number,
+  reason: string,
+  now: Date,
+): Promise<void> {
   await db.transaction(async (trx) => {
     const p = await trx('presences').where({ id: presenceId }).forUpdate().first();
     if (!p) throw new PresenceError('not_found');
     const access = await loadPresenceAccess(trx, user, p);
     if (!access.canClose) throw new PresenceError(p.status === 'active' ? 'forbidden' : 'closed');
-    await trx('presences').where({ id: presenceId }).update({ status: 'closed', closed_at: now, close_reason: reason, updated_at: now });
+    await trx('presences')
+      .where({ id: presenceId })
+      .update({ status: 'closed', closed_at: now, close_reason: reason, updated_at: now });
     await recordHistory(trx, {
       at: now,
       actorUid: user.uid,
@@ -93,20 +107,38 @@ const recipientsOf = async (trx: Knex.Transaction, uids: string[]): Promise<Reci
  * From 30 days before the review date the editors are reminded (once per review date);
  * after it the presence is marked overdue and communications are told (once).
  */
-export async function runReviewReminders(db: Knex, now: Date, baseUrl: string): Promise<{ reminded: number; overdue: number }> {
+export async function runReviewReminders(
+  db: Knex,
+  now: Date,
+  baseUrl: string,
+): Promise<{ reminded: number; overdue: number }> {
   const today = berlinDay(now);
   const in30 = new Date(`${today}T00:00:00Z`);
   in30.setUTCDate(in30.getUTCDate() + 30);
   const limit = in30.toISOString().slice(0, 10);
   let reminded = 0;
   let overdue = 0;
-  const due = await db('presences').where({ status: 'active' }).whereNotNull('review_due').where('review_due', '<=', limit).select('id', 'name', 'slug', 'review_due', 'review_overdue');
+  const due = await db('presences')
+    .where({ status: 'active' })
+    .whereNotNull('review_due')
+    .where('review_due', '<=', limit)
+    .select('id', 'name', 'slug', 'review_due', 'review_overdue');
   for (const p of due) {
     await db.transaction(async (trx) => {
       const editors: string[] = await trx('presence_editors').where({ presence_id: p.id }).pluck('uid');
       const url = `${baseUrl}/intern/angebote/${p.id}`;
       for (const to of await recipientsOf(trx, editors)) {
-        await enqueue(trx, { template: 'review_due', to, presenceId: p.id, dedupeKey: `review_due:${p.id}:${p.review_due}:${to.uid}`, params: { presenceName: p.name, reviewDue: germanDate(p.review_due), url } }, now);
+        await enqueue(
+          trx,
+          {
+            template: 'review_due',
+            to,
+            presenceId: p.id,
+            dedupeKey: `review_due:${p.id}:${p.review_due}:${to.uid}`,
+            params: { presenceName: p.name, reviewDue: germanDate(p.review_due), url },
+          },
+          now,
+        );
       }
       reminded++;
       if (p.review_due < today && !p.review_overdue) {
@@ -114,10 +146,24 @@ export async function runReviewReminders(db: Knex, now: Date, baseUrl: string): 
         // addressed to the role: delivery reads the members of the communications group then
         await enqueue(
           trx,
-          { template: 'review_overdue', to: { role: 'communications' }, presenceId: p.id, dedupeKey: `review_overdue:${p.id}:${p.review_due}:role:communications`, params: { presenceName: p.name, reviewDue: germanDate(p.review_due), url } },
+          {
+            template: 'review_overdue',
+            to: { role: 'communications' },
+            presenceId: p.id,
+            dedupeKey: `review_overdue:${p.id}:${p.review_due}:role:communications`,
+            params: { presenceName: p.name, reviewDue: germanDate(p.review_due), url },
+          },
           now,
         );
-        await recordHistory(trx, { at: now, actorUid: null, actorName: null, action: 'presence.review_overdue', entityType: 'presence', entityId: p.id, presenceId: p.id });
+        await recordHistory(trx, {
+          at: now,
+          actorUid: null,
+          actorName: null,
+          action: 'presence.review_overdue',
+          entityType: 'presence',
+          entityId: p.id,
+          presenceId: p.id,
+        });
         overdue++;
       }
     });
@@ -130,7 +176,12 @@ export async function runReviewReminders(db: Knex, now: Date, baseUrl: string): 
  * who is gone (or left the presence's unit tree is not checked: units change too often)
  * flags the presence and the unit head is asked to name a replacement.
  */
-export async function runDirectoryCheck(db: Knex, directory: Directory, now: Date, baseUrl: string): Promise<{ flagged: number }> {
+export async function runDirectoryCheck(
+  db: Knex,
+  directory: Directory,
+  now: Date,
+  baseUrl: string,
+): Promise<{ flagged: number }> {
   const editors: Array<{ presence_id: number; uid: string }> = await db('presence_editors as e')
     .join('presences as p', 'p.id', 'e.presence_id')
     .where('p.status', 'active')
@@ -149,20 +200,43 @@ export async function runDirectoryCheck(db: Knex, directory: Directory, now: Dat
     const valid = uids.filter((u) => present.has(u));
     if (gone.length === 0 && valid.length >= 2) continue;
     await db.transaction(async (trx) => {
-      const p = await trx('presences as p').join('org_units as u', 'u.id', 'p.org_unit_id').where('p.id', presenceId).first('p.id', 'p.name', 'p.editors_flagged', 'u.code');
+      const p = await trx('presences as p')
+        .join('org_units as u', 'u.id', 'p.org_unit_id')
+        .where('p.id', presenceId)
+        .first('p.id', 'p.name', 'p.editors_flagged', 'u.code');
       if (!p) return;
-      for (const uid of gone) await trx('people').where({ uid }).whereNull('missing_since').update({ missing_since: now });
+      for (const uid of gone)
+        await trx('people').where({ uid }).whereNull('missing_since').update({ missing_since: now });
       if (p.editors_flagged) return;
       await trx('presences').where({ id: presenceId }).update({ editors_flagged: true });
       const heads = (await headsForUnit(trx, p.code)).map((h) => h.uid);
       for (const to of await recipientsOf(trx, heads)) {
         await enqueue(
           trx,
-          { template: 'editor_missing', to, presenceId, dedupeKey: `editor_missing:${presenceId}:${gone.join(',')}:${to.uid}`, params: { presenceName: p.name, editors: gone.join(', ') || '–', url: `${baseUrl}/intern/angebote/${presenceId}` } },
+          {
+            template: 'editor_missing',
+            to,
+            presenceId,
+            dedupeKey: `editor_missing:${presenceId}:${gone.join(',')}:${to.uid}`,
+            params: {
+              presenceName: p.name,
+              editors: gone.join(', ') || '–',
+              url: `${baseUrl}/intern/angebote/${presenceId}`,
+            },
+          },
           now,
         );
       }
-      await recordHistory(trx, { at: now, actorUid: null, actorName: null, action: 'presence.editors_flagged', entityType: 'presence', entityId: presenceId, presenceId, comment: gone.join(', ') });
+      await recordHistory(trx, {
+        at: now,
+        actorUid: null,
+        actorName: null,
+        action: 'presence.editors_flagged',
+        entityType: 'presence',
+        entityId: presenceId,
+        presenceId,
+        comment: gone.join(', '),
+      });
       flagged++;
     });
   }

@@ -18,7 +18,19 @@ import { historyOfPresence, type LinkedHistoryRow } from '../audit/history';
 import type { WorkflowDefinition } from '../workflow/definition';
 import type { Locale } from '../web/i18n';
 
-const CHANGE_FIELDS = ['orgUnit', 'name', 'url', 'description', 'hannoverDeUrl', 'purpose', 'targetGroups', 'topics', 'postingFrequency', 'staffedHours', 'responseTime'] as const;
+const CHANGE_FIELDS = [
+  'orgUnit',
+  'name',
+  'url',
+  'description',
+  'hannoverDeUrl',
+  'purpose',
+  'targetGroups',
+  'topics',
+  'postingFrequency',
+  'staffedHours',
+  'responseTime',
+] as const;
 
 /** Presences after publication, for their editors, unit heads and the central offices. */
 export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: () => Date; service: RequestService }) {
@@ -33,7 +45,17 @@ export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: ()
     const q = db('presences as p')
       .join('org_units as u', 'u.id', 'p.org_unit_id')
       .join('platforms as pl', 'pl.key', 'p.platform_key')
-      .select('p.id', 'p.name', 'p.status', 'p.review_due', 'p.review_overdue', 'p.editors_flagged', 'p.last_confirmed_at', 'u.name as unit_name', 'pl.name as platform_name')
+      .select(
+        'p.id',
+        'p.name',
+        'p.status',
+        'p.review_due',
+        'p.review_overdue',
+        'p.editors_flagged',
+        'p.last_confirmed_at',
+        'u.name as unit_name',
+        'pl.name as platform_name',
+      )
       .orderBy('p.name');
     if (filter === 'ueberfaellig') q.where('p.review_overdue', true);
     if (filter === 'markiert') q.where('p.editors_flagged', true);
@@ -56,22 +78,61 @@ export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: ()
     return { presence, access };
   }
 
-  async function show(req: Request, res: Response, id: number, form: { errors?: FieldError[]; reason?: string } = {}, status = 200) {
+  async function show(
+    req: Request,
+    res: Response,
+    id: number,
+    form: { errors?: FieldError[]; reason?: string } = {},
+    status = 200,
+  ) {
     const { presence, access } = await load(req, id);
-    const editors = await db('presence_editors as e').leftJoin('people as pe', 'pe.uid', 'e.uid').where('e.presence_id', id).orderBy('e.position').select('e.*', 'pe.missing_since');
+    const editors = await db('presence_editors as e')
+      .leftJoin('people as pe', 'pe.uid', 'e.uid')
+      .where('e.presence_id', id)
+      .orderBy('e.position')
+      .select('e.*', 'pe.missing_since');
     // its whole life: the creating request, every change request, its own entries
     const history = await historyOfPresence(db, id);
-    const requests = await db('requests').where({ presence_id: id }).orderBy('id', 'desc').select('id', 'kind', 'status', 'title', 'updated_at');
+    const requests = await db('requests')
+      .where({ presence_id: id })
+      .orderBy('id', 'desc')
+      .select('id', 'kind', 'status', 'title', 'updated_at');
     const { stepName, names } = await historyContext(history);
-    const notice = req.query.bestaetigt ? 'registry.confirmed' : req.query.geschlossen ? 'registry.closedDone' : req.query.beantragt ? 'registry.changeRequested' : undefined;
-    await renderPage(res, 'registry/presence', { title: presence.name, presence, access, editors, history, stepName, names, requests, notice, errors: form.errors ?? [], reason: form.reason ?? '' }, status);
+    const notice = req.query.bestaetigt
+      ? 'registry.confirmed'
+      : req.query.geschlossen
+        ? 'registry.closedDone'
+        : req.query.beantragt
+          ? 'registry.changeRequested'
+          : undefined;
+    await renderPage(
+      res,
+      'registry/presence',
+      {
+        title: presence.name,
+        presence,
+        access,
+        editors,
+        history,
+        stepName,
+        names,
+        requests,
+        notice,
+        errors: form.errors ?? [],
+        reason: form.reason ?? '',
+      },
+      status,
+    );
   }
 
   /** Step names of the requests in a timeline and names of the people in it: two queries, whatever its length. */
   async function historyContext(history: LinkedHistoryRow[]) {
     const requestIds = [...new Set(history.flatMap((h) => (h.request_id === null ? [] : [h.request_id])))];
     const definitions: Array<{ request_id: number; definition: WorkflowDefinition }> = requestIds.length
-      ? await db('workflow_instances as i').join('workflow_definitions as d', 'd.id', 'i.definition_id').whereIn('i.request_id', requestIds).select('i.request_id', 'd.definition')
+      ? await db('workflow_instances as i')
+          .join('workflow_definitions as d', 'd.id', 'i.definition_id')
+          .whereIn('i.request_id', requestIds)
+          .select('i.request_id', 'd.definition')
       : [];
     const steps = new Map(definitions.map((d) => [d.request_id, d.definition.steps]));
     const stepName = (h: LinkedHistoryRow, locale: Locale): string | undefined => {
@@ -81,9 +142,14 @@ export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: ()
       return step ? step.name[locale] || step.name.de : undefined;
     };
     // people acted for, and actors the entry names only by their id
-    const unnamed = [...new Set(history.flatMap((h) => [h.on_behalf_of, h.actor_name ? null : h.actor_uid].filter((u): u is string => !!u)))];
+    const unnamed = [
+      ...new Set(
+        history.flatMap((h) => [h.on_behalf_of, h.actor_name ? null : h.actor_uid].filter((u): u is string => !!u)),
+      ),
+    ];
     const names: Record<string, string> = {};
-    if (unnamed.length) for (const p of await db('people').whereIn('uid', unnamed).select('uid', 'name')) names[p.uid] = p.name;
+    if (unnamed.length)
+      for (const p of await db('people').whereIn('uid', unnamed).select('uid', 'name')) names[p.uid] = p.name;
     return { stepName, names };
   }
 
@@ -101,7 +167,17 @@ export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: ()
     await load(req, id);
     const reason = typeof req.body?.grund === 'string' ? req.body.grund.trim() : '';
     if (!reason) return show(req, res, id, { errors: [{ field: 'grund', message: 'registry.error.reason' }] }, 400);
-    if (reason.length > LIMITS.closeReason) return show(req, res, id, { errors: [{ field: 'grund', message: 'requests.error.tooLong', params: { max: LIMITS.closeReason } }], reason }, 400);
+    if (reason.length > LIMITS.closeReason)
+      return show(
+        req,
+        res,
+        id,
+        {
+          errors: [{ field: 'grund', message: 'requests.error.tooLong', params: { max: LIMITS.closeReason } }],
+          reason,
+        },
+        400,
+      );
     // closing reaches far (the public overview): it happens only from its confirmation page
     if (req.body?.bestaetigt === 'nein') return show(req, res, id, { reason });
     if (req.body?.bestaetigt !== '1') return confirmClose(req, res, id, reason);
@@ -132,10 +208,31 @@ export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: ()
     });
   }
 
-  async function changeForm(req: Request, res: Response, id: number, data: RequestData, errors: FieldError[] = [], status = 200, search?: { q: string; results: SessionUser[] | undefined }) {
+  async function changeForm(
+    req: Request,
+    res: Response,
+    id: number,
+    data: RequestData,
+    errors: FieldError[] = [],
+    status = 200,
+    search?: { q: string; results: SessionUser[] | undefined },
+  ) {
     const { presence } = await load(req, id);
     const units = unitTree(await listUnits(db)).filter((u) => u.unit.code !== 'HDE');
-    await renderPage(res, 'registry/change', { title: res.locals.t('registry.change.title', { name: presence.name }), presence, values: data, errors, units, editorSlots: EDITOR_SLOTS, search }, status);
+    await renderPage(
+      res,
+      'registry/change',
+      {
+        title: res.locals.t('registry.change.title', { name: presence.name }),
+        presence,
+        values: data,
+        errors,
+        units,
+        editorSlots: EDITOR_SLOTS,
+        search,
+      },
+      status,
+    );
   }
 
   router.get('/:id/aenderung', async (req, res) => {
@@ -162,24 +259,46 @@ export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: ()
     if (take !== undefined || req.body?.aktion === 'suchen') {
       if (take && !data.editors.includes(take) && data.editors.length < EDITOR_SLOTS) data.editors.push(take);
       try {
-        const results = req.body?.aktion === 'suchen' && q ? await directory.search(q.slice(0, LIMITS.search), 10) : undefined;
+        const results =
+          req.body?.aktion === 'suchen' && q ? await directory.search(q.slice(0, LIMITS.search), 10) : undefined;
         return changeForm(req, res, id, data, [], 200, { q: take ? '' : q, results });
       } catch (err) {
         if (!(err instanceof DirectoryUnavailableError)) throw err;
-        return changeForm(req, res, id, data, [{ field: 'editorSuche', message: 'requests.error.directoryDown' }], 503, { q, results: undefined });
+        return changeForm(
+          req,
+          res,
+          id,
+          data,
+          [{ field: 'editorSuche', message: 'requests.error.directoryDown' }],
+          503,
+          { q, results: undefined },
+        );
       }
     }
     const result = await service.requestChange(user(req), id, data);
     if (!result.ok) {
-      const errors = result.problems.map((p) => ({ field: p.field, message: p.message as MessageKey, ...(p.params ? { params: p.params } : {}) }));
+      const errors = result.problems.map((p) => ({
+        field: p.field,
+        message: p.message as MessageKey,
+        ...(p.params ? { params: p.params } : {}),
+      }));
       // a refused form keeps the search box's text, too
-      return changeForm(req, res, id, data, errors, result.problems.some((p) => p.message === 'requests.error.directoryDown') ? 503 : 400, { q, results: undefined });
+      return changeForm(
+        req,
+        res,
+        id,
+        data,
+        errors,
+        result.problems.some((p) => p.message === 'requests.error.directoryDown') ? 503 : 400,
+        { q, results: undefined },
+      );
     }
     res.redirect(303, res.locals.url(`/intern/antraege/${result.id}?eingereicht=1`));
   });
 
   router.use((err: unknown, _req: Request, _res: Response, next: NextFunction) => {
-    if (err instanceof PresenceError) return next(err.code === 'not_found' ? notFound() : new HttpError(err.code === 'forbidden' ? 403 : 409));
+    if (err instanceof PresenceError)
+      return next(err.code === 'not_found' ? notFound() : new HttpError(err.code === 'forbidden' ? 403 : 409));
     next(err);
   });
   return router;

@@ -71,12 +71,23 @@ const DISTRIBUTIONS: Distribution[] = [
   { key: 'json', path: '/angebote.json', fileType: 'JSON', mediaType: 'application/json', download: true },
   { key: 'csv', path: '/angebote.csv', fileType: 'CSV', mediaType: 'text/csv', download: true },
   { key: 'atom', path: '/angebote.atom', fileType: 'ATOM', mediaType: 'application/atom+xml', download: true },
-  { key: 'api', path: '/api/openapi.json', fileType: 'JSON', mediaType: 'application/vnd.oai.openapi+json', download: false },
+  {
+    key: 'api',
+    path: '/api/openapi.json',
+    fileType: 'JSON',
+    mediaType: 'application/vnd.oai.openapi+json',
+    download: false,
+  },
 ];
 
 /** A telephone number as a tel: IRI (RFC 3966, hyphens as visual separators). */
 export function telIri(phone: string): string | undefined {
-  const digits = phone.trim().replace(/[\s/().]+/g, '-').replace(/[^0-9+-]/g, '').replace(/-+/g, '-').replace(/-$/, '');
+  const digits = phone
+    .trim()
+    .replace(/[\s/().]+/g, '-')
+    .replace(/[^0-9+-]/g, '')
+    .replace(/-+/g, '-')
+    .replace(/-$/, '');
   return /^\+[0-9][0-9-]{4,}$/.test(digits) ? `tel:${digits}` : undefined;
 }
 
@@ -135,7 +146,10 @@ export function catalogueQuads(input: CatalogueInput): Quad[] {
   add(dataset, p('dct', 'publisher'), namedNode(publisher));
   add(dataset, p('dcat', 'contactPoint'), namedNode(contact));
   term(dataset, p('dcat', 'theme'), VOCAB.theme('GOVE'), 'skos', 'Concept');
-  for (const [lang, tr] of [['de', t.de], ['en', t.en]] as const) {
+  for (const [lang, tr] of [
+    ['de', t.de],
+    ['en', t.en],
+  ] as const) {
     for (const word of tr('public.dcat.keywords').split('|')) add(dataset, p('dcat', 'keyword'), literal(word, lang));
   }
   add(dataset, p('dcat', 'landingPage'), namedNode(home));

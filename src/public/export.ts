@@ -31,7 +31,12 @@ interface Fetched {
   body: Buffer;
 }
 
-export async function exportStatic(opts: { app: Express; db: Db; outDir: string; baseUrl: string }): Promise<ExportResult> {
+export async function exportStatic(opts: {
+  app: Express;
+  db: Db;
+  outDir: string;
+  baseUrl: string;
+}): Promise<ExportResult> {
   const server = http.createServer(opts.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -45,7 +50,11 @@ export async function exportStatic(opts: { app: Express; db: Db; outDir: string;
 
 async function get(origin: string, urlPath: string): Promise<Fetched> {
   const res = await fetch(origin + urlPath, { redirect: 'manual' });
-  return { status: res.status, type: res.headers.get('content-type') ?? '', body: Buffer.from(await res.arrayBuffer()) };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    body: Buffer.from(await res.arrayBuffer()),
+  };
 }
 
 /** The file an exported URL lives in, or undefined when that URL is not exported. */
@@ -114,10 +123,14 @@ async function run(origin: string, opts: { db: Db; outDir: string; baseUrl: stri
     return res;
   };
 
-  const slugs = ((await opts.db('presences').select('slug').orderBy('slug')) as Array<{ slug: string }>).map((r) => r.slug);
+  const slugs = ((await opts.db('presences').select('slug').orderBy('slug')) as Array<{ slug: string }>).map(
+    (r) => r.slug,
+  );
   for (const locale of LOCALES) {
     const home = await take(locale || '/');
-    const pageNumbers = [...(home?.body.toString('utf8') ?? '').matchAll(/[?&](?:amp;)?seite=(\d+)/g)].map((m) => Number(m[1]));
+    const pageNumbers = [...(home?.body.toString('utf8') ?? '').matchAll(/[?&](?:amp;)?seite=(\d+)/g)].map((m) =>
+      Number(m[1]),
+    );
     const last = Math.max(1, ...pageNumbers);
     for (let n = 2; n <= last; n++) await take(`${locale}/?seite=${n}`);
     for (const slug of slugs) await take(`${locale}/angebote/${slug}`);
@@ -130,7 +143,8 @@ async function run(origin: string, opts: { db: Db; outDir: string; baseUrl: stri
   const queue: string[] = [];
   for (const [file, res] of pages) {
     if (!file.endsWith('.html')) continue;
-    for (const m of res.body.toString('utf8').matchAll(/\b(?:href|src)="(\/assets\/[^"#?]+)"/g)) queue.push(m[1] as string);
+    for (const m of res.body.toString('utf8').matchAll(/\b(?:href|src)="(\/assets\/[^"#?]+)"/g))
+      queue.push(m[1] as string);
   }
   while (queue.length > 0) {
     const asset = queue.shift() as string;
@@ -150,7 +164,9 @@ async function run(origin: string, opts: { db: Db; outDir: string; baseUrl: stri
     const target = path.join(opts.outDir, ...file.split('/'));
     await fs.mkdir(path.dirname(target), { recursive: true });
     const isPage = file.endsWith('.html') && !file.endsWith('einbetten.html');
-    const body = isPage ? Buffer.from(rewriteHtml(res.body.toString('utf8'), file, exported, opts.baseUrl), 'utf8') : res.body;
+    const body = isPage
+      ? Buffer.from(rewriteHtml(res.body.toString('utf8'), file, exported, opts.baseUrl), 'utf8')
+      : res.body;
     await fs.writeFile(target, body);
   }
   return { outDir: opts.outDir, files: [...exported].sort() };

@@ -78,7 +78,8 @@ export const de = {
   'public.verify.resultTitle': 'Ergebnis',
   'public.verify.checked': 'Geprüft wurde der Account {url} ({platform}).',
   'public.verify.official': 'Ja. Dieser Account ist ein offizieller Auftritt der Landeshauptstadt Hannover.',
-  'public.verify.formerly': 'Dieser Account war bis zum {date} ein offizieller Auftritt der Landeshauptstadt Hannover. Heute ist er es nicht mehr.',
+  'public.verify.formerly':
+    'Dieser Account war bis zum {date} ein offizieller Auftritt der Landeshauptstadt Hannover. Heute ist er es nicht mehr.',
   'public.verify.formerlyLink': 'Mehr zum ehemaligen Auftritt „{name}“',
   'public.verify.unknown': 'Dieser Account ist kein offizieller Auftritt der Landeshauptstadt Hannover.',
   'public.verify.unknown.not_registered':
@@ -100,16 +101,21 @@ export const de = {
     'Im Browser: Öffnen Sie den Link und klicken oder tippen Sie auf den Namen der Seite oder des Profils. Kopieren Sie dann die Adresse aus der Adresszeile des Browsers und geben Sie sie hier ein.',
   'public.verify.unresolvable.app':
     'In der App: Tippen Sie auf den Namen der Seite oder des Profils. Dort steht der Benutzername (oft mit @ davor). Geben Sie die Plattform mit diesem Namen ein, zum Beispiel facebook.com/hannover.de.',
-  'public.verify.unresolvable.search': 'Oder suchen Sie den Namen des Accounts in der Übersicht aller offiziellen Auftritte.',
+  'public.verify.unresolvable.search':
+    'Oder suchen Sie den Namen des Accounts in der Übersicht aller offiziellen Auftritte.',
   'public.verify.next.title': 'Was Sie jetzt tun können',
   'public.verify.next.distrust':
     'Verlassen Sie sich nicht auf Angaben dieses Accounts. Geben Sie ihm keine persönlichen Daten und folgen Sie keinen Links zu Zahlungen.',
-  'public.verify.next.compare': 'Vergleichen Sie die Adresse mit den Adressen in der Übersicht aller offiziellen Auftritte.',
-  'public.verify.next.report': 'Gibt sich der Account als Landeshauptstadt Hannover aus? Bitte melden Sie ihn – {unit}:',
+  'public.verify.next.compare':
+    'Vergleichen Sie die Adresse mit den Adressen in der Übersicht aller offiziellen Auftritte.',
+  'public.verify.next.report':
+    'Gibt sich der Account als Landeshauptstadt Hannover aus? Bitte melden Sie ihn – {unit}:',
   'public.verify.error.empty': 'Geben Sie die Adresse des Accounts ein.',
   'public.verify.error.too_long': 'Die Adresse ist zu lang. Geben Sie höchstens {max} Zeichen ein.',
-  'public.verify.error.not_a_url': 'Das ist keine Internetadresse. Geben Sie eine Adresse wie https://www.facebook.com/hannover.de ein.',
-  'public.verify.error.unsupported_scheme': 'Geprüft werden nur Internetadressen, die mit https:// oder http:// beginnen.',
+  'public.verify.error.not_a_url':
+    'Das ist keine Internetadresse. Geben Sie eine Adresse wie https://www.facebook.com/hannover.de ein.',
+  'public.verify.error.unsupported_scheme':
+    'Geprüft werden nur Internetadressen, die mit https:// oder http:// beginnen.',
   'public.verify.error.repeated': 'Die Anfrage enthält mehrere Adressen. Geben Sie genau eine Adresse ein.',
 
   'public.embed.asOf': 'Stand: {date}',
@@ -133,13 +139,16 @@ export const de = {
     'Alle offiziellen Auftritte der Landeshauptstadt Hannover in sozialen Medien (zum Beispiel Facebook, Instagram, Mastodon, YouTube) mit Name, Adresse, Plattform, zuständiger Organisationseinheit, Beschreibung und Datum der Veröffentlichung. Der Bestand ändert sich, sobald ein Auftritt veröffentlicht oder geschlossen wird.',
   'public.dcat.keywords': 'Social Media|Soziale Medien|Öffentlichkeitsarbeit|Verwaltung|Hannover',
   'public.dcat.jsonTitle': 'Alle Auftritte (JSON)',
-  'public.dcat.jsonDescription': 'Alle aktiven Auftritte als JSON-Datei; Felder in docs/open-data.md und in der OpenAPI-Beschreibung.',
+  'public.dcat.jsonDescription':
+    'Alle aktiven Auftritte als JSON-Datei; Felder in docs/open-data.md und in der OpenAPI-Beschreibung.',
   'public.dcat.csvTitle': 'Alle Auftritte (CSV)',
-  'public.dcat.csvDescription': 'Alle aktiven Auftritte als CSV-Datei (UTF-8, Komma, Kopfzeile) für Tabellenkalkulationen.',
+  'public.dcat.csvDescription':
+    'Alle aktiven Auftritte als CSV-Datei (UTF-8, Komma, Kopfzeile) für Tabellenkalkulationen.',
   'public.dcat.atomTitle': 'Neue Auftritte (Atom-Feed)',
   'public.dcat.atomDescription': 'Die zuletzt veröffentlichten Auftritte als Atom-Feed.',
   'public.dcat.apiTitle': 'Schnittstelle des Social-Media-Registers',
-  'public.dcat.apiDescription': 'Lesende HTTP-Schnittstelle (offene Daten und Prüfung „Ist dieser Account offiziell?“), beschrieben mit OpenAPI.',
+  'public.dcat.apiDescription':
+    'Lesende HTTP-Schnittstelle (offene Daten und Prüfung „Ist dieser Account offiziell?“), beschrieben mit OpenAPI.',
 } as const;
 
 declare module '../i18n/keys' {
@@ -150,7 +159,8 @@ declare module '../i18n/keys' {
 export const en: Catalogue<typeof de> = {
   'public.overview.searchTitle': 'Search presences',
   'public.overview.q': 'Search term',
-  'public.overview.qHint': 'The entries are in German, for example "Museum", "Bibliothek" (library) or "Feuerwehr" (fire brigade).',
+  'public.overview.qHint':
+    'The entries are in German, for example "Museum", "Bibliothek" (library) or "Feuerwehr" (fire brigade).',
   'public.overview.platform': 'Platform',
   'public.overview.platformAll': 'All platforms',
   'public.overview.unit': 'Organisational unit',
@@ -204,7 +214,8 @@ export const en: Catalogue<typeof de> = {
   'public.presence.official': 'Official presence of the City of Hannover',
   'public.presence.formerly': 'Formerly official presence – official until {date}',
   'public.presence.formerlyUndated': 'Formerly official presence',
-  'public.presence.formerlyText': 'The City of Hannover no longer runs this account. What is published there now is not information from the city.',
+  'public.presence.formerlyText':
+    'The City of Hannover no longer runs this account. What is published there now is not information from the city.',
   'public.presence.account': 'Account',
   'public.presence.platform': 'Platform',
   'public.presence.hannoverDe': 'Hannover.de',
@@ -214,18 +225,21 @@ export const en: Catalogue<typeof de> = {
   'public.presence.back': 'Back to all presences',
 
   'public.verify.title': 'Is this account official?',
-  'public.verify.lead': 'Enter the address of a social-media account to find out whether it is an official presence of the City of Hannover.',
+  'public.verify.lead':
+    'Enter the address of a social-media account to find out whether it is an official presence of the City of Hannover.',
   'public.verify.label': 'Address of the account',
-  'public.verify.hint': 'For example https://www.facebook.com/hannover.de. Copy the address from the browser\'s address bar or with "Copy link" in the app.',
+  'public.verify.hint':
+    'For example https://www.facebook.com/hannover.de. Copy the address from the browser\'s address bar or with "Copy link" in the app.',
   'public.verify.submit': 'Check',
   'public.verify.resultTitle': 'Result',
   'public.verify.checked': 'Checked account: {url} ({platform}).',
   'public.verify.official': 'Yes. This account is an official presence of the City of Hannover.',
-  'public.verify.formerly': 'This account was an official presence of the City of Hannover until {date}. It no longer is.',
+  'public.verify.formerly':
+    'This account was an official presence of the City of Hannover until {date}. It no longer is.',
   'public.verify.formerlyLink': 'More about the former presence "{name}"',
   'public.verify.unknown': 'This account is not an official presence of the City of Hannover.',
   'public.verify.unknown.not_registered':
-    'The city has registered no presence on {platform} at this address. A similar name, the city\'s coat of arms or photos of Hannover do not make an account official.',
+    "The city has registered no presence on {platform} at this address. A similar name, the city's coat of arms or photos of Hannover do not make an account official.",
   'public.verify.unknown.host_not_allowed':
     'The address belongs to none of the platforms the city uses. Beware of addresses that only look like well-known platforms, for example "faceb00k.com" or "facebook.com.example.org".',
   'public.verify.unknown.not_an_account':
@@ -243,7 +257,8 @@ export const en: Catalogue<typeof de> = {
     "In a browser: open the link and click or tap the name of the page or profile. Then copy the address from the browser's address bar and enter it here.",
   'public.verify.unresolvable.app':
     'In the app: tap the name of the page or profile. It shows the user name (often with an @ in front). Enter the platform with this name, for example facebook.com/hannover.de.',
-  'public.verify.unresolvable.search': 'Or search for the name of the account in the overview of all official presences.',
+  'public.verify.unresolvable.search':
+    'Or search for the name of the account in the overview of all official presences.',
   'public.verify.next.title': 'What you can do now',
   'public.verify.next.distrust':
     'Do not rely on what this account says. Do not give it any personal data and do not follow links to payments.',
@@ -251,7 +266,8 @@ export const en: Catalogue<typeof de> = {
   'public.verify.next.report': 'Does the account pretend to be the City of Hannover? Please report it – {unit}:',
   'public.verify.error.empty': 'Enter the address of the account.',
   'public.verify.error.too_long': 'The address is too long. Enter at most {max} characters.',
-  'public.verify.error.not_a_url': 'This is not a web address. Enter an address such as https://www.facebook.com/hannover.de.',
+  'public.verify.error.not_a_url':
+    'This is not a web address. Enter an address such as https://www.facebook.com/hannover.de.',
   'public.verify.error.unsupported_scheme': 'Only web addresses starting with https:// or http:// can be checked.',
   'public.verify.error.repeated': 'The request contains several addresses. Enter exactly one address.',
 
@@ -276,11 +292,13 @@ export const en: Catalogue<typeof de> = {
     'All official presences of the City of Hannover on social media (for example Facebook, Instagram, Mastodon, YouTube) with name, address, platform, responsible organisational unit, description and date of publication. The data change whenever a presence is published or closed.',
   'public.dcat.keywords': 'social media|public relations|public administration|Hanover',
   'public.dcat.jsonTitle': 'All presences (JSON)',
-  'public.dcat.jsonDescription': 'All active presences as a JSON file; fields in docs/open-data.md and in the OpenAPI description.',
+  'public.dcat.jsonDescription':
+    'All active presences as a JSON file; fields in docs/open-data.md and in the OpenAPI description.',
   'public.dcat.csvTitle': 'All presences (CSV)',
   'public.dcat.csvDescription': 'All active presences as a CSV file (UTF-8, comma, header row) for spreadsheets.',
   'public.dcat.atomTitle': 'New presences (Atom feed)',
   'public.dcat.atomDescription': 'The most recently published presences as an Atom feed.',
   'public.dcat.apiTitle': 'Interface of the Social Media Register',
-  'public.dcat.apiDescription': 'Read-only HTTP interface (open data and the check "Is this account official?"), described with OpenAPI.',
+  'public.dcat.apiDescription':
+    'Read-only HTTP interface (open data and the check "Is this account official?"), described with OpenAPI.',
 };

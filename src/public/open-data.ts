@@ -140,7 +140,10 @@ export interface AtomTexts {
 }
 
 /** Atom 1.0 (RFC 4287) feed of the most recently published presences; all links absolute. */
-export function presencesAtom(list: PresenceView[], opts: { baseUrl: string; updated: Date; texts: AtomTexts }): string {
+export function presencesAtom(
+  list: PresenceView[],
+  opts: { baseUrl: string; updated: Date; texts: AtomTexts },
+): string {
   const { baseUrl, texts } = opts;
   const abs = (path: string) => xmlText(absolute(baseUrl, texts.url(path)));
   const out: string[] = [

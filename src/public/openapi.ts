@@ -17,7 +17,11 @@ export function openApiDocument(opts: { baseUrl: string; contact: string }) {
       additionalProperties: false,
       required: ['key', 'name'],
       properties: {
-        key: { type: 'string', description: 'Stable key of the platform, e.g. "facebook".', pattern: '^[a-z][a-z0-9_-]*$' },
+        key: {
+          type: 'string',
+          description: 'Stable key of the platform, e.g. "facebook".',
+          pattern: '^[a-z][a-z0-9_-]*$',
+        },
         name: { type: 'string', description: 'Display name, e.g. "Facebook".' },
       },
     },
@@ -52,15 +56,25 @@ export function openApiDocument(opts: { baseUrl: string; contact: string }) {
         'pageUrl',
       ],
       properties: {
-        slug: { type: 'string', pattern: '^[a-z0-9-]+$', description: 'Permanent identifier; the presence page is /angebote/{slug}.' },
-        name: { type: 'string', description: 'Name of the presence as shown on the platform (plain text, never HTML).' },
+        slug: {
+          type: 'string',
+          pattern: '^[a-z0-9-]+$',
+          description: 'Permanent identifier; the presence page is /angebote/{slug}.',
+        },
+        name: {
+          type: 'string',
+          description: 'Name of the presence as shown on the platform (plain text, never HTML).',
+        },
         url: { type: 'string', format: 'uri', description: 'Canonical address of the account on the platform.' },
         platform: { $ref: '#/components/schemas/Platform' },
         orgUnit: { $ref: '#/components/schemas/OrgUnit' },
         description: { type: 'string', description: 'Short description (plain text, may contain line breaks).' },
         hannoverDeUrl: nullableString('uri', "The responsible unit's page on Hannover.de."),
         publishedAt: nullableString('date-time', 'When the presence was published in the register.'),
-        lastConfirmedAt: nullableString('date-time', 'When the editors last confirmed that the presence is active and compliant.'),
+        lastConfirmedAt: nullableString(
+          'date-time',
+          'When the editors last confirmed that the presence is active and compliant.',
+        ),
         central: { type: 'boolean', description: 'True for the central presence of the city (shown first).' },
         pageUrl: { type: 'string', format: 'uri', description: 'Permanent link to the presence page of the register.' },
       },
@@ -81,7 +95,17 @@ export function openApiDocument(opts: { baseUrl: string; contact: string }) {
     VerifyResult: {
       type: 'object',
       additionalProperties: false,
-      required: ['schemaVersion', 'input', 'result', 'reason', 'platform', 'accountId', 'canonicalUrl', 'officialUntil', 'presence'],
+      required: [
+        'schemaVersion',
+        'input',
+        'result',
+        'reason',
+        'platform',
+        'accountId',
+        'canonicalUrl',
+        'officialUntil',
+        'presence',
+      ],
       properties: {
         schemaVersion: { type: 'string', const: SCHEMA_VERSION },
         input: { type: 'string', description: 'The address as sent.' },
@@ -128,7 +152,10 @@ export function openApiDocument(opts: { baseUrl: string; contact: string }) {
   };
 
   const cacheHeaders = {
-    ETag: { schema: { type: 'string' }, description: 'Changes with every change of the register; send it back in If-None-Match.' },
+    ETag: {
+      schema: { type: 'string' },
+      description: 'Changes with every change of the register; send it back in If-None-Match.',
+    },
     'Last-Modified': { schema: { type: 'string' } },
   };
   const notModified = { description: 'Not modified since the ETag or date sent in If-None-Match / If-Modified-Since.' };
@@ -164,7 +191,11 @@ export function openApiDocument(opts: { baseUrl: string; contact: string }) {
           summary: 'All active presences as CSV',
           description: `UTF-8 with byte order mark, comma-separated, CRLF line ends, quoted per RFC 4180, one header row with the columns ${CSV_COLUMNS.join(', ')}. orgUnitPath joins the unit path with " > ". Cells that start with =, +, -, @, tab or carriage return get a leading apostrophe (formula-injection protection).`,
           responses: {
-            '200': { description: 'CSV file.', headers: cacheHeaders, content: { 'text/csv': { schema: { type: 'string' } } } },
+            '200': {
+              description: 'CSV file.',
+              headers: cacheHeaders,
+              content: { 'text/csv': { schema: { type: 'string' } } },
+            },
             '304': notModified,
           },
         },
@@ -189,7 +220,8 @@ export function openApiDocument(opts: { baseUrl: string; contact: string }) {
           summary: 'DCAT-AP.de catalogue of the register (Turtle), for open-data portals such as GovData',
           responses: {
             '200': {
-              description: 'One dcat:Catalog with the dataset, its distributions (JSON, CSV, Atom, this interface) and licence; dct:modified is the time of the last change of the register.',
+              description:
+                'One dcat:Catalog with the dataset, its distributions (JSON, CSV, Atom, this interface) and licence; dct:modified is the time of the last change of the register.',
               headers: cacheHeaders,
               content: { 'text/turtle': { schema: { type: 'string' } } },
             },
@@ -202,7 +234,11 @@ export function openApiDocument(opts: { baseUrl: string; contact: string }) {
           operationId: 'dcatCatalogueJsonLd',
           summary: 'The same DCAT-AP.de catalogue as JSON-LD',
           responses: {
-            '200': { description: 'JSON-LD 1.1, compacted with the DCAT prefixes; the same graph as /dcat.ttl.', headers: cacheHeaders, content: { 'application/ld+json': { schema: { type: 'object' } } } },
+            '200': {
+              description: 'JSON-LD 1.1, compacted with the DCAT prefixes; the same graph as /dcat.ttl.',
+              headers: cacheHeaders,
+              content: { 'application/ld+json': { schema: { type: 'object' } } },
+            },
             '304': notModified,
           },
         },
@@ -212,11 +248,27 @@ export function openApiDocument(opts: { baseUrl: string; contact: string }) {
           operationId: 'embedFragment',
           summary: 'The overview as an HTML fragment for the Hannover.de CMS',
           parameters: [
-            { name: 'plattform', in: 'query', required: false, schema: { type: 'string' }, description: 'Only presences on this platform (key).' },
-            { name: 'bereich', in: 'query', required: false, schema: { type: 'string' }, description: 'Only presences of this unit (code) and its sub-units.' },
+            {
+              name: 'plattform',
+              in: 'query',
+              required: false,
+              schema: { type: 'string' },
+              description: 'Only presences on this platform (key).',
+            },
+            {
+              name: 'bereich',
+              in: 'query',
+              required: false,
+              schema: { type: 'string' },
+              description: 'Only presences of this unit (code) and its sub-units.',
+            },
           ],
           responses: {
-            '200': { description: 'HTML fragment (no scripts, KERN UX classes).', headers: cacheHeaders, content: { 'text/html': { schema: { type: 'string' } } } },
+            '200': {
+              description: 'HTML fragment (no scripts, KERN UX classes).',
+              headers: cacheHeaders,
+              content: { 'text/html': { schema: { type: 'string' } } },
+            },
             '304': notModified,
             '400': { description: 'Unknown platform or unit.' },
           },
@@ -236,7 +288,10 @@ export function openApiDocument(opts: { baseUrl: string; contact: string }) {
             },
           ],
           responses: {
-            '200': { description: 'The answer.', content: { 'application/json': { schema: { $ref: '#/components/schemas/VerifyResult' } } } },
+            '200': {
+              description: 'The answer.',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/VerifyResult' } } },
+            },
             '400': {
               description: 'The input is no address that can be checked.',
               content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },

@@ -44,10 +44,18 @@ interface Produced {
  * responses are rendered once per register version and locale and answered with
  * ETag/Last-Modified (304 on a match).
  */
-export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; logger: Logger; catalogues: Catalogues }) {
+export function publicRoutes(deps: {
+  config: Config;
+  db: Db;
+  clock: () => Date;
+  logger: Logger;
+  catalogues: Catalogues;
+}) {
   const router = Router();
   const service = new PublicService(deps.db, {
-    resolver: deps.config.verify.resolveLinks ? createLinkResolver({ timeoutMs: deps.config.verify.resolveTimeoutMs }) : undefined,
+    resolver: deps.config.verify.resolveLinks
+      ? createLinkResolver({ timeoutMs: deps.config.verify.resolveTimeoutMs })
+      : undefined,
   });
   const baseUrl = deps.config.baseUrl;
   const rendering = new Map<string, Promise<CachedResponse>>();
@@ -131,7 +139,11 @@ export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; 
     // A web address typed or pasted into the search is checked like on /pruefen: its verdict,
     // not "nothing found" (the check page shows the answer first and works without JavaScript).
     const q = typeof req.query.q === 'string' ? req.query.q.trim() : '';
-    if (q !== '' && q.length <= MAX_INPUT_LENGTH && service.isAddress(await service.snapshot(await service.state()), q)) {
+    if (
+      q !== '' &&
+      q.length <= MAX_INPUT_LENGTH &&
+      service.isAddress(await service.snapshot(await service.state()), q)
+    ) {
       res.setHeader('Cache-Control', 'no-store');
       return res.redirect(303, `${res.locals.url('/pruefen')}?${new URLSearchParams({ url: q })}`);
     }
@@ -148,7 +160,11 @@ export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; 
     await sendCached(req, res, `overview${qs}`, async (_state, snap) => {
       const resolved = await service.resolveFilter(snap, query);
       if (!resolved.ok) {
-        return { status: 400, type: HTML, body: await renderOverview(res, snap, { raw: parsed.raw, errors: resolved.errors }) };
+        return {
+          status: 400,
+          type: HTML,
+          body: await renderOverview(res, snap, { raw: parsed.raw, errors: resolved.errors }),
+        };
       }
       const page = await service.overview(snap, resolved.filter, query.seite, PER_PAGE);
       if (!page.ok) {
@@ -157,7 +173,10 @@ export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; 
         ];
         return { status: 404, type: HTML, body: await renderOverview(res, snap, { raw: parsed.raw, errors, query }) };
       }
-      return { type: HTML, body: await renderOverview(res, snap, { raw: parsed.raw, errors: [], query, result: page.result }) };
+      return {
+        type: HTML,
+        body: await renderOverview(res, snap, { raw: parsed.raw, errors: [], query, result: page.result }),
+      };
     });
   });
 
@@ -168,7 +187,10 @@ export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; 
   };
 
   const escapeHtml = (s: string) =>
-    s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+    s.replace(
+      /[&<>"']/g,
+      (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+    );
 
   function sendHtml(res: Response, status: number, html: string) {
     res.setHeader('Cache-Control', 'no-store');
@@ -190,7 +212,8 @@ export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; 
     const filtered = Boolean(query && (query.q || query.plattform || query.bereich));
     const page = view.result?.page ?? 1;
     let title = filtered ? `${t('public.overview.resultsTitle')} – ${t('home.title')}` : t('home.title');
-    if (view.result && view.result.pages > 1) title += ` – ${t('public.pagination.pageOf', { page, pages: view.result.pages })}`;
+    if (view.result && view.result.pages > 1)
+      title += ` – ${t('public.pagination.pageOf', { page, pages: view.result.pages })}`;
     // with errors the layout puts "Fehler:" in front (views/layouts/main.ejs)
     const pageHref = (n: number) => res.locals.url('/') + overviewQueryString({ ...query, seite: n });
     return renderHtml(res, 'public/home', {
@@ -260,7 +283,9 @@ export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; 
       value: input.kind === 'value' ? input.value : '',
       errors,
       outcome,
-      contact: deps.config.operator.email ? { unit: deps.config.operator.unit, email: deps.config.operator.email } : null,
+      contact: deps.config.operator.email
+        ? { unit: deps.config.operator.unit, email: deps.config.operator.email }
+        : null,
       href: (path: string) => res.locals.url(path),
     });
     if (errors.length > 0) return sendHtml(res, 400, html);
@@ -269,7 +294,12 @@ export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; 
   });
 
   /** On a phone the tab and the screen reader say the verdict first: "Offiziell: …", "Nicht im Register: …". */
-  function verifyTitle(t: Response['locals']['t'], failed: boolean, outcome: VerifyOutcome | undefined, input: string): string {
+  function verifyTitle(
+    t: Response['locals']['t'],
+    failed: boolean,
+    outcome: VerifyOutcome | undefined,
+    input: string,
+  ): string {
     const page = t('public.verify.title');
     if (failed) return page; // the layout puts "Fehler:" in front of a page with errors
     if (!outcome || outcome.result === 'invalid') return page;
@@ -292,7 +322,11 @@ export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; 
     const input = parseVerifyQuery(req.query as Record<string, unknown>);
     const fail = (reason: string, message: MessageKey) => {
       res.setHeader('Cache-Control', 'no-store');
-      res.status(400).json({ error: { status: 400, reason, message: t(message, { max: MAX_INPUT_LENGTH }), requestId: req.requestId } });
+      res
+        .status(400)
+        .json({
+          error: { status: 400, reason, message: t(message, { max: MAX_INPUT_LENGTH }), requestId: req.requestId },
+        });
     };
     if (input.kind === 'missing') return fail('missing_url', 'public.verify.error.empty');
     if (input.kind === 'repeated') return fail('repeated_parameter', 'public.verify.error.repeated');
@@ -366,11 +400,17 @@ export function publicRoutes(deps: { config: Config; db: Db; clock: () => Date; 
   router.get('/einbetten', async (req, res) => {
     openData(res);
     const parsed = parseOverviewQuery({ plattform: req.query.plattform, bereich: req.query.bereich });
-    const key = parsed.ok ? `embed${overviewQueryString({ plattform: parsed.query.plattform, bereich: parsed.query.bereich })}` : '';
+    const key = parsed.ok
+      ? `embed${overviewQueryString({ plattform: parsed.query.plattform, bereich: parsed.query.bereich })}`
+      : '';
     const refusal = () => `<p class="kern-body">${escapeHtml(res.locals.t('public.embed.invalid'))}</p>\n`;
     if (!parsed.ok) return sendHtml(res, 400, refusal());
     await sendCached(req, res, key, async (state, snap) => {
-      const resolved = await service.resolveFilter(snap, { q: '', plattform: parsed.query.plattform, bereich: parsed.query.bereich });
+      const resolved = await service.resolveFilter(snap, {
+        q: '',
+        plattform: parsed.query.plattform,
+        bereich: parsed.query.bereich,
+      });
       if (!resolved.ok) return { status: 400, type: HTML, body: refusal() };
       const list = await service.allActive(snap, resolved.filter);
       return {

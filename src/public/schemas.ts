@@ -36,7 +36,9 @@ function single(query: Record<string, unknown>, name: string): { value: string }
  */
 export function parseOverviewQuery(
   query: Record<string, unknown>,
-): { ok: true; query: OverviewQuery; raw: RawOverviewQuery } | { ok: false; errors: FieldError[]; raw: RawOverviewQuery } {
+):
+  | { ok: true; query: OverviewQuery; raw: RawOverviewQuery }
+  | { ok: false; errors: FieldError[]; raw: RawOverviewQuery } {
   const errors: FieldError[] = [];
   const raw: RawOverviewQuery = { q: '', plattform: '', bereich: '' };
   const values: Record<string, string> = {};
@@ -51,11 +53,14 @@ export function parseOverviewQuery(
     }
   }
   const q = (values.q ?? '').replace(/\s+/g, ' ').trim();
-  if (q.length > MAX_QUERY_LENGTH) errors.push({ field: 'q', message: 'public.error.qTooLong', params: { max: MAX_QUERY_LENGTH } });
+  if (q.length > MAX_QUERY_LENGTH)
+    errors.push({ field: 'q', message: 'public.error.qTooLong', params: { max: MAX_QUERY_LENGTH } });
   const plattform = (values.plattform ?? '').trim();
-  if (plattform !== '' && !PLATFORM_KEY.test(plattform)) errors.push({ field: 'plattform', message: 'public.error.platformUnknown' });
+  if (plattform !== '' && !PLATFORM_KEY.test(plattform))
+    errors.push({ field: 'plattform', message: 'public.error.platformUnknown' });
   const bereich = (values.bereich ?? '').trim();
-  if (bereich !== '' && !UNIT_CODE.test(bereich)) errors.push({ field: 'bereich', message: 'public.error.unitUnknown' });
+  if (bereich !== '' && !UNIT_CODE.test(bereich))
+    errors.push({ field: 'bereich', message: 'public.error.unitUnknown' });
   const seiteText = (values.seite ?? '').trim();
   let seite = 1;
   if (seiteText !== '') {

@@ -72,7 +72,10 @@ export interface OverviewResult {
   groups: OverviewGroup[];
 }
 
-export type VerifyInvalidReason = Extract<CanonicalFailureReason, 'empty' | 'too_long' | 'not_a_url' | 'unsupported_scheme'>;
+export type VerifyInvalidReason = Extract<
+  CanonicalFailureReason,
+  'empty' | 'too_long' | 'not_a_url' | 'unsupported_scheme'
+>;
 export type VerifyUnknownReason = 'host_not_allowed' | 'not_an_account' | 'not_registered';
 
 export type VerifyOutcome =
@@ -110,7 +113,10 @@ export function safeHttpUrl(url: string | null | undefined): string | null {
 
 /** "https://www.facebook.com/hannover.de/" → "facebook.com/hannover.de": short enough to compare at a glance. */
 export function displayAddress(url: string): string {
-  return url.replace(/^https?:\/\//i, '').replace(/^www\./i, '').replace(/\/+$/, '');
+  return url
+    .replace(/^https?:\/\//i, '')
+    .replace(/^www\./i, '')
+    .replace(/\/+$/, '');
 }
 
 export class PublicService {
@@ -140,7 +146,8 @@ export class PublicService {
    * PostgreSQL keeps the per-request query, which sees commits of every instance.
    */
   private listenForChanges(): void {
-    const pglite = (this.db.client as { pglite?: { listen?: (channel: string, cb: () => void) => Promise<unknown> } }).pglite;
+    const pglite = (this.db.client as { pglite?: { listen?: (channel: string, cb: () => void) => Promise<unknown> } })
+      .pglite;
     if (typeof pglite?.listen !== 'function') return;
     // NOTIFY register_changed comes from the trigger of migration 0007. LISTEN goes to PGlite
     // directly, not through knex's connection, so it may land inside someone else's open
@@ -366,7 +373,11 @@ export class PublicService {
    * platform and the canonical id (what every spelling of the address reduces to). The row is
    * read after the snapshot's version was, so it is never older than the version it is kept for.
    */
-  private async presenceByAccount(snap: Snapshot, platform: string, accountId: string): Promise<store.PresenceRow | null> {
+  private async presenceByAccount(
+    snap: Snapshot,
+    platform: string,
+    accountId: string,
+  ): Promise<store.PresenceRow | null> {
     const key = `${platform}\u0000${accountId}`;
     const cached = this.accounts.get(snap.version, key);
     if (cached !== undefined) return cached;
@@ -413,7 +424,8 @@ export class PublicService {
           canonicalUrl: null,
         };
       }
-      if (match.reason === 'unresolvable') return { result: 'unknown', reason: 'not_an_account', platform: null, accountId: null, canonicalUrl: null };
+      if (match.reason === 'unresolvable')
+        return { result: 'unknown', reason: 'not_an_account', platform: null, accountId: null, canonicalUrl: null };
       return { result: 'invalid', reason: match.reason };
     }
     const platformInfo = snap.platformByKey.get(match.platform);

@@ -52,7 +52,8 @@ const PRESENCE_COLUMNS = [
 export const MIN_SUBSTRING = 4;
 
 /** Exactly the expression of the GIN index presences_fulltext (migration 0004). */
-export const fulltextVector = (alias: string) => `to_tsvector('german'::regconfig, (${alias}.name::text || ' ' || ${alias}.description))`;
+export const fulltextVector = (alias: string) =>
+  `to_tsvector('german'::regconfig, (${alias}.name::text || ' ' || ${alias}.description))`;
 
 // Sort names as German readers expect (DIN 5007-1: "Ärzte" with the A, not after Z) on
 // every database collation, including PGlite's "C". A short fold list keeps it cheap.
@@ -140,10 +141,13 @@ function activeQuery(db: Knex, filter: PresenceFilter) {
       // `word` holds letters and digits only (schemas.searchWords): safe inside a tsquery
       // as a sub-select, so that the GIN index answers it even next to the OR-ed conditions
       if (term.hasLexemes) {
-        w.orWhereRaw(`p.id IN (SELECT f.id FROM presences f WHERE ${fulltextVector('f')} @@ to_tsquery('german', ?))`, [`${term.word}:*`]);
+        w.orWhereRaw(`p.id IN (SELECT f.id FROM presences f WHERE ${fulltextVector('f')} @@ to_tsquery('german', ?))`, [
+          `${term.word}:*`,
+        ]);
       }
       // German compounds: "Bibliothek" must also find "Stadtbibliothek", which no stemmer splits
-      if (term.word.length >= MIN_SUBSTRING) w.orWhereRaw("position(? in lower(p.name::text || ' ' || p.description)) > 0", [term.word]);
+      if (term.word.length >= MIN_SUBSTRING)
+        w.orWhereRaw("position(? in lower(p.name::text || ' ' || p.description)) > 0", [term.word]);
       if (term.unitIds.length > 0) w.orWhereRaw('p.org_unit_id = ANY(?::int[])', [term.unitIds]);
       if (term.platforms.length > 0) w.orWhereRaw('p.platform_key = ANY(?::text[])', [term.platforms]);
     });
@@ -180,7 +184,10 @@ export async function newestPublished(db: Knex, limit: number): Promise<Presence
     .where('p.status', 'active')
     .whereNotNull('p.published_at')
     .select(PRESENCE_COLUMNS)
-    .orderBy([{ column: 'p.published_at', order: 'desc' }, { column: 'p.id', order: 'desc' }])
+    .orderBy([
+      { column: 'p.published_at', order: 'desc' },
+      { column: 'p.id', order: 'desc' },
+    ])
     .limit(limit) as unknown as Promise<PresenceRow[]>;
 }
 
@@ -188,7 +195,11 @@ export async function presenceBySlug(db: Knex, slug: string): Promise<PresenceRo
   return db('presences as p').where('p.slug', slug).first(PRESENCE_COLUMNS) as Promise<PresenceRow | undefined>;
 }
 
-export async function presenceByAccount(db: Knex, platformKey: string, accountId: string): Promise<PresenceRow | undefined> {
+export async function presenceByAccount(
+  db: Knex,
+  platformKey: string,
+  accountId: string,
+): Promise<PresenceRow | undefined> {
   return db('presences as p')
     .where('p.platform_key', platformKey)
     .whereRaw('lower(p.account_id) = lower(?)', [accountId])
@@ -198,6 +209,7 @@ export async function presenceByAccount(db: Knex, platformKey: string, accountId
 
 /** When the first presence was published (closed ones included): the start of the open data. */
 export async function firstPublished(db: Knex): Promise<Date | undefined> {
-  const row = (await db('presences').min({ first: 'published_at' }).first()) as { first: Date | string | null } | undefined;
+  const row = (await db('presences').min({ first: 'published_at' }).first()) as
+    { first: Date | string | null } | undefined;
   return row?.first ? new Date(row.first) : undefined;
 }

@@ -12,14 +12,55 @@ import { platformRulesSchema, type PlatformRules } from '../registry/platforms';
 export const SYNTHETIC_UNIT_PREFIX = 'SYN';
 export const SYNTHETIC_SLUG_PREFIX = 'syn-';
 
-const DEZERNATE = ['Allgemeine Verwaltung', 'Finanzen', 'Kultur und Bildung', 'Soziales', 'Umwelt', 'Bauen', 'Wirtschaft', 'Sicherheit'];
+const DEZERNATE = [
+  'Allgemeine Verwaltung',
+  'Finanzen',
+  'Kultur und Bildung',
+  'Soziales',
+  'Umwelt',
+  'Bauen',
+  'Wirtschaft',
+  'Sicherheit',
+];
 const TOPICS = [
-  'Museum', 'Bibliothek', 'Jugendzentrum', 'Bürgeramt', 'Stadtteilkultur', 'Musikschule', 'Volkshochschule', 'Sportpark',
-  'Stadtgrün', 'Klimaschutz', 'Seniorenbüro', 'Familienservice', 'Theaterwerkstatt', 'Archiv', 'Bäderbetrieb', 'Gartenamt',
+  'Museum',
+  'Bibliothek',
+  'Jugendzentrum',
+  'Bürgeramt',
+  'Stadtteilkultur',
+  'Musikschule',
+  'Volkshochschule',
+  'Sportpark',
+  'Stadtgrün',
+  'Klimaschutz',
+  'Seniorenbüro',
+  'Familienservice',
+  'Theaterwerkstatt',
+  'Archiv',
+  'Bäderbetrieb',
+  'Gartenamt',
 ];
 const PLACES = [
-  'Linden', 'Südstadt', 'List', 'Mitte', 'Döhren', 'Ricklingen', 'Vahrenwald', 'Bothfeld', 'Kirchrode', 'Misburg', 'Ahlem',
-  'Badenstedt', 'Herrenhausen', 'Nordstadt', 'Oststadt', 'Kleefeld', 'Buchholz', 'Sahlkamp', 'Wülfel', 'Limmer',
+  'Linden',
+  'Südstadt',
+  'List',
+  'Mitte',
+  'Döhren',
+  'Ricklingen',
+  'Vahrenwald',
+  'Bothfeld',
+  'Kirchrode',
+  'Misburg',
+  'Ahlem',
+  'Badenstedt',
+  'Herrenhausen',
+  'Nordstadt',
+  'Oststadt',
+  'Kleefeld',
+  'Buchholz',
+  'Sahlkamp',
+  'Wülfel',
+  'Limmer',
 ];
 
 /** A URL on each known platform that its rules reduce to a unique account id. */
@@ -41,7 +82,9 @@ function accountUrl(platform: string, n: number): string | undefined {
 }
 
 async function ensureUnits(db: Db): Promise<number[]> {
-  const existing = (await db('org_units').where('code', 'like', `${SYNTHETIC_UNIT_PREFIX}.%`).select('id', 'kind')) as Array<{
+  const existing = (await db('org_units')
+    .where('code', 'like', `${SYNTHETIC_UNIT_PREFIX}.%`)
+    .select('id', 'kind')) as Array<{
     id: number;
     kind: string;
   }>;
@@ -49,7 +92,12 @@ async function ensureUnits(db: Db): Promise<number[]> {
   const leaves: number[] = [];
   for (const [d, dezernat] of DEZERNATE.entries()) {
     const [dz] = await db('org_units')
-      .insert({ code: `${SYNTHETIC_UNIT_PREFIX}.D${d + 1}`, name: `Synthetisches Dezernat ${d + 1} – ${dezernat}`, kind: 'dezernat', sort_order: 100 + d })
+      .insert({
+        code: `${SYNTHETIC_UNIT_PREFIX}.D${d + 1}`,
+        name: `Synthetisches Dezernat ${d + 1} – ${dezernat}`,
+        kind: 'dezernat',
+        sort_order: 100 + d,
+      })
       .returning('id');
     for (let f = 1; f <= 6; f++) {
       const [fb] = await db('org_units')
@@ -83,12 +131,23 @@ async function ensureUnits(db: Db): Promise<number[]> {
 /** Adds `count` active synthetic presences, spread over units and platforms. Returns how many were added. */
 export async function seedSynthetic(db: Db, count: number, now: Date = new Date()): Promise<number> {
   const units = await ensureUnits(db);
-  const platforms = ((await db('platforms').select('key', 'rules').orderBy('sort_order')) as Array<{ key: string; rules: unknown }>)
+  const platforms = (
+    (await db('platforms').select('key', 'rules').orderBy('sort_order')) as Array<{ key: string; rules: unknown }>
+  )
     .map((p) => ({ key: p.key, rules: platformRulesSchema.safeParse(p.rules) }))
-    .filter((p): p is { key: string; rules: { success: true; data: PlatformRules } } => p.rules.success && accountUrl(p.key, 1) !== undefined);
+    .filter(
+      (p): p is { key: string; rules: { success: true; data: PlatformRules } } =>
+        p.rules.success && accountUrl(p.key, 1) !== undefined,
+    );
   if (platforms.length === 0) throw new Error('No platform with usable rules');
   const start =
-    Number(((await db('presences').where('slug', 'like', `${SYNTHETIC_SLUG_PREFIX}%`).count({ n: '*' }).first()) as { n: number | string }).n) + 1;
+    Number(
+      (
+        (await db('presences').where('slug', 'like', `${SYNTHETIC_SLUG_PREFIX}%`).count({ n: '*' }).first()) as {
+          n: number | string;
+        }
+      ).n,
+    ) + 1;
 
   const rows: Array<Record<string, unknown>> = [];
   for (let n = start; n < start + count; n++) {

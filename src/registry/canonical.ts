@@ -23,9 +23,7 @@ export type CanonicalFailureReason =
   /** The platform's link names no account (a share link, a short video link): only the platform could tell. */
   | 'unresolvable';
 
-export type CanonicalResult =
-  | { ok: true; id: string; url: string }
-  | { ok: false; reason: CanonicalFailureReason };
+export type CanonicalResult = { ok: true; id: string; url: string } | { ok: false; reason: CanonicalFailureReason };
 
 export type PlatformMatch<K extends string = string> =
   | { ok: true; platform: K; id: string; url: string }

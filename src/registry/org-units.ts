@@ -19,8 +19,13 @@ export interface UnitHead {
   kind: 'head' | 'deputy';
 }
 
-export async function listUnits(db: Knex | Knex.Transaction, opts: { includeRetired?: boolean } = {}): Promise<OrgUnit[]> {
-  const q = db('org_units').select('*').orderBy([{ column: 'sort_order' }, { column: 'name' }]);
+export async function listUnits(
+  db: Knex | Knex.Transaction,
+  opts: { includeRetired?: boolean } = {},
+): Promise<OrgUnit[]> {
+  const q = db('org_units')
+    .select('*')
+    .orderBy([{ column: 'sort_order' }, { column: 'name' }]);
   if (!opts.includeRetired) q.whereNull('retired_at');
   return q;
 }

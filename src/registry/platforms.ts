@@ -78,11 +78,7 @@ function captureGroupCount(source: string): number {
 }
 
 /** Returns an error message, or null if the template only uses allowed placeholders. */
-function templateProblem(
-  template: string,
-  what: string,
-  allowed: (name: string) => boolean,
-): string | null {
+function templateProblem(template: string, what: string, allowed: (name: string) => boolean): string | null {
   const names = [...template.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1] ?? '');
   const rest = template.replace(/\{[^{}]*\}/g, '');
   if (rest.includes('{') || rest.includes('}')) return `${what} "${template}" has an unbalanced "{" or "}"`;
@@ -105,10 +101,15 @@ function checkPathRegex(ctx: z.RefinementCtx, label: string, path: string, examp
   try {
     new RegExp(path, 'i');
   } catch (e) {
-    ctx.addIssue({ code: 'custom', path: ['path'], message: `${label} "${path}" is not a valid regular expression: ${(e as Error).message}` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['path'],
+      message: `${label} "${path}" is not a valid regular expression: ${(e as Error).message}`,
+    });
     return false;
   }
-  if (!path.startsWith('/')) ctx.addIssue({ code: 'custom', path: ['path'], message: `${label} "${path}" must start with "/" ${example}` });
+  if (!path.startsWith('/'))
+    ctx.addIssue({ code: 'custom', path: ['path'], message: `${label} "${path}" must start with "/" ${example}` });
   return true;
 }
 
@@ -117,7 +118,12 @@ export const platformPatternSchema = z
     /** Regex source matched case-insensitively against the whole normalised path. */
     path: z.string().min(1, 'Pattern path must not be empty').max(500),
     /** Name of a query parameter whose value is (part of) the id, e.g. 'id'. */
-    query: z.string().min(1).max(50).regex(/^[A-Za-z0-9_.-]+$/, 'Query parameter name may only contain letters, digits, "_", "." and "-"').optional(),
+    query: z
+      .string()
+      .min(1)
+      .max(50)
+      .regex(/^[A-Za-z0-9_.-]+$/, 'Query parameter name may only contain letters, digits, "_", "." and "-"')
+      .optional(),
     /** Regex source the whole query value must match (case-insensitive); default: any non-empty value. */
     queryPattern: z.string().min(1).max(200).optional(),
     /** e.g. '{1}', 'id:{query}', '@{1}'. */
@@ -126,7 +132,15 @@ export const platformPatternSchema = z
     urlTemplate: z.string().min(1).max(500).optional(),
   })
   .superRefine((p, ctx) => {
-    if (!checkPathRegex(ctx, 'Pattern path', p.path, '(it is matched against the whole path, e.g. "/([a-z0-9.]+)(?:/.*)?")')) return;
+    if (
+      !checkPathRegex(
+        ctx,
+        'Pattern path',
+        p.path,
+        '(it is matched against the whole path, e.g. "/([a-z0-9.]+)(?:/.*)?")',
+      )
+    )
+      return;
     const groups = captureGroupCount(p.path);
     if (p.queryPattern !== undefined) {
       try {
@@ -139,7 +153,11 @@ export const platformPatternSchema = z
         });
       }
       if (p.query === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['queryPattern'], message: 'queryPattern needs "query" (the parameter name)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['queryPattern'],
+          message: 'queryPattern needs "query" (the parameter name)',
+        });
       }
     }
     const allowed = (name: string, extra: Set<string>): boolean => {
@@ -194,7 +212,9 @@ export const platformRulesSchema = z
           .string()
           .min(1, 'Reserved segment must not be empty')
           .max(100)
-          .refine((s) => !/[\s/?#]/.test(s), { message: 'Reserved segment must be a single path segment without "/", "?", "#" or spaces' }),
+          .refine((s) => !/[\s/?#]/.test(s), {
+            message: 'Reserved segment must be a single path segment without "/", "?", "#" or spaces',
+          }),
       )
       .max(500),
     /** e.g. 'https://www.facebook.com/{id}'. */
@@ -207,7 +227,8 @@ export const platformRulesSchema = z
     r.hosts.forEach((h, i) => {
       const problem = hostNameProblem(h);
       if (problem) ctx.addIssue({ code: 'custom', path: ['hosts', i], message: problem });
-      else if (seen.has(h)) ctx.addIssue({ code: 'custom', path: ['hosts', i], message: `Host "${h}" is listed twice` });
+      else if (seen.has(h))
+        ctx.addIssue({ code: 'custom', path: ['hosts', i], message: `Host "${h}" is listed twice` });
       seen.add(h);
     });
     // A rule for a host that is not (or no longer) in the host list never applies: removing a
@@ -218,11 +239,21 @@ export const platformRulesSchema = z
         if (problem) ctx.addIssue({ code: 'custom', path: ['unresolvable', i, 'hosts', j], message: problem });
       });
     });
-    const canonical = urlTemplateProblem(r.canonicalUrlTemplate, 'canonicalUrlTemplate', (n) => PLATFORM_URL_PLACEHOLDERS.has(n));
-    if (canonical) ctx.addIssue({ code: 'custom', path: ['canonicalUrlTemplate'], message: `${canonical} (allowed: {id}, {host})` });
+    const canonical = urlTemplateProblem(r.canonicalUrlTemplate, 'canonicalUrlTemplate', (n) =>
+      PLATFORM_URL_PLACEHOLDERS.has(n),
+    );
+    if (canonical)
+      ctx.addIssue({ code: 'custom', path: ['canonicalUrlTemplate'], message: `${canonical} (allowed: {id}, {host})` });
     if (r.numericIdUrlTemplate !== undefined) {
-      const numeric = urlTemplateProblem(r.numericIdUrlTemplate, 'numericIdUrlTemplate', (n) => NUMERIC_URL_PLACEHOLDERS.has(n));
-      if (numeric) ctx.addIssue({ code: 'custom', path: ['numericIdUrlTemplate'], message: `${numeric} (allowed: {num}, {id}, {host})` });
+      const numeric = urlTemplateProblem(r.numericIdUrlTemplate, 'numericIdUrlTemplate', (n) =>
+        NUMERIC_URL_PLACEHOLDERS.has(n),
+      );
+      if (numeric)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['numericIdUrlTemplate'],
+          message: `${numeric} (allowed: {num}, {id}, {host})`,
+        });
     }
   });
 
@@ -230,7 +261,9 @@ export type PlatformPattern = z.infer<typeof platformPatternSchema>;
 export type PlatformRules = z.infer<typeof platformRulesSchema>;
 
 export const platformDefinitionSchema = z.object({
-  key: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'Platform key must be lower-case letters, digits, "_" or "-" (max. 40)'),
+  key: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,39}$/, 'Platform key must be lower-case letters, digits, "_" or "-" (max. 40)'),
   name: z.string().min(1).max(100),
   enabled: z.boolean(),
   sortOrder: z.number().int(),
@@ -316,13 +349,65 @@ const facebookRules: PlatformRules = {
     { path: `/(?![^/]*\\.php(?:/|$))([a-z0-9][a-z0-9.]{2,49})${REST}`, idTemplate: '{1}' },
   ],
   reservedFirstSegments: [
-    'about', 'ads', 'bookmarks', 'business', 'careers', 'checkpoint', 'dialog', 'direct_messages',
-    'events', 'friends', 'fundraisers', 'gaming', 'groups', 'hashtag', 'help', 'home', 'home.php',
-    'l.php', 'legal', 'live', 'login', 'login.php', 'logout.php', 'marketplace', 'media', 'memories',
-    'messages', 'messenger', 'notes', 'notifications', 'pages', 'people', 'permalink.php', 'photo',
-    'photo.php', 'photos', 'plugins', 'policies', 'policy.php', 'privacy', 'recover', 'reel', 'reels',
-    'r.php', 'saved', 'search', 'settings', 'share', 'share.php', 'sharer', 'sharer.php', 'signup',
-    'stories', 'story.php', 'terms', 'video', 'video.php', 'videos', 'watch',
+    'about',
+    'ads',
+    'bookmarks',
+    'business',
+    'careers',
+    'checkpoint',
+    'dialog',
+    'direct_messages',
+    'events',
+    'friends',
+    'fundraisers',
+    'gaming',
+    'groups',
+    'hashtag',
+    'help',
+    'home',
+    'home.php',
+    'l.php',
+    'legal',
+    'live',
+    'login',
+    'login.php',
+    'logout.php',
+    'marketplace',
+    'media',
+    'memories',
+    'messages',
+    'messenger',
+    'notes',
+    'notifications',
+    'pages',
+    'people',
+    'permalink.php',
+    'photo',
+    'photo.php',
+    'photos',
+    'plugins',
+    'policies',
+    'policy.php',
+    'privacy',
+    'recover',
+    'reel',
+    'reels',
+    'r.php',
+    'saved',
+    'search',
+    'settings',
+    'share',
+    'share.php',
+    'sharer',
+    'sharer.php',
+    'signup',
+    'stories',
+    'story.php',
+    'terms',
+    'video',
+    'video.php',
+    'videos',
+    'watch',
   ],
   canonicalUrlTemplate: 'https://www.facebook.com/{id}',
   numericIdUrlTemplate: 'https://www.facebook.com/profile.php?id={num}',
@@ -337,8 +422,25 @@ const instagramRules: PlatformRules = {
   patterns: [{ path: `/([a-z0-9._]{1,30})${REST}`, idTemplate: '{1}' }],
   unresolvable: [{ path: '/(?:p|reel|reels|tv|stories|share|s)/.+' }],
   reservedFirstSegments: [
-    'p', 'reel', 'reels', 'explore', 'stories', 'accounts', 'direct', 'tv', 'about', 'legal',
-    'developer', 'web', 'challenge', 'privacy', 'terms', 'emails', 'session', 'login', 'ar',
+    'p',
+    'reel',
+    'reels',
+    'explore',
+    'stories',
+    'accounts',
+    'direct',
+    'tv',
+    'about',
+    'legal',
+    'developer',
+    'web',
+    'challenge',
+    'privacy',
+    'terms',
+    'emails',
+    'session',
+    'login',
+    'ar',
   ],
   canonicalUrlTemplate: 'https://www.instagram.com/{id}/',
 };
@@ -366,11 +468,31 @@ const youtubeRules: PlatformRules = {
       urlTemplate: 'https://www.youtube.com/channel/{1}',
     },
     { path: `/c/([a-z0-9._-]{1,100})${REST}`, idTemplate: 'c:{1}', urlTemplate: 'https://www.youtube.com/c/{1}' },
-    { path: `/user/([a-z0-9._-]{1,100})${REST}`, idTemplate: 'user:{1}', urlTemplate: 'https://www.youtube.com/user/{1}' },
+    {
+      path: `/user/([a-z0-9._-]{1,100})${REST}`,
+      idTemplate: 'user:{1}',
+      urlTemplate: 'https://www.youtube.com/user/{1}',
+    },
   ],
   reservedFirstSegments: [
-    'watch', 'shorts', 'playlist', 'results', 'feed', 'embed', 'live', 'redirect', 'hashtag',
-    'premium', 'account', 'signin', 'logout', 'about', 't', 'howyoutubeworks', 'kids', 'gaming',
+    'watch',
+    'shorts',
+    'playlist',
+    'results',
+    'feed',
+    'embed',
+    'live',
+    'redirect',
+    'hashtag',
+    'premium',
+    'account',
+    'signin',
+    'logout',
+    'about',
+    't',
+    'howyoutubeworks',
+    'kids',
+    'gaming',
   ],
   canonicalUrlTemplate: 'https://www.youtube.com/{id}',
 };
@@ -405,9 +527,32 @@ const xRules: PlatformRules = {
   unresolvable: [{ path: '/.+', hosts: ['t.co'] }],
   patterns: [{ path: `/([a-z0-9_]{1,15})${REST}`, idTemplate: '{1}' }],
   reservedFirstSegments: [
-    'home', 'explore', 'search', 'i', 'intent', 'share', 'hashtag', 'settings', 'messages',
-    'notifications', 'login', 'logout', 'signup', 'tos', 'privacy', 'compose', 'account', 'about',
-    'download', 'jobs', 'lists', 'bookmarks', 'communities', 'premium', 'following', 'followers',
+    'home',
+    'explore',
+    'search',
+    'i',
+    'intent',
+    'share',
+    'hashtag',
+    'settings',
+    'messages',
+    'notifications',
+    'login',
+    'logout',
+    'signup',
+    'tos',
+    'privacy',
+    'compose',
+    'account',
+    'about',
+    'download',
+    'jobs',
+    'lists',
+    'bookmarks',
+    'communities',
+    'premium',
+    'following',
+    'followers',
   ],
   canonicalUrlTemplate: 'https://x.com/{id}',
 };

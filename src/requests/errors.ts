@@ -4,13 +4,7 @@ import type { Refusal } from '../workflow/core';
 export class RequestError extends Error {
   constructor(
     public readonly code:
-      | 'not_found'
-      | 'forbidden'
-      | 'not_editable'
-      | 'stale_version'
-      | 'duplicate_presence'
-      | 'not_an_editor'
-      | 'refused',
+      'not_found' | 'forbidden' | 'not_editable' | 'stale_version' | 'duplicate_presence' | 'not_an_editor' | 'refused',
     public readonly refusal?: Refusal,
   ) {
     super(refusal ? `refused: ${refusal.code}` : code);

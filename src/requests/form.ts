@@ -53,10 +53,26 @@ export interface RequestData extends Record<TextField, string>, Record<CheckFiel
   editors: string[]; // directory user ids, lead first
 }
 
-const LONG = new Set<TextField>(['necessity', 'purpose', 'targetGroups', 'topics', 'contentTypes', 'interaction', 'moderation', 'offboarding', 'description']);
+const LONG = new Set<TextField>([
+  'necessity',
+  'purpose',
+  'targetGroups',
+  'topics',
+  'contentTypes',
+  'interaction',
+  'moderation',
+  'offboarding',
+  'description',
+]);
 /** The longest entry of each field (src/limits.ts: the name is the title column, URLs the register's). */
 export const maxLength = (f: TextField): number =>
-  LONG.has(f) ? LIMITS.longText : f.endsWith('Url') || f === 'url' ? LIMITS.url : f === 'name' ? LIMITS.name : LIMITS.shortText;
+  LONG.has(f)
+    ? LIMITS.longText
+    : f.endsWith('Url') || f === 'url'
+      ? LIMITS.url
+      : f === 'name'
+        ? LIMITS.name
+        : LIMITS.shortText;
 
 export function emptyRequestData(): RequestData {
   const data = { editors: [] } as unknown as RequestData;
@@ -97,8 +113,10 @@ export function normaliseStored(stored: unknown): RequestData {
   const base = emptyRequestData();
   if (!stored || typeof stored !== 'object') return base;
   const s = stored as Record<string, unknown>;
-  for (const f of TEXT_FIELDS) if (typeof s[f] === 'string') (base as unknown as Record<string, string>)[f] = s[f] as string;
-  for (const f of CHECK_FIELDS) if (typeof s[f] === 'boolean') (base as unknown as Record<string, boolean>)[f] = s[f] as boolean;
+  for (const f of TEXT_FIELDS)
+    if (typeof s[f] === 'string') (base as unknown as Record<string, string>)[f] = s[f] as string;
+  for (const f of CHECK_FIELDS)
+    if (typeof s[f] === 'boolean') (base as unknown as Record<string, boolean>)[f] = s[f] as boolean;
   if (Array.isArray(s.editors)) base.editors = s.editors.filter((e): e is string => typeof e === 'string');
   return base;
 }
@@ -118,10 +136,16 @@ const isDate = isCalendarDate;
 export function lengthProblems(data: RequestData): FormProblem[] {
   const problems: FormProblem[] = [];
   for (const f of TEXT_FIELDS) {
-    if (data[f].length > maxLength(f)) problems.push({ field: f, message: 'requests.error.tooLong', params: { max: String(maxLength(f)) } });
+    if (data[f].length > maxLength(f))
+      problems.push({ field: f, message: 'requests.error.tooLong', params: { max: String(maxLength(f)) } });
   }
   for (const [i, uid] of data.editors.entries()) {
-    if (uid.length > LIMITS.uid) problems.push({ field: `editor${i + 1}`, message: 'requests.error.tooLong', params: { max: String(LIMITS.uid) } });
+    if (uid.length > LIMITS.uid)
+      problems.push({
+        field: `editor${i + 1}`,
+        message: 'requests.error.tooLong',
+        params: { max: String(LIMITS.uid) },
+      });
   }
   return problems;
 }
@@ -150,7 +174,11 @@ export function isHannoverDeUrl(v: string): boolean {
  */
 export function editorProblems(editors: string[]): FormProblem[] {
   if (editors.length < 2) return [{ field: `editor${editors.length + 1}`, message: 'requests.error.editorsTooFew' }];
-  return editors.flatMap((uid, i) => (editors.indexOf(uid) < i ? [{ field: `editor${i + 1}`, message: 'requests.error.editorsDuplicate', params: { name: uid, uid } }] : []));
+  return editors.flatMap((uid, i) =>
+    editors.indexOf(uid) < i
+      ? [{ field: `editor${i + 1}`, message: 'requests.error.editorsDuplicate', params: { name: uid, uid } }]
+      : [],
+  );
 }
 
 /**
@@ -164,7 +192,8 @@ export function validateForSubmit(data: RequestData, now: Date): FormProblem[] {
     if (!data[field]) problems.push({ field, message: key });
   };
   const tooLong = (field: TextField) => {
-    if (data[field].length > maxLength(field)) problems.push({ field, message: 'requests.error.tooLong', params: { max: String(maxLength(field)) } });
+    if (data[field].length > maxLength(field))
+      problems.push({ field, message: 'requests.error.tooLong', params: { max: String(maxLength(field)) } });
   };
   const check = (field: CheckField) => {
     if (!data[field]) problems.push({ field, message: `requests.error.${field}` });
@@ -182,9 +211,21 @@ export function validateForSubmit(data: RequestData, now: Date): FormProblem[] {
   need('url');
   need('description');
   need('necessity');
-  for (const f of ['purpose', 'targetGroups', 'topics', 'contentTypes', 'postingFrequency', 'interaction', 'moderation', 'staffedHours', 'responseTime'] as const) need(f);
+  for (const f of [
+    'purpose',
+    'targetGroups',
+    'topics',
+    'contentTypes',
+    'postingFrequency',
+    'interaction',
+    'moderation',
+    'staffedHours',
+    'responseTime',
+  ] as const)
+    need(f);
   if (!data.hannoverDeUrl) need('hannoverDeUrl');
-  else if (!isHannoverDeUrl(data.hannoverDeUrl)) problems.push({ field: 'hannoverDeUrl', message: 'requests.error.hannoverDeUrlDomain' });
+  else if (!isHannoverDeUrl(data.hannoverDeUrl))
+    problems.push({ field: 'hannoverDeUrl', message: 'requests.error.hannoverDeUrlDomain' });
   check('commitHannoverDeOnly');
   check('commitNotExclusive');
   check('commitLinkBack');
@@ -206,7 +247,8 @@ export function validateForSubmit(data: RequestData, now: Date): FormProblem[] {
   check('noSharedCredentials');
   need('offboarding');
   const months = Number(data.reviewMonths);
-  if (!Number.isInteger(months) || months < 1 || months > 12) problems.push({ field: 'reviewMonths', message: 'requests.error.reviewMonths' });
+  if (!Number.isInteger(months) || months < 1 || months > 12)
+    problems.push({ field: 'reviewMonths', message: 'requests.error.reviewMonths' });
 
   for (const f of TEXT_FIELDS) if (!problems.some((p) => p.field === f)) tooLong(f);
   return problems;
@@ -220,7 +262,8 @@ export function validateChange(data: RequestData): FormProblem[] {
   }
   // every field of the change form, not only the five above, ends up in the register
   for (const p of lengthProblems(data)) if (!problems.some((q) => q.field === p.field)) problems.push(p);
-  if (data.hannoverDeUrl && !isHannoverDeUrl(data.hannoverDeUrl)) problems.push({ field: 'hannoverDeUrl', message: 'requests.error.hannoverDeUrlDomain' });
+  if (data.hannoverDeUrl && !isHannoverDeUrl(data.hannoverDeUrl))
+    problems.push({ field: 'hannoverDeUrl', message: 'requests.error.hannoverDeUrlDomain' });
   problems.push(...editorProblems(data.editors));
   return problems;
 }

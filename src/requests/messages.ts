@@ -9,7 +9,8 @@ export const de = {
   'requests.tasks.deadline': 'Frist bis {date}',
   'requests.tasks.overdue': 'Frist überschritten',
   'requests.tasks.confirm': 'Ihre Bestätigung als Redakteur*in',
-  'requests.tasks.confirmText': 'Sie sind als Redakteur*in für „{name}“ benannt. Bitte bestätigen Sie die Leitlinien und die Dienstvereinbarung.',
+  'requests.tasks.confirmText':
+    'Sie sind als Redakteur*in für „{name}“ benannt. Bitte bestätigen Sie die Leitlinien und die Dienstvereinbarung.',
   'requests.tasks.mine': 'Meine Anträge',
   'requests.tasks.mineNone': 'Sie haben noch keinen Antrag gestellt.',
   'requests.tasks.new': 'Neuen Auftritt beantragen',
@@ -42,7 +43,8 @@ export const de = {
 
   'requests.form.newTitle': 'Neuen Social-Media-Auftritt beantragen',
   'requests.form.editTitle': 'Antrag bearbeiten',
-  'requests.form.intro': 'Füllen Sie alle Abschnitte aus. Sie können jederzeit als Entwurf speichern; geprüft wird erst beim Einreichen.',
+  'requests.form.intro':
+    'Füllen Sie alle Abschnitte aus. Sie können jederzeit als Entwurf speichern; geprüft wird erst beim Einreichen.',
   'requests.form.saveDraft': 'Als Entwurf speichern',
   'requests.form.submit': 'Antrag einreichen',
   'requests.form.resubmit': 'Überarbeiteten Antrag erneut einreichen',
@@ -66,7 +68,8 @@ export const de = {
   'requests.field.kind.new': 'Neuer Auftritt',
   'requests.field.kind.existing': 'Bestehender Auftritt (nachträgliche Registrierung)',
   'requests.field.existingSince': 'Besteht seit (Datum)',
-  'requests.field.existingSince.hint': 'Nur bei bestehenden Auftritten. Tag, Monat und Jahr (TT.MM.JJJJ), zum Beispiel 01.05.2019.',
+  'requests.field.existingSince.hint':
+    'Nur bei bestehenden Auftritten. Tag, Monat und Jahr (TT.MM.JJJJ), zum Beispiel 01.05.2019.',
   'requests.field.platform': 'Plattform',
   'requests.field.platform.hint': 'Nur freigegebene Plattformen können beantragt werden.',
   'requests.field.name': 'Name des Auftritts',
@@ -84,12 +87,15 @@ export const de = {
   'requests.field.staffedHours': 'Betreute Zeiten',
   'requests.field.responseTime': 'Zugesagte Antwortzeit',
   'requests.field.hannoverDeUrl': 'Seite der Organisationseinheit auf hannover.de',
-  'requests.field.commitHannoverDeOnly': 'Es werden nur Inhalte veröffentlicht, die auch für Hannover.de freigegeben sind.',
+  'requests.field.commitHannoverDeOnly':
+    'Es werden nur Inhalte veröffentlicht, die auch für Hannover.de freigegeben sind.',
   'requests.field.commitNotExclusive': 'Es werden keine Informationen exklusiv auf der Plattform veröffentlicht.',
   'requests.field.commitLinkBack': 'Der Auftritt verlinkt auf Hannover.de.',
-  'requests.field.noServices': 'Auf der Plattform werden keine konkreten Verwaltungsleistungen und keine persönliche Fallbearbeitung angeboten.',
+  'requests.field.noServices':
+    'Auf der Plattform werden keine konkreten Verwaltungsleistungen und keine persönliche Fallbearbeitung angeboten.',
   'requests.field.editors': 'Redakteur*innen',
-  'requests.field.editors.hint': 'Mindestens zwei Personen: die erste leitet die Redaktion, die zweite vertritt. Jede benannte Person bestätigt die Leitlinien und die Dienstvereinbarung bei ihrer nächsten Anmeldung im Portal.',
+  'requests.field.editors.hint':
+    'Mindestens zwei Personen: die erste leitet die Redaktion, die zweite vertritt. Jede benannte Person bestätigt die Leitlinien und die Dienstvereinbarung bei ihrer nächsten Anmeldung im Portal.',
   'requests.field.editor': 'Benutzerkennung Redakteur*in {n}',
   'requests.field.editorLead': 'Benutzerkennung Redaktionsleitung',
   'requests.field.editorDeputy': 'Benutzerkennung Vertretung',
@@ -103,7 +109,8 @@ export const de = {
   'requests.field.trainingDate.hint': 'Tag, Monat und Jahr (TT.MM.JJJJ), zum Beispiel 15.03.2026.',
   'requests.field.imprintUrl': 'Adresse des Impressums',
   'requests.field.privacyUrl': 'Adresse der Datenschutzerklärung',
-  'requests.field.jointControllerAck': 'Die Vereinbarung der Plattform über die gemeinsame Verantwortlichkeit (Art. 26 DSGVO) ist bekannt und wird eingehalten.',
+  'requests.field.jointControllerAck':
+    'Die Vereinbarung der Plattform über die gemeinsame Verantwortlichkeit (Art. 26 DSGVO) ist bekannt und wird eingehalten.',
   'requests.field.a11yAltText': 'Bilder erhalten Alternativtexte.',
   'requests.field.a11ySubtitles': 'Videos erhalten Untertitel.',
   'requests.field.alternativeChannel': 'Alternativer Kontaktweg, der im Profil genannt wird',
@@ -119,14 +126,16 @@ export const de = {
   'requests.error.orgUnitUnknown': 'Diese Organisationseinheit gibt es nicht (mehr).',
   'requests.error.kind': 'Wählen Sie, ob es ein neuer oder ein bestehender Auftritt ist.',
   'requests.error.existingSince': 'Geben Sie an, seit wann der Auftritt besteht.',
-  'requests.error.existingSinceInvalid': 'Geben Sie ein gültiges Datum in der Vergangenheit an, zum Beispiel 2019-05-01.',
+  'requests.error.existingSinceInvalid':
+    'Geben Sie ein gültiges Datum in der Vergangenheit an, zum Beispiel 2019-05-01.',
   'requests.error.platform': 'Wählen Sie eine Plattform.',
   'requests.error.platformNotEnabled': 'Diese Plattform ist nicht freigegeben.',
   'requests.error.name': 'Geben Sie den Namen des Auftritts an.',
   'requests.error.url': 'Geben Sie die Adresse des Auftritts an.',
   'requests.error.url.empty': 'Geben Sie die Adresse des Auftritts an.',
   'requests.error.url.too_long': 'Die Adresse ist zu lang.',
-  'requests.error.url.not_a_url': 'Geben Sie eine vollständige Adresse an, zum Beispiel https://www.facebook.com/kulturhannover.',
+  'requests.error.url.not_a_url':
+    'Geben Sie eine vollständige Adresse an, zum Beispiel https://www.facebook.com/kulturhannover.',
   'requests.error.url.unsupported_scheme': 'Die Adresse muss mit https:// beginnen.',
   'requests.error.url.host_not_allowed': 'Das ist keine Adresse von {platform}.',
   'requests.error.url.not_an_account': 'Diese Adresse führt nicht zu einem Konto auf {platform}.',
@@ -146,14 +155,18 @@ export const de = {
   'requests.error.staffedHours': 'Geben Sie die betreuten Zeiten an.',
   'requests.error.responseTime': 'Geben Sie die zugesagte Antwortzeit an.',
   'requests.error.hannoverDeUrl': 'Geben Sie die Seite Ihrer Organisationseinheit auf hannover.de an.',
-  'requests.error.hannoverDeUrlDomain': 'Die Seite muss auf hannover.de liegen, zum Beispiel https://www.hannover.de/Kultur-Freizeit.',
-  'requests.error.commitHannoverDeOnly': 'Bestätigen Sie, dass nur für Hannover.de freigegebene Inhalte veröffentlicht werden.',
+  'requests.error.hannoverDeUrlDomain':
+    'Die Seite muss auf hannover.de liegen, zum Beispiel https://www.hannover.de/Kultur-Freizeit.',
+  'requests.error.commitHannoverDeOnly':
+    'Bestätigen Sie, dass nur für Hannover.de freigegebene Inhalte veröffentlicht werden.',
   'requests.error.commitNotExclusive': 'Bestätigen Sie, dass keine Informationen exklusiv veröffentlicht werden.',
   'requests.error.commitLinkBack': 'Bestätigen Sie, dass der Auftritt auf Hannover.de verlinkt.',
   'requests.error.noServices': 'Bestätigen Sie, dass keine Verwaltungsleistungen angeboten werden.',
   'requests.error.editorsTooFew': 'Benennen Sie mindestens zwei Redakteur*innen.',
-  'requests.error.editorsDuplicate': '{name} ist bereits als Redakteur*in eingetragen. Jede Person wird nur einmal benannt.',
-  'requests.error.directoryDown': 'Das Verzeichnis der Stadtverwaltung ist gerade nicht erreichbar, daher konnten die Personen nicht geprüft werden. Ihre Eingaben bleiben erhalten; bitte versuchen Sie es in einigen Minuten erneut.',
+  'requests.error.editorsDuplicate':
+    '{name} ist bereits als Redakteur*in eingetragen. Jede Person wird nur einmal benannt.',
+  'requests.error.directoryDown':
+    'Das Verzeichnis der Stadtverwaltung ist gerade nicht erreichbar, daher konnten die Personen nicht geprüft werden. Ihre Eingaben bleiben erhalten; bitte versuchen Sie es in einigen Minuten erneut.',
   'requests.error.editorUnknown': 'Die Benutzerkennung „{uid}“ gibt es im Verzeichnis nicht.',
   'requests.error.trainingDate': 'Geben Sie das Datum der Schulung an.',
   'requests.error.dateInvalid': 'Geben Sie ein gültiges Datum an (TT.MM.JJJJ), zum Beispiel 15.03.2026.',
@@ -207,8 +220,10 @@ export const de = {
   'requests.decide.comment.hint': 'Bei Rückgabe und Ablehnung erforderlich.',
   'requests.decide.submit': 'Entscheidung speichern',
   'requests.reject.title': 'Antrag „{name}“ wirklich ablehnen?',
-  'requests.reject.warning': 'Das ist endgültig. Ein abgelehnter Antrag kann weder geändert noch erneut eingereicht oder anders entschieden werden.',
-  'requests.reject.lead': 'Prüfen Sie Ihre Begründung. Die antragstellende Person und das Redaktionsteam lesen sie so, wie sie hier steht.',
+  'requests.reject.warning':
+    'Das ist endgültig. Ein abgelehnter Antrag kann weder geändert noch erneut eingereicht oder anders entschieden werden.',
+  'requests.reject.lead':
+    'Prüfen Sie Ihre Begründung. Die antragstellende Person und das Redaktionsteam lesen sie so, wie sie hier steht.',
   'requests.reject.step': 'Schritt',
   'requests.reject.reason': 'Begründung',
   'requests.reject.submit': 'Endgültig ablehnen',
@@ -218,25 +233,32 @@ export const de = {
   'requests.withdraw.reason': 'Grund',
   'requests.withdraw.submit': 'Antrag zurückziehen',
   'requests.confirm.title': 'Leitlinien und Dienstvereinbarung bestätigen',
-  'requests.confirm.text': 'Ich habe die Social-Media-Leitlinien der Landeshauptstadt Hannover und die Dienstvereinbarung zur dienstlichen Nutzung von Social-Media-Angeboten gelesen und halte mich daran.',
+  'requests.confirm.text':
+    'Ich habe die Social-Media-Leitlinien der Landeshauptstadt Hannover und die Dienstvereinbarung zur dienstlichen Nutzung von Social-Media-Angeboten gelesen und halte mich daran.',
   'requests.confirm.checkbox': 'Ich bestätige die Leitlinien und die Dienstvereinbarung.',
   'requests.confirm.submit': 'Bestätigen',
   'requests.confirm.error': 'Setzen Sie das Häkchen, um zu bestätigen.',
 
   'requests.refused.title': 'Diese Aktion ist nicht möglich',
-  'requests.refused.already': 'Dieser Schritt wurde bereits von {name} am {date} entschieden ({state}). Ihre Entscheidung wurde nicht gespeichert.',
+  'requests.refused.already':
+    'Dieser Schritt wurde bereits von {name} am {date} entschieden ({state}). Ihre Entscheidung wurde nicht gespeichert.',
   'requests.refused.finished': 'Der Antrag ist abgeschlossen ({status}) und kann nicht mehr geändert werden.',
-  'requests.refused.stale': 'Der Antrag wurde geändert, seit Sie ihn geöffnet haben. Bitte lesen Sie die aktuelle Fassung und entscheiden Sie dann.',
-  'requests.refused.own': 'Sie können nicht über einen Antrag entscheiden, den Sie gestellt haben oder in dem Sie als Redakteur*in benannt sind.',
-  'requests.refused.twice': 'Sie haben bereits einen anderen Schritt dieses Antrags entschieden. Ein weiterer Schritt muss von einer anderen Person entschieden werden.',
+  'requests.refused.stale':
+    'Der Antrag wurde geändert, seit Sie ihn geöffnet haben. Bitte lesen Sie die aktuelle Fassung und entscheiden Sie dann.',
+  'requests.refused.own':
+    'Sie können nicht über einen Antrag entscheiden, den Sie gestellt haben oder in dem Sie als Redakteur*in benannt sind.',
+  'requests.refused.twice':
+    'Sie haben bereits einen anderen Schritt dieses Antrags entschieden. Ein weiterer Schritt muss von einer anderen Person entschieden werden.',
   'requests.refused.notCandidate': 'Sie sind für diesen Schritt nicht zuständig.',
   'requests.refused.notEditable': 'Der Antrag kann in diesem Stand nicht bearbeitet werden.',
-  'requests.refused.duplicate': 'Dieses Konto ist inzwischen im Register eingetragen. Der Antrag kann nicht veröffentlicht werden.',
+  'requests.refused.duplicate':
+    'Dieses Konto ist inzwischen im Register eingetragen. Der Antrag kann nicht veröffentlicht werden.',
   'requests.refused.generic': 'Die Aktion passt nicht zum aktuellen Stand des Antrags.',
   'requests.refused.back': 'Zurück zum Antrag',
 
   'requests.substitution.title': 'Vertretung',
-  'requests.substitution.intro': 'Benennen Sie eine Person, die Ihre Entscheidungen in einem Zeitraum übernimmt. Im Verlauf steht dann „in Vertretung für“.',
+  'requests.substitution.intro':
+    'Benennen Sie eine Person, die Ihre Entscheidungen in einem Zeitraum übernimmt. Im Verlauf steht dann „in Vertretung für“.',
   'requests.substitution.deputy': 'Vertretung',
   'requests.substitution.search': 'Person im Verzeichnis suchen (Name oder Benutzerkennung)',
   'requests.substitution.search.hint': 'Suchen Sie die Person und wählen Sie sie mit „übernehmen“ aus.',
@@ -258,10 +280,12 @@ export const de = {
   'requests.substitution.error.principal': 'Geben Sie die Benutzerkennung einer Person aus dem Verzeichnis an.',
   'requests.substitution.error.missing': 'Wählen Sie die Vertretung aus: Person suchen und „übernehmen“.',
   'requests.substitution.error.self': 'Niemand kann sich selbst vertreten. Wählen Sie eine andere Person.',
-  'requests.substitution.error.unknown': '„{uid}“ steht nicht im Verzeichnis. Suchen Sie die Person mit ihrem Namen und wählen Sie sie mit „übernehmen“ aus.',
+  'requests.substitution.error.unknown':
+    '„{uid}“ steht nicht im Verzeichnis. Suchen Sie die Person mit ihrem Namen und wählen Sie sie mit „übernehmen“ aus.',
   'requests.substitution.error.searchEmpty': 'Geben Sie einen Namen oder eine Benutzerkennung ein, um zu suchen.',
   'requests.substitution.error.fromMissing': 'Geben Sie an, ab wann die Vertretung gilt (TT.MM.JJJJ).',
-  'requests.substitution.error.toMissing': 'Geben Sie an, bis wann die Vertretung gilt (TT.MM.JJJJ), zum Beispiel den letzten Tag Ihres Urlaubs.',
+  'requests.substitution.error.toMissing':
+    'Geben Sie an, bis wann die Vertretung gilt (TT.MM.JJJJ), zum Beispiel den letzten Tag Ihres Urlaubs.',
   'requests.substitution.error.date': 'Geben Sie ein gültiges Datum an (TT.MM.JJJJ), zum Beispiel 24.12.2026.',
   'requests.substitution.error.range': 'Das Ende darf nicht vor dem Beginn liegen.',
   'requests.substitution.saved': 'Die Vertretung wurde eingetragen.',
@@ -280,7 +304,8 @@ export const en: Catalogue<typeof de> = {
   'requests.tasks.deadline': 'due by {date}',
   'requests.tasks.overdue': 'overdue',
   'requests.tasks.confirm': 'Your confirmation as editor',
-  'requests.tasks.confirmText': 'You are named as an editor of "{name}". Please confirm the guidelines and the service agreement.',
+  'requests.tasks.confirmText':
+    'You are named as an editor of "{name}". Please confirm the guidelines and the service agreement.',
   'requests.tasks.mine': 'My requests',
   'requests.tasks.mineNone': 'You have not made a request yet.',
   'requests.tasks.new': 'Request a new presence',
@@ -313,7 +338,8 @@ export const en: Catalogue<typeof de> = {
 
   'requests.form.newTitle': 'Request a new social-media presence',
   'requests.form.editTitle': 'Edit request',
-  'requests.form.intro': 'Fill in every section. You can save a draft at any time; the form is checked when you submit it.',
+  'requests.form.intro':
+    'Fill in every section. You can save a draft at any time; the form is checked when you submit it.',
   'requests.form.saveDraft': 'Save as draft',
   'requests.form.submit': 'Submit request',
   'requests.form.resubmit': 'Submit the revised request again',
@@ -337,7 +363,8 @@ export const en: Catalogue<typeof de> = {
   'requests.field.kind.new': 'New presence',
   'requests.field.kind.existing': 'Existing presence (registered afterwards)',
   'requests.field.existingSince': 'Exists since (date)',
-  'requests.field.existingSince.hint': 'Existing presences only. Day, month and year (DD.MM.YYYY), for example 01.05.2019.',
+  'requests.field.existingSince.hint':
+    'Existing presences only. Day, month and year (DD.MM.YYYY), for example 01.05.2019.',
   'requests.field.platform': 'Platform',
   'requests.field.platform.hint': 'Only approved platforms can be requested.',
   'requests.field.name': 'Name of the presence',
@@ -358,9 +385,11 @@ export const en: Catalogue<typeof de> = {
   'requests.field.commitHannoverDeOnly': 'Only content also released for Hannover.de is published.',
   'requests.field.commitNotExclusive': 'No information is published exclusively on the platform.',
   'requests.field.commitLinkBack': 'The presence links back to Hannover.de.',
-  'requests.field.noServices': 'No concrete administrative services and no personal case handling are offered on the platform.',
+  'requests.field.noServices':
+    'No concrete administrative services and no personal case handling are offered on the platform.',
   'requests.field.editors': 'Editors',
-  'requests.field.editors.hint': 'At least two people: the first leads, the second deputises. Each person named confirms the guidelines and the service agreement the next time they sign in.',
+  'requests.field.editors.hint':
+    'At least two people: the first leads, the second deputises. Each person named confirms the guidelines and the service agreement the next time they sign in.',
   'requests.field.editor': 'User name of editor {n}',
   'requests.field.editorLead': 'User name of the lead editor',
   'requests.field.editorDeputy': 'User name of the deputy',
@@ -374,7 +403,8 @@ export const en: Catalogue<typeof de> = {
   'requests.field.trainingDate.hint': 'Day, month and year (DD.MM.YYYY), for example 15.03.2026.',
   'requests.field.imprintUrl': 'Address of the imprint',
   'requests.field.privacyUrl': 'Address of the privacy notice',
-  'requests.field.jointControllerAck': "The platform's joint-controller agreement (Art. 26 GDPR) is known and complied with.",
+  'requests.field.jointControllerAck':
+    "The platform's joint-controller agreement (Art. 26 GDPR) is known and complied with.",
   'requests.field.a11yAltText': 'Images get alternative texts.',
   'requests.field.a11ySubtitles': 'Videos get subtitles.',
   'requests.field.alternativeChannel': 'Alternative contact channel named on the profile',
@@ -417,14 +447,16 @@ export const en: Catalogue<typeof de> = {
   'requests.error.staffedHours': 'Enter the staffed hours.',
   'requests.error.responseTime': 'Enter the promised response time.',
   'requests.error.hannoverDeUrl': "Enter your unit's page on hannover.de.",
-  'requests.error.hannoverDeUrlDomain': 'The page must be on hannover.de, for example https://www.hannover.de/Kultur-Freizeit.',
+  'requests.error.hannoverDeUrlDomain':
+    'The page must be on hannover.de, for example https://www.hannover.de/Kultur-Freizeit.',
   'requests.error.commitHannoverDeOnly': 'Confirm that only content released for Hannover.de is published.',
   'requests.error.commitNotExclusive': 'Confirm that no information is published exclusively.',
   'requests.error.commitLinkBack': 'Confirm that the presence links back to Hannover.de.',
   'requests.error.noServices': 'Confirm that no administrative services are offered.',
   'requests.error.editorsTooFew': 'Name at least two editors.',
   'requests.error.editorsDuplicate': '{name} is already named as an editor. Each person is named only once.',
-  'requests.error.directoryDown': 'The city directory cannot be reached at the moment, so the people could not be checked. What you entered is kept; please try again in a few minutes.',
+  'requests.error.directoryDown':
+    'The city directory cannot be reached at the moment, so the people could not be checked. What you entered is kept; please try again in a few minutes.',
   'requests.error.editorUnknown': 'The user name "{uid}" does not exist in the directory.',
   'requests.error.trainingDate': 'Enter the date of the training.',
   'requests.error.dateInvalid': 'Enter a valid date (DD.MM.YYYY), for example 15.03.2026.',
@@ -478,7 +510,8 @@ export const en: Catalogue<typeof de> = {
   'requests.decide.comment.hint': 'Required when returning or rejecting.',
   'requests.decide.submit': 'Save decision',
   'requests.reject.title': 'Really reject the request "{name}"?',
-  'requests.reject.warning': 'This is final. A rejected request can be neither changed nor submitted again nor decided differently.',
+  'requests.reject.warning':
+    'This is final. A rejected request can be neither changed nor submitted again nor decided differently.',
   'requests.reject.lead': 'Check your reason. The author and the editorial team read it exactly as it stands here.',
   'requests.reject.step': 'Step',
   'requests.reject.reason': 'Reason',
@@ -489,17 +522,21 @@ export const en: Catalogue<typeof de> = {
   'requests.withdraw.reason': 'Reason',
   'requests.withdraw.submit': 'Withdraw request',
   'requests.confirm.title': 'Confirm the guidelines and the service agreement',
-  'requests.confirm.text': "I have read the City of Hannover's social-media guidelines and the service agreement on the official use of social media, and I will follow them.",
+  'requests.confirm.text':
+    "I have read the City of Hannover's social-media guidelines and the service agreement on the official use of social media, and I will follow them.",
   'requests.confirm.checkbox': 'I confirm the guidelines and the service agreement.',
   'requests.confirm.submit': 'Confirm',
   'requests.confirm.error': 'Tick the box to confirm.',
 
   'requests.refused.title': 'This is not possible',
-  'requests.refused.already': 'This step was already decided by {name} on {date} ({state}). Your decision was not saved.',
+  'requests.refused.already':
+    'This step was already decided by {name} on {date} ({state}). Your decision was not saved.',
   'requests.refused.finished': 'The request is closed ({status}) and can no longer be changed.',
-  'requests.refused.stale': 'The request has changed since you opened it. Please read the current version, then decide.',
+  'requests.refused.stale':
+    'The request has changed since you opened it. Please read the current version, then decide.',
   'requests.refused.own': 'You cannot decide on a request that you made or in which you are named as an editor.',
-  'requests.refused.twice': 'You have already decided another step of this request. Another person must decide this step.',
+  'requests.refused.twice':
+    'You have already decided another step of this request. Another person must decide this step.',
   'requests.refused.notCandidate': 'You are not responsible for this step.',
   'requests.refused.notEditable': 'The request cannot be edited in its current state.',
   'requests.refused.duplicate': 'This account has been registered in the meantime. The request cannot be published.',
@@ -507,7 +544,8 @@ export const en: Catalogue<typeof de> = {
   'requests.refused.back': 'Back to the request',
 
   'requests.substitution.title': 'Deputy',
-  'requests.substitution.intro': 'Name a person who takes over your decisions for a period. The history then says "on behalf of".',
+  'requests.substitution.intro':
+    'Name a person who takes over your decisions for a period. The history then says "on behalf of".',
   'requests.substitution.deputy': 'Deputy',
   'requests.substitution.search': 'Search the directory (name or user name)',
   'requests.substitution.search.hint': 'Search for the person, then choose them from the results.',
@@ -529,10 +567,12 @@ export const en: Catalogue<typeof de> = {
   'requests.substitution.error.principal': 'Enter the user name of a person in the directory.',
   'requests.substitution.error.missing': 'Choose the deputy: search for the person and choose them.',
   'requests.substitution.error.self': 'Nobody can deputise for themselves. Choose someone else.',
-  'requests.substitution.error.unknown': '"{uid}" is not in the directory. Search for the person by name and choose them.',
+  'requests.substitution.error.unknown':
+    '"{uid}" is not in the directory. Search for the person by name and choose them.',
   'requests.substitution.error.searchEmpty': 'Enter a name or a user name to search.',
   'requests.substitution.error.fromMissing': 'Enter the day the substitution starts (DD.MM.YYYY).',
-  'requests.substitution.error.toMissing': 'Enter the day the substitution ends (DD.MM.YYYY), for example the last day of your holiday.',
+  'requests.substitution.error.toMissing':
+    'Enter the day the substitution ends (DD.MM.YYYY), for example the last day of your holiday.',
   'requests.substitution.error.date': 'Enter a valid date (DD.MM.YYYY), for example 24.12.2026.',
   'requests.substitution.error.range': 'The end must not be before the start.',
   'requests.substitution.saved': 'The deputy was added.',

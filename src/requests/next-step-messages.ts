@@ -11,7 +11,8 @@ export const de = {
   'requests.todo.returnedBy': 'Zurückgegeben von {name} ({step}) am {date}',
   'requests.todo.returnedComment': 'Kommentar',
   'requests.todo.revise': 'Überarbeiten',
-  'requests.todo.confirmIntro': 'Sie sind als Redakteur*in benannt. Bevor diese Anträge weitergehen können, bestätigen Sie bitte die aktuellen Fassungen der Leitlinien und der Dienstvereinbarung. Eine Bestätigung gilt für alle Ihre Anträge, bis sich einer der Texte ändert.',
+  'requests.todo.confirmIntro':
+    'Sie sind als Redakteur*in benannt. Bevor diese Anträge weitergehen können, bestätigen Sie bitte die aktuellen Fassungen der Leitlinien und der Dienstvereinbarung. Eine Bestätigung gilt für alle Ihre Anträge, bis sich einer der Texte ändert.',
   'requests.todo.presences': 'Jährliche Bestätigung fällig',
   'requests.todo.presenceDue': '{name}: Prüftermin {date}',
   'requests.todo.presenceOverdue': 'überfällig',
@@ -20,7 +21,8 @@ export const de = {
   'requests.page.reminded': 'Die Erinnerung wurde verschickt an: {names}.',
   'requests.page.remindedAlready': 'Heute wurde bereits erinnert. Die nächste Erinnerung ist morgen möglich.',
   'requests.remind.submit': 'An die Bestätigung erinnern',
-  'requests.remind.hint': 'Die Redakteur*innen, die noch nicht bestätigt haben, bekommen eine E-Mail – höchstens eine am Tag.',
+  'requests.remind.hint':
+    'Die Redakteur*innen, die noch nicht bestätigt haben, bekommen eine E-Mail – höchstens eine am Tag.',
 
   'requests.next.title': 'Wie geht es weiter?',
   'requests.next.one': 'Als Nächstes entscheidet {who}.',
@@ -33,10 +35,12 @@ export const de = {
   'requests.next.role.hannoverde': 'die Redaktion Hannover.de',
   'requests.next.role.staff_council': 'der Personalrat',
   'requests.next.role.admin': 'die Administration',
-  'requests.next.awaiting': 'Der Schritt „{step}“ beginnt, sobald {names} die Leitlinien und die Dienstvereinbarung bestätigt haben.',
+  'requests.next.awaiting':
+    'Der Schritt „{step}“ beginnt, sobald {names} die Leitlinien und die Dienstvereinbarung bestätigt haben.',
   'requests.next.mail': 'Sie bekommen eine E-Mail, sobald entschieden ist.',
 
-  'requests.confirm.covers': 'Ihre Bestätigung gilt für alle Anträge, in denen Sie als Redakteur*in benannt sind, bis sich einer der Texte ändert.',
+  'requests.confirm.covers':
+    'Ihre Bestätigung gilt für alle Anträge, in denen Sie als Redakteur*in benannt sind, bis sich einer der Texte ändert.',
   'requests.confirm.read': 'Bitte lesen Sie vorher die aktuellen Fassungen:',
   'requests.confirm.textLink': '{title} (Fassung {version} vom {date})',
 
@@ -45,7 +49,8 @@ export const de = {
 
   'requests.delete.link': 'Entwurf löschen',
   'requests.delete.title': 'Entwurf löschen: {name}',
-  'requests.delete.text': 'Der Entwurf „{name}“ wird mit allen Angaben gelöscht. Das lässt sich nicht rückgängig machen.',
+  'requests.delete.text':
+    'Der Entwurf „{name}“ wird mit allen Angaben gelöscht. Das lässt sich nicht rückgängig machen.',
   'requests.delete.submit': 'Entwurf endgültig löschen',
   'requests.delete.cancel': 'Abbrechen, Entwurf behalten',
   'requests.delete.done': 'Der Entwurf wurde gelöscht.',
@@ -63,7 +68,8 @@ export const en: Catalogue<typeof de> = {
   'requests.todo.returnedBy': 'Returned by {name} ({step}) on {date}',
   'requests.todo.returnedComment': 'Comment',
   'requests.todo.revise': 'Revise',
-  'requests.todo.confirmIntro': 'You are named as an editor. Before these requests can go on, please confirm the current versions of the guidelines and the service agreement. One confirmation covers all your requests until one of the texts changes.',
+  'requests.todo.confirmIntro':
+    'You are named as an editor. Before these requests can go on, please confirm the current versions of the guidelines and the service agreement. One confirmation covers all your requests until one of the texts changes.',
   'requests.todo.presences': 'Annual confirmation due',
   'requests.todo.presenceDue': '{name}: review date {date}',
   'requests.todo.presenceOverdue': 'overdue',
@@ -85,10 +91,12 @@ export const en: Catalogue<typeof de> = {
   'requests.next.role.hannoverde': 'Hannover.de editorial',
   'requests.next.role.staff_council': 'the staff council',
   'requests.next.role.admin': 'the administrators',
-  'requests.next.awaiting': 'The step “{step}” starts as soon as {names} have confirmed the guidelines and the service agreement.',
+  'requests.next.awaiting':
+    'The step “{step}” starts as soon as {names} have confirmed the guidelines and the service agreement.',
   'requests.next.mail': 'You will get an e-mail as soon as a decision has been made.',
 
-  'requests.confirm.covers': 'Your confirmation covers every request that names you as an editor, until one of the texts changes.',
+  'requests.confirm.covers':
+    'Your confirmation covers every request that names you as an editor, until one of the texts changes.',
   'requests.confirm.read': 'Please read the current versions first:',
   'requests.confirm.textLink': '{title} (version {version} of {date})',
 

@@ -52,7 +52,14 @@ export async function nextStepView(
       if (step.decider.kind === 'unit_head') {
         const unit = await unitByCode(db, instance.unit);
         const heads = await headsForUnit(db, instance.unit);
-        deciders.push({ stepId: step.id, stepName: step.name, unit: unit ? `${unit.code} ${unit.name}` : instance.unit, names: (heads.some((h) => h.kind === 'head') ? heads.filter((h) => h.kind === 'head') : heads).map((h) => h.name) });
+        deciders.push({
+          stepId: step.id,
+          stepName: step.name,
+          unit: unit ? `${unit.code} ${unit.name}` : instance.unit,
+          names: (heads.some((h) => h.kind === 'head') ? heads.filter((h) => h.kind === 'head') : heads).map(
+            (h) => h.name,
+          ),
+        });
       } else {
         deciders.push({ stepId: step.id, stepName: step.name, role: step.decider.role });
       }

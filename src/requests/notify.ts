@@ -39,7 +39,10 @@ export function createNotifier(deps: { baseUrl: string; directory: Directory }):
       return [{ role: c.role }];
     };
     const actorName = async (uid: string) => (await findPeople(trx, [uid])).get(uid)?.name ?? uid;
-    const send = async (to: Array<Recipient | RoleAddress>, build: (r: Recipient | RoleAddress) => Parameters<typeof enqueue>[1]) => {
+    const send = async (
+      to: Array<Recipient | RoleAddress>,
+      build: (r: Recipient | RoleAddress) => Parameters<typeof enqueue>[1],
+    ) => {
       const seen = new Set<string>();
       for (const r of to) {
         const key = 'role' in r ? `role:${r.role}` : r.email;
@@ -65,7 +68,12 @@ export function createNotifier(deps: { baseUrl: string; directory: Directory }):
               template: 'staff_council_notice',
               to,
               requestId: request.id,
-              params: { requestTitle: title, unitName: unit?.name ?? request.data.orgUnit, platformName: platform?.name ?? request.data.platform, url: link },
+              params: {
+                requestTitle: title,
+                unitName: unit?.name ?? request.data.orgUnit,
+                platformName: platform?.name ?? request.data.platform,
+                url: link,
+              },
             }));
           }
           break;
@@ -86,7 +94,13 @@ export function createNotifier(deps: { baseUrl: string; directory: Directory }):
             template: 'returned',
             to,
             requestId: request.id,
-            params: { requestTitle: title, stepName: stepName(e.stepId), actorName: actor, comment: e.comment, url: link },
+            params: {
+              requestTitle: title,
+              stepName: stepName(e.stepId),
+              actorName: actor,
+              comment: e.comment,
+              url: link,
+            },
           }));
           break;
         }
@@ -96,7 +110,13 @@ export function createNotifier(deps: { baseUrl: string; directory: Directory }):
             template: 'rejected',
             to,
             requestId: request.id,
-            params: { requestTitle: title, stepName: stepName(e.stepId), actorName: actor, reason: e.comment, url: link },
+            params: {
+              requestTitle: title,
+              stepName: stepName(e.stepId),
+              actorName: actor,
+              reason: e.comment,
+              url: link,
+            },
           }));
           for (const c of e.cancelledSteps) {
             await send(await candidates(c.candidates), (to) => ({
@@ -130,7 +150,10 @@ export function createNotifier(deps: { baseUrl: string; directory: Directory }):
           break;
         }
         case 'published': {
-          const presence = await trx('requests as r').join('presences as p', 'p.id', 'r.presence_id').where('r.id', request.id).first('p.slug', 'p.name');
+          const presence = await trx('requests as r')
+            .join('presences as p', 'p.id', 'r.presence_id')
+            .where('r.id', request.id)
+            .first('p.slug', 'p.name');
           await send(await byUid(e.notifyUids), (to) => ({
             template: 'published',
             to,
@@ -150,4 +173,3 @@ export function createNotifier(deps: { baseUrl: string; directory: Directory }):
     }
   };
 }
-

@@ -48,7 +48,8 @@ export async function publishPresence(trx: Knex.Transaction, request: store.Requ
   if (duplicate) throw new RequestError('duplicate_presence');
 
   let slug = slugify(data.name, platform.key);
-  for (let n = 2; await trx('presences').where({ slug }).first('id'); n++) slug = `${slugify(data.name, platform.key)}-${n}`;
+  for (let n = 2; await trx('presences').where({ slug }).first('id'); n++)
+    slug = `${slugify(data.name, platform.key)}-${n}`;
   const months = Number(data.reviewMonths) || 12;
   const [row] = await trx('presences')
     .insert({
@@ -94,8 +95,14 @@ export async function publishPresence(trx: Knex.Transaction, request: store.Requ
  * The presence as the register holds it, in the shape of the request form: the base of a
  * change request. Fields the register does not keep come from the request that published it.
  */
-export async function presenceAsRequestData(db: Knex | Knex.Transaction, presenceId: number): Promise<RequestData | undefined> {
-  const p = await db('presences as p').join('org_units as u', 'u.id', 'p.org_unit_id').where('p.id', presenceId).first('p.*', 'u.code as unit_code');
+export async function presenceAsRequestData(
+  db: Knex | Knex.Transaction,
+  presenceId: number,
+): Promise<RequestData | undefined> {
+  const p = await db('presences as p')
+    .join('org_units as u', 'u.id', 'p.org_unit_id')
+    .where('p.id', presenceId)
+    .first('p.*', 'u.code as unit_code');
   if (!p) return undefined;
   const origin = p.request_id ? await db('requests').where({ id: p.request_id }).first('data') : undefined;
   const base = origin ? normaliseStored(origin.data) : emptyRequestData();
@@ -113,7 +120,12 @@ export async function presenceAsRequestData(db: Knex | Knex.Transaction, presenc
 }
 
 /** Applies an approved change request to its presence (inside the decision's transaction). */
-export async function applyChange(trx: Knex.Transaction, request: store.RequestRow, actor: SessionUser | null, now: Date): Promise<void> {
+export async function applyChange(
+  trx: Knex.Transaction,
+  request: store.RequestRow,
+  actor: SessionUser | null,
+  now: Date,
+): Promise<void> {
   if (!request.presence_id) throw new RequestError('refused');
   const data = request.data;
   const before = await trx('presences').where({ id: request.presence_id }).first();
@@ -136,12 +148,19 @@ export async function applyChange(trx: Knex.Transaction, request: store.RequestR
     hannover_de_url: data.hannoverDeUrl || null,
     org_unit_id: unit.id,
   };
-  await trx('presences').where({ id: before.id }).update({ ...after, request_id: request.id, editors_flagged: false, updated_at: now });
-  const editorsBefore = await trx('presence_editors').where({ presence_id: before.id }).orderBy('position').pluck('uid');
+  await trx('presences')
+    .where({ id: before.id })
+    .update({ ...after, request_id: request.id, editors_flagged: false, updated_at: now });
+  const editorsBefore = await trx('presence_editors')
+    .where({ presence_id: before.id })
+    .orderBy('position')
+    .pluck('uid');
   const editors = await store.getEditors(trx, request.id);
   await trx('presence_editors').where({ presence_id: before.id }).delete();
   if (editors.length > 0) {
-    await trx('presence_editors').insert(editors.map((e) => ({ presence_id: before.id, uid: e.uid, name: e.name, email: e.email, position: e.position })));
+    await trx('presence_editors').insert(
+      editors.map((e) => ({ presence_id: before.id, uid: e.uid, name: e.name, email: e.email, position: e.position })),
+    );
   }
   const changes = diffRecords(
     { ...Object.fromEntries(Object.keys(after).map((k) => [k, before[k]])), editors: editorsBefore },

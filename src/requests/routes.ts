@@ -11,7 +11,16 @@ import { listUnits, unitTree, unitById } from '../registry/org-units';
 import { historyOfRequest, diffRecords } from '../audit/history';
 import { decidableSteps } from '../workflow/core';
 import { LIMITS } from '../limits';
-import { emptyRequestData, readForm, lengthProblems, EDITOR_SLOTS, TEXT_FIELDS, CHECK_FIELDS, type RequestData, type FormProblem } from './form';
+import {
+  emptyRequestData,
+  readForm,
+  lengthProblems,
+  EDITOR_SLOTS,
+  TEXT_FIELDS,
+  CHECK_FIELDS,
+  type RequestData,
+  type FormProblem,
+} from './form';
 import * as store from './store';
 import { RequestError } from './errors';
 import type { RequestService } from './service';
@@ -19,9 +28,12 @@ import { maySeeRequest, mayRemindEditors, mayConfirmAsEditor, requestEditRefusal
 import { requestViewer } from '../policy/viewer';
 import { nextStepRoutes, nextStepView } from './next-step';
 
-
 const toFieldErrors = (problems: FormProblem[]): FieldError[] =>
-  problems.map((p) => ({ field: p.field, message: p.message as MessageKey, ...(p.params ? { params: p.params } : {}) }));
+  problems.map((p) => ({
+    field: p.field,
+    message: p.message as MessageKey,
+    ...(p.params ? { params: p.params } : {}),
+  }));
 
 export interface RequestRouteDeps {
   db: Knex;
@@ -45,7 +57,15 @@ export function requestRoutes(deps: RequestRouteDeps) {
 
   async function showForm(
     res: Response,
-    opts: { data: RequestData; requestId?: number; errors?: FieldError[]; status?: number; search?: { q: string; results: SessionUser[] | undefined }; returnedComment?: string | null; resubmit?: boolean },
+    opts: {
+      data: RequestData;
+      requestId?: number;
+      errors?: FieldError[];
+      status?: number;
+      search?: { q: string; results: SessionUser[] | undefined };
+      returnedComment?: string | null;
+      resubmit?: boolean;
+    },
   ) {
     const t = res.locals.t;
     await renderPage(
@@ -79,7 +99,15 @@ export function requestRoutes(deps: RequestRouteDeps) {
     const editors = await store.getEditors(db, id);
     // a deputy sees what their principal may see
     const { viewer, actor } = await requestViewer(db, me, clock());
-    if (!maySeeRequest(viewer, { author_uid: request.author_uid, status: request.status, unitCode: request.data.orgUnit, editorUids: editors.map((e) => e.uid) })) throw notFound();
+    if (
+      !maySeeRequest(viewer, {
+        author_uid: request.author_uid,
+        status: request.status,
+        unitCode: request.data.orgUnit,
+        editorUids: editors.map((e) => e.uid),
+      })
+    )
+      throw notFound();
     return { request, editors, actor, viewer };
   }
 
@@ -112,14 +140,22 @@ export function requestRoutes(deps: RequestRouteDeps) {
       } catch (err) {
         if (!(err instanceof DirectoryUnavailableError)) throw err;
         // the directory is down: the form comes back with everything typed and says so
-        await showForm(res, { data, requestId, search: { q, results: undefined }, resubmit, status: 503, errors: [{ field: 'editorSuche', message: 'requests.error.directoryDown' }] });
+        await showForm(res, {
+          data,
+          requestId,
+          search: { q, results: undefined },
+          resubmit,
+          status: 503,
+          errors: [{ field: 'editorSuche', message: 'requests.error.directoryDown' }],
+        });
       }
       return;
     }
     if (aktion !== 'entwurf' && aktion !== 'einreichen') throw new HttpError(400);
     // nothing over-long is stored, not even as a draft: the form comes back with every entry
     const tooLong = lengthProblems(data);
-    if (tooLong.length > 0) return showForm(res, { data, requestId, errors: toFieldErrors(tooLong), resubmit, search: keptSearch });
+    if (tooLong.length > 0)
+      return showForm(res, { data, requestId, errors: toFieldErrors(tooLong), resubmit, search: keptSearch });
 
     const id = requestId ?? (await service.create(user(req), data, data.kind === 'existing' ? 'existing' : 'new'));
     if (aktion === 'entwurf') {
@@ -130,7 +166,14 @@ export function requestRoutes(deps: RequestRouteDeps) {
     const result = await service.submit(user(req), id, data);
     if (!result.ok) {
       const directoryDown = result.problems.some((p) => p.message === 'requests.error.directoryDown');
-      await showForm(res, { data, requestId: id, errors: toFieldErrors(result.problems), resubmit, search: keptSearch, ...(directoryDown ? { status: 503 } : {}) });
+      await showForm(res, {
+        data,
+        requestId: id,
+        errors: toFieldErrors(result.problems),
+        resubmit,
+        search: keptSearch,
+        ...(directoryDown ? { status: 503 } : {}),
+      });
       return;
     }
     res.redirect(303, res.locals.url(`/intern/antraege/${id}?eingereicht=1`));
@@ -147,10 +190,16 @@ export function requestRoutes(deps: RequestRouteDeps) {
   router.get('/antraege/:id/bearbeiten', async (req, res) => {
     const id = pathId(req.params.id);
     const request = await editableRequest(req, id);
-    const returned = request.status === 'returned'
-      ? await db('decisions').where({ request_id: id, outcome: 'returned' }).orderBy('id', 'desc').first('comment')
-      : undefined;
-    await showForm(res, { data: request.data, requestId: id, returnedComment: returned?.comment ?? null, resubmit: request.status === 'returned' });
+    const returned =
+      request.status === 'returned'
+        ? await db('decisions').where({ request_id: id, outcome: 'returned' }).orderBy('id', 'desc').first('comment')
+        : undefined;
+    await showForm(res, {
+      data: request.data,
+      requestId: id,
+      returnedComment: returned?.comment ?? null,
+      resubmit: request.status === 'returned',
+    });
   });
   router.post('/antraege/:id/bearbeiten', (req, res) => handleForm(req, res, pathId(req.params.id)));
 
@@ -161,7 +210,13 @@ export function requestRoutes(deps: RequestRouteDeps) {
     req: Request,
     res: Response,
     id: number,
-    form: { decisionErrors?: FieldError[]; decisionValues?: Record<string, string>; confirmErrors?: FieldError[]; withdrawErrors?: FieldError[]; withdrawValue?: string } = {},
+    form: {
+      decisionErrors?: FieldError[];
+      decisionValues?: Record<string, string>;
+      confirmErrors?: FieldError[];
+      withdrawErrors?: FieldError[];
+      withdrawValue?: string;
+    } = {},
     status = 200,
   ) {
     const me = user(req);
@@ -183,7 +238,15 @@ export function requestRoutes(deps: RequestRouteDeps) {
       if (seen !== undefined && seen < request.version) {
         const before = await store.getVersion(db, id, seen);
         const after = await store.getVersion(db, id, request.version);
-        if (before && after) changes = { from: seen, to: request.version, fields: diffRecords(before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>) };
+        if (before && after)
+          changes = {
+            from: seen,
+            to: request.version,
+            fields: diffRecords(
+              before as unknown as Record<string, unknown>,
+              after as unknown as Record<string, unknown>,
+            ),
+          };
       }
     }
     const names = new Map<string, string>();
@@ -192,44 +255,75 @@ export function requestRoutes(deps: RequestRouteDeps) {
     const people = await db('people').select('uid', 'name');
     for (const p of people) if (!names.has(p.uid)) names.set(p.uid, p.name);
 
-    const notice = req.query.gespeichert ? 'requests.page.saved'
-      : req.query.eingereicht ? 'requests.page.submitted'
-      : req.query.entschieden ? 'requests.page.decided'
-      : req.query.bestaetigt ? 'requests.page.confirmed'
-      : req.query.zurueckgezogen ? 'requests.page.withdrawnDone'
-      : req.query.erinnert === '0' ? 'requests.page.remindedAlready' : undefined;
+    const notice = req.query.gespeichert
+      ? 'requests.page.saved'
+      : req.query.eingereicht
+        ? 'requests.page.submitted'
+        : req.query.entschieden
+          ? 'requests.page.decided'
+          : req.query.bestaetigt
+            ? 'requests.page.confirmed'
+            : req.query.zurueckgezogen
+              ? 'requests.page.withdrawnDone'
+              : req.query.erinnert === '0'
+                ? 'requests.page.remindedAlready'
+                : undefined;
     const next = await nextStepView(db, service, request, editors, definition, instance?.state);
-    const mayRemind = next.awaiting.length > 0 && mayRemindEditors(viewer, { author_uid: request.author_uid, unitCode: request.data.orgUnit });
+    const mayRemind =
+      next.awaiting.length > 0 &&
+      mayRemindEditors(viewer, { author_uid: request.author_uid, unitCode: request.data.orgUnit });
 
     const platform = await db('platforms').where({ key: request.data.platform }).first('name');
-    await renderPage(res, 'requests/show', {
-      platformName: platform?.name,
-      title: res.locals.t('requests.page.title', { id, name: request.title || res.locals.t('requests.untitled', { id }) }),
-      request,
-      editors,
-      unit,
-      definition,
-      instance: instance?.state,
-      decidable,
-      history,
-      decisions,
-      changes,
-      names: Object.fromEntries(names),
-      notice,
-      textFields: TEXT_FIELDS,
-      checkFields: CHECK_FIELDS,
-      isAuthor: request.author_uid === me.uid,
-      pendingConfirmation: mayConfirmAsEditor(me, editors.map((e) => e.uid)) && !next.editorConfirmedAt[me.uid] && ['in_review', 'returned'].includes(request.status),
-      next,
-      mayRemind,
-      submittedNow: Boolean(req.query.eingereicht),
-      reminded: req.query.erinnert === '1' ? (await db('history').where({ request_id: id, action: 'request.editors_reminded' }).orderBy('id', 'desc').first('comment'))?.comment : undefined,
-      errors: [...(form.decisionErrors ?? []), ...(form.confirmErrors ?? []), ...(form.withdrawErrors ?? [])],
-      withdrawValue: form.withdrawValue ?? '',
-      decisionErrors: form.decisionErrors ?? [],
-      confirmErrors: form.confirmErrors ?? [],
-      decisionValues: form.decisionValues ?? {},
-    }, status);
+    await renderPage(
+      res,
+      'requests/show',
+      {
+        platformName: platform?.name,
+        title: res.locals.t('requests.page.title', {
+          id,
+          name: request.title || res.locals.t('requests.untitled', { id }),
+        }),
+        request,
+        editors,
+        unit,
+        definition,
+        instance: instance?.state,
+        decidable,
+        history,
+        decisions,
+        changes,
+        names: Object.fromEntries(names),
+        notice,
+        textFields: TEXT_FIELDS,
+        checkFields: CHECK_FIELDS,
+        isAuthor: request.author_uid === me.uid,
+        pendingConfirmation:
+          mayConfirmAsEditor(
+            me,
+            editors.map((e) => e.uid),
+          ) &&
+          !next.editorConfirmedAt[me.uid] &&
+          ['in_review', 'returned'].includes(request.status),
+        next,
+        mayRemind,
+        submittedNow: Boolean(req.query.eingereicht),
+        reminded:
+          req.query.erinnert === '1'
+            ? (
+                await db('history')
+                  .where({ request_id: id, action: 'request.editors_reminded' })
+                  .orderBy('id', 'desc')
+                  .first('comment')
+              )?.comment
+            : undefined,
+        errors: [...(form.decisionErrors ?? []), ...(form.confirmErrors ?? []), ...(form.withdrawErrors ?? [])],
+        withdrawValue: form.withdrawValue ?? '',
+        decisionErrors: form.decisionErrors ?? [],
+        confirmErrors: form.confirmErrors ?? [],
+        decisionValues: form.decisionValues ?? {},
+      },
+      status,
+    );
   }
 
   router.post('/antraege/:id/entscheidung', async (req, res) => {
@@ -238,20 +332,28 @@ export function requestRoutes(deps: RequestRouteDeps) {
     const stepId = typeof req.body?.schritt === 'string' ? req.body.schritt : '';
     const outcome = req.body?.entscheidung;
     const comment = typeof req.body?.kommentar === 'string' ? req.body.kommentar.trim() : '';
-    const version = typeof req.body?.fassung === 'string' && /^\d+$/.test(req.body.fassung) ? Number(req.body.fassung) : undefined;
+    const version =
+      typeof req.body?.fassung === 'string' && /^\d+$/.test(req.body.fassung) ? Number(req.body.fassung) : undefined;
     const errors: FieldError[] = [];
-    if (!['approve', 'return', 'reject'].includes(outcome)) errors.push({ field: 'entscheidung', message: 'requests.error.outcome' });
-    else if (outcome !== 'approve' && !comment) errors.push({ field: 'kommentar', message: 'requests.error.commentRequired' });
-    if (comment.length > LIMITS.comment) errors.push({ field: 'kommentar', message: 'requests.error.tooLong', params: { max: LIMITS.comment } });
+    if (!['approve', 'return', 'reject'].includes(outcome))
+      errors.push({ field: 'entscheidung', message: 'requests.error.outcome' });
+    else if (outcome !== 'approve' && !comment)
+      errors.push({ field: 'kommentar', message: 'requests.error.commentRequired' });
+    if (comment.length > LIMITS.comment)
+      errors.push({ field: 'kommentar', message: 'requests.error.tooLong', params: { max: LIMITS.comment } });
     if (stepId.length > LIMITS.stepId || !/^[a-z][a-z0-9_]*$/.test(stepId)) throw new HttpError(400);
     if (errors.length > 0) {
       const values = { entscheidung: typeof outcome === 'string' ? outcome : '', kommentar: comment };
       return showRequest(req, res, id, { decisionErrors: errors, decisionValues: values }, 400);
     }
-    const action = outcome === 'approve' ? { type: 'approve' as const, stepId, ...(comment ? { comment } : {}) } : { type: outcome as 'return' | 'reject', stepId, comment };
+    const action =
+      outcome === 'approve'
+        ? { type: 'approve' as const, stepId, ...(comment ? { comment } : {}) }
+        : { type: outcome as 'return' | 'reject', stepId, comment };
     // rejecting is final: it happens only from its confirmation page (bestaetigt=1)
     if (outcome === 'reject' && req.body?.bestaetigt !== '1') {
-      if (req.body?.bestaetigt === 'nein') return showRequest(req, res, id, { decisionValues: { entscheidung: 'reject', kommentar: comment } });
+      if (req.body?.bestaetigt === 'nein')
+        return showRequest(req, res, id, { decisionValues: { entscheidung: 'reject', kommentar: comment } });
       return confirmReject(req, res, id, stepId, comment, version);
     }
     await service.act(user(req), id, action, version);
@@ -259,7 +361,14 @@ export function requestRoutes(deps: RequestRouteDeps) {
   });
 
   /** "Really reject?": shown only to someone who may reject this step now (the same checks as the rejection). */
-  async function confirmReject(req: Request, res: Response, id: number, stepId: string, comment: string, version: number | undefined) {
+  async function confirmReject(
+    req: Request,
+    res: Response,
+    id: number,
+    stepId: string,
+    comment: string,
+    version: number | undefined,
+  ) {
     await service.mayAct(user(req), id, { type: 'reject', stepId, comment }, version);
     const request = await store.getRequest(db, id);
     const instance = await store.getInstance(db, id);
@@ -272,11 +381,19 @@ export function requestRoutes(deps: RequestRouteDeps) {
       warning: t('requests.reject.warning'),
       lead: t('requests.reject.lead'),
       details: [
-        { label: t('requests.reject.step'), value: step ? step.name[res.locals.locale as 'de' | 'en'] || step.name.de : stepId },
+        {
+          label: t('requests.reject.step'),
+          value: step ? step.name[res.locals.locale as 'de' | 'en'] || step.name.de : stepId,
+        },
         { label: t('requests.reject.reason'), value: comment },
       ],
       action: `/intern/antraege/${id}/entscheidung`,
-      hidden: { schritt: stepId, entscheidung: 'reject', kommentar: comment, ...(version !== undefined ? { fassung: String(version) } : {}) },
+      hidden: {
+        schritt: stepId,
+        entscheidung: 'reject',
+        kommentar: comment,
+        ...(version !== undefined ? { fassung: String(version) } : {}),
+      },
       submitLabel: t('requests.reject.submit'),
       changeLabel: t('requests.reject.change'),
       backUrl: res.locals.url(`/intern/antraege/${id}`),
@@ -289,7 +406,16 @@ export function requestRoutes(deps: RequestRouteDeps) {
     await visibleRequest(req, id);
     const comment = typeof req.body?.grund === 'string' ? req.body.grund.trim() : '';
     if (comment.length > LIMITS.comment) {
-      return showRequest(req, res, id, { withdrawErrors: [{ field: 'grund', message: 'requests.error.tooLong', params: { max: LIMITS.comment } }], withdrawValue: comment }, 400);
+      return showRequest(
+        req,
+        res,
+        id,
+        {
+          withdrawErrors: [{ field: 'grund', message: 'requests.error.tooLong', params: { max: LIMITS.comment } }],
+          withdrawValue: comment,
+        },
+        400,
+      );
     }
     await service.act(user(req), id, { type: 'withdraw', ...(comment ? { comment } : {}) }, undefined);
     res.redirect(303, res.locals.url(`/intern/antraege/${id}?zurueckgezogen=1`));
@@ -299,7 +425,13 @@ export function requestRoutes(deps: RequestRouteDeps) {
     const id = pathId(req.params.id);
     await visibleRequest(req, id);
     if (req.body?.bestaetigung !== 'ja') {
-      return showRequest(req, res, id, { confirmErrors: [{ field: 'bestaetigung', message: 'requests.confirm.error' }] }, 400);
+      return showRequest(
+        req,
+        res,
+        id,
+        { confirmErrors: [{ field: 'bestaetigung', message: 'requests.confirm.error' }] },
+        400,
+      );
     }
     await service.confirmEditor(user(req), id);
     res.redirect(303, res.locals.url(`/intern/antraege/${id}?bestaetigt=1`));
@@ -318,7 +450,8 @@ export function requestErrorHandler(db: Knex) {
     let message: string;
     let status = 409;
     const r = err.refusal;
-    const names = async (uid: string) => ((await db('people').where({ uid }).first('name')) as { name: string } | undefined)?.name ?? uid;
+    const names = async (uid: string) =>
+      ((await db('people').where({ uid }).first('name')) as { name: string } | undefined)?.name ?? uid;
     if (err.code === 'stale_version') message = t('requests.refused.stale');
     else if (err.code === 'not_editable') message = t('requests.refused.notEditable');
     else if (err.code === 'duplicate_presence') message = t('requests.refused.duplicate');
@@ -328,7 +461,8 @@ export function requestErrorHandler(db: Knex) {
         date: datesFor(req.locale).momentText(r.decidedAt),
         state: t(`requests.step.${r.state}` as MessageKey),
       });
-    } else if (r?.code === 'finished') message = t('requests.refused.finished', { status: t(`requests.status.${r.status}` as MessageKey) });
+    } else if (r?.code === 'finished')
+      message = t('requests.refused.finished', { status: t(`requests.status.${r.status}` as MessageKey) });
     else if (r?.code === 'own_request') {
       message = t('requests.refused.own');
       status = 403;
@@ -340,6 +474,15 @@ export function requestErrorHandler(db: Knex) {
       status = 403;
     } else message = t('requests.refused.generic');
     const id = /\/antraege\/(\d+)/.exec(req.originalUrl)?.[1];
-    await renderPage(res, 'requests/refused', { title: t('requests.refused.title'), message, backUrl: id ? res.locals.url(`/intern/antraege/${id}`) : res.locals.url('/intern') }, status);
+    await renderPage(
+      res,
+      'requests/refused',
+      {
+        title: t('requests.refused.title'),
+        message,
+        backUrl: id ? res.locals.url(`/intern/antraege/${id}`) : res.locals.url('/intern'),
+      },
+      status,
+    );
   };
 }

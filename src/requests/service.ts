@@ -1,7 +1,14 @@
 import type { Knex } from 'knex';
 import type { SessionUser } from '../directory/user';
 import { DirectoryUnavailableError, type Directory } from '../directory/directory';
-import { decide as decideCore, newInstance, decidableSteps, type Action, type Instance, type WorkflowEvent } from '../workflow/core';
+import {
+  decide as decideCore,
+  newInstance,
+  decidableSteps,
+  type Action,
+  type Instance,
+  type WorkflowEvent,
+} from '../workflow/core';
 import type { WorkflowDefinition } from '../workflow/definition';
 import { buildActor } from '../policy/actors';
 import { addWorkingDays } from '../workflow/working-days';
@@ -11,7 +18,14 @@ import { unitByCode } from '../registry/org-units';
 import { canonicalise } from '../registry/canonical';
 import { platformRulesSchema } from '../registry/platforms';
 import { LIMITS } from '../limits';
-import { validateForSubmit, validateChange, readForm, type FormProblem, type RequestData, IDENTITY_FIELDS } from './form';
+import {
+  validateForSubmit,
+  validateChange,
+  readForm,
+  type FormProblem,
+  type RequestData,
+  IDENTITY_FIELDS,
+} from './form';
 import * as store from './store';
 import { RequestError } from './errors';
 import { publishPresence, applyChange, presenceAsRequestData } from './publish';
@@ -21,7 +35,12 @@ import { berlinDay } from '../policy/actors';
 import { draftDeleteRefusal, mayConfirmAsEditor, mayRemindEditors, requestEditRefusal } from '../policy/access';
 import { requestViewer } from '../policy/viewer';
 
-export type Notify = (trx: Knex.Transaction, request: store.RequestRow, definition: WorkflowDefinition, events: WorkflowEvent[]) => Promise<void>;
+export type Notify = (
+  trx: Knex.Transaction,
+  request: store.RequestRow,
+  definition: WorkflowDefinition,
+  events: WorkflowEvent[],
+) => Promise<void>;
 
 export interface RequestServiceDeps {
   db: Knex;
@@ -54,7 +73,11 @@ export function createRequestService(deps: RequestServiceDeps) {
     data: RequestData,
     requestId: number | undefined,
     ownPresenceId?: number | null,
-  ): Promise<{ problems: FormProblem[]; editors: Array<{ uid: string; name: string; email: string | null }>; accountId?: string }> {
+  ): Promise<{
+    problems: FormProblem[];
+    editors: Array<{ uid: string; name: string; email: string | null }>;
+    accountId?: string;
+  }> {
     const problems: FormProblem[] = [];
     if (data.orgUnit) {
       const unit = await unitByCode(db, data.orgUnit);
@@ -63,13 +86,20 @@ export function createRequestService(deps: RequestServiceDeps) {
     let accountId: string | undefined;
     if (data.platform) {
       const platform = await db('platforms').where({ key: data.platform }).first();
-      if (!platform || !platform.enabled) problems.push({ field: 'platform', message: 'requests.error.platformNotEnabled' });
+      if (!platform || !platform.enabled)
+        problems.push({ field: 'platform', message: 'requests.error.platformNotEnabled' });
       else if (data.url) {
         const rules = platformRulesSchema.parse(platform.rules);
         const canonical = canonicalise(data.url, rules);
-        if (!canonical.ok) problems.push({ field: 'url', message: `requests.error.url.${canonical.reason}`, params: { platform: platform.name } });
+        if (!canonical.ok)
+          problems.push({
+            field: 'url',
+            message: `requests.error.url.${canonical.reason}`,
+            params: { platform: platform.name },
+          });
         // the register stores the canonical form: it must fit its columns, too
-        else if (canonical.id.length > LIMITS.accountId || canonical.url.length > LIMITS.url) problems.push({ field: 'url', message: 'requests.error.url.too_long', params: { platform: platform.name } });
+        else if (canonical.id.length > LIMITS.accountId || canonical.url.length > LIMITS.url)
+          problems.push({ field: 'url', message: 'requests.error.url.too_long', params: { platform: platform.name } });
         else {
           accountId = canonical.id;
           const registered = await db('presences')
@@ -77,7 +107,8 @@ export function createRequestService(deps: RequestServiceDeps) {
             .whereRaw('lower(account_id) = ?', [canonical.id])
             .whereNot('id', ownPresenceId ?? -1)
             .first('id', 'name', 'status');
-          if (registered) problems.push({ field: 'url', message: 'requests.error.urlRegistered', params: { name: registered.name } });
+          if (registered)
+            problems.push({ field: 'url', message: 'requests.error.urlRegistered', params: { name: registered.name } });
           else {
             const inFlight = await db('requests')
               .whereIn('status', ['in_review', 'returned'])
@@ -88,7 +119,11 @@ export function createRequestService(deps: RequestServiceDeps) {
               const otherData = other.data as RequestData;
               const c = canonicalise(otherData.url ?? '', rules);
               if (c.ok && c.id === canonical.id) {
-                problems.push({ field: 'url', message: 'requests.error.urlInFlight', params: { id: String(other.id) } });
+                problems.push({
+                  field: 'url',
+                  message: 'requests.error.urlInFlight',
+                  params: { id: String(other.id) },
+                });
                 break;
               }
             }
@@ -134,7 +169,12 @@ export function createRequestService(deps: RequestServiceDeps) {
   ) {
     await store.saveInstance(trx, instanceRow, state, now);
     const finished = state.status === 'published' || state.status === 'rejected' || state.status === 'withdrawn';
-    await store.updateRequest(trx, request.id, { status: state.status, ...(finished ? { finished_at: now } : {}) }, now);
+    await store.updateRequest(
+      trx,
+      request.id,
+      { status: state.status, ...(finished ? { finished_at: now } : {}) },
+      now,
+    );
     for (const e of events) {
       if (e.type === 'approved' || e.type === 'returned' || e.type === 'rejected') {
         await store.insertDecision(trx, {
@@ -178,17 +218,24 @@ export function createRequestService(deps: RequestServiceDeps) {
   /** One confirmation of the current texts covers every request of that person. */
   async function editorsConfirmed(trx: Knex | Knex.Transaction, requestId: number): Promise<boolean> {
     const editors = await store.getEditors(trx, requestId);
-    const confirmed = await confirmedCurrent(trx, editors.map((e) => e.uid));
+    const confirmed = await confirmedCurrent(
+      trx,
+      editors.map((e) => e.uid),
+    );
     return editors.length >= 2 && editors.every((e) => confirmed.has(e.uid));
   }
 
   /** At publication each editor's confirmation is written onto the request, as it stood then. */
   async function snapshotConfirmations(trx: Knex.Transaction, requestId: number) {
     const editors = await store.getEditors(trx, requestId);
-    const confirmed = await confirmedCurrent(trx, editors.map((e) => e.uid));
+    const confirmed = await confirmedCurrent(
+      trx,
+      editors.map((e) => e.uid),
+    );
     for (const e of editors) {
       const at = confirmed.get(e.uid);
-      if (at && !e.confirmed_at) await trx('request_editors').where({ request_id: requestId, uid: e.uid }).update({ confirmed_at: at });
+      if (at && !e.confirmed_at)
+        await trx('request_editors').where({ request_id: requestId, uid: e.uid }).update({ confirmed_at: at });
     }
   }
 
@@ -203,7 +250,15 @@ export function createRequestService(deps: RequestServiceDeps) {
           { kind, author_uid: user.uid, author_name: user.name, org_unit_id: unit?.id ?? null, title: data.name, data },
           now,
         );
-        await recordHistory(trx, { at: now, actorUid: user.uid, actorName: user.name, action: 'request.created', entityType: 'request', entityId: id, requestId: id });
+        await recordHistory(trx, {
+          at: now,
+          actorUid: user.uid,
+          actorName: user.name,
+          action: 'request.created',
+          entityType: 'request',
+          entityId: id,
+          requestId: id,
+        });
         return id;
       });
     },
@@ -213,22 +268,51 @@ export function createRequestService(deps: RequestServiceDeps) {
       const unit = data.orgUnit ? await unitByCode(db, data.orgUnit) : undefined;
       await db.transaction(async (trx) => {
         const request = await loadForAuthor(trx, user, id);
-        const changes = diffRecords(request.data as unknown as Record<string, unknown>, data as unknown as Record<string, unknown>);
-        await store.updateRequest(trx, id, { data, title: data.name, org_unit_id: unit?.id ?? null, kind: data.kind === 'existing' ? 'existing' : request.kind === 'existing' ? 'new' : request.kind }, now);
+        const changes = diffRecords(
+          request.data as unknown as Record<string, unknown>,
+          data as unknown as Record<string, unknown>,
+        );
+        await store.updateRequest(
+          trx,
+          id,
+          {
+            data,
+            title: data.name,
+            org_unit_id: unit?.id ?? null,
+            kind: data.kind === 'existing' ? 'existing' : request.kind === 'existing' ? 'new' : request.kind,
+          },
+          now,
+        );
         if (Object.keys(changes).length > 0) {
-          await recordHistory(trx, { at: now, actorUid: user.uid, actorName: user.name, action: 'request.draft_saved', entityType: 'request', entityId: id, requestId: id, changes });
+          await recordHistory(trx, {
+            at: now,
+            actorUid: user.uid,
+            actorName: user.name,
+            action: 'request.draft_saved',
+            entityType: 'request',
+            entityId: id,
+            requestId: id,
+            changes,
+          });
         }
       });
     },
 
     /** Validates and submits (or resubmits); returns the problems instead when there are any. */
-    async submit(user: SessionUser, id: number, data: RequestData): Promise<{ ok: true } | { ok: false; problems: FormProblem[] }> {
+    async submit(
+      user: SessionUser,
+      id: number,
+      data: RequestData,
+    ): Promise<{ ok: true } | { ok: false; problems: FormProblem[] }> {
       const now = clock();
       const existing = await store.getRequest(db, id);
       const isChange = existing?.kind === 'change' || existing?.kind === 'editors';
       const basic = isChange ? validateChange(data) : validateForSubmit(data, now);
       const checked = await checkAgainstRegister(data, id, existing?.presence_id);
-      const problems = nameEditors([...basic, ...checked.problems.filter((p) => !basic.some((b) => b.field === p.field))], checked.editors);
+      const problems = nameEditors(
+        [...basic, ...checked.problems.filter((p) => !basic.some((b) => b.field === p.field))],
+        checked.editors,
+      );
       if (problems.length > 0) {
         await this.saveDraft(user, id, data); // nothing typed is lost
         return { ok: false, problems };
@@ -239,14 +323,24 @@ export function createRequestService(deps: RequestServiceDeps) {
         const previous = request.version > 0 ? await store.getVersion(trx, id, request.version) : undefined;
         const version = request.version + 1;
         const changedFields = previous
-          ? Object.keys(diffRecords(previous as unknown as Record<string, unknown>, data as unknown as Record<string, unknown>))
+          ? Object.keys(
+              diffRecords(previous as unknown as Record<string, unknown>, data as unknown as Record<string, unknown>),
+            )
           : undefined;
         await store.insertVersion(trx, id, version, data, user.uid, now);
         await store.setEditors(trx, id, checked.editors);
         await store.updateRequest(
           trx,
           id,
-          { data, title: data.name, version, org_unit_id: unit?.id ?? null, kind: request.kind === 'new' || request.kind === 'existing' ? (data.kind as 'new' | 'existing') : request.kind, submitted_at: now },
+          {
+            data,
+            title: data.name,
+            version,
+            org_unit_id: unit?.id ?? null,
+            kind:
+              request.kind === 'new' || request.kind === 'existing' ? (data.kind as 'new' | 'existing') : request.kind,
+            submitted_at: now,
+          },
           now,
         );
         let instanceRow = await store.getInstance(trx, id, { forUpdate: true });
@@ -254,23 +348,40 @@ export function createRequestService(deps: RequestServiceDeps) {
         if (!instanceRow) {
           const newest = await store.newestDefinition(trx, DEFINITION_FOR_KIND[request.kind]);
           definition = newest.definition;
-          const fresh = newInstance(definition, { authorUid: user.uid, editorUids: checked.editors.map((e) => e.uid), unit: data.orgUnit });
+          const fresh = newInstance(definition, {
+            authorUid: user.uid,
+            editorUids: checked.editors.map((e) => e.uid),
+            unit: data.orgUnit,
+          });
           await store.insertInstance(trx, id, newest.id, fresh, now);
           instanceRow = (await store.getInstance(trx, id, { forUpdate: true })) as store.InstanceRow;
         } else {
           definition = await store.getDefinition(trx, instanceRow.definition_id);
         }
         // editors and unit may have changed since the last submission
-        const state: Instance = { ...instanceRow.state, editorUids: checked.editors.map((e) => e.uid), unit: data.orgUnit };
+        const state: Instance = {
+          ...instanceRow.state,
+          editorUids: checked.editors.map((e) => e.uid),
+          unit: data.orgUnit,
+        };
         // a change request is compared with the presence as it stands in the register
-        const fromRegister = isChange && request.presence_id ? await presenceAsRequestData(trx, request.presence_id) : undefined;
+        const fromRegister =
+          isChange && request.presence_id ? await presenceAsRequestData(trx, request.presence_id) : undefined;
         const registerChanges = fromRegister
-          ? Object.keys(diffRecords(fromRegister as unknown as Record<string, unknown>, data as unknown as Record<string, unknown>))
+          ? Object.keys(
+              diffRecords(
+                fromRegister as unknown as Record<string, unknown>,
+                data as unknown as Record<string, unknown>,
+              ),
+            )
           : undefined;
         const action: Action =
           request.status === 'draft'
             ? { type: 'submit', ...(registerChanges ? { changedFields: registerChanges } : {}) }
-            : { type: 'resubmit', ...((registerChanges ?? changedFields) ? { changedFields: registerChanges ?? changedFields } : {}) };
+            : {
+                type: 'resubmit',
+                ...((registerChanges ?? changedFields) ? { changedFields: registerChanges ?? changedFields } : {}),
+              };
         const result = decideCore({
           definition,
           instance: state,
@@ -291,7 +402,10 @@ export function createRequestService(deps: RequestServiceDeps) {
             entityType: 'request',
             entityId: id,
             requestId: id,
-            changes: diffRecords(previous as unknown as Record<string, unknown>, data as unknown as Record<string, unknown>),
+            changes: diffRecords(
+              previous as unknown as Record<string, unknown>,
+              data as unknown as Record<string, unknown>,
+            ),
           });
         }
       });
@@ -322,7 +436,12 @@ export function createRequestService(deps: RequestServiceDeps) {
     },
 
     /** approve / return / reject a step, or withdraw (author). Exactly one concurrent decision counts. */
-    async act(user: SessionUser, id: number, action: Action, seenVersion: number | undefined): Promise<{ status: string }> {
+    async act(
+      user: SessionUser,
+      id: number,
+      action: Action,
+      seenVersion: number | undefined,
+    ): Promise<{ status: string }> {
       const now = clock();
       return db.transaction(async (trx) => {
         // lock order everywhere: request row, then instance row (no deadlock with submit)
@@ -357,7 +476,13 @@ export function createRequestService(deps: RequestServiceDeps) {
       await db.transaction(async (trx) => {
         const request = await store.getRequest(trx, id);
         if (!request) throw new RequestError('not_found');
-        if (!mayConfirmAsEditor(user, (await store.getEditors(trx, id)).map((e) => e.uid))) throw new RequestError('forbidden');
+        if (
+          !mayConfirmAsEditor(
+            user,
+            (await store.getEditors(trx, id)).map((e) => e.uid),
+          )
+        )
+          throw new RequestError('forbidden');
         const versions = await recordConfirmation(trx, user.uid, now);
         await rememberPerson(trx, user, now);
         const open = await trx('request_editors as e')
@@ -366,10 +491,23 @@ export function createRequestService(deps: RequestServiceDeps) {
           .whereIn('r.status', ['draft', 'in_review', 'returned'])
           .orderBy('r.id')
           .pluck('r.id');
-        await trx('request_editors').where({ uid: user.uid }).whereIn('request_id', open).whereNull('confirmed_at').update({ confirmed_at: now });
+        await trx('request_editors')
+          .where({ uid: user.uid })
+          .whereIn('request_id', open)
+          .whereNull('confirmed_at')
+          .update({ confirmed_at: now });
         await recordHistory(trx, {
-          at: now, actorUid: user.uid, actorName: user.name, action: 'request.editor_confirmed', entityType: 'request', entityId: id, requestId: id,
-          changes: { leitlinien: { before: null, after: versions.leitlinien }, dienstvereinbarung: { before: null, after: versions.dienstvereinbarung } },
+          at: now,
+          actorUid: user.uid,
+          actorName: user.name,
+          action: 'request.editor_confirmed',
+          entityType: 'request',
+          entityId: id,
+          requestId: id,
+          changes: {
+            leitlinien: { before: null, after: versions.leitlinien },
+            dienstvereinbarung: { before: null, after: versions.dienstvereinbarung },
+          },
         });
         // lock order as everywhere: request row, then instance row; requests by ascending id
         for (const requestId of open as number[]) {
@@ -386,7 +524,8 @@ export function createRequestService(deps: RequestServiceDeps) {
             now,
             context: { editorsConfirmed: await editorsConfirmed(trx, requestId) },
           });
-          if (result.ok && result.events.length > 0) await apply(trx, locked, instanceRow, definition, result.instance, result.events, null, now);
+          if (result.ok && result.events.length > 0)
+            await apply(trx, locked, instanceRow, definition, result.instance, result.events, null, now);
         }
       });
     },
@@ -406,10 +545,14 @@ export function createRequestService(deps: RequestServiceDeps) {
         const request = await store.getRequest(trx, id, { forUpdate: true });
         if (!request) throw new RequestError('not_found');
         const { viewer } = await requestViewer(trx, user, now);
-        if (!mayRemindEditors(viewer, { author_uid: request.author_uid, unitCode: request.data.orgUnit })) throw new RequestError('forbidden');
+        if (!mayRemindEditors(viewer, { author_uid: request.author_uid, unitCode: request.data.orgUnit }))
+          throw new RequestError('forbidden');
         if (request.status !== 'in_review') throw new RequestError('not_editable');
         const editors = await store.getEditors(trx, id);
-        const confirmed = await confirmedCurrent(trx, editors.map((e) => e.uid));
+        const confirmed = await confirmedCurrent(
+          trx,
+          editors.map((e) => e.uid),
+        );
         const day = berlinDay(now);
         const sent: string[] = [];
         const already: string[] = [];
@@ -420,18 +563,31 @@ export function createRequestService(deps: RequestServiceDeps) {
             already.push(e.name);
             continue;
           }
-          await enqueue(trx, {
-            template: 'editor_confirmation_needed',
-            to: { uid: e.uid, email: e.email, name: e.name },
-            requestId: id,
-            dedupeKey,
-            params: { requestTitle: request.title || `Antrag Nr. ${id}`, authorName: request.author_name, url: link },
-          }, now);
+          await enqueue(
+            trx,
+            {
+              template: 'editor_confirmation_needed',
+              to: { uid: e.uid, email: e.email, name: e.name },
+              requestId: id,
+              dedupeKey,
+              params: { requestTitle: request.title || `Antrag Nr. ${id}`, authorName: request.author_name, url: link },
+            },
+            now,
+          );
           sent.push(e.name);
         }
         if (sent.length === 0 && already.length === 0) throw new RequestError('not_editable');
         if (sent.length > 0) {
-          await recordHistory(trx, { at: now, actorUid: user.uid, actorName: user.name, action: 'request.editors_reminded', entityType: 'request', entityId: id, requestId: id, comment: sent.join(', ') });
+          await recordHistory(trx, {
+            at: now,
+            actorUid: user.uid,
+            actorName: user.name,
+            action: 'request.editors_reminded',
+            entityType: 'request',
+            entityId: id,
+            requestId: id,
+            comment: sent.join(', '),
+          });
         }
         return { sent, already };
       });
@@ -447,7 +603,16 @@ export function createRequestService(deps: RequestServiceDeps) {
         if (refusal) throw new RequestError(refusal);
         if (await store.getInstance(trx, id)) throw new RequestError('not_editable');
         await trx('requests').where({ id }).delete();
-        await recordHistory(trx, { at: now, actorUid: user.uid, actorName: user.name, action: 'request.draft_deleted', entityType: 'request', entityId: id, requestId: id, comment: request.title || null });
+        await recordHistory(trx, {
+          at: now,
+          actorUid: user.uid,
+          actorName: user.name,
+          action: 'request.draft_deleted',
+          entityType: 'request',
+          entityId: id,
+          requestId: id,
+          comment: request.title || null,
+        });
       });
     },
 
@@ -457,14 +622,28 @@ export function createRequestService(deps: RequestServiceDeps) {
      * Hannover.de editorial when name or address change). Until approved, the public sees
      * the old data.
      */
-    async requestChange(user: SessionUser, presenceId: number, data: RequestData): Promise<{ ok: true; id: number } | { ok: false; problems: FormProblem[] }> {
+    async requestChange(
+      user: SessionUser,
+      presenceId: number,
+      data: RequestData,
+    ): Promise<{ ok: true; id: number } | { ok: false; problems: FormProblem[] }> {
       const now = clock();
       const current = await presenceAsRequestData(db, presenceId);
       if (!current) throw new RequestError('not_found');
-      const open = await db('requests').where({ presence_id: presenceId }).whereIn('status', ['draft', 'in_review', 'returned']).first('id');
-      if (open) return { ok: false, problems: [{ field: 'name', message: 'requests.error.changeOpen', params: { id: String(open.id) } }] };
-      const changed = Object.keys(diffRecords(current as unknown as Record<string, unknown>, data as unknown as Record<string, unknown>));
-      if (changed.length === 0) return { ok: false, problems: [{ field: 'name', message: 'requests.error.nothingChanged' }] };
+      const open = await db('requests')
+        .where({ presence_id: presenceId })
+        .whereIn('status', ['draft', 'in_review', 'returned'])
+        .first('id');
+      if (open)
+        return {
+          ok: false,
+          problems: [{ field: 'name', message: 'requests.error.changeOpen', params: { id: String(open.id) } }],
+        };
+      const changed = Object.keys(
+        diffRecords(current as unknown as Record<string, unknown>, data as unknown as Record<string, unknown>),
+      );
+      if (changed.length === 0)
+        return { ok: false, problems: [{ field: 'name', message: 'requests.error.nothingChanged' }] };
       const problems = [...validateChange(data)];
       const checked = await checkAgainstRegister(data, undefined, presenceId);
       for (const p of checked.problems) if (!problems.some((q) => q.field === p.field)) problems.push(p);
@@ -475,10 +654,27 @@ export function createRequestService(deps: RequestServiceDeps) {
         await rememberPerson(trx, user, now);
         const requestId = await store.insertRequest(
           trx,
-          { kind, presence_id: presenceId, author_uid: user.uid, author_name: user.name, org_unit_id: unit?.id ?? null, title: data.name, data },
+          {
+            kind,
+            presence_id: presenceId,
+            author_uid: user.uid,
+            author_name: user.name,
+            org_unit_id: unit?.id ?? null,
+            title: data.name,
+            data,
+          },
           now,
         );
-        await recordHistory(trx, { at: now, actorUid: user.uid, actorName: user.name, action: 'request.created', entityType: 'request', entityId: requestId, requestId, presenceId });
+        await recordHistory(trx, {
+          at: now,
+          actorUid: user.uid,
+          actorName: user.name,
+          action: 'request.created',
+          entityType: 'request',
+          entityId: requestId,
+          requestId,
+          presenceId,
+        });
         return requestId;
       });
       const result = await this.submit(user, id, data);
@@ -490,7 +686,15 @@ export function createRequestService(deps: RequestServiceDeps) {
     async tasksFor(user: SessionUser) {
       const now = clock();
       const actor = await buildActor(db, user, now);
-      const tasks: Array<{ request: store.RequestRow; stepId: string; stepName: { de: string; en: string }; onBehalfOf?: string; openedAt?: string; deadline?: Date; overdue: boolean }> = [];
+      const tasks: Array<{
+        request: store.RequestRow;
+        stepId: string;
+        stepName: { de: string; en: string };
+        onBehalfOf?: string;
+        openedAt?: string;
+        deadline?: Date;
+        overdue: boolean;
+      }> = [];
       const definitions = new Map<number, WorkflowDefinition>();
       for (const r of await store.requestsInReview(db)) {
         let definition = definitions.get(r.instance.definition_id);
@@ -501,7 +705,10 @@ export function createRequestService(deps: RequestServiceDeps) {
         for (const d of decidableSteps(definition, r.instance.state, actor)) {
           const step = definition.steps.find((s) => s.id === d.stepId);
           const openedAt = r.instance.state.steps[d.stepId]?.openedAt;
-          const deadline = openedAt && step?.deadline ? addWorkingDays(new Date(openedAt), step.deadline.remindAfterWorkingDays) : undefined;
+          const deadline =
+            openedAt && step?.deadline
+              ? addWorkingDays(new Date(openedAt), step.deadline.remindAfterWorkingDays)
+              : undefined;
           tasks.push({
             request: r,
             stepId: d.stepId,

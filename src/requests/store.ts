@@ -43,7 +43,11 @@ export interface InstanceRow {
 const toRequest = (row: Record<string, unknown> | undefined): RequestRow | undefined =>
   row ? ({ ...row, data: normaliseStored(row.data) } as RequestRow) : undefined;
 
-export async function getRequest(db: Q, id: number, opts: { forUpdate?: boolean } = {}): Promise<RequestRow | undefined> {
+export async function getRequest(
+  db: Q,
+  id: number,
+  opts: { forUpdate?: boolean } = {},
+): Promise<RequestRow | undefined> {
   const q = db('requests').where({ id }).first();
   if (opts.forUpdate) q.forUpdate();
   return toRequest(await q);
@@ -51,7 +55,9 @@ export async function getRequest(db: Q, id: number, opts: { forUpdate?: boolean 
 
 export async function insertRequest(
   db: Q,
-  row: Pick<RequestRow, 'kind' | 'author_uid' | 'author_name' | 'org_unit_id' | 'title' | 'data'> & { presence_id?: number | null },
+  row: Pick<RequestRow, 'kind' | 'author_uid' | 'author_name' | 'org_unit_id' | 'title' | 'data'> & {
+    presence_id?: number | null;
+  },
   now: Date,
 ): Promise<number> {
   const [inserted] = await db('requests')
@@ -60,14 +66,32 @@ export async function insertRequest(
   return inserted.id as number;
 }
 
-export async function updateRequest(db: Q, id: number, patch: Partial<Omit<RequestRow, 'id' | 'data'>> & { data?: RequestData }, now: Date) {
+export async function updateRequest(
+  db: Q,
+  id: number,
+  patch: Partial<Omit<RequestRow, 'id' | 'data'>> & { data?: RequestData },
+  now: Date,
+) {
   const values: Record<string, unknown> = { ...patch, updated_at: now };
   if (patch.data) values.data = JSON.stringify(patch.data);
   await db('requests').where({ id }).update(values);
 }
 
-export async function insertVersion(db: Q, requestId: number, version: number, data: RequestData, uid: string, now: Date) {
-  await db('request_versions').insert({ request_id: requestId, version, data: JSON.stringify(data), submitted_by: uid, submitted_at: now });
+export async function insertVersion(
+  db: Q,
+  requestId: number,
+  version: number,
+  data: RequestData,
+  uid: string,
+  now: Date,
+) {
+  await db('request_versions').insert({
+    request_id: requestId,
+    version,
+    data: JSON.stringify(data),
+    submitted_by: uid,
+    submitted_at: now,
+  });
 }
 
 export async function getVersion(db: Q, requestId: number, version: number): Promise<RequestData | undefined> {
@@ -80,7 +104,11 @@ export async function getEditors(db: Q, requestId: number): Promise<EditorRow[]>
 }
 
 /** Replaces the editor list, keeping confirmations of editors who stay. */
-export async function setEditors(db: Q, requestId: number, editors: Array<{ uid: string; name: string; email: string | null }>) {
+export async function setEditors(
+  db: Q,
+  requestId: number,
+  editors: Array<{ uid: string; name: string; email: string | null }>,
+) {
   const before = new Map((await getEditors(db, requestId)).map((e) => [e.uid, e]));
   await db('request_editors').where({ request_id: requestId }).delete();
   if (editors.length === 0) return;
@@ -96,7 +124,11 @@ export async function setEditors(db: Q, requestId: number, editors: Array<{ uid:
   );
 }
 
-export async function getInstance(db: Q, requestId: number, opts: { forUpdate?: boolean } = {}): Promise<InstanceRow | undefined> {
+export async function getInstance(
+  db: Q,
+  requestId: number,
+  opts: { forUpdate?: boolean } = {},
+): Promise<InstanceRow | undefined> {
   const q = db('workflow_instances').where({ request_id: requestId }).first();
   if (opts.forUpdate) q.forUpdate();
   return q;
@@ -136,20 +168,38 @@ export async function newestDefinition(db: Q, key: string): Promise<{ id: number
  * Records that a person looked at a version and returns the version to compare it with:
  * the one they saw before, for as long as the current version stays the same.
  */
-export async function markSeen(db: Q, requestId: number, uid: string, version: number, now: Date): Promise<number | undefined> {
+export async function markSeen(
+  db: Q,
+  requestId: number,
+  uid: string,
+  version: number,
+  now: Date,
+): Promise<number | undefined> {
   const prev = await db('request_views').where({ request_id: requestId, uid }).first('version', 'previous_version');
   if (!prev) {
     await db('request_views').insert({ request_id: requestId, uid, version, seen_at: now });
     return undefined;
   }
   if (prev.version === version) return (prev.previous_version as number | null) ?? undefined;
-  await db('request_views').where({ request_id: requestId, uid }).update({ version, previous_version: prev.version, seen_at: now });
+  await db('request_views')
+    .where({ request_id: requestId, uid })
+    .update({ version, previous_version: prev.version, seen_at: now });
   return prev.version as number;
 }
 
 export async function insertDecision(
   db: Q,
-  d: { request_id: number; step_id: string; version: number; outcome: string; actor_uid: string; actor_name: string; on_behalf_of?: string | null; comment?: string | null; decided_at: Date },
+  d: {
+    request_id: number;
+    step_id: string;
+    version: number;
+    outcome: string;
+    actor_uid: string;
+    actor_name: string;
+    on_behalf_of?: string | null;
+    comment?: string | null;
+    decided_at: Date;
+  },
 ) {
   await db('decisions').insert(d);
 }

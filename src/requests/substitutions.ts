@@ -94,29 +94,53 @@ export function substitutionRoutes(deps: { db: Knex; directory: Directory; clock
     const aktion = str(req.body?.aktion);
     const principalUid = mayNameDeputiesForOthers(me) && values.fuer ? values.fuer : me.uid;
     // a user id longer than the directory's (and the column's) is nobody: not even looked up
-    const lookUp = (uid: string) => (uid.length > 0 && uid.length <= LIMITS.uid ? directory.findByUid(uid) : Promise.resolve(undefined));
-    const search = (text: string) => (text ? directory.search(text.slice(0, LIMITS.search), 10) : Promise.resolve(undefined));
+    const lookUp = (uid: string) =>
+      uid.length > 0 && uid.length <= LIMITS.uid ? directory.findByUid(uid) : Promise.resolve(undefined);
+    const search = (text: string) =>
+      text ? directory.search(text.slice(0, LIMITS.search), 10) : Promise.resolve(undefined);
 
     /** The person for a chosen user id, or the error at the search field. */
     async function choose(uid: string): Promise<{ person: SessionUser } | { error: FieldError }> {
       if (!uid) return { error: { field: SEARCH, message: 'requests.substitution.error.missing' } };
       if (uid === principalUid) return { error: { field: SEARCH, message: 'requests.substitution.error.self' } };
       const person = await lookUp(uid);
-      return person ? { person } : { error: { field: SEARCH, message: 'requests.substitution.error.unknown', params: { uid } } };
+      return person
+        ? { person }
+        : { error: { field: SEARCH, message: 'requests.substitution.error.unknown', params: { uid } } };
     }
 
     try {
       // "übernehmen": the person found becomes the deputy, or the search comes back with why not
       if (take) {
         const chosen = await choose(take);
-        if ('person' in chosen) return await show(req, res, { values: { ...values, vertretung: chosen.person.uid, vertretungSuche: '' }, chosen: chosen.person });
-        return await show(req, res, { values: { ...values, vertretung: '' }, errors: [chosen.error], results: await search(values.vertretungSuche) }, 400);
+        if ('person' in chosen)
+          return await show(req, res, {
+            values: { ...values, vertretung: chosen.person.uid, vertretungSuche: '' },
+            chosen: chosen.person,
+          });
+        return await show(
+          req,
+          res,
+          {
+            values: { ...values, vertretung: '' },
+            errors: [chosen.error],
+            results: await search(values.vertretungSuche),
+          },
+          400,
+        );
       }
       // "Andere Person wählen": back to the search, the dates stay
-      if (aktion === 'aendern') return await show(req, res, { values: { ...values, vertretung: '', vertretungSuche: '' } });
+      if (aktion === 'aendern')
+        return await show(req, res, { values: { ...values, vertretung: '', vertretungSuche: '' } });
       if (aktion === 'suchen') {
         const kept = { ...values, vertretung: '' };
-        if (!values.vertretungSuche) return await show(req, res, { values: kept, errors: [{ field: SEARCH, message: 'requests.substitution.error.searchEmpty' }] }, 400);
+        if (!values.vertretungSuche)
+          return await show(
+            req,
+            res,
+            { values: kept, errors: [{ field: SEARCH, message: 'requests.substitution.error.searchEmpty' }] },
+            400,
+          );
         return await show(req, res, { values: kept, results: await search(values.vertretungSuche) });
       }
 
@@ -139,8 +163,10 @@ export function substitutionRoutes(deps: { db: Knex; directory: Directory; clock
       else if (!isDate(values.von)) errors.push({ field: 'von', message: 'requests.substitution.error.date' });
       if (!values.bis) errors.push({ field: 'bis', message: 'requests.substitution.error.toMissing' });
       else if (!isDate(values.bis)) errors.push({ field: 'bis', message: 'requests.substitution.error.date' });
-      else if (isDate(values.von) && values.bis < values.von) errors.push({ field: 'bis', message: 'requests.substitution.error.range' });
-      if (errors.length > 0 || !deputy || !principal) return await show(req, res, { errors, values, chosen: deputy, results }, 400);
+      else if (isDate(values.von) && values.bis < values.von)
+        errors.push({ field: 'bis', message: 'requests.substitution.error.range' });
+      if (errors.length > 0 || !deputy || !principal)
+        return await show(req, res, { errors, values, chosen: deputy, results }, 400);
 
       await store(me, principal, deputy, values);
       res.redirect(303, res.locals.url('/intern/vertretung?gespeichert=1'));
@@ -148,7 +174,12 @@ export function substitutionRoutes(deps: { db: Knex; directory: Directory; clock
       if (!(err instanceof DirectoryUnavailableError)) throw err;
       // the directory is down: the form comes back with everything typed and says so
       const kept = { ...values, vertretung: '', vertretungSuche: values.vertretungSuche || take || values.vertretung };
-      return show(req, res, { errors: [{ field: SEARCH, message: 'requests.error.directoryDown' }], values: kept }, 503);
+      return show(
+        req,
+        res,
+        { errors: [{ field: SEARCH, message: 'requests.error.directoryDown' }], values: kept },
+        503,
+      );
     }
   });
 
@@ -169,7 +200,14 @@ export function substitutionRoutes(deps: { db: Knex; directory: Directory; clock
         .returning('id');
       // the principal's roles must be known to act on their behalf
       await trx('people')
-        .insert({ uid: principal.uid, name: principal.name, email: principal.email ?? null, unit: principal.unit ?? null, roles: JSON.stringify(principal.roles), seen_at: now })
+        .insert({
+          uid: principal.uid,
+          name: principal.name,
+          email: principal.email ?? null,
+          unit: principal.unit ?? null,
+          roles: JSON.stringify(principal.roles),
+          seen_at: now,
+        })
         .onConflict('uid')
         .merge();
       await recordHistory(trx, {
@@ -179,20 +217,33 @@ export function substitutionRoutes(deps: { db: Knex; directory: Directory; clock
         action: 'substitution.created',
         entityType: 'substitution',
         entityId: row.id,
-        changes: { deputy: { before: null, after: deputy.uid }, principal: { before: null, after: principal.uid }, range: { before: null, after: `${values.von}..${values.bis}` } },
+        changes: {
+          deputy: { before: null, after: deputy.uid },
+          principal: { before: null, after: principal.uid },
+          range: { before: null, after: `${values.von}..${values.bis}` },
+        },
       });
     });
   }
 
   router.post('/:id/beenden', async (req, res) => {
     const me = user(req);
-    const row = await db('substitutions').where({ id: pathId(req.params.id) }).first();
+    const row = await db('substitutions')
+      .where({ id: pathId(req.params.id) })
+      .first();
     if (!row) throw notFound();
     if (!mayEndSubstitution(me, row)) throw new HttpError(403);
     const now = clock();
     await db.transaction(async (trx) => {
       await trx('substitutions').where({ id: row.id }).update({ revoked_at: now });
-      await recordHistory(trx, { at: now, actorUid: me.uid, actorName: me.name, action: 'substitution.revoked', entityType: 'substitution', entityId: row.id });
+      await recordHistory(trx, {
+        at: now,
+        actorUid: me.uid,
+        actorName: me.name,
+        action: 'substitution.revoked',
+        entityType: 'substitution',
+        entityId: row.id,
+      });
     });
     res.redirect(303, res.locals.url('/intern/vertretung'));
   });

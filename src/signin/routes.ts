@@ -24,7 +24,10 @@ const signInSchema = z.object({
     .min(1, 'signIn.error.usernameMissing')
     .max(64, 'signIn.error.usernameInvalid')
     .regex(/^[A-Za-z0-9._-]+$/, 'signIn.error.usernameInvalid'),
-  password: z.string({ error: 'signIn.error.passwordMissing' }).min(1, 'signIn.error.passwordMissing').max(256, 'signIn.error.passwordMissing'),
+  password: z
+    .string({ error: 'signIn.error.passwordMissing' })
+    .min(1, 'signIn.error.passwordMissing')
+    .max(256, 'signIn.error.passwordMissing'),
 });
 
 /** Only paths inside the staff area are allowed as the return target: no open redirect. */
@@ -101,7 +104,10 @@ export function signInRoutes(deps: {
         // the button the person pressed is pressed again; a request form may also just be saved
         actionValue: action,
         offerDraft: isRequestForm && action !== 'entwurf',
-        typed: form.fields.filter(([name, value]) => name !== 'aktion' && name !== 'uebernehmen' && value.trim().length > 0 && !/^\d+$/.test(value)),
+        typed: form.fields.filter(
+          ([name, value]) =>
+            name !== 'aktion' && name !== 'uebernehmen' && value.trim().length > 0 && !/^\d+$/.test(value),
+        ),
       },
       status,
     );
@@ -131,9 +137,16 @@ export function signInRoutes(deps: {
         if (code === 'ESESSIONENDED') return res.redirect(303, localePath(req.locale, '/anmelden'));
         return next(err);
       }
-      req.log?.info({ path: form.path, fields: form.fields.length, signedIn: Boolean(req.user) }, 'form kept: session or token expired');
+      req.log?.info(
+        { path: form.path, fields: form.fields.length, signedIn: Boolean(req.user) },
+        'form kept: session or token expired',
+      );
       if (req.user) return await offerKept(req, res, form, 403);
-      return await show(req, res, { kept: sealForm(config.session.secret, form), notice: res.locals.t('formKept.signInNotice'), status: code === 'ESESSIONENDED' ? 401 : 403 });
+      return await show(req, res, {
+        kept: sealForm(config.session.secret, form),
+        notice: res.locals.t('formKept.signInNotice'),
+        status: code === 'ESESSIONENDED' ? 401 : 403,
+      });
     } catch (e) {
       next(e);
     }

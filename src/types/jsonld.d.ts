@@ -13,7 +13,11 @@ declare module 'jsonld' {
     safe?: boolean;
   }
   export function fromRDF(input: string, options: Options & { format: 'application/n-quads' }): Promise<JsonLdDocument>;
-  export function compact(input: JsonLdDocument, context: Record<string, unknown>, options?: Options): Promise<Record<string, unknown>>;
+  export function compact(
+    input: JsonLdDocument,
+    context: Record<string, unknown>,
+    options?: Options,
+  ): Promise<Record<string, unknown>>;
   export function toRDF(input: JsonLdDocument, options: Options & { format: 'application/n-quads' }): Promise<string>;
   const jsonld: { fromRDF: typeof fromRDF; compact: typeof compact; toRDF: typeof toRDF };
   export default jsonld;

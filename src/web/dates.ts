@@ -37,7 +37,8 @@ export function toInstant(value: DateValue): Date | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
-const make = (locale: string, options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale, { timeZone: TIME_ZONE, ...options });
+const make = (locale: string, options: Intl.DateTimeFormatOptions) =>
+  new Intl.DateTimeFormat(locale, { timeZone: TIME_ZONE, ...options });
 
 const formats = {
   de: {
@@ -55,7 +56,15 @@ const formats = {
 /** 'YYYY-MM-DD' of the Berlin calendar day (en-CA writes exactly that). */
 const isoDayFormat = make('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' });
 /** Wall-clock parts in Berlin, for calculations (working days, deadlines). */
-const wallClockFormat = make('en-US', { hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+const wallClockFormat = make('en-US', {
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+});
 /** "GMT+01:00" / "GMT+02:00": Berlin's offset from UTC at an instant. */
 const offsetFormat = make('en-US', { timeZoneName: 'longOffset' });
 

@@ -80,7 +80,12 @@ export function errorHandler(logger: Logger) {
     renderPage(
       res,
       'errors/error',
-      { title: res.locals.t?.(`error.title.${key}` as 'error.title.404') ?? `Error ${status}`, status, errorKey: key, requestId: req.requestId },
+      {
+        title: res.locals.t?.(`error.title.${key}` as 'error.title.404') ?? `Error ${status}`,
+        status,
+        errorKey: key,
+        requestId: req.requestId,
+      },
       status,
     ).catch((renderErr) => {
       logger.error({ err: renderErr }, 'error page failed');

@@ -68,18 +68,27 @@ export function sealForm(secret: string, form: KeptForm): string {
 
 /** Opens sealed entries; undefined for anything forged, damaged, foreign or too old. */
 export function openForm(secret: string, value: unknown, now: Date): KeptForm | undefined {
-  if (typeof value !== 'string' || value.length < 40 || value.length > 1_500_000 || !/^[A-Za-z0-9_-]+$/.test(value)) return undefined;
+  if (typeof value !== 'string' || value.length < 40 || value.length > 1_500_000 || !/^[A-Za-z0-9_-]+$/.test(value))
+    return undefined;
   try {
     const raw = Buffer.from(value, 'base64url');
     const decipher = createDecipheriv('aes-256-gcm', keyOf(secret), raw.subarray(0, 12));
     decipher.setAuthTag(raw.subarray(12, 28));
-    const plain = inflateRawSync(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]), { maxOutputLength: 4_000_000 });
+    const plain = inflateRawSync(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]), {
+      maxOutputLength: 4_000_000,
+    });
     const [path, at, fields] = JSON.parse(plain.toString('utf8')) as [unknown, unknown, unknown];
-    if (typeof path !== 'string' || !isKeepablePath(path) || typeof at !== 'number' || !Array.isArray(fields)) return undefined;
+    if (typeof path !== 'string' || !isKeepablePath(path) || typeof at !== 'number' || !Array.isArray(fields))
+      return undefined;
     const age = now.getTime() - at;
     if (!(age >= -60_000 && age <= KEPT_FORM_MAX_AGE_MS)) return undefined;
     const pairs = fields.filter(
-      (f): f is [string, string] => Array.isArray(f) && f.length === 2 && typeof f[0] === 'string' && typeof f[1] === 'string' && !NOT_KEPT.has(f[0]),
+      (f): f is [string, string] =>
+        Array.isArray(f) &&
+        f.length === 2 &&
+        typeof f[0] === 'string' &&
+        typeof f[1] === 'string' &&
+        !NOT_KEPT.has(f[0]),
     );
     return { path, at, fields: pairs };
   } catch {

@@ -20,5 +20,6 @@ export function healthRoutes(db: Db, timeoutMs = 2000) {
     }
   });
   // every other request passes by without going through a router
-  return (req: Request, res: Response, next: NextFunction) => (/^\/(healthz|readyz)(\?|$)/.test(req.url) ? router(req, res, next) : next());
+  return (req: Request, res: Response, next: NextFunction) =>
+    /^\/(healthz|readyz)(\?|$)/.test(req.url) ? router(req, res, next) : next();
 }

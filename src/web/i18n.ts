@@ -64,8 +64,20 @@ export function setUpLocale(catalogues: Catalogues, historyLabel: (t: Translate,
     // deLang(false) for a value that may be English (a step name with an English version)
     const deLang = l === 'en' ? (german = true) => (german ? ' lang="de"' : '') : (_german?: boolean) => '';
     // deText(value): the value escaped, in <span lang="de"> on English pages (German pages unchanged)
-    const deText = l === 'en' ? (v: unknown) => `<span lang="de">${escapeHtml(String(v ?? ''))}</span>` : (v: unknown) => escapeHtml(String(v ?? ''));
-    return { t, url: (path: string) => localePath(l, path), other, historyLabel: (action: string) => historyLabel(t, action), dates: datesFor(l), deLang, deText, tDe: translatorMarkingGerman(l, t) };
+    const deText =
+      l === 'en'
+        ? (v: unknown) => `<span lang="de">${escapeHtml(String(v ?? ''))}</span>`
+        : (v: unknown) => escapeHtml(String(v ?? ''));
+    return {
+      t,
+      url: (path: string) => localePath(l, path),
+      other,
+      historyLabel: (action: string) => historyLabel(t, action),
+      dates: datesFor(l),
+      deLang,
+      deText,
+      tDe: translatorMarkingGerman(l, t),
+    };
   };
   const per = { de: build('de', 'en'), en: build('en', 'de') };
   return (req: Request, res: Response, next: NextFunction) => {

@@ -9,7 +9,9 @@ import type { NextFunction, Request, Response } from 'express';
 const KEPT_KEYS = ['code', 'severity', 'schema', 'table', 'column', 'constraint', 'dataType', 'routine'] as const;
 
 const isDatabaseError = (err: Record<string, unknown>) =>
-  typeof err.code === 'string' && /^[0-9A-Z]{5}$/.test(err.code) && ('severity' in err || 'routine' in err || 'params' in err || 'query' in err);
+  typeof err.code === 'string' &&
+  /^[0-9A-Z]{5}$/.test(err.code) &&
+  ('severity' in err || 'routine' in err || 'params' in err || 'query' in err);
 
 /**
  * The `err` serializer: a database error (pg, PGlite, through knex) is logged without its
@@ -72,7 +74,12 @@ export function setUpRequestLogging(logger: Logger) {
     // the query may hold a pasted URL, never secrets; cut it to keep lines short
     const url = req.originalUrl.length > MAX_URL ? `${req.originalUrl.slice(0, MAX_URL)}…` : req.originalUrl;
     logger[level](
-      { reqId: req.requestId, req: { method: req.method, url }, res: { statusCode: status }, responseTime: Math.round(performance.now() - req.startedAt) },
+      {
+        reqId: req.requestId,
+        req: { method: req.method, url },
+        res: { statusCode: status },
+        responseTime: Math.round(performance.now() - req.startedAt),
+      },
       aborted ? 'request aborted' : 'request completed',
     );
   }

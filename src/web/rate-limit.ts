@@ -34,7 +34,10 @@ export class RateLimiter {
       .onConflict('key')
       .merge({
         hits: this.db.raw('case when rate_limits.reset_at <= ? then 1 else rate_limits.hits + 1 end', [now]),
-        reset_at: this.db.raw('case when rate_limits.reset_at <= ? then ? else rate_limits.reset_at end', [now, resetAt]),
+        reset_at: this.db.raw('case when rate_limits.reset_at <= ? then ? else rate_limits.reset_at end', [
+          now,
+          resetAt,
+        ]),
       })
       .returning(['hits', 'reset_at'])) as Array<{ hits: number; reset_at: Date | string }>;
     const retryMs = Math.max(0, new Date(row?.reset_at ?? resetAt).getTime() - now.getTime());

@@ -134,7 +134,10 @@ export function sessionLifetime(deps: {
         return next(new SessionEndedError());
       }
       const signInPath = localePath(req.locale, '/anmelden');
-      const back = req.method === 'GET' && /^\/intern(\/|$)/.test(req.path) ? `?zurueck=${encodeURIComponent(req.originalUrl)}` : '';
+      const back =
+        req.method === 'GET' && /^\/intern(\/|$)/.test(req.path)
+          ? `?zurueck=${encodeURIComponent(req.originalUrl)}`
+          : '';
       res.redirect(req.method === 'GET' ? 302 : 303, `${signInPath}${back}`);
     });
   };
@@ -162,16 +165,21 @@ export function sessionLifetime(deps: {
         // change. This instance waits DIRECTORY_RETRY_MS before it asks again, so that a
         // directory that swallows packets does not add LDAP_TIMEOUT_MS to every page.
         directoryDownUntil = now + DIRECTORY_RETRY_MS;
-        req.log?.warn({ uid: user.uid, err: (err as Error)?.message }, 'directory unavailable: roles not re-read, session kept');
+        req.log?.warn(
+          { uid: user.uid, err: (err as Error)?.message },
+          'directory unavailable: roles not re-read, session kept',
+        );
         return next();
       }
-      if (!fresh || fresh.uid.toLowerCase() !== user.uid.toLowerCase()) return end(req, res, 'no longer in the directory', next);
+      if (!fresh || fresh.uid.toLowerCase() !== user.uid.toLowerCase())
+        return end(req, res, 'no longer in the directory', next);
       const changed = JSON.stringify(fresh.roles) !== JSON.stringify(user.roles);
       const passport = (req.session as unknown as { passport?: { user?: unknown } }).passport;
       if (passport) passport.user = fresh;
       req.user = fresh;
       req.session.rolesCheckedAt = now;
-      if (changed) req.log?.info({ uid: user.uid, from: user.roles, to: fresh.roles }, 'roles changed in the directory');
+      if (changed)
+        req.log?.info({ uid: user.uid, from: user.roles, to: fresh.roles }, 'roles changed in the directory');
       next();
     } catch (err) {
       next(err);

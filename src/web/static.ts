@@ -12,5 +12,6 @@ export function setUpStaticAssets(config: Config) {
   router.use('/assets/kern', express.static(kernDist, options));
   router.use('/assets', express.static(fromProjectRoot('public'), options));
   // every other request passes by without going through a router
-  return (req: Request, res: Response, next: NextFunction) => (req.url.startsWith('/assets/') ? router(req, res, next) : next());
+  return (req: Request, res: Response, next: NextFunction) =>
+    req.url.startsWith('/assets/') ? router(req, res, next) : next();
 }

@@ -85,7 +85,14 @@ interface DecisionFields {
 
 export type WorkflowEvent =
   | { type: 'submitted'; at: string; actorUid: string; submission: number; changedFields?: string[] }
-  | { type: 'resubmitted'; at: string; actorUid: string; submission: number; changedFields?: string[]; reopenedSteps: string[] }
+  | {
+      type: 'resubmitted';
+      at: string;
+      actorUid: string;
+      submission: number;
+      changedFields?: string[];
+      reopenedSteps: string[];
+    }
   | { type: 'step_opened'; at: string; stepId: string; candidates: Candidates; notify: NotifyRole[]; reopened: boolean }
   | { type: 'step_skipped'; at: string; stepId: string; conditionFields: string[]; changedFields: string[] }
   /** A step is due but waits for the named editors to confirm the guidelines: tell them. */
@@ -101,7 +108,14 @@ export type Refusal =
   | { code: 'invalid_state'; status: Status; action: ActionType }
   | { code: 'unknown_step'; stepId: string }
   | { code: 'not_publishing_step'; stepId: string; publishingStepId: string | undefined }
-  | { code: 'step_not_open'; stepId: string; state: StepState; decidedBy?: string; onBehalfOf?: string; decidedAt?: string }
+  | {
+      code: 'step_not_open';
+      stepId: string;
+      state: StepState;
+      decidedBy?: string;
+      onBehalfOf?: string;
+      decidedAt?: string;
+    }
   | { code: 'not_candidate'; stepId: string; candidates: Candidates }
   /** `as`: whether the actor themselves or the principal they act for is the author or an editor. */
   | { code: 'own_request'; stepId: string; uid: string; as: 'self' | 'principal' }
@@ -150,14 +164,21 @@ export function candidatesOf(step: WorkflowStep, unit: string): Candidates {
 }
 
 export function isCandidate(step: WorkflowStep, person: Person, unit: string): boolean {
-  return step.decider.kind === 'unit_head' ? person.headOfUnits.includes(unit) : person.roles.includes(step.decider.role);
+  return step.decider.kind === 'unit_head'
+    ? person.headOfUnits.includes(unit)
+    : person.roles.includes(step.decider.role);
 }
 
 /**
  * Whether `actor` may decide `stepId` now, and for whom. Checks the people, not the state of the
  * step: use it for task lists; `decide` checks everything.
  */
-export function authorizeDecision(definition: WorkflowDefinition, instance: Instance, stepId: string, actor: Actor): Authorization {
+export function authorizeDecision(
+  definition: WorkflowDefinition,
+  instance: Instance,
+  stepId: string,
+  actor: Actor,
+): Authorization {
   const step = findStep(definition, stepId);
   if (!step) return { ok: false, refusal: { code: 'unknown_step', stepId } };
 
@@ -177,7 +198,10 @@ export function authorizeDecision(definition: WorkflowDefinition, instance: Inst
     firstRefusal ??= refusal;
   }
   // principals is non-empty, so some refusal was recorded.
-  return { ok: false, refusal: firstRefusal ?? { code: 'not_candidate', stepId, candidates: candidatesOf(step, instance.unit) } };
+  return {
+    ok: false,
+    refusal: firstRefusal ?? { code: 'not_candidate', stepId, candidates: candidatesOf(step, instance.unit) },
+  };
 }
 
 /** The open steps this actor may decide now (for task lists). */
@@ -190,7 +214,9 @@ export function decidableSteps(
   return definition.steps.flatMap((step) => {
     if (stepOf(instance, step.id).state !== 'open') return [];
     const auth = authorizeDecision(definition, instance, step.id, actor);
-    return auth.ok ? [{ stepId: step.id, ...(auth.onBehalfOf === undefined ? {} : { onBehalfOf: auth.onBehalfOf }) }] : [];
+    return auth.ok
+      ? [{ stepId: step.id, ...(auth.onBehalfOf === undefined ? {} : { onBehalfOf: auth.onBehalfOf }) }]
+      : [];
   });
 }
 
@@ -244,7 +270,13 @@ function submit(run: Run, changedFields: string[] | undefined): DecideResult {
   next.status = 'in_review';
   next.submissions += 1;
   const events: WorkflowEvent[] = [
-    { type: 'submitted', at, actorUid: actor.uid, submission: next.submissions, ...optional('changedFields', changedFields && [...changedFields]) },
+    {
+      type: 'submitted',
+      at,
+      actorUid: actor.uid,
+      submission: next.submissions,
+      ...optional('changedFields', changedFields && [...changedFields]),
+    },
   ];
   events.push(...applyConditions(run, changedFields));
   events.push(...advance(run, new Set(), { actorUid: actor.uid }));
@@ -373,7 +405,13 @@ function withdraw(run: Run, comment: string | undefined): DecideResult {
   next.pausedSteps = [];
   next.status = 'withdrawn';
   const trimmed = comment?.trim() || undefined;
-  const event: WorkflowEvent = { type: 'withdrawn', at, actorUid: actor.uid, ...optional('comment', trimmed), cancelledSteps };
+  const event: WorkflowEvent = {
+    type: 'withdrawn',
+    at,
+    actorUid: actor.uid,
+    ...optional('comment', trimmed),
+    cancelledSteps,
+  };
   return { ok: true, instance: next, events: [event] };
 }
 
@@ -433,7 +471,11 @@ function blockedByEditors(definition: WorkflowDefinition, instance: Instance, co
  * publishes once every step is done. Skips are decided before this runs, so one pass suffices:
  * opening a step never completes another.
  */
-function advance(run: Run, reopened: Set<string>, trigger: { actorUid: string; onBehalfOf?: string | undefined }): WorkflowEvent[] {
+function advance(
+  run: Run,
+  reopened: Set<string>,
+  trigger: { actorUid: string; onBehalfOf?: string | undefined },
+): WorkflowEvent[] {
   const { definition, instance, next, context, at } = run;
   const events: WorkflowEvent[] = [];
   const alreadyBlocked = blockedByEditors(definition, instance, context);

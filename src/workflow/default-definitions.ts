@@ -7,7 +7,11 @@ import type { DeciderRole, WorkflowDefinition } from './definition';
  */
 
 /** The directive's default deadlines: remind after a working week, escalate after two. */
-const deadline = (fallbackRole: DeciderRole) => ({ remindAfterWorkingDays: 5, escalateAfterWorkingDays: 10, fallbackRole });
+const deadline = (fallbackRole: DeciderRole) => ({
+  remindAfterWorkingDays: 5,
+  escalateAfterWorkingDays: 10,
+  fallbackRole,
+});
 
 const STEP_NAMES = {
   unit_head: { de: 'Leitung der Organisationseinheit', en: 'Head of the organisational unit' },

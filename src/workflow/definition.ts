@@ -56,7 +56,10 @@ const deadlineSchema = z
 
 const stepSchema = z.strictObject({
   // decisions.step_id (src/limits.ts)
-  id: z.string().max(LIMITS.stepId, `must be at most ${LIMITS.stepId} characters long`).regex(ID_PATTERN, 'must start with a lower-case letter and contain only a-z, 0-9 and _'),
+  id: z
+    .string()
+    .max(LIMITS.stepId, `must be at most ${LIMITS.stepId} characters long`)
+    .regex(ID_PATTERN, 'must start with a lower-case letter and contain only a-z, 0-9 and _'),
   name: localizedTextSchema,
   decider: deciderSchema,
   after: z.array(z.string()),
@@ -70,7 +73,10 @@ const stepSchema = z.strictObject({
 export const workflowDefinitionSchema = z
   .strictObject({
     // workflow_definitions.key (src/limits.ts)
-    key: z.string().max(LIMITS.workflowKey, `must be at most ${LIMITS.workflowKey} characters long`).regex(KEY_PATTERN, 'must start with a lower-case letter and contain only a-z, 0-9, _ and -'),
+    key: z
+      .string()
+      .max(LIMITS.workflowKey, `must be at most ${LIMITS.workflowKey} characters long`)
+      .regex(KEY_PATTERN, 'must start with a lower-case letter and contain only a-z, 0-9, _ and -'),
     version: z.int().min(1, 'must be an integer >= 1'),
     name: localizedTextSchema,
     steps: z.array(stepSchema).min(1, 'a workflow needs at least one step'),
@@ -94,7 +100,8 @@ export type ParseDefinitionResult = { ok: true; definition: WorkflowDefinition }
 export function parseDefinition(input: unknown): ParseDefinitionResult {
   const result = workflowDefinitionSchema.safeParse(input, {
     // "Invalid input: expected string, received undefined" hides the real problem.
-    error: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'required field is missing' : undefined),
+    error: (issue) =>
+      issue.code === 'invalid_type' && issue.input === undefined ? 'required field is missing' : undefined,
   });
   if (result.success) return { ok: true, definition: result.data };
   return { ok: false, errors: result.error.issues.map((issue) => formatIssue(input, issue.path, issue.message)) };
@@ -128,14 +135,19 @@ function graphProblems(steps: StepInput[]): Problem[] {
   steps.forEach((step, i) => {
     const first = indexById.get(step.id);
     if (first === undefined) indexById.set(step.id, i);
-    else problems.push({ path: ['steps', i, 'id'], message: `duplicate step id "${step.id}" (already used by steps[${first}])` });
+    else
+      problems.push({
+        path: ['steps', i, 'id'],
+        message: `duplicate step id "${step.id}" (already used by steps[${first}])`,
+      });
   });
 
   let referencesValid = true;
   steps.forEach((step, i) => {
     const seen = new Set<string>();
     step.after.forEach((dep, k) => {
-      if (seen.has(dep)) problems.push({ path: ['steps', i, 'after', k], message: `step "${step.id}" lists "${dep}" twice in after` });
+      if (seen.has(dep))
+        problems.push({ path: ['steps', i, 'after', k], message: `step "${step.id}" lists "${dep}" twice in after` });
       seen.add(dep);
       if (dep === step.id) {
         referencesValid = false;
@@ -143,7 +155,10 @@ function graphProblems(steps: StepInput[]): Problem[] {
       } else if (!indexById.has(dep)) {
         referencesValid = false;
         const known = [...indexById.keys()].map((id) => `"${id}"`).join(', ');
-        problems.push({ path: ['steps', i, 'after', k], message: `step "${step.id}" waits for unknown step "${dep}" (known steps: ${known})` });
+        problems.push({
+          path: ['steps', i, 'after', k],
+          message: `step "${step.id}" waits for unknown step "${dep}" (known steps: ${known})`,
+        });
       }
     });
   });
@@ -154,7 +169,10 @@ function graphProblems(steps: StepInput[]): Problem[] {
 
   const publishing = steps.map((s, i) => ({ s, i })).filter(({ s }) => s.publishes === true);
   if (publishing.length === 0) {
-    problems.push({ path: ['steps'], message: 'no step has "publishes": true; exactly one step must publish the request' });
+    problems.push({
+      path: ['steps'],
+      message: 'no step has "publishes": true; exactly one step must publish the request',
+    });
   }
   const firstPublishing = publishing[0];
   for (const extra of publishing.slice(1)) {
@@ -236,9 +254,7 @@ function formatIssue(input: unknown, path: readonly PropertyKey[], message: stri
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
-    .join('');
+  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`)).join('');
 }
 
 /** The id of the step a path points into, read from the raw input, if it has one. */

@@ -36,7 +36,8 @@ function berlinWallClock(instant: Date): WallClock {
   }
   const field = (name: string) => {
     const value = parts[name];
-    if (value === undefined || Number.isNaN(value)) throw new RangeError(`cannot read ${name} of ${instant.toISOString()}`);
+    if (value === undefined || Number.isNaN(value))
+      throw new RangeError(`cannot read ${name} of ${instant.toISOString()}`);
     return value;
   };
   return {
@@ -151,7 +152,7 @@ export function addWorkingDays(start: Date, days: number): Date {
   const wall = berlinWallClock(start);
   const direction = days < 0 ? -1 : 1;
   let n = toDayNumber(wall);
-  for (let remaining = Math.abs(days); remaining > 0; ) {
+  for (let remaining = Math.abs(days); remaining > 0;) {
     n += direction;
     if (isWorkingDayNumber(n)) remaining -= 1;
   }

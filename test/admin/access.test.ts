@@ -10,7 +10,14 @@ let routes: Array<{ method: 'get' | 'post'; path: string }>;
 beforeAll(async () => {
   ctx = await createTestContext();
   await seedDemoUnits(ctx.database.db);
-  routes = routeTable(adminRoutes({ config: ctx.config, db: ctx.database.db, directory: ctx.services.directory, clock: () => ctx.clock.now }));
+  routes = routeTable(
+    adminRoutes({
+      config: ctx.config,
+      db: ctx.database.db,
+      directory: ctx.services.directory,
+      clock: () => ctx.clock.now,
+    }),
+  );
 });
 afterAll(() => ctx.close());
 
@@ -26,12 +33,14 @@ describe('administration is for administrators only', () => {
   it('knows every route it checks', () => {
     // the table comes from the router itself, so a new route is covered automatically
     expect(routes.length).toBeGreaterThan(25);
-    expect(routes).toEqual(expect.arrayContaining([
-      { method: 'get', path: '/' },
-      { method: 'post', path: '/import/ausfuehren' },
-      { method: 'get', path: '/register/:id/nachweis' },
-      { method: 'post', path: '/organisationseinheiten/:id/aufloesen' },
-    ]));
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        { method: 'get', path: '/' },
+        { method: 'post', path: '/import/ausfuehren' },
+        { method: 'get', path: '/register/:id/nachweis' },
+        { method: 'post', path: '/organisationseinheiten/:id/aufloesen' },
+      ]),
+    );
   });
 
   for (const uid of NON_ADMINS) {
@@ -41,10 +50,16 @@ describe('administration is for administrators only', () => {
       const refused: string[] = [];
       for (const r of routes) {
         const url = concrete(r.path);
-        const res = r.method === 'get' ? await agent.get(url) : await agent.post(url).type('form').send({ _csrf: token, name: 'x', csv: 'a;b' });
+        const res =
+          r.method === 'get'
+            ? await agent.get(url)
+            : await agent.post(url).type('form').send({ _csrf: token, name: 'x', csv: 'a;b' });
         if (res.status !== 403) refused.push(`${r.method.toUpperCase()} ${url} → ${res.status}`);
         // English paths are the same routes
-        const en = r.method === 'get' ? await agent.get(`/en${url}`) : await agent.post(`/en${url}`).type('form').send({ _csrf: token });
+        const en =
+          r.method === 'get'
+            ? await agent.get(`/en${url}`)
+            : await agent.post(`/en${url}`).type('form').send({ _csrf: token });
         if (en.status !== 403) refused.push(`${r.method.toUpperCase()} /en${url} → ${en.status}`);
       }
       expect(refused).toEqual([]);
@@ -80,7 +95,10 @@ describe('administration is for administrators only', () => {
         const url = `${prefix}${concrete(r.path)}`;
         const res = await admin.get(url);
         if (res.status !== 200) problems.push(`${url} → ${res.status}`);
-        if (res.headers['content-type']?.includes('html') && /admin\.[a-z]+\.[a-zA-Z.]+/.test(res.text.replace(/data-problem="[^"]*"/g, ''))) {
+        if (
+          res.headers['content-type']?.includes('html') &&
+          /admin\.[a-z]+\.[a-zA-Z.]+/.test(res.text.replace(/data-problem="[^"]*"/g, ''))
+        ) {
           problems.push(`${url} shows a raw message key: ${/admin\.[a-z]+\.[a-zA-Z.]+/.exec(res.text)?.[0]}`);
         }
       }
@@ -115,9 +133,33 @@ describe('administration is for administrators only', () => {
       expect(res.text).not.toMatch(/at .+\.ts:\d+/);
     }
     const token = await tokenOf(admin);
-    expect((await admin.post('/intern/verwaltung/plattformen/facebook/freigabe').type('form').send({ _csrf: token, freigegeben: 'vielleicht' })).status).toBe(400);
-    expect((await admin.post('/intern/verwaltung/plattformen/facebook').type('form').send({ _csrf: token, aktion: 'loeschen' })).status).toBe(400);
-    expect((await admin.post('/intern/verwaltung/import/ausfuehren').type('form').send({ _csrf: token, token: 'nope' })).status).toBe(404);
-    expect((await admin.post('/intern/verwaltung/organisationseinheiten/neu').type('form').send(`_csrf=${encodeURIComponent(token)}&name=a&name=b`)).status).toBe(400);
+    expect(
+      (
+        await admin
+          .post('/intern/verwaltung/plattformen/facebook/freigabe')
+          .type('form')
+          .send({ _csrf: token, freigegeben: 'vielleicht' })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await admin
+          .post('/intern/verwaltung/plattformen/facebook')
+          .type('form')
+          .send({ _csrf: token, aktion: 'loeschen' })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await admin.post('/intern/verwaltung/import/ausfuehren').type('form').send({ _csrf: token, token: 'nope' }))
+        .status,
+    ).toBe(404);
+    expect(
+      (
+        await admin
+          .post('/intern/verwaltung/organisationseinheiten/neu')
+          .type('form')
+          .send(`_csrf=${encodeURIComponent(token)}&name=a&name=b`)
+      ).status,
+    ).toBe(400);
   });
 });

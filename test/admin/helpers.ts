@@ -11,13 +11,26 @@ export async function tokenOf(agent: Agent, page = '/intern'): Promise<string> {
 }
 
 /** POSTs a form with the session's CSRF token. */
-export async function post(agent: Agent, url: string, fields: Record<string, string>, page = '/intern'): Promise<request.Response> {
-  return agent.post(url).type('form').send({ ...fields, _csrf: await tokenOf(agent, page) });
+export async function post(
+  agent: Agent,
+  url: string,
+  fields: Record<string, string>,
+  page = '/intern',
+): Promise<request.Response> {
+  return agent
+    .post(url)
+    .type('form')
+    .send({ ...fields, _csrf: await tokenOf(agent, page) });
 }
 
 /** Decodes the few entities EJS escapes, for assertions on visible text. */
 export function text(html: string): string {
-  return html.replace(/&#34;|&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return html
+    .replace(/&#34;|&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 export function expectRedirect(res: request.Response, to: RegExp): string {
@@ -26,4 +39,11 @@ export function expectRedirect(res: request.Response, to: RegExp): string {
   return res.headers.location as string;
 }
 
-export const NON_ADMINS = ['redaktion', 'leitung', 'kommunikation', 'datenschutz', 'hannoverde', 'personalrat'] as const;
+export const NON_ADMINS = [
+  'redaktion',
+  'leitung',
+  'kommunikation',
+  'datenschutz',
+  'hannoverde',
+  'personalrat',
+] as const;

@@ -32,7 +32,15 @@ beforeAll(async () => {
   const council = await signIn(ctx.app, 'personalrat');
   const hde = await signIn(ctx.app, 'hannoverde');
   const today = new Date().toISOString().slice(0, 10);
-  expectRedirect(await post(admin, '/intern/vertretung', { fuer: 'datenschutz', vertretung: 'personalrat', von: today, bis: today }, '/intern/vertretung'), /gespeichert=1/);
+  expectRedirect(
+    await post(
+      admin,
+      '/intern/vertretung',
+      { fuer: 'datenschutz', vertretung: 'personalrat', von: today, bis: today },
+      '/intern/vertretung',
+    ),
+    /gespeichert=1/,
+  );
 
   requestId = await fileRequest(editor);
   await approve(head, requestId, 'unit_head', 'Passt zur Kommunikationsstrategie des Fachbereichs.');
@@ -58,7 +66,12 @@ describe('history search', () => {
     expect(ids).toEqual(expected.map(Number));
 
     const approvals = await admin.get(`${H}?antrag=${requestId}&aktion=workflow.approved`).expect(200);
-    expect([...approvals.text.matchAll(/data-action="([a-z._]+)"/g)].map((m) => m[1])).toEqual(['workflow.approved', 'workflow.approved', 'workflow.approved', 'workflow.approved']);
+    expect([...approvals.text.matchAll(/data-action="([a-z._]+)"/g)].map((m) => m[1])).toEqual([
+      'workflow.approved',
+      'workflow.approved',
+      'workflow.approved',
+      'workflow.approved',
+    ]);
 
     const deputy = await admin.get(`${H}?person=datenschutz&antrag=${requestId}`).expect(200);
     expect(text(deputy.text)).toContain('in Vertretung für datenschutz');
@@ -71,10 +84,24 @@ describe('history search', () => {
   it('searches a date range by Berlin days and pages through many entries', async () => {
     const old = new Date('2026-01-15T10:00:00Z');
     for (let i = 0; i < 120; i++) {
-      await recordHistory(db(), { at: new Date(old.getTime() + i * 1000), actorUid: 'admin', actorName: 'Sascha Wolff', action: 'import.presences', entityType: 'import', entityId: `t${i}` });
+      await recordHistory(db(), {
+        at: new Date(old.getTime() + i * 1000),
+        actorUid: 'admin',
+        actorName: 'Sascha Wolff',
+        action: 'import.presences',
+        entityType: 'import',
+        entityId: `t${i}`,
+      });
     }
     // 23:30 UTC on 14 January is already 15 January in Berlin
-    await recordHistory(db(), { at: new Date('2026-01-14T23:30:00Z'), actorUid: 'admin', actorName: 'Sascha Wolff', action: 'substitution.revoked', entityType: 'substitution', entityId: 'm' });
+    await recordHistory(db(), {
+      at: new Date('2026-01-14T23:30:00Z'),
+      actorUid: 'admin',
+      actorName: 'Sascha Wolff',
+      action: 'substitution.revoked',
+      entityType: 'substitution',
+      entityId: 'm',
+    });
     const day = await admin.get(`${H}?von=2026-01-15&bis=2026-01-15`).expect(200);
     expect(text(day.text)).toContain('121 Einträge, Seite 1 von 3.');
     expect(day.text).toContain('data-action="substitution.revoked"');
@@ -87,9 +114,12 @@ describe('history search', () => {
   });
 
   it('keeps every entry and names every error of a wrong search', async () => {
-    const res = await admin.get(`${H}?antrag=abc&praesenz=-1&person=${encodeURIComponent('a b')}&aktion=DROP&von=2026-02-30&bis=2026-01-01`);
+    const res = await admin.get(
+      `${H}?antrag=abc&praesenz=-1&person=${encodeURIComponent('a b')}&aktion=DROP&von=2026-02-30&bis=2026-01-01`,
+    );
     expect(res.status).toBe(400);
-    for (const field of ['antrag', 'praesenz', 'person', 'aktion', 'von']) expect(res.text).toContain(`href="#feld-${field}"`);
+    for (const field of ['antrag', 'praesenz', 'person', 'aktion', 'von'])
+      expect(res.text).toContain(`href="#feld-${field}"`);
     expect(res.text).toContain('value="abc"');
     expect(res.text).toContain('value="2026-02-30"');
     const range = await admin.get(`${H}?von=2026-03-01&bis=2026-01-01`);
@@ -105,12 +135,31 @@ describe('history search', () => {
 
   it('exports the same filter as CSV that parses back, with formulas neutralised', async () => {
     const unit = await db()('org_units').where({ code: '40' }).first();
-    expectRedirect(await post(admin, `/intern/verwaltung/organisationseinheiten/${unit.id}/aufloesen`, { grund: '=HYPERLINK("http://evil.example","klick")' }), /aufgeloest=1/);
+    expectRedirect(
+      await post(admin, `/intern/verwaltung/organisationseinheiten/${unit.id}/aufloesen`, {
+        grund: '=HYPERLINK("http://evil.example","klick")',
+      }),
+      /aufgeloest=1/,
+    );
     const res = await admin.get(`${H}.csv?aktion=org_unit.`).expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv; charset=utf-8/);
     expect(res.text.startsWith('\uFEFF')).toBe(true);
     const rows = csvRows(res.text);
-    expect(rows[0]).toEqual(['id', 'at', 'actor_uid', 'actor_name', 'on_behalf_of', 'action', 'entity_type', 'entity_id', 'request_id', 'presence_id', 'comment', 'changes', 'action_label']);
+    expect(rows[0]).toEqual([
+      'id',
+      'at',
+      'actor_uid',
+      'actor_name',
+      'on_behalf_of',
+      'action',
+      'entity_type',
+      'entity_id',
+      'request_id',
+      'presence_id',
+      'comment',
+      'changes',
+      'action_label',
+    ]);
     expect(rows).toHaveLength(2);
     expect(rows[1]?.[5]).toBe('org_unit.retired');
     expect(rows[1]?.[12]).toBe('Organisationseinheit aufgelöst');
@@ -133,8 +182,31 @@ describe('internal register', () => {
     const museum = await db()('org_units').where({ code: '41.2' }).first();
     const fire = await db()('org_units').where({ code: '37' }).first();
     await db()('presences').insert([
-      { slug: 'alt-museum', platform_key: 'facebook', account_id: 'altesmuseum', url: 'https://www.facebook.com/altesmuseum', name: '+49 511 Museumshotline', org_unit_id: museum.id, status: 'closed', closed_at: new Date('2025-06-30T10:00:00Z'), close_reason: 'Eingestellt', published_at: new Date('2020-01-01T00:00:00Z') },
-      { slug: 'feuerwehr-x', platform_key: 'x', account_id: 'feuerwehrh', url: 'https://x.com/feuerwehrh', name: 'Feuerwehr Hannover', org_unit_id: fire.id, status: 'active', review_overdue: true, editors_flagged: true, published_at: new Date('2021-01-01T00:00:00Z'), review_due: '2025-01-01' },
+      {
+        slug: 'alt-museum',
+        platform_key: 'facebook',
+        account_id: 'altesmuseum',
+        url: 'https://www.facebook.com/altesmuseum',
+        name: '+49 511 Museumshotline',
+        org_unit_id: museum.id,
+        status: 'closed',
+        closed_at: new Date('2025-06-30T10:00:00Z'),
+        close_reason: 'Eingestellt',
+        published_at: new Date('2020-01-01T00:00:00Z'),
+      },
+      {
+        slug: 'feuerwehr-x',
+        platform_key: 'x',
+        account_id: 'feuerwehrh',
+        url: 'https://x.com/feuerwehrh',
+        name: 'Feuerwehr Hannover',
+        org_unit_id: fire.id,
+        status: 'active',
+        review_overdue: true,
+        editors_flagged: true,
+        published_at: new Date('2021-01-01T00:00:00Z'),
+        review_due: '2025-01-01',
+      },
     ]);
   });
 
@@ -163,10 +235,37 @@ describe('internal register', () => {
     const res = await admin.get(`${R}.csv?einheit=41`).expect(200);
     expect(res.headers['content-disposition']).toMatch(/register\.csv/);
     const rows = csvRows(res.text);
-    expect(rows[0]).toEqual(['id', 'name', 'platform', 'account_id', 'url', 'status', 'unit_code', 'unit_name', 'hannover_de_url', 'published_at', 'closed_at', 'close_reason', 'last_confirmed_at', 'review_due', 'review_overdue', 'editors_flagged', 'editors', 'request_id']);
+    expect(rows[0]).toEqual([
+      'id',
+      'name',
+      'platform',
+      'account_id',
+      'url',
+      'status',
+      'unit_code',
+      'unit_name',
+      'hannover_de_url',
+      'published_at',
+      'closed_at',
+      'close_reason',
+      'last_confirmed_at',
+      'review_due',
+      'review_overdue',
+      'editors_flagged',
+      'editors',
+      'request_id',
+    ]);
     expect(rows).toHaveLength(3);
     const published = rows.find((r) => r[0] === String(presenceId));
-    expect(published?.slice(1, 8)).toEqual(['Kulturbüro Hannover', 'facebook', 'kulturbuero.hannover', 'https://www.facebook.com/kulturbuero.hannover', 'active', '41', 'Fachbereich Kultur']);
+    expect(published?.slice(1, 8)).toEqual([
+      'Kulturbüro Hannover',
+      'facebook',
+      'kulturbuero.hannover',
+      'https://www.facebook.com/kulturbuero.hannover',
+      'active',
+      '41',
+      'Fachbereich Kultur',
+    ]);
     expect(published?.[16]).toBe('redaktion redaktion2');
     expect(published?.[17]).toBe(String(requestId));
     const closed = rows.find((r) => r[5] === 'closed');
@@ -185,7 +284,9 @@ describe('internal register', () => {
     for (const step of ['unit_head', 'communications', 'data_protection', 'hannoverde']) {
       expect(html).toContain(`data-step="${step}" data-state="approved"`);
     }
-    const decisions = [...html.matchAll(/data-decision="\d+" data-step="([a-z_]+)" data-outcome="approved"/g)].map((m) => m[1]);
+    const decisions = [...html.matchAll(/data-decision="\d+" data-step="([a-z_]+)" data-outcome="approved"/g)].map(
+      (m) => m[1],
+    );
     expect(decisions).toEqual(['unit_head', 'data_protection', 'communications', 'hannoverde']);
     expect(page).toContain('Dr. Andrea Lange (leitung)');
     expect(page).toContain('Mehmet Demir (personalrat)');
@@ -212,7 +313,9 @@ describe('internal register', () => {
 describe('role mapping', () => {
   it('shows the directory group of each role and who holds it, and the unit heads', async () => {
     const res = await admin.get('/intern/verwaltung/rollen').expect(200);
-    expect(res.text).toMatch(/data-role="communications"[\s\S]*?cn=smr-kommunikation,ou=groups,dc=hannover-stadt,dc=de[\s\S]*?data-holder="kommunikation"/);
+    expect(res.text).toMatch(
+      /data-role="communications"[\s\S]*?cn=smr-kommunikation,ou=groups,dc=hannover-stadt,dc=de[\s\S]*?data-holder="kommunikation"/,
+    );
     expect(res.text).toMatch(/data-role="admin"[\s\S]*?data-holder="admin"/);
     expect(res.text).toMatch(/data-role="staff_council"[\s\S]*?data-holder="personalrat"/);
     expect(res.text).toContain('data-head="leitung" data-unit="41"');

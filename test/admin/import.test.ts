@@ -40,14 +40,27 @@ async function footprint() {
 const dryRun = (csv: string) => post(admin, IMPORT_CHECK_PATH, { csv }, I);
 const tokenIn = (html: string) => /name="token" value="([^"]+)"/.exec(html)?.[1];
 const problemsOf = (html: string, line: number) => {
-  const row = new RegExp(`<tr class="kern-table__row" data-line="${line}" data-outcome="problem">([\\s\\S]*?)</tr>`).exec(html)?.[1] ?? '';
+  const row =
+    new RegExp(`<tr class="kern-table__row" data-line="${line}" data-outcome="problem">([\\s\\S]*?)</tr>`).exec(
+      html,
+    )?.[1] ?? '';
   return [...row.matchAll(/data-column="([a-z_]+)" data-problem="([a-zA-Z._]+)"/g)].map((m) => `${m[1]}:${m[2]}`);
 };
 
 describe('bulk import: documentation and template', () => {
   it('documents the columns and offers a template that reads back', async () => {
     const page = await admin.get(I).expect(200);
-    for (const c of ['unit_code', 'platform', 'name', 'url', 'description', 'hannover_de_url', 'existing_since', 'editors', 'author']) {
+    for (const c of [
+      'unit_code',
+      'platform',
+      'name',
+      'url',
+      'description',
+      'hannover_de_url',
+      'existing_since',
+      'editors',
+      'author',
+    ]) {
       expect(page.text).toContain(`data-column="${c}"`);
     }
     const template = await admin.get(`${I}/vorlage.csv`).expect(200);
@@ -64,7 +77,10 @@ describe('bulk import: the dry run', () => {
   let inFlightId: number;
   beforeAll(async () => {
     const editor = await signIn(ctx.app, 'redaktion');
-    const res = await submitForm(editor, '/intern/antraege/neu', '/intern/antraege/neu', { ...validForm({ name: 'Museen', url: 'https://www.facebook.com/museen.hannover' }), aktion: 'einreichen' });
+    const res = await submitForm(editor, '/intern/antraege/neu', '/intern/antraege/neu', {
+      ...validForm({ name: 'Museen', url: 'https://www.facebook.com/museen.hannover' }),
+      aktion: 'einreichen',
+    });
     expect(res.status).toBe(303);
     inFlightId = Number(/(\d+)/.exec(res.headers.location as string)?.[1]);
   });
@@ -128,8 +144,12 @@ describe('bulk import: the dry run', () => {
     expect(await db()('admin_uploads')).toEqual([]);
   });
 
-  it('names the person named twice in a row\'s editors', async () => {
-    const res = await dryRun([HEADER, '41;facebook;Doppelt;https://www.facebook.com/doppelt.benannt;;;;redaktion redaktion2 redaktion2;'].join('\n'));
+  it("names the person named twice in a row's editors", async () => {
+    const res = await dryRun(
+      [HEADER, '41;facebook;Doppelt;https://www.facebook.com/doppelt.benannt;;;;redaktion redaktion2 redaktion2;'].join(
+        '\n',
+      ),
+    );
     expect(res.status).toBe(400);
     expect(problemsOf(res.text, 2)).toEqual(['editors:admin.import.problem.editorsDuplicate']);
     expect(text(res.text)).toContain('Kim Nowak ist doppelt als Redakteur*in genannt.');
@@ -137,9 +157,14 @@ describe('bulk import: the dry run', () => {
 
   it('refuses Windows-1252 bytes with a clear message', async () => {
     const csv = `${HEADER}\r\n41;facebook;Kulturbüro Mitte;https://www.facebook.com/kulturbuero.mitte;Für alle;;;redaktion redaktion2;\r\n`;
-    const latin1 = [...Buffer.from(csv, 'latin1')].map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`).join('');
+    const latin1 = [...Buffer.from(csv, 'latin1')]
+      .map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`)
+      .join('');
     const token = await tokenOf(admin, I);
-    const res = await admin.post(IMPORT_CHECK_PATH).type('form').send(`_csrf=${encodeURIComponent(token)}&csv=${latin1}`);
+    const res = await admin
+      .post(IMPORT_CHECK_PATH)
+      .type('form')
+      .send(`_csrf=${encodeURIComponent(token)}&csv=${latin1}`);
     expect(res.status).toBe(400);
     expect(text(res.text)).toContain('Die Datei ist nicht in UTF-8 gespeichert (vermutlich Windows-1252 oder Latin-1');
     expect(res.text).toContain('href="#feld-csv"');
@@ -152,7 +177,10 @@ describe('bulk import: the dry run', () => {
 
     // the same bytes as UTF-8 are fine
     const utf8 = [...Buffer.from(csv, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`).join('');
-    const ok = await admin.post(IMPORT_CHECK_PATH).type('form').send(`_csrf=${encodeURIComponent(token)}&csv=${utf8}`);
+    const ok = await admin
+      .post(IMPORT_CHECK_PATH)
+      .type('form')
+      .send(`_csrf=${encodeURIComponent(token)}&csv=${utf8}`);
     expect(ok.status).toBe(200);
     expect(text(ok.text)).toContain('Kulturbüro Mitte');
   });
@@ -167,7 +195,9 @@ describe('bulk import: the dry run', () => {
     const empty = await dryRun(`${HEADER}\n`);
     expect(text(empty.text)).toContain('Die CSV-Daten sind leer oder enthalten nur die Kopfzeile.');
     const tooMany = await dryRun(`${HEADER}\n${'41;facebook;n;u;;;;a b;\n'.repeat(10_001)}`);
-    expect(text(tooMany.text)).toContain('Die CSV-Daten haben 10001 Zeilen; höchstens 10000 sind in einem Import möglich.');
+    expect(text(tooMany.text)).toContain(
+      'Die CSV-Daten haben 10001 Zeilen; höchstens 10000 sind in einem Import möglich.',
+    );
     const tooLarge = await dryRun(`${HEADER}\n41;facebook;n;u;${'x'.repeat(5 * 1_048_576)};;;a b;\n`);
     expect(text(tooLarge.text)).toContain('Die CSV-Daten sind größer als 5 MB.');
   });
@@ -175,7 +205,14 @@ describe('bulk import: the dry run', () => {
 
 describe('bulk import: all or nothing', () => {
   const small = (prefix: string, n = 3) =>
-    [HEADER, ...Array.from({ length: n }, (_, i) => `41;facebook;${prefix} ${i + 1};https://www.facebook.com/${prefix}.${i + 1};;https://www.hannover.de/Kultur-Freizeit;01.05.2019;redaktion redaktion2;`)].join('\n');
+    [
+      HEADER,
+      ...Array.from(
+        { length: n },
+        (_, i) =>
+          `41;facebook;${prefix} ${i + 1};https://www.facebook.com/${prefix}.${i + 1};;https://www.hannover.de/Kultur-Freizeit;01.05.2019;redaktion redaktion2;`,
+      ),
+    ].join('\n');
 
   it('imports nothing when the register changed between the dry run and the confirmation', async () => {
     const dry = await dryRun(small('wechsel'));
@@ -183,7 +220,15 @@ describe('bulk import: all or nothing', () => {
     const token = tokenIn(dry.text) ?? '';
     // meanwhile somebody registers the account of row 3
     const unit = await db()('org_units').where({ code: '41' }).first();
-    await db()('presences').insert({ slug: 'wechsel-3', platform_key: 'facebook', account_id: 'wechsel.3', url: 'https://www.facebook.com/wechsel.3', name: 'Wechsel 3', org_unit_id: unit.id, status: 'active' });
+    await db()('presences').insert({
+      slug: 'wechsel-3',
+      platform_key: 'facebook',
+      account_id: 'wechsel.3',
+      url: 'https://www.facebook.com/wechsel.3',
+      name: 'Wechsel 3',
+      org_unit_id: unit.id,
+      status: 'active',
+    });
     const before = await footprint();
     const res = await post(admin, `${I}/ausfuehren`, { token }, I);
     expect(res.status).toBe(409);
@@ -220,7 +265,9 @@ BEGIN
   IF NEW.action = 'request.imported' AND NEW.comment LIKE '%line 5' THEN RAISE EXCEPTION 'simulated failure'; END IF;
   RETURN NEW;
 END $$`);
-    await db().raw('CREATE TRIGGER test_fail_import BEFORE INSERT ON history FOR EACH ROW EXECUTE FUNCTION test_fail_import()');
+    await db().raw(
+      'CREATE TRIGGER test_fail_import BEFORE INSERT ON history FOR EACH ROW EXECUTE FUNCTION test_fail_import()',
+    );
     const before = await footprint();
     const failed = await post(admin, `${I}/ausfuehren`, { token }, I);
     expect(failed.status).toBe(500);
@@ -254,7 +301,12 @@ describe('bulk import: 5,000 rows', () => {
   ].join('\r\n');
 
   it('takes large bodies only on the import paths: other forms keep the 200 kB limit (413, a friendly page)', async () => {
-    const res = await post(admin, '/intern/verwaltung/ablaeufe/neu', { definition: csv }, '/intern/verwaltung/ablaeufe/neu');
+    const res = await post(
+      admin,
+      '/intern/verwaltung/ablaeufe/neu',
+      { definition: csv },
+      '/intern/verwaltung/ablaeufe/neu',
+    );
     expect(res.status).toBe(413);
     expect(text(res.text)).toContain('Die Datei ist zu groß');
   });
@@ -286,8 +338,18 @@ describe('bulk import: 5,000 rows', () => {
 
     const imported = await db()('requests').where('title', 'like', 'Bestand %').orderBy('id');
     expect(imported).toHaveLength(rows);
-    expect(new Set(imported.map((r) => `${r.kind}:${r.status}:${r.version}`))).toEqual(new Set(['existing:in_review:1']));
-    expect(imported[0].data).toMatchObject({ kind: 'existing', orgUnit: '41', platform: 'facebook', name: 'Bestand 0001', url: 'https://www.facebook.com/bestand.0001', existingSince: '2018-03-01', editors: ['redaktion', 'redaktion2'] });
+    expect(new Set(imported.map((r) => `${r.kind}:${r.status}:${r.version}`))).toEqual(
+      new Set(['existing:in_review:1']),
+    );
+    expect(imported[0].data).toMatchObject({
+      kind: 'existing',
+      orgUnit: '41',
+      platform: 'facebook',
+      name: 'Bestand 0001',
+      url: 'https://www.facebook.com/bestand.0001',
+      existingSince: '2018-03-01',
+      editors: ['redaktion', 'redaktion2'],
+    });
     expect(imported[0].author_uid).toBe('admin');
     expect(imported[1].author_uid).toBe('redaktion');
     const ids = imported.map((r) => r.id);
@@ -302,16 +364,37 @@ describe('bulk import: 5,000 rows', () => {
       expect(i.state.steps.communications.state).toBe('waiting');
       expect(i.state.steps.hannoverde.state).toBe('waiting');
     }
-    expect(Number((await db()('request_editors').whereIn('request_id', ids).count({ n: '*' }).first())?.n)).toBe(rows * 2);
+    expect(Number((await db()('request_editors').whereIn('request_id', ids).count({ n: '*' }).first())?.n)).toBe(
+      rows * 2,
+    );
     expect(Number((await db()('request_versions').whereIn('request_id', ids).count({ n: '*' }).first())?.n)).toBe(rows);
     expect(await db()('presences').where('name', 'like', 'Bestand %')).toEqual([]); // never silently active
 
-    const history: Array<{ action: string; n: number | string }> = await db()('history').whereIn('request_id', ids).select('action').count({ n: '*' }).groupBy('action');
-    expect(Object.fromEntries(history.map((h) => [h.action, Number(h.n)]))).toEqual({ 'request.imported': rows, 'workflow.submitted': rows, 'workflow.step_opened': rows });
-    expect(await db()('history').where({ action: 'import.presences', entity_id: token }).first()).toMatchObject({ actor_uid: 'admin', entity_type: 'import' });
+    const history: Array<{ action: string; n: number | string }> = await db()('history')
+      .whereIn('request_id', ids)
+      .select('action')
+      .count({ n: '*' })
+      .groupBy('action');
+    expect(Object.fromEntries(history.map((h) => [h.action, Number(h.n)]))).toEqual({
+      'request.imported': rows,
+      'workflow.submitted': rows,
+      'workflow.step_opened': rows,
+    });
+    expect(await db()('history').where({ action: 'import.presences', entity_id: token }).first()).toMatchObject({
+      actor_uid: 'admin',
+      entity_type: 'import',
+    });
 
     // the head of Fachbereich Kultur (41 and its sub-units without a head) is told about each of them
-    const mails = Number((await db()('outbox').whereIn('request_id', ids).where({ template: 'step_waiting', recipient_uid: 'leitung' }).count({ n: '*' }).first())?.n);
+    const mails = Number(
+      (
+        await db()('outbox')
+          .whereIn('request_id', ids)
+          .where({ template: 'step_waiting', recipient_uid: 'leitung' })
+          .count({ n: '*' })
+          .first()
+      )?.n,
+    );
     expect(mails).toBe(ids.filter((_, i) => ['41', '41.2', '41.4'].includes(UNITS[i % UNITS.length] ?? '')).length);
 
     // the head sees the tasks
@@ -327,7 +410,10 @@ describe('CSV import as a file upload (multipart)', () => {
     '41;facebook;Hochgeladen Eins;https://www.facebook.com/hochgeladen.eins;Veranstaltungen im Kulturbüro;https://www.hannover.de/Kultur-Freizeit;2019-05-01;redaktion redaktion2;',
     '99;facebook;Hochgeladen Zwei;https://www.facebook.com/hochgeladen.zwei;;;;redaktion redaktion2;',
   ].join('\r\n');
-  const csvFile = (content: string | Buffer) => ({ content: typeof content === 'string' ? Buffer.from(content, 'utf8') : content, options: { filename: 'bestand.csv', contentType: 'text/csv' } });
+  const csvFile = (content: string | Buffer) => ({
+    content: typeof content === 'string' ? Buffer.from(content, 'utf8') : content,
+    options: { filename: 'bestand.csv', contentType: 'text/csv' },
+  });
   const upload = async (agent: Agent, content: string | Buffer, fields: Record<string, string> = {}, csrf?: string) => {
     const file = csvFile(content);
     let req = agent.post(IMPORT_CHECK_PATH).field('_csrf', csrf ?? (await tokenOf(agent, I)));
@@ -341,7 +427,9 @@ describe('CSV import as a file upload (multipart)', () => {
     for (const page of [I, '/intern/verwaltung/organisationseinheiten/import']) {
       const html = (await admin.get(page).expect(200)).text;
       expect(html).toContain('enctype="multipart/form-data"');
-      expect(html).toMatch(/<input class="kern-form-input__input" type="file" id="feld-datei" name="datei" accept="\.csv,text\/csv"/);
+      expect(html).toMatch(
+        /<input class="kern-form-input__input" type="file" id="feld-datei" name="datei" accept="\.csv,text\/csv"/,
+      );
       expect(html).toContain('name="csv"'); // the paste box stays as a fallback
     }
   });
@@ -363,7 +451,9 @@ describe('CSV import as a file upload (multipart)', () => {
 
   it('takes the file when both a file and pasted text come, and keeps a clean upload for the import', async () => {
     const clean = csv.split('\r\n').slice(0, 2).join('\r\n');
-    const res = await upload(admin, clean, { csv: `${HEADER}\r\n41;facebook;Eingefügt;https://www.facebook.com/eingefuegt.x;;;;redaktion redaktion2;` });
+    const res = await upload(admin, clean, {
+      csv: `${HEADER}\r\n41;facebook;Eingefügt;https://www.facebook.com/eingefuegt.x;;;;redaktion redaktion2;`,
+    });
     expect(res.status).toBe(200);
     expect(res.text).toContain('data-rows="1" data-problems="0"');
     expect(text(res.text)).toContain('Hochgeladen Eins');
@@ -381,20 +471,31 @@ describe('CSV import as a file upload (multipart)', () => {
 
   it('refuses a Windows-1252 file with the encoding message, and a file with NUL bytes', async () => {
     const before = await footprint();
-    const latin1 = await upload(admin, Buffer.from(`${HEADER}\r\n41;facebook;Kulturbüro;https://www.facebook.com/kb.x;;;;redaktion redaktion2;`, 'latin1'));
+    const latin1 = await upload(
+      admin,
+      Buffer.from(
+        `${HEADER}\r\n41;facebook;Kulturbüro;https://www.facebook.com/kb.x;;;;redaktion redaktion2;`,
+        'latin1',
+      ),
+    );
     expect(text(latin1.text)).toContain('Die Datei ist nicht in UTF-8 gespeichert');
     expect(latin1.text).not.toContain('data-rows=');
     const utf16 = await upload(admin, Buffer.from(`\uFEFF${csv}`, 'utf16le'));
     expect(text(utf16.text)).toContain('Die Datei ist nicht in UTF-8 gespeichert');
     // a NUL in a multipart field is refused like in any form
-    const nul = await admin.post(IMPORT_CHECK_PATH).field('_csrf', await tokenOf(admin, I)).field('csv', `${HEADER}\u0000`);
+    const nul = await admin
+      .post(IMPORT_CHECK_PATH)
+      .field('_csrf', await tokenOf(admin, I))
+      .field('csv', `${HEADER}\u0000`);
     expect(nul.status).toBe(400);
     expect(await footprint()).toEqual(before);
   });
 
   it('checks the CSRF token of a multipart form: missing or wrong is 403, and nothing is kept', async () => {
     const uploads = Number((await db()('admin_uploads').count({ n: '*' }).first())?.n);
-    const missing = await admin.post(IMPORT_CHECK_PATH).attach('datei', Buffer.from(csv), { filename: 'bestand.csv', contentType: 'text/csv' });
+    const missing = await admin
+      .post(IMPORT_CHECK_PATH)
+      .attach('datei', Buffer.from(csv), { filename: 'bestand.csv', contentType: 'text/csv' });
     expect(missing.status).toBe(403);
     const wrong = await upload(admin, csv, {}, 'falsch');
     expect(wrong.status).toBe(403);
@@ -410,7 +511,10 @@ describe('CSV import as a file upload (multipart)', () => {
     const editor = await signIn(app, 'redaktion');
     const big = Buffer.alloc(3 * 1024 * 1024, 'a');
     for (const path of [IMPORT_CHECK_PATH, '/intern/verwaltung/organisationseinheiten/import']) {
-      const res = await editor.post(path).field('_csrf', await tokenOf(editor, '/intern')).attach('datei', big, { filename: 'gross.csv', contentType: 'text/csv' });
+      const res = await editor
+        .post(path)
+        .field('_csrf', await tokenOf(editor, '/intern'))
+        .attach('datei', big, { filename: 'gross.csv', contentType: 'text/csv' });
       expect(res.status).toBe(403);
       expect(text(res.text)).not.toContain('Bestand');
     }
@@ -427,9 +531,16 @@ describe('CSV import as a file upload (multipart)', () => {
 
   it('imports units from an uploaded file as from pasted text', async () => {
     const U = '/intern/verwaltung/organisationseinheiten/import';
-    const units = ['code;name;kind;parent_code;hannover_de_url', 'IX;Dezernat IX;dezernat;;', '95;Fachbereich Hochgeladen;fachbereich;IX;'].join('\n');
+    const units = [
+      'code;name;kind;parent_code;hannover_de_url',
+      'IX;Dezernat IX;dezernat;;',
+      '95;Fachbereich Hochgeladen;fachbereich;IX;',
+    ].join('\n');
     const pasted = await post(admin, U, { csv: units }, U);
-    const uploaded = await admin.post(U).field('_csrf', await tokenOf(admin, U)).attach('datei', Buffer.from(`\uFEFF${units}`), { filename: 'einheiten.csv', contentType: 'text/csv' });
+    const uploaded = await admin
+      .post(U)
+      .field('_csrf', await tokenOf(admin, U))
+      .attach('datei', Buffer.from(`\uFEFF${units}`), { filename: 'einheiten.csv', contentType: 'text/csv' });
     expect(uploaded.status, text(uploaded.text).slice(0, 2000)).toBe(pasted.status);
     expect(pasted.status).toBe(200);
     expect(comparable(uploaded.text)).toBe(comparable(pasted.text));

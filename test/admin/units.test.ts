@@ -15,7 +15,10 @@ afterAll(() => ctx.close());
 
 const db = () => ctx.database.db;
 const unit = (code: string) => db()('org_units').where({ code }).first();
-const historyOf = async (id: number) => db()('history').where({ entity_type: 'org_unit', entity_id: String(id) }).orderBy('id');
+const historyOf = async (id: number) =>
+  db()('history')
+    .where({ entity_type: 'org_unit', entity_id: String(id) })
+    .orderBy('id');
 const U = '/intern/verwaltung/organisationseinheiten';
 
 const form = (overrides: Record<string, string> = {}) => ({
@@ -34,12 +37,25 @@ describe('organisational units', () => {
     const res = await admin.get(U).expect(200);
     expect(res.text).toContain('data-testid="unit-tree"');
     // Fachbereich Kultur (41) sits below Dezernat IV, Sprengel Museum below 41
-    expect(res.text).toMatch(/data-unit="IV" data-depth="0"[\s\S]*data-unit="41" data-depth="1"[\s\S]*data-unit="41.4" data-depth="2"/);
+    expect(res.text).toMatch(
+      /data-unit="IV" data-depth="0"[\s\S]*data-unit="41" data-depth="1"[\s\S]*data-unit="41.4" data-depth="2"/,
+    );
     expect(res.text).toContain('Dr. Andrea Lange');
   });
 
   it('creates a unit, with every error named and every entry kept when the form is wrong', async () => {
-    const bad = await post(admin, `${U}/neu`, form({ code: '41 9', name: '', art: 'abteilung', oberhalb: 'XX', hannoverDe: 'https://hannover.evil.de/x', reihenfolge: 'zwei' }));
+    const bad = await post(
+      admin,
+      `${U}/neu`,
+      form({
+        code: '41 9',
+        name: '',
+        art: 'abteilung',
+        oberhalb: 'XX',
+        hannoverDe: 'https://hannover.evil.de/x',
+        reihenfolge: 'zwei',
+      }),
+    );
     expect(bad.status).toBe(400);
     const page = text(bad.text);
     for (const message of [
@@ -49,7 +65,8 @@ describe('organisational units', () => {
       'Diese übergeordnete Einheit gibt es nicht.',
       'Geben Sie eine vollständige Adresse auf hannover.de an.',
       'Geben Sie eine ganze Zahl an.',
-    ]) expect(page).toContain(message);
+    ])
+      expect(page).toContain(message);
     for (const field of ['code', 'name', 'art', 'oberhalb', 'hannoverDe', 'reihenfolge']) {
       expect(bad.text).toContain(`href="#feld-${field}"`); // error summary
       expect(bad.text).toContain(`id="feld-${field}-fehler"`); // next to the field
@@ -65,7 +82,12 @@ describe('organisational units', () => {
     const ok = await post(admin, `${U}/neu`, form());
     expectRedirect(ok, /\/intern\/verwaltung\/organisationseinheiten\/\d+\?gespeichert=1/);
     const created = await unit('41.9');
-    expect(created).toMatchObject({ name: 'Kulturbüro', kind: 'bereich', parent_id: (await unit('41')).id, sort_order: 5 });
+    expect(created).toMatchObject({
+      name: 'Kulturbüro',
+      kind: 'bereich',
+      parent_id: (await unit('41')).id,
+      sort_order: 5,
+    });
     const history = await historyOf(created.id);
     expect(history.map((h) => h.action)).toEqual(['org_unit.created']);
     expect(history[0]).toMatchObject({ actor_uid: 'admin', actor_name: 'Sascha Wolff' });
@@ -86,12 +108,28 @@ describe('organisational units', () => {
 
     // Dezernat IV below its own grandchild: a loop, refused with the form kept
     const iv = await unit('IV');
-    const loop = await post(admin, `${U}/${iv.id}`, { code: 'IV', name: 'Kultur- und Bildungsdezernat', kurzname: '', art: 'dezernat', oberhalb: '41.9', hannoverDe: '', reihenfolge: '11' });
+    const loop = await post(admin, `${U}/${iv.id}`, {
+      code: 'IV',
+      name: 'Kultur- und Bildungsdezernat',
+      kurzname: '',
+      art: 'dezernat',
+      oberhalb: '41.9',
+      hannoverDe: '',
+      reihenfolge: '11',
+    });
     expect(loop.status).toBe(400);
     expect(text(loop.text)).toContain('„Kulturbüro Hannover“ liegt unterhalb dieser Einheit');
     expect(loop.text).toContain('href="#feld-oberhalb"');
     expect((await unit('IV')).parent_id).toBeNull();
-    const self = await post(admin, `${U}/${iv.id}`, { code: 'IV', name: 'Kultur- und Bildungsdezernat', kurzname: '', art: 'dezernat', oberhalb: 'IV', hannoverDe: '', reihenfolge: '11' });
+    const self = await post(admin, `${U}/${iv.id}`, {
+      code: 'IV',
+      name: 'Kultur- und Bildungsdezernat',
+      kurzname: '',
+      art: 'dezernat',
+      oberhalb: 'IV',
+      hannoverDe: '',
+      reihenfolge: '11',
+    });
     expect(self.status).toBe(400);
     expect((await unit('IV')).parent_id).toBeNull();
   });
@@ -102,13 +140,21 @@ describe('organisational units', () => {
     expect(unknown.status).toBe(400);
     expect(text(unknown.text)).toContain('Die Benutzerkennung „niemand“ gibt es im Verzeichnis nicht.');
     expect(unknown.text).toContain('value="niemand"');
-    expectRedirect(await post(admin, `${U}/${kultur.id}/leitung`, { leitung: 'Redaktion2', funktion: 'deputy' }), /leitung=1/);
-    expect(await db()('org_unit_heads').where({ org_unit_id: kultur.id })).toEqual([{ org_unit_id: kultur.id, uid: 'redaktion2', name: 'Kim Nowak', kind: 'deputy' }]);
+    expectRedirect(
+      await post(admin, `${U}/${kultur.id}/leitung`, { leitung: 'Redaktion2', funktion: 'deputy' }),
+      /leitung=1/,
+    );
+    expect(await db()('org_unit_heads').where({ org_unit_id: kultur.id })).toEqual([
+      { org_unit_id: kultur.id, uid: 'redaktion2', name: 'Kim Nowak', kind: 'deputy' },
+    ]);
     const twice = await post(admin, `${U}/${kultur.id}/leitung`, { leitung: 'redaktion2', funktion: 'head' });
     expect(twice.status).toBe(400);
     expectRedirect(await post(admin, `${U}/${kultur.id}/leitung/entfernen`, { uid: 'redaktion2' }), /leitung=1/);
     expect(await db()('org_unit_heads').where({ org_unit_id: kultur.id })).toEqual([]);
-    expect((await historyOf(kultur.id)).map((h) => h.action).slice(-2)).toEqual(['org_unit.head_added', 'org_unit.head_removed']);
+    expect((await historyOf(kultur.id)).map((h) => h.action).slice(-2)).toEqual([
+      'org_unit.head_added',
+      'org_unit.head_removed',
+    ]);
   });
 
   it('retires a unit: it keeps its presences, leaves the request form, and a unit with active sub-units is refused', async () => {
@@ -127,10 +173,22 @@ describe('organisational units', () => {
 
     const sprengel = await unit('41.4');
     const hde = await db()('presences').where({ slug: 'hannover-de-facebook' }).first();
-    await db()('presences').insert({ slug: 'sprengel-facebook', platform_key: 'facebook', account_id: 'sprengelmuseum', url: 'https://www.facebook.com/sprengelmuseum', name: 'Sprengel Museum', org_unit_id: sprengel.id, status: 'active', published_at: new Date() });
+    await db()('presences').insert({
+      slug: 'sprengel-facebook',
+      platform_key: 'facebook',
+      account_id: 'sprengelmuseum',
+      url: 'https://www.facebook.com/sprengelmuseum',
+      name: 'Sprengel Museum',
+      org_unit_id: sprengel.id,
+      status: 'active',
+      published_at: new Date(),
+    });
     expectRedirect(await post(admin, `${U}/${sprengel.id}/aufloesen`, { grund: 'Umorganisation' }), /aufgeloest=1/);
     expect((await unit('41.4')).retired_at).toBeInstanceOf(Date);
-    expect(await db()('presences').where({ slug: 'sprengel-facebook' }).first()).toMatchObject({ status: 'active', org_unit_id: sprengel.id });
+    expect(await db()('presences').where({ slug: 'sprengel-facebook' }).first()).toMatchObject({
+      status: 'active',
+      org_unit_id: sprengel.id,
+    });
     expect(hde).toBeDefined();
     const retired = (await historyOf(sprengel.id)).at(-1);
     expect(retired).toMatchObject({ action: 'org_unit.retired', comment: 'Umorganisation' });
@@ -150,8 +208,23 @@ describe('organisational units', () => {
 
   it('refuses to change the code of a unit that requests refer to', async () => {
     const kultur = await unit('41');
-    await db()('requests').insert({ kind: 'new', author_uid: 'redaktion', author_name: 'Robin Schäfer', org_unit_id: kultur.id, status: 'draft', data: JSON.stringify({ orgUnit: '41' }) });
-    const res = await post(admin, `${U}/${kultur.id}`, { code: '41-neu', name: 'Fachbereich Kultur', kurzname: '', art: 'fachbereich', oberhalb: 'IV', hannoverDe: 'https://www.hannover.de/Kultur-Freizeit', reihenfolge: '12' });
+    await db()('requests').insert({
+      kind: 'new',
+      author_uid: 'redaktion',
+      author_name: 'Robin Schäfer',
+      org_unit_id: kultur.id,
+      status: 'draft',
+      data: JSON.stringify({ orgUnit: '41' }),
+    });
+    const res = await post(admin, `${U}/${kultur.id}`, {
+      code: '41-neu',
+      name: 'Fachbereich Kultur',
+      kurzname: '',
+      art: 'fachbereich',
+      oberhalb: 'IV',
+      hannoverDe: 'https://www.hannover.de/Kultur-Freizeit',
+      reihenfolge: '12',
+    });
     expect(res.status).toBe(400);
     expect(text(res.text)).toContain('Die Kennung kann nicht geändert werden, weil Anträge auf sie verweisen.');
   });
@@ -186,7 +259,8 @@ describe('importing units from CSV', () => {
   });
 
   it('imports a clean file after the dry run, parents first, all in one go', async () => {
-    const csv = '\uFEFFcode,name,kind,parent_code,hannover_de_url\r\n50,Fachbereich Soziales,fachbereich,V,https://www.hannover.de/Soziales\r\nV,Dezernat V,dezernat,,\r\n42,Stadtbibliothek Hannover (neu),fachbereich,IV,https://www.hannover.de/Kultur-Freizeit/Bibliotheken-Archive\r\n';
+    const csv =
+      '\uFEFFcode,name,kind,parent_code,hannover_de_url\r\n50,Fachbereich Soziales,fachbereich,V,https://www.hannover.de/Soziales\r\nV,Dezernat V,dezernat,,\r\n42,Stadtbibliothek Hannover (neu),fachbereich,IV,https://www.hannover.de/Kultur-Freizeit/Bibliotheken-Archive\r\n';
     const dry = await post(admin, I, { csv }, I);
     expect(dry.status).toBe(200);
     expect(text(dry.text)).toContain('3 Zeilen: 2 neu, 1 geändert, 0 unverändert, 0 mit Problemen.');

@@ -46,24 +46,36 @@ steps:
 `;
 
 async function fileRequest(agent: Agent, overrides: Record<string, string>) {
-  const res = await submitForm(agent, '/intern/antraege/neu', '/intern/antraege/neu', { ...validForm(overrides), aktion: 'einreichen' });
+  const res = await submitForm(agent, '/intern/antraege/neu', '/intern/antraege/neu', {
+    ...validForm(overrides),
+    aktion: 'einreichen',
+  });
   expect(res.status, res.text.slice(0, 1500)).toBe(303);
   return Number(/\/intern\/antraege\/(\d+)/.exec(res.headers.location as string)?.[1]);
 }
 
 const definitionOf = async (requestId: number) =>
-  ctx.database.db('workflow_instances as i').join('workflow_definitions as d', 'd.id', 'i.definition_id').where('i.request_id', requestId).first('d.key', 'd.version');
+  ctx.database
+    .db('workflow_instances as i')
+    .join('workflow_definitions as d', 'd.id', 'i.definition_id')
+    .where('i.request_id', requestId)
+    .first('d.key', 'd.version');
 
 describe('workflow definitions', () => {
   it('draws a version as steps: decider, parallel stage, deadlines, notifications', async () => {
     const list = await admin.get(W).expect(200);
     expect(list.text).toContain('data-key="dienstanweisung"');
-    const id = (await ctx.database.db('workflow_definitions').where({ key: 'dienstanweisung', version: 1 }).first('id')).id;
+    const id = (await ctx.database.db('workflow_definitions').where({ key: 'dienstanweisung', version: 1 }).first('id'))
+      .id;
     const page = await admin.get(`${W}/${id}`).expect(200);
     const html = page.text;
-    expect(html).toMatch(/data-stage="1"[\s\S]*data-step="unit_head"[\s\S]*data-stage="2"[\s\S]*data-step="communications"[\s\S]*data-step="data_protection"[\s\S]*data-stage="3"[\s\S]*data-step="hannoverde"/);
+    expect(html).toMatch(
+      /data-stage="1"[\s\S]*data-step="unit_head"[\s\S]*data-stage="2"[\s\S]*data-step="communications"[\s\S]*data-step="data_protection"[\s\S]*data-stage="3"[\s\S]*data-step="hannoverde"/,
+    );
     expect(text(html)).toContain('Stufe 2: 2 Schritte parallel');
-    expect(text(html)).toContain('Erinnerung nach 5 Arbeitstagen, Eskalation an Kommunikation (Presse- und Informationsamt) nach 10 Arbeitstagen');
+    expect(text(html)).toContain(
+      'Erinnerung nach 5 Arbeitstagen, Eskalation an Kommunikation (Presse- und Informationsamt) nach 10 Arbeitstagen',
+    );
     expect(html).toMatch(/data-fact="notify">Personalrat</);
     expect(html).toContain('data-fact="publishes"');
     expect(text(html)).toContain('Leitung der Organisationseinheit (oder Vertretung)');
@@ -73,7 +85,10 @@ describe('workflow definitions', () => {
 
   it('uploads a YAML version as version 2; a request in flight keeps version 1, new ones get version 2', async () => {
     const editor = await signIn(ctx.app, 'redaktion');
-    const inFlight = await fileRequest(editor, { name: 'Stadtteilkultur', url: 'https://www.facebook.com/stadtteilkultur.hannover' });
+    const inFlight = await fileRequest(editor, {
+      name: 'Stadtteilkultur',
+      url: 'https://www.facebook.com/stadtteilkultur.hannover',
+    });
     expect(await definitionOf(inFlight)).toEqual({ key: 'dienstanweisung', version: 1 });
 
     const res = await post(admin, `${W}/neu`, { definition: V2_YAML }, `${W}/neu`);
@@ -85,36 +100,56 @@ describe('workflow definitions', () => {
     expect(versions.map((v) => v.version)).toEqual([1, 2]);
     expect(versions[1].definition.version).toBe(2);
     expect(versions[1].created_by).toBe('admin');
-    expect(await ctx.database.db('history').where({ action: 'workflow_definition.uploaded' }).first()).toMatchObject({ actor_uid: 'admin', entity_id: String(versions[1].id), comment: 'dienstanweisung v2' });
+    expect(await ctx.database.db('history').where({ action: 'workflow_definition.uploaded' }).first()).toMatchObject({
+      actor_uid: 'admin',
+      entity_id: String(versions[1].id),
+      comment: 'dienstanweisung v2',
+    });
 
     // the list shows both, with the request in flight on version 1
     const list = await admin.get(W).expect(200);
-    expect(list.text).toMatch(/data-version="1">[\s\S]*?<td class="kern-table__cell kern-table__cell--numeric">1<\/td>/);
+    expect(list.text).toMatch(
+      /data-version="1">[\s\S]*?<td class="kern-table__cell kern-table__cell--numeric">1<\/td>/,
+    );
 
     // the request in flight goes on under version 1 ...
     const head = await signIn(ctx.app, 'leitung');
     const page = await head.get(`/intern/antraege/${inFlight}`).expect(200);
-    const decided = await head.post(`/intern/antraege/${inFlight}/entscheidung`).type('form').send({ _csrf: csrfFrom(page.text), schritt: 'unit_head', entscheidung: 'approve', kommentar: '', fassung: '1' });
+    const decided = await head
+      .post(`/intern/antraege/${inFlight}/entscheidung`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), schritt: 'unit_head', entscheidung: 'approve', kommentar: '', fassung: '1' });
     expect(decided.status).toBe(303);
     expect(await definitionOf(inFlight)).toEqual({ key: 'dienstanweisung', version: 1 });
     const mails = await ctx.database.db('outbox').where({ request_id: inFlight, template: 'staff_council_notice' });
     expect(mails).toHaveLength(0); // v1 tells the staff council only at the last step
 
     // ... and a new request starts on version 2
-    const fresh = await fileRequest(editor, { name: 'Kulturtreff', url: 'https://www.facebook.com/kulturtreff.hannover' });
+    const fresh = await fileRequest(editor, {
+      name: 'Kulturtreff',
+      url: 'https://www.facebook.com/kulturtreff.hannover',
+    });
     expect(await definitionOf(fresh)).toEqual({ key: 'dienstanweisung', version: 2 });
   });
 
   it('refuses invalid definitions with every error named and the text kept', async () => {
     const countBefore = (await ctx.database.db('workflow_definitions').count({ n: '*' }).first())?.n;
 
-    const syntax = await post(admin, `${W}/neu`, { definition: 'key: dienstanweisung\nsteps:\n  - id: a\n   name: x\n' }, `${W}/neu`);
+    const syntax = await post(
+      admin,
+      `${W}/neu`,
+      { definition: 'key: dienstanweisung\nsteps:\n  - id: a\n   name: x\n' },
+      `${W}/neu`,
+    );
     expect(syntax.status).toBe(400);
     expect(text(syntax.text)).toMatch(/Kein gültiges YAML \(Zeile \d+\)/);
     expect(syntax.text).toContain('href="#feld-definition"');
 
     // shape errors: all of them at once
-    const broken = V2_YAML.replace('decider: { kind: role, role: data_protection }', 'decider: { kind: role, role: mayor }').replace('name: { de: Datenschutz, en: Data protection }', 'name: { en: Data protection }');
+    const broken = V2_YAML.replace(
+      'decider: { kind: role, role: data_protection }',
+      'decider: { kind: role, role: mayor }',
+    ).replace('name: { de: Datenschutz, en: Data protection }', 'name: { en: Data protection }');
     const schema = await post(admin, `${W}/neu`, { definition: broken }, `${W}/neu`);
     expect(schema.status).toBe(400);
     const page = text(schema.text);
@@ -124,20 +159,45 @@ describe('workflow definitions', () => {
     expect((page.match(/<li><a class="kern-link" href="#feld-definition">Definition ungültig:/g) ?? []).length).toBe(2);
 
     // graph errors
-    const graph = await post(admin, `${W}/neu`, { definition: V2_YAML.replace('after: [communications, data_protection]', 'after: [communications, legal]') }, `${W}/neu`);
+    const graph = await post(
+      admin,
+      `${W}/neu`,
+      { definition: V2_YAML.replace('after: [communications, data_protection]', 'after: [communications, legal]') },
+      `${W}/neu`,
+    );
     expect(graph.status).toBe(400);
-    expect(text(graph.text)).toContain('steps[3].after[1] (step "hannoverde"): step "hannoverde" waits for unknown step "legal"');
+    expect(text(graph.text)).toContain(
+      'steps[3].after[1] (step "hannoverde"): step "hannoverde" waits for unknown step "legal"',
+    );
     expect(text(graph.text)).toContain('after: [communications, legal]');
 
-    const unknownKey = await post(admin, `${W}/neu`, { definition: V2_YAML.replace('key: dienstanweisung', 'key: erfunden') }, `${W}/neu`);
+    const unknownKey = await post(
+      admin,
+      `${W}/neu`,
+      { definition: V2_YAML.replace('key: dienstanweisung', 'key: erfunden') },
+      `${W}/neu`,
+    );
     expect(unknownKey.status).toBe(400);
-    expect(text(unknownKey.text)).toContain('Einen Ablauf „erfunden“ gibt es nicht. Vorhandene Abläufe: aenderung, dienstanweisung, redaktionswechsel.');
+    expect(text(unknownKey.text)).toContain(
+      'Einen Ablauf „erfunden“ gibt es nicht. Vorhandene Abläufe: aenderung, dienstanweisung, redaktionswechsel.',
+    );
 
     const json = await post(admin, `${W}/neu`, { definition: '{ "key": "dienstanweisung", "steps": [ }' }, `${W}/neu`);
     expect(json.status).toBe(400);
     expect(text(json.text)).toMatch(/Kein gültiges JSON \(Zeile 1, Spalte \d+\)/);
 
-    const noPublish = JSON.stringify({ key: 'aenderung', name: { de: 'Ä', en: 'C' }, steps: [{ id: 'communications', name: { de: 'K', en: 'C' }, decider: { kind: 'role', role: 'communications' }, after: [] }] });
+    const noPublish = JSON.stringify({
+      key: 'aenderung',
+      name: { de: 'Ä', en: 'C' },
+      steps: [
+        {
+          id: 'communications',
+          name: { de: 'K', en: 'C' },
+          decider: { kind: 'role', role: 'communications' },
+          after: [],
+        },
+      ],
+    });
     const refused = await post(admin, `${W}/neu`, { definition: noPublish }, `${W}/neu`);
     expect(refused.status).toBe(400);
     expect(text(refused.text)).toContain('no step has "publishes": true');
@@ -148,7 +208,10 @@ describe('workflow definitions', () => {
   it('refuses a step id longer than a decision can record (it could never be decided)', async () => {
     const countBefore = (await ctx.database.db('workflow_definitions').count({ n: '*' }).first())?.n;
     const longId = `d${'a'.repeat(60)}`;
-    const definition = V2_YAML.replace('- id: data_protection', `- id: ${longId}`).replace('after: [communications, data_protection]', `after: [communications, ${longId}]`);
+    const definition = V2_YAML.replace('- id: data_protection', `- id: ${longId}`).replace(
+      'after: [communications, data_protection]',
+      `after: [communications, ${longId}]`,
+    );
     const res = await post(admin, `${W}/neu`, { definition }, `${W}/neu`);
     expect(res.status).toBe(400);
     expect(text(res.text)).toContain('must be at most 60 characters long');
@@ -163,6 +226,9 @@ describe('workflow definitions', () => {
     expect(form.text).not.toContain('version: 1');
     const json = JSON.stringify({ ...base.definition, version: undefined });
     expectRedirect(await post(admin, `${W}/neu`, { definition: json }, `${W}/neu`), /ablaeufe\/\d+\?neu=1$/);
-    expect((await ctx.database.db('workflow_definitions').where({ key: 'redaktionswechsel' }).max({ m: 'version' }).first())?.m).toBe(2);
+    expect(
+      (await ctx.database.db('workflow_definitions').where({ key: 'redaktionswechsel' }).max({ m: 'version' }).first())
+        ?.m,
+    ).toBe(2);
   });
 });

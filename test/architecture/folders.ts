@@ -69,9 +69,7 @@ export function folderCycles(graph: Map<string, Map<string, string>>): { folders
   return found
     .map((folders) => ({
       folders,
-      imports: folders.flatMap((a) =>
-        folders.filter((b) => graph.get(a)?.has(b)).map((b) => graph.get(a)!.get(b)!),
-      ),
+      imports: folders.flatMap((a) => folders.filter((b) => graph.get(a)?.has(b)).map((b) => graph.get(a)!.get(b)!)),
     }))
     .sort((a, b) => a.folders[0]!.localeCompare(b.folders[0]!));
 }

@@ -57,7 +57,10 @@ describe('the layers of src/', () => {
 });
 
 describe('folderCycles', () => {
-  const mod = (source: string, ...deps: string[]): CruisedModule => ({ source, dependencies: deps.map((resolved) => ({ resolved })) });
+  const mod = (source: string, ...deps: string[]): CruisedModule => ({
+    source,
+    dependencies: deps.map((resolved) => ({ resolved })),
+  });
 
   it('finds a cycle between two folders and names the imports that close it', () => {
     const graph = folderGraph([

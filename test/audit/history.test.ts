@@ -11,8 +11,18 @@ afterAll(() => database.close());
 describe('the history', () => {
   it('is append-only in the database itself: UPDATE, DELETE and TRUNCATE are refused', async () => {
     const db = database.db;
-    await recordHistory(db, { at: new Date(), actorUid: 'admin', actorName: 'Sascha Wolff', action: 'request.created', entityType: 'request', entityId: 1, comment: 'original' });
-    await expect(db('history').where({ action: 'request.created' }).update({ comment: 'changed' })).rejects.toThrow(/append-only/);
+    await recordHistory(db, {
+      at: new Date(),
+      actorUid: 'admin',
+      actorName: 'Sascha Wolff',
+      action: 'request.created',
+      entityType: 'request',
+      entityId: 1,
+      comment: 'original',
+    });
+    await expect(db('history').where({ action: 'request.created' }).update({ comment: 'changed' })).rejects.toThrow(
+      /append-only/,
+    );
     await expect(db('history').where({ action: 'request.created' }).delete()).rejects.toThrow(/append-only/);
     await expect(db.raw('TRUNCATE history')).rejects.toThrow(/append-only/);
     const rows = await db('history').where({ action: 'request.created' });
@@ -36,7 +46,13 @@ describe('the history', () => {
       changes: diffRecords({ name: 'Museum', url: 'a' }, { name: 'Museen', url: 'a' }),
     });
     const row = await db('history').where({ action: 'presence.changed' }).first();
-    expect(row).toMatchObject({ actor_uid: 'kommunikation', on_behalf_of: 'leitung', entity_type: 'presence', entity_id: '7', comment: 'Tippfehler' });
+    expect(row).toMatchObject({
+      actor_uid: 'kommunikation',
+      on_behalf_of: 'leitung',
+      entity_type: 'presence',
+      entity_id: '7',
+      comment: 'Tippfehler',
+    });
     expect(row.at.toISOString()).toBe(at.toISOString());
     expect(row.changes).toEqual({ name: { before: 'Museum', after: 'Museen' } });
   });
@@ -50,7 +66,7 @@ describe('migrations', () => {
     const [, applied] = await db.migrate.latest();
     expect(applied.length).toBeGreaterThanOrEqual(5);
     expect(await db('workflow_definitions').where({ key: 'dienstanweisung', version: 1 }).first()).toBeDefined();
-    expect((await db('platforms').where({ enabled: true }).pluck('key'))).toEqual(['facebook']);
+    expect(await db('platforms').where({ enabled: true }).pluck('key')).toEqual(['facebook']);
     expect(await db('presences').where({ central: true }).pluck('account_id')).toEqual(['hannover.de']);
   });
 });

@@ -11,7 +11,11 @@ const catalogue: Record<'de' | 'en', Record<string, string>> = { de, en };
 
 const root = path.resolve(__dirname, '../..');
 const sources = (dir: string): string[] =>
-  fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+  fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+    );
 
 // every action the code can write: recordHistory takes only HISTORY_ACTIONS (a compile error otherwise)
 describe('every history action', () => {

@@ -46,7 +46,12 @@ describe('one process per embedded data folder', () => {
         });
         first.on('exit', (code) => reject(new Error(`first portal exited ${code}: ${out}`)));
       });
-      const second = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+      const second = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+        cwd: ROOT,
+        env,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
       expect(second.status).toBe(75);
       expect(second.stderr).toContain(`The data folder ${dataDir} is already in use by process ${first.pid}`);
     } finally {

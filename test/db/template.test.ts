@@ -32,19 +32,33 @@ afterAll(async () => {
 });
 
 const configFor = (dataDir: string, extra: Record<string, string> = {}) =>
-  loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SESSION_SECRET: 'template-test-secret-template-test-secret', DATA_DIR: dataDir, ...extra });
+  loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    SESSION_SECRET: 'template-test-secret-template-test-secret',
+    DATA_DIR: dataDir,
+    ...extra,
+  });
 const NOW = new Date('2026-11-30T09:00:00Z');
 
 /** What a start leaves behind: migrations, schema (columns, indexes, triggers) and every table's rows. */
 async function fingerprint(db: Knex) {
-  const migrations = ((await db('knex_migrations').orderBy('id').select('name')) as Array<{ name: string }>).map((r) => r.name);
+  const migrations = ((await db('knex_migrations').orderBy('id').select('name')) as Array<{ name: string }>).map(
+    (r) => r.name,
+  );
   const columns = (
     await db.raw(
       "SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, column_name",
     )
   ).rows as Array<Record<string, string>>;
-  const indexes = (await db.raw("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname")).rows;
-  const triggers = (await db.raw("SELECT trigger_name, event_object_table, action_statement FROM information_schema.triggers ORDER BY 1, 2, 3")).rows;
+  const indexes = (
+    await db.raw("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname")
+  ).rows;
+  const triggers = (
+    await db.raw(
+      'SELECT trigger_name, event_object_table, action_statement FROM information_schema.triggers ORDER BY 1, 2, 3',
+    )
+  ).rows;
   const tables = [...new Set(columns.map((c) => c.table_name as string))];
   const counts: Record<string, number> = {};
   for (const t of tables) counts[t] = Number(((await db(t).count({ n: '*' }).first()) as { n: number | string }).n);
@@ -53,10 +67,15 @@ async function fingerprint(db: Knex) {
 }
 
 /** A start as src/server.ts does it: open, migrate (and keep the template), demo data. */
-async function start(dataDir: string, templateDir: string): Promise<{ database: Database; print: Awaited<ReturnType<typeof fingerprint>> }> {
+async function start(
+  dataDir: string,
+  templateDir: string,
+): Promise<{ database: Database; print: Awaited<ReturnType<typeof fingerprint>> }> {
   const database = await openDatabase(configFor(dataDir), undefined, { templateDir });
   await migrateDatabase(database);
-  expect(await seedDemo(database.db, createDirectory(demoDirectoryConfig(demo.url)), () => NOW, 'http://localhost:3000')).toBe(true);
+  expect(
+    await seedDemo(database.db, createDirectory(demoDirectoryConfig(demo.url)), () => NOW, 'http://localhost:3000'),
+  ).toBe(true);
   return { database, print: await fingerprint(database.db) };
 }
 
@@ -92,26 +111,38 @@ describe('a new embedded data folder from the migrated template', () => {
     const stale = await openDatabase(configFor(staleDir), undefined, { templateDir: null });
     await stale.db.migrate.latest({ migrationSource: fewer });
     await stale.close();
-    fs.cpSync(path.join(staleDir, 'pgdata'), path.join(templateDir, `pglite-template-${staleKey}`), { recursive: true });
+    fs.cpSync(path.join(staleDir, 'pgdata'), path.join(templateDir, `pglite-template-${staleKey}`), {
+      recursive: true,
+    });
 
     const database = await openDatabase(configFor(tmp('smr-data-')), undefined, { templateDir });
     try {
       expect(database.created).toBe('initdb');
       await migrateDatabase(database);
       // every migration ran here, none came from the stale template
-      expect(((await database.db('knex_migrations').orderBy('id').select('name', 'batch')) as Array<{ name: string; batch: number }>).map((r) => [r.name, r.batch])).toEqual(all.map((n) => [n, 1]));
+      expect(
+        (
+          (await database.db('knex_migrations').orderBy('id').select('name', 'batch')) as Array<{
+            name: string;
+            batch: number;
+          }>
+        ).map((r) => [r.name, r.batch]),
+      ).toEqual(all.map((n) => [n, 1]));
       expect(fs.readdirSync(templateDir)).toEqual([`pglite-template-${currentKey}`]);
     } finally {
       await database.close();
     }
   });
 
-  it('names the template after the PGlite version and every migration\'s name, in order', async () => {
+  it("names the template after the PGlite version and every migration's name, in order", async () => {
     const all = await migrationSource.getMigrations([]);
     const base = await templateKey();
     expect(await templateKey(migrationSource)).toBe(base);
     expect(await templateKey(migrationSource, '0.0.1')).not.toBe(base);
-    const listed = (names: string[]): Knex.MigrationSource<string> => ({ ...migrationSource, getMigrations: async () => names });
+    const listed = (names: string[]): Knex.MigrationSource<string> => ({
+      ...migrationSource,
+      getMigrations: async () => names,
+    });
     expect(await templateKey(listed(all.slice(0, -1)))).not.toBe(base);
     expect(await templateKey(listed([...all, '20991231_9999_next']))).not.toBe(base);
     expect(await templateKey(listed([...all.slice(0, -1), `${all[all.length - 1]}_renamed`]))).not.toBe(base);
@@ -136,7 +167,11 @@ describe('a new embedded data folder from the migrated template', () => {
 
   it('is never used for PostgreSQL (DATABASE_URL)', async () => {
     const templateDir = tmp('smr-tpl-');
-    const database = await openDatabase(configFor(tmp('smr-data-'), { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' }), undefined, { templateDir });
+    const database = await openDatabase(
+      configFor(tmp('smr-data-'), { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' }),
+      undefined,
+      { templateDir },
+    );
     try {
       expect(database.kind).toBe('postgres');
       expect(database.created).toBeUndefined();

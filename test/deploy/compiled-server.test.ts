@@ -34,11 +34,22 @@ function env(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 describe('compiled production build', () => {
   beforeAll(async () => {
-    await run('npm', ['run', 'build', '--', '--outDir', OUT], { cwd: REPO, env: { ...process.env, NODE_OPTIONS: '' }, timeout: 120_000 });
+    await run('npm', ['run', 'build', '--', '--outDir', OUT], {
+      cwd: REPO,
+      env: { ...process.env, NODE_OPTIONS: '' },
+      timeout: 120_000,
+    });
   }, 150_000);
 
   it('writes the server, the command-line tools and the migrations as JavaScript, and no tests', () => {
-    for (const file of ['src/server.js', 'src/cli/migrate.js', 'src/cli/seed-demo.js', 'src/cli/export-static.js', 'src/cli/seed-synthetic.js', 'migrations/index.js']) {
+    for (const file of [
+      'src/server.js',
+      'src/cli/migrate.js',
+      'src/cli/seed-demo.js',
+      'src/cli/export-static.js',
+      'src/cli/seed-synthetic.js',
+      'migrations/index.js',
+    ]) {
       expect(fs.existsSync(path.join(OUT, file)), file).toBe(true);
     }
     expect(fs.existsSync(path.join(OUT, 'test'))).toBe(false);
@@ -47,7 +58,11 @@ describe('compiled production build', () => {
 
   it('migrates a fresh data folder, then serves the overview, assets and sign-in from it, and stops cleanly on SIGTERM', async () => {
     const dataDir = tmp();
-    const migrate = await run(process.execPath, [path.join(OUT, 'src/cli/migrate.js')], { cwd: REPO, env: env({ DATA_DIR: dataDir }), timeout: 90_000 });
+    const migrate = await run(process.execPath, [path.join(OUT, 'src/cli/migrate.js')], {
+      cwd: REPO,
+      env: env({ DATA_DIR: dataDir }),
+      timeout: 90_000,
+    });
     // a fresh folder is migrated here, or arrives migrated as a copy of the migrated template
     // (src/db/knex.ts) when an earlier start on this machine made one for these migrations
     expect(migrate.stdout).toMatch(/^(Applied: \d{8}_0001_foundation, |Database is up to date\.)/);
@@ -67,7 +82,9 @@ describe('compiled production build', () => {
       const html = await home.text();
       expect(html).toMatch(new RegExp(`<h1[^>]*>${de['home.title']}</h1>`));
       // every stylesheet and script the page loads: public/ and @kern-ux/native from node_modules
-      const assets = [...html.matchAll(/<(?:link rel="stylesheet" href|script src)="([^"]+)"/g)].map((m) => m[1] as string);
+      const assets = [...html.matchAll(/<(?:link rel="stylesheet" href|script src)="([^"]+)"/g)].map(
+        (m) => m[1] as string,
+      );
       expect(assets).toEqual(expect.arrayContaining(['/assets/app.css', '/assets/kern/kern.min.css']));
       for (const asset of assets) {
         const res = await fetch(`${server.url}${asset}`);

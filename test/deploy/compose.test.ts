@@ -13,7 +13,10 @@ import { parseLdif } from '../../src/directory/ldif';
 
 const ROOT = path.resolve(__dirname, '../..');
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
-const packageJson = JSON.parse(read('package.json')) as { scripts: Record<string, string>; dependencies: Record<string, string> };
+const packageJson = JSON.parse(read('package.json')) as {
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+};
 /** The text of every .ts file under a folder of the repository. */
 const sourceFiles = (folder: string): string[] =>
   (fs.readdirSync(path.join(ROOT, folder), { recursive: true, encoding: 'utf8' }) as string[])
@@ -23,7 +26,16 @@ const sourceFiles = (folder: string): string[] =>
 /** The variables loadConfig insists on when NODE_ENV=production (src/config.ts). */
 const REQUIRED_IN_PRODUCTION = ['DATABASE_URL', 'LDAP_URL', 'SESSION_SECRET', 'LDAP_SEARCH_BASE', 'BASE_URL'];
 /** The demo users the README lists (directory/demo-directory.ldif). */
-const DEMO_UIDS = ['redaktion', 'redaktion2', 'leitung', 'kommunikation', 'datenschutz', 'hannoverde', 'personalrat', 'admin'];
+const DEMO_UIDS = [
+  'redaktion',
+  'redaktion2',
+  'leitung',
+  'kommunikation',
+  'datenschutz',
+  'hannoverde',
+  'personalrat',
+  'admin',
+];
 const TEST_SECRET = 'test-session-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 
 // ---------------------------------------------------------------------------------------------
@@ -33,7 +45,8 @@ const TEST_SECRET = 'test-session-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 class MissingVariableError extends Error {}
 
 function interpolate(value: string, vars: Env): string {
-  const pattern = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])((?:[^{}]|\{[^{}]*\})*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+  const pattern =
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])((?:[^{}]|\{[^{}]*\})*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
   return value.replace(pattern, (match, name?: string, op?: string, arg?: string, bare?: string) => {
     if (match === '$$') return '$';
     if (bare) return vars[bare] ?? '';
@@ -308,8 +321,18 @@ describe('Dockerfile', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     expect(read('Dockerfile')).toMatch(/node:20-bookworm-slim/);
     expect(runtime.some((i) => i.keyword === 'RUN' && /npm ci\b.*--omit=dev/.test(i.args))).toBe(true);
-    expect(runtime.filter((i) => i.keyword === 'ENV').map((i) => i.args).join(' ')).toMatch(/NODE_ENV=production/);
-    expect(runtime.filter((i) => i.keyword === 'ENV').map((i) => i.args).join(' ')).toMatch(/HOST=0\.0\.0\.0/);
+    expect(
+      runtime
+        .filter((i) => i.keyword === 'ENV')
+        .map((i) => i.args)
+        .join(' '),
+    ).toMatch(/NODE_ENV=production/);
+    expect(
+      runtime
+        .filter((i) => i.keyword === 'ENV')
+        .map((i) => i.args)
+        .join(' '),
+    ).toMatch(/HOST=0\.0\.0\.0/);
   });
 
   it('runs the runtime stage as a non-root user', () => {
@@ -334,9 +357,14 @@ describe('Dockerfile', () => {
     const scripts = packageJson.scripts;
     expect(scripts['start:prod']).toBe(cmd.join(' '));
     expect(scripts.build).toBe('tsc -p tsconfig.build.json');
-    const build = JSON.parse(read('tsconfig.build.json')) as { compilerOptions: { outDir: string; rootDir: string }; include: string[] };
+    const build = JSON.parse(read('tsconfig.build.json')) as {
+      compilerOptions: { outDir: string; rootDir: string };
+      include: string[];
+    };
     const compiled = (source: string) =>
-      path.join(build.compilerOptions.outDir, path.relative(build.compilerOptions.rootDir, source)).replace(/\.ts$/, '.js');
+      path
+        .join(build.compilerOptions.outDir, path.relative(build.compilerOptions.rootDir, source))
+        .replace(/\.ts$/, '.js');
     expect(cmd[1]).toBe(compiled('src/server.ts'));
     expect(build.include).toEqual(expect.arrayContaining(['src/**/*.ts', 'migrations/**/*.ts']));
     expect(build.include.some((glob) => glob.startsWith('test/') || glob.startsWith('bench/'))).toBe(false);
@@ -351,12 +379,22 @@ describe('Dockerfile', () => {
       expect(text.replace(/dist\/src\//g, ''), String(word)).not.toMatch(word);
     }
     // the runtime takes the app from the build stage: compiled code and the files it reads
-    expect(runtime.filter((i) => i.keyword === 'COPY' && i.args.includes('--from=')).map((i) => i.args)).toEqual(['--from=build /out/ ./']);
-    const collected = /for d in ([\w\s]+); do/.exec(buildStage.map((i) => i.args).join('\n'))?.[1]?.trim().split(/\s+/) ?? [];
+    expect(runtime.filter((i) => i.keyword === 'COPY' && i.args.includes('--from=')).map((i) => i.args)).toEqual([
+      '--from=build /out/ ./',
+    ]);
+    const collected =
+      /for d in ([\w\s]+); do/
+        .exec(buildStage.map((i) => i.args).join('\n'))?.[1]
+        ?.trim()
+        .split(/\s+/) ?? [];
     expect(collected).toContain('dist');
     expect(collected).not.toContain('src');
     // every folder the code opens through the project-root helper (src/paths.ts) is in the image
-    const opened = [...sourceFiles('src').join('\n').matchAll(/fromProjectRoot\('([^']+)'/g)].map((m) => m[1]);
+    const opened = [
+      ...sourceFiles('src')
+        .join('\n')
+        .matchAll(/fromProjectRoot\('([^']+)'/g),
+    ].map((m) => m[1]);
     expect(new Set(opened)).toEqual(new Set(['views', 'public', 'directory', 'node_modules']));
     for (const folder of opened.filter((f) => f !== 'node_modules')) expect(collected, folder).toContain(folder);
     // node_modules (PGlite's version, the embedded database's template cache) is the runtime stage's own install
@@ -368,7 +406,9 @@ describe('Dockerfile', () => {
     for (const name of ['tsx', 'esbuild', 'typescript']) expect(prodDeps, name).not.toContain(name);
     expect(prodDeps).toContain('@kern-ux/native'); // served from node_modules at run time
     const lock = JSON.parse(read('package-lock.json')) as { packages: Record<string, { dev?: boolean }> };
-    const toolchain = Object.entries(lock.packages).filter(([p]) => /^node_modules\/(tsx|esbuild|typescript|@esbuild\/[^/]+)$/.test(p));
+    const toolchain = Object.entries(lock.packages).filter(([p]) =>
+      /^node_modules\/(tsx|esbuild|typescript|@esbuild\/[^/]+)$/.test(p),
+    );
     expect(toolchain.length).toBeGreaterThan(2);
     // `npm ci --omit=dev` leaves out exactly the packages marked dev in the lock file
     expect(toolchain.filter(([, entry]) => entry.dev !== true).map(([p]) => p)).toEqual([]);
@@ -382,7 +422,10 @@ describe('Dockerfile', () => {
     // An allow-list ("*" first) excludes them unless they are admitted again.
     expect(ignore[0]).toBe('*');
     for (const name of ['node_modules', 'data', '.git', 'dist', 'test', '.env']) {
-      expect(ignore.filter((l) => l.startsWith('!')).some((l) => l.replace(/^!|\/$/g, '') === name), name).toBe(false);
+      expect(
+        ignore.filter((l) => l.startsWith('!')).some((l) => l.replace(/^!|\/$/g, '') === name),
+        name,
+      ).toBe(false);
     }
   });
 });

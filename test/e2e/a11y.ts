@@ -4,7 +4,17 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { foreignRequests, launchBrowser, observedContext, signIn, startPortal, texts, trackDocuments, type Observed, type Portal } from './harness';
+import {
+  foreignRequests,
+  launchBrowser,
+  observedContext,
+  signIn,
+  startPortal,
+  texts,
+  trackDocuments,
+  type Observed,
+  type Portal,
+} from './harness';
 import { prepareFixtures } from './fixtures';
 import { PAGES, isStaffPath, localized, type Fixtures, type Locale, type PageSpec } from './pages';
 import { checkDocuments, describeMessage, isError, isWarning, type VnuMessage } from './vnu';
@@ -22,7 +32,9 @@ export const REPORT_DIR = process.env.E2E_REPORT_DIR || path.join(os.tmpdir(), '
  * on those styles, so an unstyled host page would measure the host, not the fragment.
  */
 export function hostPage(fragment: string, locale: Locale, baseUrl = ''): string {
-  const css = ['/assets/kern/kern.min.css', '/assets/app.css', '/assets/public.css'].map((href) => `<link rel="stylesheet" href="${baseUrl}${href}">`).join('');
+  const css = ['/assets/kern/kern.min.css', '/assets/app.css', '/assets/public.css']
+    .map((href) => `<link rel="stylesheet" href="${baseUrl}${href}">`)
+    .join('');
   return `<!doctype html>\n<html lang="${locale}">\n<head><meta charset="utf-8"><title>Hannover.de</title>${css}</head>\n<body>\n<main>\n<h1>Hannover.de</h1>\n${fragment}\n</main>\n</body>\n</html>\n`;
 }
 
@@ -39,7 +51,11 @@ interface Visitor {
  * resultTypes: only violations carry all their nodes; options() replaces runOnly, so it comes
  * before withTags().
  */
-export const axe = (page: Page) => new AxeBuilder({ page }).setLegacyMode(true).options({ resultTypes: ['violations'] }).withTags(AXE_TAGS);
+export const axe = (page: Page) =>
+  new AxeBuilder({ page })
+    .setLegacyMode(true)
+    .options({ resultTypes: ['violations'] })
+    .withTags(AXE_TAGS);
 
 /**
  * WCAG 1.4.10 Reflow: at 320 CSS px nothing may need sideways scrolling. Returns the page's
@@ -66,11 +82,15 @@ export async function overflowAt320(page: Page): Promise<string[]> {
         // report only the outermost culprit: its parent still fits
         const parent = el.parentElement?.getBoundingClientRect();
         if (parent && parent.right > width + 0.5) continue;
-        const name = el.tagName.toLowerCase() + (el.id ? `#${el.id}` : '') + (el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : '');
+        const name =
+          el.tagName.toLowerCase() +
+          (el.id ? `#${el.id}` : '') +
+          (el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : '');
         out.push(`${name} reaches ${Math.round(r.right)} px: ${(el.textContent ?? '').trim().slice(0, 60)}`);
         if (out.length > 6) break;
       }
-      if (out.length === 1) out.push('no element sticks out in the flow: look for position: absolute inside a scrolling region');
+      if (out.length === 1)
+        out.push('no element sticks out in the flow: look for position: absolute inside a scrolling region');
       return out;
     });
   } finally {
@@ -94,7 +114,19 @@ export function defineAccessibilitySuite(locale: Locale) {
   let fixtures: Fixtures;
   const visitors = new Map<string, Visitor>();
   const documents = new Map<string, string>();
-  const report: Record<string, { path: string; status?: number; axe?: string[]; vnuErrors?: string[]; vnuWarnings?: string[]; csp?: string[]; ms?: { load: number; axe: number }; reflow?: string[] }> = {};
+  const report: Record<
+    string,
+    {
+      path: string;
+      status?: number;
+      axe?: string[];
+      vnuErrors?: string[];
+      vnuWarnings?: string[];
+      csp?: string[];
+      ms?: { load: number; axe: number };
+      reflow?: string[];
+    }
+  > = {};
 
   beforeAll(async () => {
     portal = await startPortal({ seed: true });
@@ -141,7 +173,9 @@ export function defineAccessibilitySuite(locale: Locale) {
       if (spec.errorState) {
         expect(await v.page.locator('.error-summary').count(), 'error summary shown').toBe(1);
         // issue 17: the title says so, and every summary link lands on a field that takes focus
-        expect(await v.page.title(), 'page title of a form with errors').toMatch(locale === 'de' ? /^Fehler: / : /^Error: /);
+        expect(await v.page.title(), 'page title of a form with errors').toMatch(
+          locale === 'de' ? /^Fehler: / : /^Error: /,
+        );
         const unreachable = await v.page.evaluate(() =>
           Array.from(document.querySelectorAll('.error-summary a[href^="#"]'))
             .map((a) => (a.getAttribute('href') ?? '').slice(1))

@@ -17,10 +17,34 @@ async function go(page: Page, target: Locator, how: 'click' | 'Enter' = 'click')
 
 /** Each variant names its own deputy, found by the surname. */
 const VARIANTS = [
-  { name: 'desktop, JavaScript on', viewport: { width: 1280, height: 800 }, javaScriptEnabled: true, deputy: { search: 'Nowak', name: 'Kim Nowak', uid: 'redaktion2' } },
-  { name: 'desktop, JavaScript off', viewport: { width: 1280, height: 800 }, javaScriptEnabled: false, deputy: { search: 'Becker', name: 'Jonas Becker', uid: 'kommunikation' } },
-  { name: '390-px phone, JavaScript on', viewport: { width: 390, height: 844 }, javaScriptEnabled: true, isMobile: true, hasTouch: true, deputy: { search: 'Demir', name: 'Mehmet Demir', uid: 'personalrat' } },
-  { name: '390-px phone, JavaScript off', viewport: { width: 390, height: 844 }, javaScriptEnabled: false, isMobile: true, hasTouch: true, deputy: { search: 'Hoffmann', name: 'Lena Hoffmann', uid: 'hannoverde' } },
+  {
+    name: 'desktop, JavaScript on',
+    viewport: { width: 1280, height: 800 },
+    javaScriptEnabled: true,
+    deputy: { search: 'Nowak', name: 'Kim Nowak', uid: 'redaktion2' },
+  },
+  {
+    name: 'desktop, JavaScript off',
+    viewport: { width: 1280, height: 800 },
+    javaScriptEnabled: false,
+    deputy: { search: 'Becker', name: 'Jonas Becker', uid: 'kommunikation' },
+  },
+  {
+    name: '390-px phone, JavaScript on',
+    viewport: { width: 390, height: 844 },
+    javaScriptEnabled: true,
+    isMobile: true,
+    hasTouch: true,
+    deputy: { search: 'Demir', name: 'Mehmet Demir', uid: 'personalrat' },
+  },
+  {
+    name: '390-px phone, JavaScript off',
+    viewport: { width: 390, height: 844 },
+    javaScriptEnabled: false,
+    isMobile: true,
+    hasTouch: true,
+    deputy: { search: 'Hoffmann', name: 'Lena Hoffmann', uid: 'hannoverde' },
+  },
 ] as const;
 
 let portal: Portal;
@@ -56,7 +80,10 @@ describe.each(VARIANTS)('deputies ($name)', (variant) => {
     expect(new URL(page.url()).hash).toBe('#vertretung-wahl');
     const chosen = t['requests.substitution.chosen'].replace('{name}', deputy.name).replace('{uid}', deputy.uid);
     await page.getByText(chosen, { exact: true }).waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth), 'no sideways scrolling').toBeLessThanOrEqual(width);
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth),
+      'no sideways scrolling',
+    ).toBeLessThanOrEqual(width);
 
     // saving without "Bis": refused at the field, the chosen person stays
     await go(page, button(page, t['requests.substitution.save']));
@@ -68,10 +95,22 @@ describe.each(VARIANTS)('deputies ($name)', (variant) => {
     await go(page, button(page, t['requests.substitution.save']));
     expect(page.url()).toMatch(/\/intern\/vertretung\?gespeichert=1$/);
     await page.getByText(t['requests.substitution.saved']).waitFor();
-    const line = page.getByTestId('substitutions').getByText(new RegExp(`^${deputy.name} vertritt Dr\\. Andrea Lange vom \\d{1,2}\\. \\S+ \\d{4} bis 31\\. Dezember 2099`));
+    const line = page
+      .getByTestId('substitutions')
+      .getByText(
+        new RegExp(`^${deputy.name} vertritt Dr\\. Andrea Lange vom \\d{1,2}\\. \\S+ \\d{4} bis 31\\. Dezember 2099`),
+      );
     await line.first().waitFor();
-    expect(await portal.ctx.database.db('substitutions').where({ principal_uid: 'leitung', deputy_uid: deputy.uid, ends_on: '2099-12-31' }).first()).toBeTruthy();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth), 'no sideways scrolling').toBeLessThanOrEqual(width);
+    expect(
+      await portal.ctx.database
+        .db('substitutions')
+        .where({ principal_uid: 'leitung', deputy_uid: deputy.uid, ends_on: '2099-12-31' })
+        .first(),
+    ).toBeTruthy();
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth),
+      'no sideways scrolling',
+    ).toBeLessThanOrEqual(width);
     expect(observed.csp).toEqual([]);
     expect(observed.pageErrors).toEqual([]);
     await context.close();

@@ -21,7 +21,12 @@ export async function prepareFixtures(portal: Portal): Promise<Fixtures> {
   const { db } = portal.ctx.database;
   const directory = portal.ctx.services.directory;
   const clock = () => portal.ctx.clock.now;
-  const service = createRequestService({ db, directory, clock, notify: createNotifier({ baseUrl: portal.baseUrl, directory }) });
+  const service = createRequestService({
+    db,
+    directory,
+    clock,
+    notify: createNotifier({ baseUrl: portal.baseUrl, directory }),
+  });
   const person = async (uid: string): Promise<SessionUser> => {
     const p = await directory.findByUid(uid);
     if (!p) throw new Error(`demo directory has no ${uid}`);
@@ -46,7 +51,8 @@ export async function prepareFixtures(portal: Portal): Promise<Fixtures> {
   await service.confirmEditor(redaktion2 as SessionUser, publishedId);
   await service.act(hannoverde as SessionUser, publishedId, { type: 'approve', stepId: 'hannoverde' }, undefined);
   const published = await store.getRequest(db, publishedId);
-  if (published?.status !== 'published' || !published.presence_id) throw new Error(`Kunstschule not published: ${published?.status}`);
+  if (published?.status !== 'published' || !published.presence_id)
+    throw new Error(`Kunstschule not published: ${published?.status}`);
 
   await addVersion(db, {
     key: 'leitlinien',
@@ -61,15 +67,32 @@ export async function prepareFixtures(portal: Portal): Promise<Fixtures> {
   const before = await store.getRequest(db, changedId);
   if (!before) throw new Error('Kulturtreff missing');
   await store.markSeen(db, changedId, 'datenschutz', before.version, clock());
-  await service.act(datenschutz as SessionUser, changedId, { type: 'return', stepId: 'data_protection', comment: 'Bitte eine eigene Datenschutzerklärung verlinken.' }, before.version);
-  const resubmitted = await service.submit(redaktion as SessionUser, changedId, { ...before.data, privacyUrl: 'https://www.hannover.de/Datenschutz-Kulturtreff' });
+  await service.act(
+    datenschutz as SessionUser,
+    changedId,
+    { type: 'return', stepId: 'data_protection', comment: 'Bitte eine eigene Datenschutzerklärung verlinken.' },
+    before.version,
+  );
+  const resubmitted = await service.submit(redaktion as SessionUser, changedId, {
+    ...before.data,
+    privacyUrl: 'https://www.hannover.de/Datenschutz-Kulturtreff',
+  });
   if (!resubmitted.ok) throw new Error(`resubmission refused: ${JSON.stringify(resubmitted.problems)}`);
 
   const closed = await presence('Feuerwehr Hannover');
-  await closePresence(db, kommunikation as SessionUser, closed.id, 'Der Auftritt wird von der Feuerwehr nicht mehr betreut.', clock());
+  await closePresence(
+    db,
+    kommunikation as SessionUser,
+    closed.id,
+    'Der Auftritt wird von der Feuerwehr nicht mehr betreut.',
+    clock(),
+  );
 
   const museum = await presence('Museum August Kestner');
-  const central = await db('presences').where({ account_id: 'Hannover.de' }).orWhere({ slug: 'hannover-de-facebook' }).first('slug');
+  const central = await db('presences')
+    .where({ account_id: 'Hannover.de' })
+    .orWhere({ slug: 'hannover-de-facebook' })
+    .first('slug');
   const unit = await db('org_units').where({ code: '41' }).first('id');
   const workflow = await db('workflow_definitions').orderBy('id', 'desc').first('id');
   return {

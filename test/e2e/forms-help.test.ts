@@ -47,8 +47,20 @@ async function inView(page: Page, id: string, partly = true): Promise<boolean> {
 const VARIANTS = [
   { name: 'desktop, JavaScript on', viewport: { width: 1280, height: 800 }, javaScriptEnabled: true },
   { name: 'desktop, JavaScript off', viewport: { width: 1280, height: 800 }, javaScriptEnabled: false },
-  { name: '390-px phone, JavaScript on', viewport: { width: 390, height: 844 }, javaScriptEnabled: true, isMobile: true, hasTouch: true },
-  { name: '390-px phone, JavaScript off', viewport: { width: 390, height: 844 }, javaScriptEnabled: false, isMobile: true, hasTouch: true },
+  {
+    name: '390-px phone, JavaScript on',
+    viewport: { width: 390, height: 844 },
+    javaScriptEnabled: true,
+    isMobile: true,
+    hasTouch: true,
+  },
+  {
+    name: '390-px phone, JavaScript off',
+    viewport: { width: 390, height: 844 },
+    javaScriptEnabled: false,
+    isMobile: true,
+    hasTouch: true,
+  },
 ] as const;
 
 let portal: Portal;
@@ -61,7 +73,12 @@ beforeAll(async () => {
   browser = await launchBrowser();
   const { db } = portal.ctx.database;
   const directory = portal.ctx.services.directory;
-  const service = createRequestService({ db, directory, clock: () => portal.ctx.clock.now, notify: createNotifier({ baseUrl: portal.baseUrl, directory }) });
+  const service = createRequestService({
+    db,
+    directory,
+    clock: () => portal.ctx.clock.now,
+    notify: createNotifier({ baseUrl: portal.baseUrl, directory }),
+  });
   const author = (await directory.findByUid('redaktion')) as SessionUser;
   for (const [i, v] of VARIANTS.entries()) {
     const title = `Ablehnung im Browser ${i + 1}`;
@@ -97,7 +114,9 @@ describe.each(VARIANTS)('forms that help ($name)', (variant) => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe(target);
     // the question, not only the box below it: the field's label is on screen
     const labelId = await page.evaluate((id) => {
-      const label = document.querySelector(`label[for="${id}"]`) ?? document.getElementById(id)?.closest('fieldset')?.querySelector('legend');
+      const label =
+        document.querySelector(`label[for="${id}"]`) ??
+        document.getElementById(id)?.closest('fieldset')?.querySelector('legend');
       if (label && !label.id) label.id = 'frage-im-test';
       return label?.id ?? '';
     }, target);
@@ -140,7 +159,9 @@ describe.each(VARIANTS)('forms that help ($name)', (variant) => {
     const reason = 'Das Angebot gibt es schon auf Hannover.de.';
     await field(page, t['requests.decide.comment']).fill(reason);
     await go(page, button(page, t['requests.decide.submit']));
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(t['requests.reject.title'].replace('{name}', title));
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      t['requests.reject.title'].replace('{name}', title),
+    );
     await page.getByText(t['requests.reject.warning']).waitFor();
     await page.getByText(reason, { exact: true }).waitFor();
     const db = portal.ctx.database.db;

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { focusStyle, foreignRequests, launchBrowser, observedContext, startPortal, type Observed, type Portal } from './harness';
+import {
+  focusStyle,
+  foreignRequests,
+  launchBrowser,
+  observedContext,
+  startPortal,
+  type Observed,
+  type Portal,
+} from './harness';
 import { axe } from './a11y';
 import { checkDocuments, isError } from './vnu';
 
@@ -26,10 +34,17 @@ const BAD = `<!doctype html><html lang="de"><head><meta charset="utf-8"><title>S
 <img src="http://fremd.invalid/pixel.gif" alt="fremd"><script>document.title = 'inline'</script>
 </main></body></html>`;
 
-async function fixture(options: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; observed: Observed }> {
+async function fixture(
+  options: { javaScriptEnabled?: boolean } = {},
+): Promise<{ context: BrowserContext; observed: Observed }> {
   const made = await observedContext(browser, portal, options);
   await made.context.route(`${portal.baseUrl}/__selbsttest`, (route) =>
-    route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', headers: { 'Content-Security-Policy': CSP }, body: BAD }),
+    route.fulfill({
+      status: 200,
+      contentType: 'text/html; charset=utf-8',
+      headers: { 'Content-Security-Policy': CSP },
+      body: BAD,
+    }),
   );
   await made.context.route(`${portal.baseUrl}/__selbsttest.css`, (route) =>
     route.fulfill({ status: 200, contentType: 'text/css', body: '.blass { color: #eee; background: #fff }' }),
@@ -55,9 +70,16 @@ describe('the detectors find what they look for', () => {
       await page.goto('/__selbsttest');
       await page.waitForTimeout(300);
       const seen = `JavaScript ${javaScriptEnabled ? 'on' : 'off'}: ${JSON.stringify(observed.csp)}`;
-      expect(observed.csp.some((c) => /Content Security Policy/i.test(c)), seen).toBe(true);
+      expect(
+        observed.csp.some((c) => /Content Security Policy/i.test(c)),
+        seen,
+      ).toBe(true);
       // the securitypolicyviolation event needs JavaScript
-      if (javaScriptEnabled) expect(observed.csp.some((c) => / blocked /.test(c)), seen).toBe(true);
+      if (javaScriptEnabled)
+        expect(
+          observed.csp.some((c) => / blocked /.test(c)),
+          seen,
+        ).toBe(true);
       await context.close();
     }
   });
@@ -82,15 +104,19 @@ describe('the detectors find what they look for', () => {
     await page.goto('/__fokus');
     await page.keyboard.press('Tab');
     expect((await focusStyle(page)).visible).toBe(true); // the browser's default focus ring
-    await page.addStyleTag({ content: 'a:focus, a:focus-visible { outline: none !important; box-shadow: none !important }' });
+    await page.addStyleTag({
+      content: 'a:focus, a:focus-visible { outline: none !important; box-shadow: none !important }',
+    });
     await page.keyboard.press('Tab');
     expect(await focusStyle(page)).toMatchObject({ tag: 'a', visible: false });
     await context.close();
   });
 
   it('the Nu Html Checker reports errors in a broken document and none in a clean one', async () => {
-    const clean = '<!doctype html><html lang="de"><head><meta charset="utf-8"><title>gut</title></head><body><main><p>Hallo</p></main></body></html>';
-    const broken = '<!doctype html><html lang="de"><head><meta charset="utf-8"></head><body><p><div>falsch</div><span id="x"></span><span id="x"></span></body></html>';
+    const clean =
+      '<!doctype html><html lang="de"><head><meta charset="utf-8"><title>gut</title></head><body><main><p>Hallo</p></main></body></html>';
+    const broken =
+      '<!doctype html><html lang="de"><head><meta charset="utf-8"></head><body><p><div>falsch</div><span id="x"></span><span id="x"></span></body></html>';
     const result = await checkDocuments([
       { key: 'clean', html: clean },
       { key: 'broken', html: broken },

@@ -1,7 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type Response } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+  type Response,
+} from 'playwright-core';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { seedDemo } from '../../src/demo/seed';
 import { de, en, type MessageKey } from '../../src/messages';
@@ -90,7 +97,12 @@ export async function observedContext(
   portal: Portal,
   options: BrowserContextOptions = {},
 ): Promise<{ context: BrowserContext; observed: Observed }> {
-  const context = await browser.newContext({ baseURL: portal.baseUrl, locale: 'de-DE', timezoneId: 'Europe/Berlin', ...options });
+  const context = await browser.newContext({
+    baseURL: portal.baseUrl,
+    locale: 'de-DE',
+    timezoneId: 'Europe/Berlin',
+    ...options,
+  });
   context.setDefaultTimeout(15_000);
   const observed: Observed = { requests: [], csp: [], console: [], pageErrors: [] };
   context.on('request', (r) => {
@@ -171,7 +183,12 @@ export async function signIn(page: Page, uid: string, locale: 'de' | 'en' = 'de'
 }
 
 /** A signed-in browser context per person (each with its own cookie jar). */
-export async function personContext(browser: Browser, portal: Portal, uid: string, options: BrowserContextOptions = {}) {
+export async function personContext(
+  browser: Browser,
+  portal: Portal,
+  uid: string,
+  options: BrowserContextOptions = {},
+) {
   const { context, observed } = await observedContext(browser, portal, options);
   const page = await context.newPage();
   await signIn(page, uid);
@@ -182,13 +199,26 @@ export async function personContext(browser: Browser, portal: Portal, uid: strin
 export async function focusStyle(page: Page) {
   return page.evaluate(() => {
     const el = document.activeElement as HTMLElement | null;
-    if (!el || el === document.body) return { tag: el?.tagName ?? 'none', visible: false, outline: 'none', boxShadow: 'none', text: '', inner: false };
+    if (!el || el === document.body)
+      return { tag: el?.tagName ?? 'none', visible: false, outline: 'none', boxShadow: 'none', text: '', inner: false };
     // focus inside the element's built-in shadow tree (e.g. the calendar button of a date field)
     const inner = !el.matches(':focus') && el.matches(':focus-within');
     const s = getComputedStyle(el);
-    const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 ? `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}` : 'none';
+    const outline =
+      s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0
+        ? `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}`
+        : 'none';
     const boxShadow = s.boxShadow && s.boxShadow !== 'none' ? s.boxShadow : 'none';
-    const label = (el.getAttribute('aria-label') || el.textContent || el.getAttribute('name') || el.id || '').trim().slice(0, 60);
-    return { tag: el.tagName.toLowerCase(), visible: outline !== 'none' || boxShadow !== 'none', outline, boxShadow, text: label, inner };
+    const label = (el.getAttribute('aria-label') || el.textContent || el.getAttribute('name') || el.id || '')
+      .trim()
+      .slice(0, 60);
+    return {
+      tag: el.tagName.toLowerCase(),
+      visible: outline !== 'none' || boxShadow !== 'none',
+      outline,
+      boxShadow,
+      text: label,
+      inner,
+    };
   });
 }

@@ -19,7 +19,12 @@ const t = texts.de;
 async function choose(select: Locator, text: string) {
   const value = await select
     .locator('option')
-    .evaluateAll((options, wanted) => (options as HTMLOptionElement[]).find((o) => (o.textContent ?? '').replace(/\u00a0/g, ' ').trim() === wanted)?.value, text);
+    .evaluateAll(
+      (options, wanted) =>
+        (options as HTMLOptionElement[]).find((o) => (o.textContent ?? '').replace(/\u00a0/g, ' ').trim() === wanted)
+          ?.value,
+      text,
+    );
   if (value === undefined) throw new Error(`no option "${text}"`);
   await select.selectOption(value);
 }
@@ -61,9 +66,13 @@ export async function fillRequestForm(page: Page, v: RequestValues) {
   await choose(field(page, t['requests.field.platform']), 'Facebook');
   await field(page, t['requests.field.name']).fill(v.name);
   await field(page, t['requests.field.url']).fill(`https://www.facebook.com/${v.account}`);
-  await field(page, t['requests.field.description']).fill(`${v.name}: Veranstaltungen, Förderprogramme und Neuigkeiten.`);
+  await field(page, t['requests.field.description']).fill(
+    `${v.name}: Veranstaltungen, Förderprogramme und Neuigkeiten.`,
+  );
   // 3. necessity
-  await field(page, t['requests.field.necessity']).fill('Viele Kulturschaffende erreichen wir nur noch über soziale Netzwerke.');
+  await field(page, t['requests.field.necessity']).fill(
+    'Viele Kulturschaffende erreichen wir nur noch über soziale Netzwerke.',
+  );
   // 4. usage concept
   await field(page, t['requests.field.purpose']).fill('Information über Förderprogramme und Veranstaltungen');
   await field(page, t['requests.field.targetGroups']).fill('Kulturschaffende, Vereine, interessierte Öffentlichkeit');
@@ -92,7 +101,9 @@ export async function fillRequestForm(page: Page, v: RequestValues) {
   // 10. account security
   await field(page, t['requests.field.twoFactor']).check();
   await field(page, t['requests.field.noSharedCredentials']).check();
-  await field(page, t['requests.field.offboarding']).fill('Zugänge werden am letzten Arbeitstag entzogen, die Vertretung übernimmt.');
+  await field(page, t['requests.field.offboarding']).fill(
+    'Zugänge werden am letzten Arbeitstag entzogen, die Vertretung übernimmt.',
+  );
   // 11. review
   await field(page, t['requests.field.reviewMonths']).fill('12');
 }
@@ -137,7 +148,12 @@ export function defineJourneys(javaScriptEnabled: boolean) {
   }
 
   /** Opens a task from "Meine Aufgaben" and decides it. */
-  async function decide(uid: string, title: string, outcome: 'approve' | 'publish' | 'return' | 'reject', comment?: string) {
+  async function decide(
+    uid: string,
+    title: string,
+    outcome: 'approve' | 'publish' | 'return' | 'reject',
+    comment?: string,
+  ) {
     const page = await as(uid);
     await page.goto('/intern');
     const tasks = page.getByRole('region', { name: t['requests.tasks.decide'], exact: true });
@@ -153,7 +169,10 @@ export function defineJourneys(javaScriptEnabled: boolean) {
   async function confirmGuidelines(uid: string, title: string) {
     const page = await as(uid);
     await page.goto('/intern');
-    const link = page.getByRole('link', { name: t['requests.tasks.confirmText'].replace('{name}', title), exact: true });
+    const link = page.getByRole('link', {
+      name: t['requests.tasks.confirmText'].replace('{name}', title),
+      exact: true,
+    });
     await go(page, link);
     await field(page, t['requests.confirm.checkbox']).check();
     await go(page, button(page, t['requests.confirm.submit']));
@@ -189,7 +208,10 @@ export function defineJourneys(javaScriptEnabled: boolean) {
       expect(new URL(page.url()).pathname).toBe('/angebote/museumaugustkestner-facebook');
       await page.getByRole('heading', { level: 1, name: 'Museum August Kestner' }).waitFor();
 
-      await go(page, page.getByRole('navigation', { name: t['nav.main'] }).getByRole('link', { name: t['nav.verify'], exact: true }));
+      await go(
+        page,
+        page.getByRole('navigation', { name: t['nav.main'] }).getByRole('link', { name: t['nav.verify'], exact: true }),
+      );
       await field(page, t['public.verify.label']).fill('https://www.facebook.com/museumaugustkestner');
       await go(page, button(page, t['public.verify.submit']));
       await sees(page, t['public.verify.official']);
@@ -220,7 +242,11 @@ export function defineJourneys(javaScriptEnabled: boolean) {
       // Robin Schäfer confirmed the current texts for an earlier request: that covers this one
       const robin = await as('redaktion');
       await robin.goto('/intern');
-      expect(await robin.getByRole('link', { name: t['requests.tasks.confirmText'].replace('{name}', name), exact: true }).count()).toBe(0);
+      expect(
+        await robin
+          .getByRole('link', { name: t['requests.tasks.confirmText'].replace('{name}', name), exact: true })
+          .count(),
+      ).toBe(0);
       await confirmGuidelines('redaktion2', name);
       // the publishing step says that it publishes
       const last = await decide('hannoverde', name, 'publish');
@@ -266,13 +292,17 @@ export function defineJourneys(javaScriptEnabled: boolean) {
       await head.goto('/intern');
       const tasks = head.getByRole('region', { name: t['requests.tasks.decide'], exact: true });
       await go(head, tasks.getByRole('link', { name, exact: true }));
-      await head.getByRole('heading', { name: t['requests.page.changes'].replace('{from}', '1').replace('{to}', '2') }).waitFor();
+      await head
+        .getByRole('heading', { name: t['requests.page.changes'].replace('{from}', '1').replace('{to}', '2') })
+        .waitFor();
       await sees(head, 'Sa–So 10–14 Uhr');
       await head.getByRole('radio', { name: t['requests.decide.approve'], exact: true }).waitFor();
     }, 180_000);
 
     it('an administrator imports the inventory from CSV; the unit head finds the imported request', async () => {
-      const name = javaScriptEnabled ? 'Kinder- und Jugendbibliothek' : 'Kinder- und Jugendbibliothek (ohne JavaScript)';
+      const name = javaScriptEnabled
+        ? 'Kinder- und Jugendbibliothek'
+        : 'Kinder- und Jugendbibliothek (ohne JavaScript)';
       const account = javaScriptEnabled ? 'kijubib.hannover' : 'kijubib.hannover.nojs';
       const admin = await as('admin');
       await admin.goto('/intern');
@@ -284,7 +314,10 @@ export function defineJourneys(javaScriptEnabled: boolean) {
         `41;facebook;${name};https://www.facebook.com/${account};Bücher, Spiele und Veranstaltungen für junge Leute.;https://www.hannover.de/Kultur-Freizeit;2018-03-01;redaktion redaktion2;\n`;
       await field(admin, t['admin.import.csvField']).fill(csv);
       await go(admin, button(admin, t['admin.import.dryRun']));
-      await sees(admin, t['admin.import.summary'].replace('{rows}', '1').replace('{ok}', '1').replace('{problems}', '0'));
+      await sees(
+        admin,
+        t['admin.import.summary'].replace('{rows}', '1').replace('{ok}', '1').replace('{problems}', '0'),
+      );
       await go(admin, button(admin, t['admin.import.confirm'].replace('{count}', '1')));
       await admin.getByRole('heading', { level: 1, name: t['admin.import.doneTitle'] }).waitFor();
       expect(admin.url()).toMatch(/\/intern\/verwaltung\/import\/ergebnis\/[^/]+$/);
@@ -352,7 +385,10 @@ export function defineJourneys(javaScriptEnabled: boolean) {
 
       // Enter in a text field saves the draft – never submits, never searches people
       await field(page, t['requests.field.name']).fill('Nur angefangen, mit Enter gespeichert');
-      await Promise.all([page.waitForURL(/\/intern\/antraege\/\d+\?gespeichert=1$/), field(page, t['requests.field.name']).press('Enter')]);
+      await Promise.all([
+        page.waitForURL(/\/intern\/antraege\/\d+\?gespeichert=1$/),
+        field(page, t['requests.field.name']).press('Enter'),
+      ]);
       const id = /antraege\/(\d+)/.exec(page.url())?.[1];
       await page.goto(`/intern/antraege/${id}/bearbeiten`);
       expect(await field(page, t['requests.field.name']).inputValue()).toBe('Nur angefangen, mit Enter gespeichert');
@@ -360,7 +396,9 @@ export function defineJourneys(javaScriptEnabled: boolean) {
         // with JavaScript, Enter in the people search searches
         await field(page, t['requests.field.editorSearch']).fill('Nowak');
         await Promise.all([page.waitForEvent('load'), field(page, t['requests.field.editorSearch']).press('Enter')]);
-        await button(page, t['requests.field.editorSearch.take'].replace('{name}', 'Kim Nowak')).waitFor({ state: 'visible' });
+        await button(page, t['requests.field.editorSearch.take'].replace('{name}', 'Kim Nowak')).waitFor({
+          state: 'visible',
+        });
       }
       await context.close();
     }, 120_000);

@@ -67,11 +67,25 @@ export const NOT_PAGES: Array<{ route: string; as?: string; path: string; type: 
   { route: '/api/openapi.json', path: '/api/openapi.json', type: /^application\/json/ },
   { route: '/dcat.ttl', path: '/dcat.ttl', type: /^text\/turtle/ },
   { route: '/dcat.jsonld', path: '/dcat.jsonld', type: /^application\/ld\+json/ },
-  { route: '/pruefen.json', path: '/pruefen.json?url=https%3A%2F%2Fwww.facebook.com%2FHannover.de', type: /^application\/json/ },
+  {
+    route: '/pruefen.json',
+    path: '/pruefen.json?url=https%3A%2F%2Fwww.facebook.com%2FHannover.de',
+    type: /^application\/json/,
+  },
   { route: '/healthz', path: '/healthz', type: /^(application\/json|text\/plain)/ },
   { route: '/readyz', path: '/readyz', type: /^(application\/json|text\/plain)/ },
-  { route: '/intern/verwaltung/import/vorlage.csv', as: 'admin', path: '/intern/verwaltung/import/vorlage.csv', type: /^text\/csv/ },
-  { route: '/intern/verwaltung/register.csv', as: 'admin', path: '/intern/verwaltung/register.csv', type: /^text\/csv/ },
+  {
+    route: '/intern/verwaltung/import/vorlage.csv',
+    as: 'admin',
+    path: '/intern/verwaltung/import/vorlage.csv',
+    type: /^text\/csv/,
+  },
+  {
+    route: '/intern/verwaltung/register.csv',
+    as: 'admin',
+    path: '/intern/verwaltung/register.csv',
+    type: /^text\/csv/,
+  },
   { route: '/intern/verwaltung/verlauf.csv', as: 'admin', path: '/intern/verwaltung/verlauf.csv', type: /^text\/csv/ },
 ];
 
@@ -83,7 +97,8 @@ async function press(page: Page, name: string) {
   await Promise.all([page.waitForEvent('load'), button(page, name).click()]);
 }
 
-const UNIT_CSV = 'code;name;kind;parent_code;hannover_de_url\n41.9;Kulturbüro Hannover;bereich;41;https://www.hannover.de/Kultur-Freizeit\n';
+const UNIT_CSV =
+  'code;name;kind;parent_code;hannover_de_url\n41.9;Kulturbüro Hannover;bereich;41;https://www.hannover.de/Kultur-Freizeit\n';
 const IMPORT_CSV =
   'unit_code;platform;name;url;description;hannover_de_url;existing_since;editors;author\n' +
   '41;facebook;Kulturbüro Hannover;https://www.facebook.com/kulturbuero.import;Veranstaltungen und Förderprogramme.;https://www.hannover.de/Kultur-Freizeit;2019-05-01;redaktion redaktion2;\n';
@@ -106,16 +121,38 @@ export const PAGES: PageSpec[] = [
   { name: 'overview', route: '/', path: () => '/' },
   { name: 'overview, search results', route: '/', path: () => '/?q=Museum' },
   { name: 'overview, nothing found', route: '/', path: () => '/?q=Zirkuszelt' },
-  { name: 'overview, invalid filter (error state)', route: '/', path: () => '/?plattform=gibt-es-nicht', status: 400, errorState: true },
+  {
+    name: 'overview, invalid filter (error state)',
+    route: '/',
+    path: () => '/?plattform=gibt-es-nicht',
+    status: 400,
+    errorState: true,
+  },
   { name: 'presence page, central Hannover.de', route: '/angebote/:slug', path: (f) => `/angebote/${f.centralSlug}` },
   { name: 'presence page', route: '/angebote/:slug', path: (f) => `/angebote/${f.presenceSlug}` },
   { name: 'presence page, formerly official', route: '/angebote/:slug', path: (f) => `/angebote/${f.closedSlug}` },
   { name: 'verify', route: '/pruefen', path: () => '/pruefen' },
   { name: 'verify, official', route: '/pruefen', path: (f) => `/pruefen?url=${encodeURIComponent(f.presenceUrl)}` },
-  { name: 'verify, formerly official', route: '/pruefen', path: (f) => `/pruefen?url=${encodeURIComponent(f.closedUrl)}` },
-  { name: 'verify, unknown', route: '/pruefen', path: () => `/pruefen?url=${encodeURIComponent('https://www.facebook.com/hannover-fake')}` },
-  { name: 'verify, not registered, long address', route: '/pruefen', path: () => `/pruefen?url=${encodeURIComponent(`https://www.facebook.com/${'hannover'.repeat(6)}`)}` },
-  { name: 'verify, cannot be checked (share link)', route: '/pruefen', path: () => `/pruefen?url=${encodeURIComponent('https://www.facebook.com/share/1EbK7zQp3X/')}` },
+  {
+    name: 'verify, formerly official',
+    route: '/pruefen',
+    path: (f) => `/pruefen?url=${encodeURIComponent(f.closedUrl)}`,
+  },
+  {
+    name: 'verify, unknown',
+    route: '/pruefen',
+    path: () => `/pruefen?url=${encodeURIComponent('https://www.facebook.com/hannover-fake')}`,
+  },
+  {
+    name: 'verify, not registered, long address',
+    route: '/pruefen',
+    path: () => `/pruefen?url=${encodeURIComponent(`https://www.facebook.com/${'hannover'.repeat(6)}`)}`,
+  },
+  {
+    name: 'verify, cannot be checked (share link)',
+    route: '/pruefen',
+    path: () => `/pruefen?url=${encodeURIComponent('https://www.facebook.com/share/1EbK7zQp3X/')}`,
+  },
   {
     name: 'verify, not an address (error state)',
     route: '/pruefen',
@@ -163,7 +200,12 @@ export const PAGES: PageSpec[] = [
   { name: 'tasks of Hannover.de editorial', route: '/intern', as: 'hannoverde', path: () => '/intern' },
   { name: 'tasks of an administrator', route: '/intern', as: 'admin', path: () => '/intern' },
   { name: 'requests, all', route: '/intern/antraege', as: 'kommunikation', path: () => '/intern/antraege' },
-  { name: 'requests, returned', route: '/intern/antraege', as: 'redaktion', path: () => '/intern/antraege?stand=returned' },
+  {
+    name: 'requests, returned',
+    route: '/intern/antraege',
+    as: 'redaktion',
+    path: () => '/intern/antraege?stand=returned',
+  },
   { name: 'new request', route: '/intern/antraege/neu', as: 'redaktion', path: () => '/intern/antraege/neu' },
   {
     name: 'new request, empty (error state)',
@@ -204,7 +246,9 @@ export const PAGES: PageSpec[] = [
     path: () => '/intern/antraege/neu',
     reach: async (page, t) => {
       await field(page, t['requests.field.name']).fill('Kulturbüro Linden');
-      await page.locator('form.request-form input[name="_csrf"]').evaluate((el) => ((el as HTMLInputElement).value = 'veraltet'));
+      await page
+        .locator('form.request-form input[name="_csrf"]')
+        .evaluate((el) => ((el as HTMLInputElement).value = 'veraltet'));
       await press(page, t['requests.form.saveDraft']);
     },
     status: 403,
@@ -221,7 +265,11 @@ export const PAGES: PageSpec[] = [
           const form = document.createElement('form');
           form.method = 'post';
           form.action = `${location.pathname.startsWith('/en/') ? '/en' : ''}/intern/antraege/neu`;
-          const input = Object.assign(document.createElement('input'), { type: 'hidden', name: 'name', value: 'Kulturbüro Linden' });
+          const input = Object.assign(document.createElement('input'), {
+            type: 'hidden',
+            name: 'name',
+            value: 'Kulturbüro Linden',
+          });
           form.append(input);
           document.body.append(form);
           form.submit();
@@ -230,8 +278,18 @@ export const PAGES: PageSpec[] = [
     },
     status: 403,
   },
-  { name: 'request, draft', route: '/intern/antraege/:id', as: 'redaktion', path: (f) => `/intern/antraege/${f.draftId}` },
-  { name: 'request, decision form', route: '/intern/antraege/:id', as: 'leitung', path: (f) => `/intern/antraege/${f.unitHeadId}` },
+  {
+    name: 'request, draft',
+    route: '/intern/antraege/:id',
+    as: 'redaktion',
+    path: (f) => `/intern/antraege/${f.draftId}`,
+  },
+  {
+    name: 'request, decision form',
+    route: '/intern/antraege/:id',
+    as: 'leitung',
+    path: (f) => `/intern/antraege/${f.unitHeadId}`,
+  },
   {
     name: 'request, decision without choice (error state)',
     route: '/intern/antraege/:id',
@@ -260,12 +318,24 @@ export const PAGES: PageSpec[] = [
     path: (f) => `/intern/antraege/${f.unitHeadId}`,
     reach: async (page, t) => {
       await page.getByRole('radio', { name: t['requests.decide.reject'], exact: true }).check();
-      await field(page, t['requests.decide.comment']).fill('Kein Bedarf erkennbar: das Angebot gibt es schon auf Hannover.de.');
+      await field(page, t['requests.decide.comment']).fill(
+        'Kein Bedarf erkennbar: das Angebot gibt es schon auf Hannover.de.',
+      );
       await press(page, t['requests.decide.submit']);
     },
   },
-  { name: 'request, changes since last view', route: '/intern/antraege/:id', as: 'datenschutz', path: (f) => `/intern/antraege/${f.changedId}` },
-  { name: 'request, editor confirmation', route: '/intern/antraege/:id', as: 'redaktion2', path: (f) => `/intern/antraege/${f.changedId}` },
+  {
+    name: 'request, changes since last view',
+    route: '/intern/antraege/:id',
+    as: 'datenschutz',
+    path: (f) => `/intern/antraege/${f.changedId}`,
+  },
+  {
+    name: 'request, editor confirmation',
+    route: '/intern/antraege/:id',
+    as: 'redaktion2',
+    path: (f) => `/intern/antraege/${f.changedId}`,
+  },
   {
     name: 'request, confirmation unchecked (error state)',
     route: '/intern/antraege/:id',
@@ -275,14 +345,49 @@ export const PAGES: PageSpec[] = [
     status: 400,
     errorState: true,
   },
-  { name: 'request, returned', route: '/intern/antraege/:id', as: 'redaktion', path: (f) => `/intern/antraege/${f.returnedId}` },
-  { name: 'request, what happens next', route: '/intern/antraege/:id', as: 'redaktion', path: (f) => `/intern/antraege/${f.changedId}?eingereicht=1` },
-  { name: 'delete a draft', route: '/intern/antraege/:id/loeschen', as: 'redaktion', path: (f) => `/intern/antraege/${f.draftId}/loeschen` },
+  {
+    name: 'request, returned',
+    route: '/intern/antraege/:id',
+    as: 'redaktion',
+    path: (f) => `/intern/antraege/${f.returnedId}`,
+  },
+  {
+    name: 'request, what happens next',
+    route: '/intern/antraege/:id',
+    as: 'redaktion',
+    path: (f) => `/intern/antraege/${f.changedId}?eingereicht=1`,
+  },
+  {
+    name: 'delete a draft',
+    route: '/intern/antraege/:id/loeschen',
+    as: 'redaktion',
+    path: (f) => `/intern/antraege/${f.draftId}/loeschen`,
+  },
   { name: 'guidelines', route: '/intern/leitlinien', as: 'redaktion2', path: () => '/intern/leitlinien' },
-  { name: 'service agreement', route: '/intern/dienstvereinbarung', as: 'redaktion', path: () => '/intern/dienstvereinbarung' },
-  { name: 'request, published', route: '/intern/antraege/:id', as: 'redaktion', path: (f) => `/intern/antraege/${f.publishedId}` },
-  { name: 'request, read by the staff council', route: '/intern/antraege/:id', as: 'personalrat', path: (f) => `/intern/antraege/${f.changedId}` },
-  { name: 'edit a returned request', route: '/intern/antraege/:id/bearbeiten', as: 'redaktion', path: (f) => `/intern/antraege/${f.returnedId}/bearbeiten` },
+  {
+    name: 'service agreement',
+    route: '/intern/dienstvereinbarung',
+    as: 'redaktion',
+    path: () => '/intern/dienstvereinbarung',
+  },
+  {
+    name: 'request, published',
+    route: '/intern/antraege/:id',
+    as: 'redaktion',
+    path: (f) => `/intern/antraege/${f.publishedId}`,
+  },
+  {
+    name: 'request, read by the staff council',
+    route: '/intern/antraege/:id',
+    as: 'personalrat',
+    path: (f) => `/intern/antraege/${f.changedId}`,
+  },
+  {
+    name: 'edit a returned request',
+    route: '/intern/antraege/:id/bearbeiten',
+    as: 'redaktion',
+    path: (f) => `/intern/antraege/${f.returnedId}/bearbeiten`,
+  },
   {
     name: 'edit a returned request, invalid (error state)',
     route: '/intern/antraege/:id/bearbeiten',
@@ -295,7 +400,13 @@ export const PAGES: PageSpec[] = [
     status: 400,
     errorState: true,
   },
-  { name: 'edit a request under review: refused', route: '/intern/antraege/:id/bearbeiten', as: 'redaktion', path: (f) => `/intern/antraege/${f.unitHeadId}/bearbeiten`, status: 409 },
+  {
+    name: 'edit a request under review: refused',
+    route: '/intern/antraege/:id/bearbeiten',
+    as: 'redaktion',
+    path: (f) => `/intern/antraege/${f.unitHeadId}/bearbeiten`,
+    status: 409,
+  },
   { name: 'deputies', route: '/intern/vertretung', as: 'leitung', path: () => '/intern/vertretung' },
   {
     name: 'deputies, empty (error state)',
@@ -347,9 +458,19 @@ export const PAGES: PageSpec[] = [
 
   // ---------- staff: presences ----------
   { name: 'presences, active', route: '/intern/angebote', as: 'kommunikation', path: () => '/intern/angebote' },
-  { name: 'presences, closed', route: '/intern/angebote', as: 'kommunikation', path: () => '/intern/angebote?filter=geschlossen' },
+  {
+    name: 'presences, closed',
+    route: '/intern/angebote',
+    as: 'kommunikation',
+    path: () => '/intern/angebote?filter=geschlossen',
+  },
   { name: 'presences of an editor', route: '/intern/angebote', as: 'redaktion', path: () => '/intern/angebote' },
-  { name: 'presence, for its editor', route: '/intern/angebote/:id', as: 'redaktion', path: (f) => `/intern/angebote/${f.publishedPresenceId}` },
+  {
+    name: 'presence, for its editor',
+    route: '/intern/angebote/:id',
+    as: 'redaktion',
+    path: (f) => `/intern/angebote/${f.publishedPresenceId}`,
+  },
   {
     name: 'presence, close without reason (error state)',
     route: '/intern/angebote/:id',
@@ -369,8 +490,18 @@ export const PAGES: PageSpec[] = [
       await press(page, t['registry.close.submit']);
     },
   },
-  { name: 'presence, for communications', route: '/intern/angebote/:id', as: 'kommunikation', path: (f) => `/intern/angebote/${f.presenceId}` },
-  { name: 'change request', route: '/intern/angebote/:id/aenderung', as: 'redaktion', path: (f) => `/intern/angebote/${f.publishedPresenceId}/aenderung` },
+  {
+    name: 'presence, for communications',
+    route: '/intern/angebote/:id',
+    as: 'kommunikation',
+    path: (f) => `/intern/angebote/${f.presenceId}`,
+  },
+  {
+    name: 'change request',
+    route: '/intern/angebote/:id/aenderung',
+    as: 'redaktion',
+    path: (f) => `/intern/angebote/${f.publishedPresenceId}/aenderung`,
+  },
   {
     name: 'change request, name missing (error state)',
     route: '/intern/angebote/:id/aenderung',
@@ -387,9 +518,25 @@ export const PAGES: PageSpec[] = [
   // ---------- staff: administration ----------
   { name: 'outbox', route: '/intern/postausgang', as: 'admin', path: () => '/intern/postausgang' },
   { name: 'administration', route: '/intern/verwaltung', as: 'admin', path: () => '/intern/verwaltung' },
-  { name: 'administration, forbidden for an editor', route: '/intern/verwaltung', as: 'redaktion', path: () => '/intern/verwaltung', status: 403 },
-  { name: 'units', route: '/intern/verwaltung/organisationseinheiten', as: 'admin', path: () => '/intern/verwaltung/organisationseinheiten' },
-  { name: 'unit', route: '/intern/verwaltung/organisationseinheiten/:id', as: 'admin', path: (f) => `/intern/verwaltung/organisationseinheiten/${f.unitId}` },
+  {
+    name: 'administration, forbidden for an editor',
+    route: '/intern/verwaltung',
+    as: 'redaktion',
+    path: () => '/intern/verwaltung',
+    status: 403,
+  },
+  {
+    name: 'units',
+    route: '/intern/verwaltung/organisationseinheiten',
+    as: 'admin',
+    path: () => '/intern/verwaltung/organisationseinheiten',
+  },
+  {
+    name: 'unit',
+    route: '/intern/verwaltung/organisationseinheiten/:id',
+    as: 'admin',
+    path: (f) => `/intern/verwaltung/organisationseinheiten/${f.unitId}`,
+  },
   {
     name: 'unit, head unknown (error state)',
     route: '/intern/verwaltung/organisationseinheiten/:id',
@@ -420,7 +567,12 @@ export const PAGES: PageSpec[] = [
     status: 409,
     errorState: true,
   },
-  { name: 'new unit', route: '/intern/verwaltung/organisationseinheiten/neu', as: 'admin', path: () => '/intern/verwaltung/organisationseinheiten/neu' },
+  {
+    name: 'new unit',
+    route: '/intern/verwaltung/organisationseinheiten/neu',
+    as: 'admin',
+    path: () => '/intern/verwaltung/organisationseinheiten/neu',
+  },
   {
     name: 'new unit, empty (error state)',
     route: '/intern/verwaltung/organisationseinheiten/neu',
@@ -430,7 +582,12 @@ export const PAGES: PageSpec[] = [
     status: 400,
     errorState: true,
   },
-  { name: 'unit import', route: '/intern/verwaltung/organisationseinheiten/import', as: 'admin', path: () => '/intern/verwaltung/organisationseinheiten/import' },
+  {
+    name: 'unit import',
+    route: '/intern/verwaltung/organisationseinheiten/import',
+    as: 'admin',
+    path: () => '/intern/verwaltung/organisationseinheiten/import',
+  },
   {
     name: 'unit import, bad CSV (error state)',
     route: '/intern/verwaltung/organisationseinheiten/import',
@@ -460,7 +617,12 @@ export const PAGES: PageSpec[] = [
     path: () => '/intern/verwaltung/organisationseinheiten/import',
     reach: unitImportDone,
   },
-  { name: 'platforms', route: '/intern/verwaltung/plattformen', as: 'admin', path: () => '/intern/verwaltung/plattformen' },
+  {
+    name: 'platforms',
+    route: '/intern/verwaltung/plattformen',
+    as: 'admin',
+    path: () => '/intern/verwaltung/plattformen',
+  },
   {
     name: 'platforms, disable the only enabled one: confirmation page with warning',
     route: '/intern/verwaltung/plattformen',
@@ -468,10 +630,18 @@ export const PAGES: PageSpec[] = [
     path: () => '/intern/verwaltung/plattformen',
     reach: async (page, t) => {
       const row = page.locator('tr[data-platform="facebook"]');
-      await Promise.all([page.waitForEvent('load'), row.getByRole('button', { name: new RegExp(`^${t['admin.platforms.disable']}\\b`) }).click()]);
+      await Promise.all([
+        page.waitForEvent('load'),
+        row.getByRole('button', { name: new RegExp(`^${t['admin.platforms.disable']}\\b`) }).click(),
+      ]);
     },
   },
-  { name: 'platform', route: '/intern/verwaltung/plattformen/:key', as: 'admin', path: (f) => `/intern/verwaltung/plattformen/${f.platformKey}` },
+  {
+    name: 'platform',
+    route: '/intern/verwaltung/plattformen/:key',
+    as: 'admin',
+    path: (f) => `/intern/verwaltung/plattformen/${f.platformKey}`,
+  },
   {
     name: 'platform, preview without sample (error state)',
     route: '/intern/verwaltung/plattformen/:key',
@@ -492,8 +662,18 @@ export const PAGES: PageSpec[] = [
     },
   },
   { name: 'workflows', route: '/intern/verwaltung/ablaeufe', as: 'admin', path: () => '/intern/verwaltung/ablaeufe' },
-  { name: 'workflow', route: '/intern/verwaltung/ablaeufe/:id', as: 'admin', path: (f) => `/intern/verwaltung/ablaeufe/${f.workflowId}` },
-  { name: 'new workflow version', route: '/intern/verwaltung/ablaeufe/neu', as: 'admin', path: (f) => `/intern/verwaltung/ablaeufe/neu?von=${f.workflowId}` },
+  {
+    name: 'workflow',
+    route: '/intern/verwaltung/ablaeufe/:id',
+    as: 'admin',
+    path: (f) => `/intern/verwaltung/ablaeufe/${f.workflowId}`,
+  },
+  {
+    name: 'new workflow version',
+    route: '/intern/verwaltung/ablaeufe/neu',
+    as: 'admin',
+    path: (f) => `/intern/verwaltung/ablaeufe/neu?von=${f.workflowId}`,
+  },
   {
     name: 'new workflow version, invalid (error state)',
     route: '/intern/verwaltung/ablaeufe/neu',
@@ -520,9 +700,24 @@ export const PAGES: PageSpec[] = [
     status: 400,
     errorState: true,
   },
-  { name: 'internal register', route: '/intern/verwaltung/register', as: 'admin', path: () => '/intern/verwaltung/register' },
-  { name: 'approval record', route: '/intern/verwaltung/register/:id/nachweis', as: 'admin', path: (f) => `/intern/verwaltung/register/${f.publishedPresenceId}/nachweis` },
-  { name: 'inventory import', route: '/intern/verwaltung/import', as: 'admin', path: () => '/intern/verwaltung/import' },
+  {
+    name: 'internal register',
+    route: '/intern/verwaltung/register',
+    as: 'admin',
+    path: () => '/intern/verwaltung/register',
+  },
+  {
+    name: 'approval record',
+    route: '/intern/verwaltung/register/:id/nachweis',
+    as: 'admin',
+    path: (f) => `/intern/verwaltung/register/${f.publishedPresenceId}/nachweis`,
+  },
+  {
+    name: 'inventory import',
+    route: '/intern/verwaltung/import',
+    as: 'admin',
+    path: () => '/intern/verwaltung/import',
+  },
   {
     name: 'inventory import, bad CSV (error state)',
     route: '/intern/verwaltung/import',
@@ -541,7 +736,9 @@ export const PAGES: PageSpec[] = [
     as: 'admin',
     path: () => '/intern/verwaltung/import',
     reach: async (page, t) => {
-      await field(page, t['admin.import.csvField']).fill(IMPORT_CSV.replace('facebook.com/kulturbuero.import', 'faceb00k.com/kulturbuero.import'));
+      await field(page, t['admin.import.csvField']).fill(
+        IMPORT_CSV.replace('facebook.com/kulturbuero.import', 'faceb00k.com/kulturbuero.import'),
+      );
       await press(page, t['admin.import.dryRun']);
     },
     status: 400,
@@ -557,7 +754,13 @@ export const PAGES: PageSpec[] = [
       await press(page, t['admin.import.dryRun']);
     },
   },
-  { name: 'inventory import, done', route: '/intern/verwaltung/import/ergebnis/:token', as: 'admin', path: () => '/intern/verwaltung/import', reach: importDone },
+  {
+    name: 'inventory import, done',
+    route: '/intern/verwaltung/import/ergebnis/:token',
+    as: 'admin',
+    path: () => '/intern/verwaltung/import',
+    reach: importDone,
+  },
 ];
 
 /** Public pages set no cookie and need no session: everything outside the staff paths. */

@@ -40,7 +40,10 @@ describe('the page list covers every route', () => {
   it('lists every GET route as a page (checked in German and English) or as not a page', () => {
     const listed = new Set([...PAGES.map((p) => p.route), ...NOT_PAGES.map((p) => p.route)]);
     const missing = routes.filter((r) => r.method === 'GET' && !listed.has(r.path)).map((r) => r.path);
-    expect(missing, 'GET routes missing from test/e2e/pages.ts (add them to PAGES, or to NOT_PAGES if they are not HTML)').toEqual([]);
+    expect(
+      missing,
+      'GET routes missing from test/e2e/pages.ts (add them to PAGES, or to NOT_PAGES if they are not HTML)',
+    ).toEqual([]);
   });
 
   it('gives every page a unique name (the name keys the results of axe-core and the Nu Html Checker)', () => {
@@ -50,7 +53,9 @@ describe('the page list covers every route', () => {
 
   it('names no route the app does not have', () => {
     const get = new Set(routes.filter((r) => r.method === 'GET').map((r) => r.path));
-    const stale = [...PAGES.map((p) => p.route), ...NOT_PAGES.map((p) => p.route)].filter((r) => r !== null && !get.has(r));
+    const stale = [...PAGES.map((p) => p.route), ...NOT_PAGES.map((p) => p.route)].filter(
+      (r) => r !== null && !get.has(r),
+    );
     expect(stale, 'entries of test/e2e/pages.ts whose route no longer exists').toEqual([]);
   });
 
@@ -76,20 +81,26 @@ describe('the page list covers every route', () => {
       '/pruefen',
       '/',
     ];
-    expect(expected.filter((r) => !withErrorState.has(r)), 'pages whose form is never checked in its error state').toEqual([]);
+    expect(
+      expected.filter((r) => !withErrorState.has(r)),
+      'pages whose form is never checked in its error state',
+    ).toEqual([]);
   });
 });
 
 describe('routes that are not pages', () => {
-  it.each(NOT_PAGES.map((p) => [p.path, p] as const))('%s answers what the list says, not HTML', async (_path, spec) => {
-    const agent = spec.as ? await signIn(portal.app, spec.as) : request.agent(portal.app);
-    const res = await agent.get(spec.path);
-    if (spec.type === 'redirect') {
-      expect([301, 302, 303, 307, 308]).toContain(res.status);
-    } else {
-      expect(res.status).toBe(200);
-      expect(String(res.headers['content-type'])).toMatch(spec.type);
-    }
-    expect(String(res.headers['content-type'] ?? '')).not.toMatch(/^text\/html/);
-  });
+  it.each(NOT_PAGES.map((p) => [p.path, p] as const))(
+    '%s answers what the list says, not HTML',
+    async (_path, spec) => {
+      const agent = spec.as ? await signIn(portal.app, spec.as) : request.agent(portal.app);
+      const res = await agent.get(spec.path);
+      if (spec.type === 'redirect') {
+        expect([301, 302, 303, 307, 308]).toContain(res.status);
+      } else {
+        expect(res.status).toBe(200);
+        expect(String(res.headers['content-type'])).toMatch(spec.type);
+      }
+      expect(String(res.headers['content-type'] ?? '')).not.toMatch(/^text\/html/);
+    },
+  );
 });

@@ -26,8 +26,14 @@ const recorded = new WeakMap<Express, Set<RouterLike>>();
 /** Builds something that contains an app while watching which routers receive layers. */
 export async function recordRouters<T extends { app: Express }>(build: () => Promise<T>): Promise<T> {
   // a router is a function whose prototype chain leads to Router.prototype, which owns use/route
-  let proto = Object.getPrototypeOf(express.Router()) as Record<'use' | 'route', (...args: unknown[]) => unknown> | null;
-  while (proto && !(Object.prototype.hasOwnProperty.call(proto, 'use') && Object.prototype.hasOwnProperty.call(proto, 'route'))) {
+  let proto = Object.getPrototypeOf(express.Router()) as Record<
+    'use' | 'route',
+    (...args: unknown[]) => unknown
+  > | null;
+  while (
+    proto &&
+    !(Object.prototype.hasOwnProperty.call(proto, 'use') && Object.prototype.hasOwnProperty.call(proto, 'route'))
+  ) {
     proto = Object.getPrototypeOf(proto);
   }
   if (!proto) throw new Error('Router.prototype.use not found: has Express changed?');

@@ -47,7 +47,10 @@ describe('with JavaScript: a warning before the idle timeout, and "stay signed i
       await expect.poll(() => dialog(page).isVisible()).toBe(true);
       await expect.poll(() => dialog(page).getByText('in etwa zwei Minuten').isVisible()).toBe(true);
       const stay = dialog(page).getByRole('button', { name: t['session.warning.stay'] });
-      const [answer] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/intern/sitzung')), stay.click()]);
+      const [answer] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/intern/sitzung')),
+        stay.click(),
+      ]);
       expect(answer.status()).toBe(204);
       await expect.poll(() => dialog(page).isVisible()).toBe(false);
       expect(await name.inputValue()).toBe('Nachbarschaftszentrum Vahrenheide');
@@ -72,18 +75,25 @@ describe('with JavaScript: a warning before the idle timeout, and "stay signed i
 describe('without JavaScript: the entries survive an expired session', () => {
   for (const [i, d] of devices.entries()) {
     it(d.device, async () => {
-      const { context, observed } = await observedContext(browser, portal, { viewport: d.viewport, javaScriptEnabled: false });
+      const { context, observed } = await observedContext(browser, portal, {
+        viewport: d.viewport,
+        javaScriptEnabled: false,
+      });
       const page = await context.newPage();
       await signIn(page, 'redaktion');
       await page.goto('/intern/antraege/neu');
       const title = `Jugendkulturhaus ${i + 1}`;
-      const purpose = 'Ein Konzept, an dem eine Stunde geschrieben wurde.\nMit zwei Absätzen – und „Anführungszeichen“.';
+      const purpose =
+        'Ein Konzept, an dem eine Stunde geschrieben wurde.\nMit zwei Absätzen – und „Anführungszeichen“.';
       await page.getByLabel(t['requests.field.name'], { exact: true }).fill(title);
       await page.getByLabel(t['requests.field.purpose'], { exact: true }).fill(purpose);
       // meanwhile the idle timeout has passed: the stored session has expired
       await portal.ctx.database.db('sessions').update({ expired: new Date(Date.now() - 60_000) });
 
-      await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: t['requests.form.saveDraft'] }).last().click()]);
+      await Promise.all([
+        page.waitForEvent('load'),
+        page.getByRole('button', { name: t['requests.form.saveDraft'] }).last().click(),
+      ]);
       await expect.poll(() => page.getByText(t['formKept.signInNotice']).isVisible()).toBe(true);
       await page.getByLabel(t['signIn.username'], { exact: true }).fill('redaktion');
       await page.getByLabel(t['signIn.password'], { exact: true }).fill('demo');

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-core';
-import { foreignRequests, launchBrowser, observedContext, startPortal, texts, trackDocuments, type Portal } from './harness';
+import {
+  foreignRequests,
+  launchBrowser,
+  observedContext,
+  startPortal,
+  texts,
+  trackDocuments,
+  type Portal,
+} from './harness';
 import { prepareFixtures } from './fixtures';
 import { PAGES, isStaffPath, localized, type Fixtures, type Locale } from './pages';
 
@@ -19,7 +27,10 @@ const CITY_SHARE_LINK = 'https://www.facebook.com/share/1EbK7zQp3X/?mibextid=wwX
 const CITY_SHORT_LINK = 'fb.me/hannover.de';
 
 const VIEWPORTS: Array<{ name: string; options: BrowserContextOptions }> = [
-  { name: 'phone 390×844', options: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } },
+  {
+    name: 'phone 390×844',
+    options: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+  },
   { name: '320 px wide', options: { viewport: { width: 320, height: 640 } } },
   { name: 'desktop 1280×800', options: { viewport: { width: 1280, height: 800 } } },
 ];
@@ -53,7 +64,9 @@ async function inFirstScreen(page: Page, target: Locator) {
   const scrollY = await page.evaluate(() => window.scrollY);
   expect(box, 'element has a box').not.toBeNull();
   expect(scrollY, 'the page was not scrolled').toBe(0);
-  expect((box?.y ?? Infinity) + (box?.height ?? 0), 'bottom of the answer within the first screen').toBeLessThanOrEqual(height);
+  expect((box?.y ?? Infinity) + (box?.height ?? 0), 'bottom of the answer within the first screen').toBeLessThanOrEqual(
+    height,
+  );
 }
 
 /** Nothing sticks out to the side: the page is never wider than the window. */
@@ -62,10 +75,16 @@ async function noSidewaysScroll(page: Page, where: string) {
     const wide = [...document.querySelectorAll('body *')]
       .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
       .slice(0, 5)
-      .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} (${Math.round(el.getBoundingClientRect().right)} px)`);
+      .map(
+        (el) =>
+          `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} (${Math.round(el.getBoundingClientRect().right)} px)`,
+      );
     return { scroll: document.documentElement.scrollWidth, inner: window.innerWidth, wide };
   });
-  expect(widths.scroll, `${where}: page ${widths.scroll} px wide at ${widths.inner} px; too wide: ${widths.wide.join(', ')}`).toBeLessThanOrEqual(widths.inner);
+  expect(
+    widths.scroll,
+    `${where}: page ${widths.scroll} px wide at ${widths.inner} px; too wide: ${widths.wide.join(', ')}`,
+  ).toBeLessThanOrEqual(widths.inner);
 }
 
 describe.each(VIEWPORTS)('the account check, $name', ({ name, options }) => {
@@ -83,7 +102,10 @@ describe.each(VIEWPORTS)('the account check, $name', ({ name, options }) => {
       expect(docs.last()?.status()).toBe(200);
       expect(await page.title()).toMatch(/^Nicht prüfbar: https:\/\/www\.facebook\.com\/share\//);
       await inFirstScreen(page, page.getByText(t['public.verify.unresolvable'], { exact: true }));
-      expect(await page.getByText(t['public.verify.unknown'], { exact: true }).count(), 'never a red "not official" for a share link').toBe(0);
+      expect(
+        await page.getByText(t['public.verify.unknown'], { exact: true }).count(),
+        'never a red "not official" for a share link',
+      ).toBe(0);
       // the steps to the page's own address are there, and the form to try again
       await page.getByText(t['public.verify.unresolvable.web']).waitFor();
       await page.getByText(t['public.verify.unresolvable.app']).waitFor();
@@ -119,7 +141,10 @@ describe.each(VIEWPORTS)('the account check, $name', ({ name, options }) => {
       await page.goto('/');
       await field(page, t['public.overview.q']).fill('Museum');
       await go(page, button(page, t['public.overview.submit']));
-      await inFirstScreen(page, page.getByRole('heading', { level: 2, name: t['public.overview.resultsTitle'], exact: true }));
+      await inFirstScreen(
+        page,
+        page.getByRole('heading', { level: 2, name: t['public.overview.resultsTitle'], exact: true }),
+      );
       await inFirstScreen(page, page.getByRole('status').filter({ hasText: /Auftritte gefunden/ }));
       await noSidewaysScroll(page, 'search results');
 

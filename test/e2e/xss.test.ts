@@ -20,7 +20,19 @@ import type { SessionUser } from '../../src/directory/user';
 
 // every text field of the form that takes free text (new ones are covered automatically);
 // the others are choices, dates, numbers and URLs, which validation limits
-const STRUCTURED = new Set(['orgUnit', 'kind', 'existingSince', 'platform', 'name', 'url', 'hannoverDeUrl', 'trainingDate', 'imprintUrl', 'privacyUrl', 'reviewMonths']);
+const STRUCTURED = new Set([
+  'orgUnit',
+  'kind',
+  'existingSince',
+  'platform',
+  'name',
+  'url',
+  'hannoverDeUrl',
+  'trainingDate',
+  'imprintUrl',
+  'privacyUrl',
+  'reviewMonths',
+]);
 const FREE = TEXT_FIELDS.filter((f) => !STRUCTURED.has(f));
 const payload = (i: number) => XSS_PAYLOADS[i % XSS_PAYLOADS.length] as string;
 
@@ -45,7 +57,12 @@ beforeAll(async () => {
   browser = await launchBrowser();
   const { db } = portal.ctx.database;
   const directory = portal.ctx.services.directory;
-  const service = createRequestService({ db, directory, clock: () => portal.ctx.clock.now, notify: createNotifier({ baseUrl: portal.baseUrl, directory }) });
+  const service = createRequestService({
+    db,
+    directory,
+    clock: () => portal.ctx.clock.now,
+    notify: createNotifier({ baseUrl: portal.baseUrl, directory }),
+  });
   const person = async (uid: string) => (await directory.findByUid(uid)) as SessionUser;
   const [redaktion, redaktion2, leitung, kommunikation, datenschutz, hannoverde] = await Promise.all(
     ['redaktion', 'redaktion2', 'leitung', 'kommunikation', 'datenschutz', 'hannoverde'].map(person),
@@ -57,12 +74,29 @@ beforeAll(async () => {
   const submitted = await service.submit(redaktion!, publishedId, data);
   if (!submitted.ok) throw new Error(JSON.stringify(submitted.problems));
   await service.act(leitung!, publishedId, { type: 'approve', stepId: 'unit_head', comment: payload(14) }, undefined);
-  await service.act(kommunikation!, publishedId, { type: 'approve', stepId: 'communications', comment: payload(15) }, undefined);
-  await service.act(datenschutz!, publishedId, { type: 'approve', stepId: 'data_protection', comment: payload(16) }, undefined);
+  await service.act(
+    kommunikation!,
+    publishedId,
+    { type: 'approve', stepId: 'communications', comment: payload(15) },
+    undefined,
+  );
+  await service.act(
+    datenschutz!,
+    publishedId,
+    { type: 'approve', stepId: 'data_protection', comment: payload(16) },
+    undefined,
+  );
   await service.confirmEditor(redaktion!, publishedId);
   await service.confirmEditor(redaktion2!, publishedId);
-  await service.act(hannoverde!, publishedId, { type: 'approve', stepId: 'hannoverde', comment: payload(17) }, undefined);
-  const presence = await db('presences').where({ url: 'https://www.facebook.com/xss.browser.published' }).first('id', 'slug');
+  await service.act(
+    hannoverde!,
+    publishedId,
+    { type: 'approve', stepId: 'hannoverde', comment: payload(17) },
+    undefined,
+  );
+  const presence = await db('presences')
+    .where({ url: 'https://www.facebook.com/xss.browser.published' })
+    .first('id', 'slug');
   if (!presence) throw new Error('the payload request was not published');
   presenceId = presence.id;
   slug = presence.slug;
@@ -99,7 +133,8 @@ async function visit(page: Page, url: string, findings: Findings) {
     for (const el of Array.from(document.querySelectorAll('*'))) {
       for (const a of Array.from(el.attributes)) {
         if (/^on/i.test(a.name)) found.push(`${el.tagName} ${a.name}`);
-        if (/^\s*javascript:/i.test(a.value) && /^(href|src|action|formaction)$/i.test(a.name)) found.push(`${el.tagName} ${a.name}=${a.value.slice(0, 40)}`);
+        if (/^\s*javascript:/i.test(a.value) && /^(href|src|action|formaction)$/i.test(a.name))
+          found.push(`${el.tagName} ${a.name}=${a.value.slice(0, 40)}`);
       }
       if (/^(IFRAME|OBJECT|EMBED|BASE|SVG)$/i.test(el.tagName)) found.push(el.tagName);
       if (el.tagName === 'META' && el.getAttribute('http-equiv')) found.push('meta http-equiv');
@@ -174,13 +209,24 @@ describe('XSS corpus in the browser: no script runs, nothing is injected, text s
     }
     const editor = await checkPages(
       'redaktion',
-      [`/intern/antraege/${returnedId}/bearbeiten`, `/intern/antraege/${returnedId}`, `/intern/angebote/${presenceId}`, `/intern/angebote/${presenceId}/aenderung`, '/intern'],
+      [
+        `/intern/antraege/${returnedId}/bearbeiten`,
+        `/intern/antraege/${returnedId}`,
+        `/intern/angebote/${presenceId}`,
+        `/intern/angebote/${presenceId}/aenderung`,
+        '/intern',
+      ],
       { [`/intern/antraege/${returnedId}`]: [payload(18)] },
     );
     expectClean(editor);
     const admin = await checkPages(
       'admin',
-      ['/intern/verwaltung/register', `/intern/verwaltung/register/${presenceId}/nachweis`, '/intern/verwaltung/verlauf', `/intern/verwaltung/verlauf?person=${encodeURIComponent(payload(2))}&praesenz=${encodeURIComponent(payload(3))}`],
+      [
+        '/intern/verwaltung/register',
+        `/intern/verwaltung/register/${presenceId}/nachweis`,
+        '/intern/verwaltung/verlauf',
+        `/intern/verwaltung/verlauf?person=${encodeURIComponent(payload(2))}&praesenz=${encodeURIComponent(payload(3))}`,
+      ],
       { [`/intern/verwaltung/register/${presenceId}/nachweis`]: [name, payload(17)] },
     );
     expectClean(admin);

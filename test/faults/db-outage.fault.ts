@@ -40,7 +40,12 @@ beforeAll(async () => {
   database = connectPostgres(url, 5, createLogger('silent'));
   await migrateLatest(database.db);
   await seedDemo(database.db, directory, () => new Date(), 'http://portal.test');
-  const service = createRequestService({ db: database.db, directory, clock: () => new Date(), notify: createNotifier({ baseUrl: 'http://portal.test', directory }) });
+  const service = createRequestService({
+    db: database.db,
+    directory,
+    clock: () => new Date(),
+    notify: createNotifier({ baseUrl: 'http://portal.test', directory }),
+  });
   for (let i = 0; i < N; i++) {
     const data = requestData(`Ausfall ${i}`, uniqueAccount('outage'));
     const id = await service.create(PEOPLE.redaktion!, data);
@@ -106,7 +111,12 @@ describe('PostgreSQL stops while the portal serves', () => {
             .post(`/intern/antraege/${id}/entscheidung`)
             .timeout({ response: 20_000, deadline: 25_000 })
             .type('form')
-            .send({ _csrf: headCsrf, schritt: 'unit_head', entscheidung: 'approve', kommentar: `Burst ${id}` })) as unknown as Res;
+            .send({
+              _csrf: headCsrf,
+              schritt: 'unit_head',
+              entscheidung: 'approve',
+              kommentar: `Burst ${id}`,
+            })) as unknown as Res;
         } catch (err) {
           // no answer within 20 s: the request hangs (recorded, asserted below)
           hung.push(id);
@@ -122,7 +132,10 @@ describe('PostgreSQL stops while the portal serves', () => {
     };
     await Promise.all(Array.from({ length: 6 }, worker));
     await stopping;
-    const counts = [...outcomes.values()].reduce((m, s) => ({ ...m, [s]: (m[s] ?? 0) + 1 }), {} as Record<number, number>);
+    const counts = [...outcomes.values()].reduce(
+      (m, s) => ({ ...m, [s]: (m[s] ?? 0) + 1 }),
+      {} as Record<number, number>,
+    );
     console.info(`[faults] decisions during the crash (0 = no answer in 20 s): ${JSON.stringify(counts)}`);
     expect(hung, 'requests that never got an answer').toEqual([]);
     expect(counts[303] ?? 0).toBeGreaterThanOrEqual(8);
@@ -130,7 +143,14 @@ describe('PostgreSQL stops while the portal serves', () => {
   }, 120_000);
 
   it('while it is down: public and internal pages answer a friendly German 503 with Retry-After; /readyz 503, /healthz 200', async () => {
-    for (const url of ['/', '/?q=museum', `/angebote/${slug}`, '/pruefen?url=https%3A%2F%2Fwww.facebook.com%2Fhannover.de', '/einbetten', '/en/']) {
+    for (const url of [
+      '/',
+      '/?q=museum',
+      `/angebote/${slug}`,
+      '/pruefen?url=https%3A%2F%2Fwww.facebook.com%2Fhannover.de',
+      '/einbetten',
+      '/en/',
+    ]) {
       friendly503((await request(base).get(url)) as unknown as Res, `public ${url}`);
     }
     const json = (await request(base).get('/angebote.json')) as unknown as Res;
@@ -139,7 +159,10 @@ describe('PostgreSQL stops while the portal serves', () => {
     for (const url of ['/intern', '/intern/antraege', `/intern/antraege/${ids[0]}`]) {
       friendly503((await editor.get(url)) as unknown as Res, `internal ${url}`);
     }
-    const decision = (await head.post(`/intern/antraege/${ids[0]}/entscheidung`).type('form').send({ _csrf: headCsrf, schritt: 'unit_head', entscheidung: 'approve' })) as unknown as Res;
+    const decision = (await head
+      .post(`/intern/antraege/${ids[0]}/entscheidung`)
+      .type('form')
+      .send({ _csrf: headCsrf, schritt: 'unit_head', entscheidung: 'approve' })) as unknown as Res;
     friendly503(decision, 'a decision');
     const ready = await request(base).get('/readyz');
     expect(ready.status).toBe(503);
@@ -170,23 +193,47 @@ describe('PostgreSQL stops while the portal serves', () => {
     const db = database.db;
     expect(await consistencyProblems(db)).toEqual([]);
     for (const id of ids) {
-      const approved = Boolean(await db('decisions').where({ request_id: id, step_id: 'unit_head', outcome: 'approved' }).first('id'));
-      const hist = Number((await db('history').where({ request_id: id, action: 'workflow.approved' }).count({ n: '*' }).first())?.n);
+      const approved = Boolean(
+        await db('decisions').where({ request_id: id, step_id: 'unit_head', outcome: 'approved' }).first('id'),
+      );
+      const hist = Number(
+        (await db('history').where({ request_id: id, action: 'workflow.approved' }).count({ n: '*' }).first())?.n,
+      );
       // the decision queues the next steps' mails to their roles (delivery expands them later)
-      const mails = Number((await db('outbox').where({ request_id: id, template: 'step_waiting' }).whereIn('recipient_role', ['communications', 'data_protection']).count({ n: '*' }).first())?.n);
-      const state = (await db('workflow_instances').where({ request_id: id }).first('state')).state.steps.unit_head.state;
+      const mails = Number(
+        (
+          await db('outbox')
+            .where({ request_id: id, template: 'step_waiting' })
+            .whereIn('recipient_role', ['communications', 'data_protection'])
+            .count({ n: '*' })
+            .first()
+        )?.n,
+      );
+      const state = (await db('workflow_instances').where({ request_id: id }).first('state')).state.steps.unit_head
+        .state;
       if (outcomes.get(id) === 303) expect(approved, `acknowledged decision on ${id} lost`).toBe(true);
       // all four effects together, or none of them
-      expect({ id, approved, hist: hist > 0, mails: mails === 2, state: state === 'approved' }).toEqual({ id, approved, hist: approved, mails: approved, state: approved });
+      expect({ id, approved, hist: hist > 0, mails: mails === 2, state: state === 'approved' }).toEqual({
+        id,
+        approved,
+        hist: approved,
+        mails: approved,
+        state: approved,
+      });
     }
     // the ones that met the dead database: deciding again works (or says it was already decided)
     for (const id of ids.filter((i) => outcomes.get(i) !== 303)) {
-      const res = await head.post(`/intern/antraege/${id}/entscheidung`).type('form').send({ _csrf: headCsrf, schritt: 'unit_head', entscheidung: 'approve' });
+      const res = await head
+        .post(`/intern/antraege/${id}/entscheidung`)
+        .type('form')
+        .send({ _csrf: headCsrf, schritt: 'unit_head', entscheidung: 'approve' });
       expect([303, 409], `${id}: ${res.status}`).toContain(res.status);
     }
     for (const id of ids) expect((await db('requests').where({ id }).first('status')).status).toBe('in_review');
     expect(await consistencyProblems(db)).toEqual([]);
-    const approvedNow = Number((await db('decisions').whereIn('request_id', ids).where({ step_id: 'unit_head' }).count({ n: '*' }).first())?.n);
+    const approvedNow = Number(
+      (await db('decisions').whereIn('request_id', ids).where({ step_id: 'unit_head' }).count({ n: '*' }).first())?.n,
+    );
     expect(approvedNow).toBe(N);
   }, 120_000);
 
@@ -232,11 +279,26 @@ describe('the real server process (node src/server.ts) through a database outage
     }
     await sleep(1000);
     const alive = srv.child?.exitCode === null && srv.child?.signalCode === null;
-    const crash = alive ? '' : srv.lines.filter((l) => !l.startsWith('{')).slice(-12).join('\n');
+    const crash = alive
+      ? ''
+      : srv.lines
+          .filter((l) => !l.startsWith('{'))
+          .slice(-12)
+          .join('\n');
     await cluster.start();
     expect({ alive, crash }).toEqual({ alive: true, crash: '' });
-    expect(answers).toEqual({ 'anonymous /': 503, 'anonymous /readyz': 503, 'anonymous /anmelden': 503, 'redaktion /intern': 503, 'redaktion /intern/antraege': 503 });
-    await waitFor('the same process serves again', async () => (await request(srv!.url).get('/')).status === 200, 30_000);
+    expect(answers).toEqual({
+      'anonymous /': 503,
+      'anonymous /readyz': 503,
+      'anonymous /anmelden': 503,
+      'redaktion /intern': 503,
+      'redaktion /intern/antraege': 503,
+    });
+    await waitFor(
+      'the same process serves again',
+      async () => (await request(srv!.url).get('/')).status === 200,
+      30_000,
+    );
     expect((await agent.get('/intern')).status).toBe(200);
   }, 180_000);
 });

@@ -70,7 +70,10 @@ async function signIn(app: ReturnType<typeof createApp>, username = 'redaktion')
   const agent = request.agent(app);
   const form = await agent.get('/anmelden');
   const started = Date.now();
-  const res = await agent.post('/anmelden').type('form').send({ username, password: 'demo', _csrf: csrfFrom(form.text) });
+  const res = await agent
+    .post('/anmelden')
+    .type('form')
+    .send({ username, password: 'demo', _csrf: csrfFrom(form.text) });
   return { agent, res, ms: Date.now() - started };
 }
 
@@ -83,12 +86,21 @@ function honest(res: request.Response, ms: number) {
 
 async function presenceOfRedaktion(): Promise<number> {
   const p = await database.db('presences').where({ slug: 'museumaugustkestner-facebook' }).first('id');
-  await database.db('presence_editors').insert({ presence_id: p.id, uid: 'redaktion', name: 'Robin Schäfer', position: 1 }).catch(() => undefined);
+  await database
+    .db('presence_editors')
+    .insert({ presence_id: p.id, uid: 'redaktion', name: 'Robin Schäfer', position: 1 })
+    .catch(() => undefined);
   return p.id;
 }
 
 async function publicSideWorks(app: ReturnType<typeof createApp>) {
-  for (const url of ['/', `/angebote/${slug}`, '/pruefen?url=https%3A%2F%2Fwww.facebook.com%2Fhannover.de', '/angebote.json', '/einbetten']) {
+  for (const url of [
+    '/',
+    `/angebote/${slug}`,
+    '/pruefen?url=https%3A%2F%2Fwww.facebook.com%2Fhannover.de',
+    '/angebote.json',
+    '/einbetten',
+  ]) {
     expect((await request(app).get(url)).status, url).toBe(200);
   }
 }
@@ -127,16 +139,31 @@ describe('the directory is unreachable', () => {
     // signed-in people keep working where the directory is not needed
     expect((await editor.agent.get('/intern')).status).toBe(200);
     expect((await editor.agent.get('/intern/antraege')).status).toBe(200);
-    const draft = await editor.agent.post('/intern/antraege/neu').type('form').send({ ...validForm({ url: 'https://www.facebook.com/verzeichnis.weg' }), aktion: 'entwurf', _csrf: csrf });
+    const draft = await editor.agent
+      .post('/intern/antraege/neu')
+      .type('form')
+      .send({ ...validForm({ url: 'https://www.facebook.com/verzeichnis.weg' }), aktion: 'entwurf', _csrf: csrf });
     expect(draft.status, 'saving a draft needs no directory').toBe(303);
     const id = Number(/antraege\/(\d+)/.exec(draft.headers.location as string)?.[1]);
     // the people search and submitting (editors are checked in the directory) say what is wrong, never a 500,
     // and nothing typed is lost
-    const search = await editor.agent.post('/intern/antraege/neu').type('form').send({ aktion: 'suchen', editorSuche: 'Nowak', _csrf: csrf });
-    const typed = validForm({ url: 'https://www.facebook.com/verzeichnis.weg', description: 'Neu getippt, während das Verzeichnis fehlt' });
-    const submit = await editor.agent.post(`/intern/antraege/${id}/bearbeiten`).type('form').send({ ...typed, aktion: 'einreichen', _csrf: csrf });
+    const search = await editor.agent
+      .post('/intern/antraege/neu')
+      .type('form')
+      .send({ aktion: 'suchen', editorSuche: 'Nowak', _csrf: csrf });
+    const typed = validForm({
+      url: 'https://www.facebook.com/verzeichnis.weg',
+      description: 'Neu getippt, während das Verzeichnis fehlt',
+    });
+    const submit = await editor.agent
+      .post(`/intern/antraege/${id}/bearbeiten`)
+      .type('form')
+      .send({ ...typed, aktion: 'einreichen', _csrf: csrf });
     const row = await database.db('requests').where({ id }).first('status', 'data');
-    const change = await editor.agent.post(`/intern/angebote/${await presenceOfRedaktion()}/aenderung`).type('form').send({ aktion: 'suchen', editorSuche: 'Nowak', _csrf: csrf });
+    const change = await editor.agent
+      .post(`/intern/angebote/${await presenceOfRedaktion()}/aenderung`)
+      .type('form')
+      .send({ aktion: 'suchen', editorSuche: 'Nowak', _csrf: csrf });
     const says = (r: request.Response) => r.status === 503 && /nicht erreichbar|vorübergehend/.test(r.text);
     expect({
       search: { status: search.status, honest: says(search) },
@@ -155,7 +182,10 @@ describe('the directory is unreachable', () => {
     await proxy.start();
     const back = await signIn(app, 'leitung');
     expect(back.res.status, 'signs in again, no restart, not locked out').toBe(303);
-    const submitted = await editor.agent.post(`/intern/antraege/${id}/bearbeiten`).type('form').send({ ...validForm({ url: 'https://www.facebook.com/verzeichnis.weg' }), aktion: 'einreichen', _csrf: csrf });
+    const submitted = await editor.agent
+      .post(`/intern/antraege/${id}/bearbeiten`)
+      .type('form')
+      .send({ ...validForm({ url: 'https://www.facebook.com/verzeichnis.weg' }), aktion: 'einreichen', _csrf: csrf });
     expect(submitted.status, submitted.text.slice(0, 300)).toBe(303);
   }, 120_000);
 });

@@ -38,7 +38,12 @@ beforeAll(async () => {
   demo = await startDemoDirectory(0);
   const directory = createDirectory(demoDirectoryConfig(demo.url));
   await seedDemo(database.db, directory, () => new Date(), 'http://portal.test');
-  const service = createRequestService({ db: database.db, directory, clock: () => new Date(), notify: createNotifier({ baseUrl: 'http://portal.test', directory }) });
+  const service = createRequestService({
+    db: database.db,
+    directory,
+    clock: () => new Date(),
+    notify: createNotifier({ baseUrl: 'http://portal.test', directory }),
+  });
   for (let i = 0; i < STEP1 + STEP2; i++) {
     const data = requestData(`Kill ${i}`, uniqueAccount('kill'));
     const id = await service.create(PEOPLE.redaktion!, data);
@@ -78,7 +83,8 @@ describe('kill -9 in the middle of a burst of decisions', () => {
 
   it('the real server starts and the deciders sign in', async () => {
     await start();
-    for (const who of ['leitung', 'kommunikation', 'datenschutz'] as const) agents.set(who, await signInAt(server!.url, who));
+    for (const who of ['leitung', 'kommunikation', 'datenschutz'] as const)
+      agents.set(who, await signInAt(server!.url, who));
     await request(server!.url).get('/readyz').expect(200);
   });
 
@@ -90,7 +96,7 @@ describe('kill -9 in the middle of a burst of decisions', () => {
         { who: 'kommunikation' as const, id, step: 'communications' },
         { who: 'datenschutz' as const, id, step: 'data_protection' },
       ]),
-    ].sort((a, b) => (a.id * 7919) % 101 - (b.id * 7919) % 101);
+    ].sort((a, b) => ((a.id * 7919) % 101) - ((b.id * 7919) % 101));
     const total = jobs.length;
     let answered = 0;
     let killed: Promise<unknown> | undefined;
@@ -115,7 +121,9 @@ describe('kill -9 in the middle of a burst of decisions', () => {
     await Promise.all(Array.from({ length: 8 }, worker));
     await killed;
     expect(server!.child?.signalCode).toBe('SIGKILL');
-    console.info(`[faults] kill -9: ${acknowledged.length} decisions answered before the kill, ${unanswered.length} unanswered`);
+    console.info(
+      `[faults] kill -9: ${acknowledged.length} decisions answered before the kill, ${unanswered.length} unanswered`,
+    );
     expect(acknowledged.length).toBeGreaterThanOrEqual(Math.floor(total / 3));
     expect(unanswered.length).toBeGreaterThan(0);
   }, 120_000);
@@ -136,14 +144,25 @@ describe('kill -9 in the middle of a burst of decisions', () => {
   it('the decisions that got no answer can be made now; the end state is complete and consistent', async () => {
     for (const job of unanswered) {
       const { agent, csrf } = agents.get(job.who)!;
-      const res = await agent.post(`/intern/antraege/${job.id}/entscheidung`).type('form').send({ _csrf: csrf, schritt: job.step, entscheidung: 'approve' });
+      const res = await agent
+        .post(`/intern/antraege/${job.id}/entscheidung`)
+        .type('form')
+        .send({ _csrf: csrf, schritt: job.step, entscheidung: 'approve' });
       // 409: it had been committed just before the kill (the answer was lost, not the decision)
       expect([303, 409], `${job.who} ${job.id}: ${res.status}`).toContain(res.status);
     }
     const db = database.db;
     expect(await consistencyProblems(db, { requestIds: [...step1, ...step2] })).toEqual([]);
     const approved = async (ids: number[], step: string) =>
-      Number((await db('decisions').whereIn('request_id', ids).where({ step_id: step, outcome: 'approved' }).count({ n: '*' }).first())?.n);
+      Number(
+        (
+          await db('decisions')
+            .whereIn('request_id', ids)
+            .where({ step_id: step, outcome: 'approved' })
+            .count({ n: '*' })
+            .first()
+        )?.n,
+      );
     expect(await approved(step1, 'unit_head')).toBe(STEP1);
     expect(await approved(step2, 'communications')).toBe(STEP2);
     expect(await approved(step2, 'data_protection')).toBe(STEP2);

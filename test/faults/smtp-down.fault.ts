@@ -47,7 +47,8 @@ afterAll(async () => {
   await cluster?.destroy();
 }, 60_000);
 
-const mailer = (): Mailer => createMailer({ smtpUrl: `smtp://127.0.0.1:${smtp.port}`, from: 'Register <register@hannover-stadt.de>' }, quiet);
+const mailer = (): Mailer =>
+  createMailer({ smtpUrl: `smtp://127.0.0.1:${smtp.port}`, from: 'Register <register@hannover-stadt.de>' }, quiet);
 const key = (to: string, subject: string) => `${to.toLowerCase()}|${subject}`;
 async function outboxKeys(status?: string) {
   const q = database.db('outbox').whereNull('recipient_role').select('recipient_email', 'subject');
@@ -66,7 +67,10 @@ describe('SMTP unreachable, then back', () => {
     expect(pending.length, 'seedDemo queued mails').toBeGreaterThan(5);
     const r1 = await deliverDue(database.db, mailer(), t);
     expect(r1).toEqual({ sent: 0, failed: 0, retried: pending.length });
-    const rows = await database.db('outbox').whereNull('recipient_role').select('status', 'attempts', 'last_error', 'next_attempt_at');
+    const rows = await database
+      .db('outbox')
+      .whereNull('recipient_role')
+      .select('status', 'attempts', 'last_error', 'next_attempt_at');
     for (const row of rows) {
       expect(row.status).toBe('pending');
       expect(row.attempts).toBe(1);
@@ -74,7 +78,11 @@ describe('SMTP unreachable, then back', () => {
       expect(new Date(row.next_attempt_at).getTime()).toBe(t.getTime() + BACKOFF_MINUTES[0] * 60_000);
     }
     // a second round before the backoff has passed touches nothing
-    expect(await deliverDue(database.db, mailer(), new Date(t.getTime() + 30_000))).toEqual({ sent: 0, failed: 0, retried: 0 });
+    expect(await deliverDue(database.db, mailer(), new Date(t.getTime() + 30_000))).toEqual({
+      sent: 0,
+      failed: 0,
+      retried: 0,
+    });
     // still down at the next attempt: attempts 2, the next backoff
     expect((await deliverDue(database.db, mailer(), later(2))).retried).toBe(pending.length);
     expect(await outboxKeys('pending')).toEqual(pending);

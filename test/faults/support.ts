@@ -28,7 +28,12 @@ export function freePort(): Promise<number> {
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `probe` until it returns a truthy value (bounded). */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+  everyMs = 200,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < until) {
@@ -74,15 +79,28 @@ export class PgCluster {
   }
 
   static async create(): Promise<PgCluster> {
-    if (process.getuid?.() !== 0) throw new Error('the fault tests need root (they run initdb and pg_ctl as the postgres user via runuser)');
-    if (!fs.existsSync(path.join(PG_BIN, 'initdb'))) throw new Error(`no PostgreSQL server binaries in ${PG_BIN} (Debian package postgresql-15)`);
+    if (process.getuid?.() !== 0)
+      throw new Error('the fault tests need root (they run initdb and pg_ctl as the postgres user via runuser)');
+    if (!fs.existsSync(path.join(PG_BIN, 'initdb')))
+      throw new Error(`no PostgreSQL server binaries in ${PG_BIN} (Debian package postgresql-15)`);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smr-pg-'));
     fs.chmodSync(dir, 0o755);
     const cluster = new PgCluster(dir, await freePort());
     clusters.add(cluster);
     fs.mkdirSync(cluster.socketDir);
     await run('chown', ['-R', 'postgres:postgres', dir]);
-    await cluster.asPostgres('initdb', ['-D', cluster.dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
+    await cluster.asPostgres('initdb', [
+      '-D',
+      cluster.dataDir,
+      '-U',
+      'postgres',
+      '-A',
+      'trust',
+      '-E',
+      'UTF8',
+      '--locale=C.UTF-8',
+      '--no-sync',
+    ]);
     await cluster.start();
     return cluster;
   }
@@ -93,10 +111,15 @@ export class PgCluster {
 
   async start(): Promise<void> {
     await this.asPostgres('pg_ctl', [
-      '-D', this.dataDir,
-      '-l', path.join(this.dir, 'postgres.log'),
-      '-w', '-t', '60',
-      '-o', `-p ${this.port} -c listen_addresses=127.0.0.1 -k ${this.socketDir} -c max_connections=200`,
+      '-D',
+      this.dataDir,
+      '-l',
+      path.join(this.dir, 'postgres.log'),
+      '-w',
+      '-t',
+      '60',
+      '-o',
+      `-p ${this.port} -c listen_addresses=127.0.0.1 -k ${this.socketDir} -c max_connections=200`,
       'start',
     ]);
   }
@@ -108,7 +131,9 @@ export class PgCluster {
 
   running(): boolean {
     try {
-      execFileSync('runuser', ['-u', 'postgres', '--', path.join(PG_BIN, 'pg_ctl'), '-D', this.dataDir, 'status'], { stdio: 'ignore' });
+      execFileSync('runuser', ['-u', 'postgres', '--', path.join(PG_BIN, 'pg_ctl'), '-D', this.dataDir, 'status'], {
+        stdio: 'ignore',
+      });
       return true;
     } catch {
       return false;
@@ -117,7 +142,12 @@ export class PgCluster {
 
   stopSync() {
     try {
-      if (this.running()) execFileSync('runuser', ['-u', 'postgres', '--', path.join(PG_BIN, 'pg_ctl'), '-D', this.dataDir, '-m', 'immediate', '-w', 'stop'], { stdio: 'ignore' });
+      if (this.running())
+        execFileSync(
+          'runuser',
+          ['-u', 'postgres', '--', path.join(PG_BIN, 'pg_ctl'), '-D', this.dataDir, '-m', 'immediate', '-w', 'stop'],
+          { stdio: 'ignore' },
+        );
     } catch {
       /* best effort */
     }
@@ -149,7 +179,13 @@ export class PgCluster {
 }
 
 /** Environment for the real server (src/server.ts) against a given database and directory. */
-export function serverEnv(opts: { databaseUrl: string; ldapUrl: string; port: number; smtpUrl?: string; extra?: Record<string, string> }): NodeJS.ProcessEnv {
+export function serverEnv(opts: {
+  databaseUrl: string;
+  ldapUrl: string;
+  port: number;
+  smtpUrl?: string;
+  extra?: Record<string, string>;
+}): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -212,8 +248,13 @@ export class ServerProcess {
       };
       child.stdout?.on('data', onData);
       child.stderr?.on('data', onData);
-      child.once('exit', (code) => reject(new Error(`${this.name} exited with ${code} before it was ready:\n${this.lines.slice(-30).join('\n')}`)));
-      setTimeout(() => reject(new Error(`${this.name} not ready after ${timeoutMs} ms:\n${this.lines.slice(-30).join('\n')}`)), timeoutMs).unref();
+      child.once('exit', (code) =>
+        reject(new Error(`${this.name} exited with ${code} before it was ready:\n${this.lines.slice(-30).join('\n')}`)),
+      );
+      setTimeout(
+        () => reject(new Error(`${this.name} not ready after ${timeoutMs} ms:\n${this.lines.slice(-30).join('\n')}`)),
+        timeoutMs,
+      ).unref();
     });
     await ready;
   }
@@ -240,12 +281,21 @@ export class ServerProcess {
 export type HttpAgent = ReturnType<typeof request.agent>;
 
 /** Signs in at a running server through its form; returns the agent and a CSRF token. */
-export async function signInAt(baseUrl: string, uid: string): Promise<{ agent: HttpAgent; csrf: string; cookie: string }> {
+export async function signInAt(
+  baseUrl: string,
+  uid: string,
+): Promise<{ agent: HttpAgent; csrf: string; cookie: string }> {
   const agent = request.agent(baseUrl);
   const form = await agent.get('/anmelden').expect(200);
-  const res = await agent.post('/anmelden').type('form').send({ username: uid, password: 'demo', _csrf: csrfFrom(form.text) });
+  const res = await agent
+    .post('/anmelden')
+    .type('form')
+    .send({ username: uid, password: 'demo', _csrf: csrfFrom(form.text) });
   if (res.status !== 303) throw new Error(`sign-in of ${uid} at ${baseUrl} failed: ${res.status}`);
-  const cookie = ([] as string[]).concat((res.headers['set-cookie'] as unknown as string[]) ?? []).find((c) => c.startsWith('smr.sid='))?.split(';')[0] as string;
+  const cookie = ([] as string[])
+    .concat((res.headers['set-cookie'] as unknown as string[]) ?? [])
+    .find((c) => c.startsWith('smr.sid='))
+    ?.split(';')[0] as string;
   const page = await agent.get('/intern/vertretung').expect(200);
   return { agent, csrf: csrfFrom(page.text), cookie };
 }

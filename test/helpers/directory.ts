@@ -31,7 +31,9 @@ function rootPassword(): string {
   try {
     return fs.readFileSync(file, 'utf8').trim();
   } catch {
-    throw new Error(`Changing OpenLDAP needs its root password: set TEST_LDAP_ROOT_PASSWORD or SLAPD_DIR (read ${file})`);
+    throw new Error(
+      `Changing OpenLDAP needs its root password: set TEST_LDAP_ROOT_PASSWORD or SLAPD_DIR (read ${file})`,
+    );
   }
 }
 
@@ -39,15 +41,24 @@ async function ldapReplaceMembers(url: string, groupDn: string, memberDns: strin
   const client = ldap.createClient({ url, timeout: 5000, connectTimeout: 5000 });
   client.on('error', () => undefined);
   try {
-    await new Promise<void>((resolve, reject) => client.bind(`cn=admin,${DEMO_BASE_DN}`, rootPassword(), (err) => (err ? reject(err) : resolve())));
-    const change = new ldap.Change({ operation: 'replace', modification: new ldap.Attribute({ type: 'member', values: memberDns }) });
+    await new Promise<void>((resolve, reject) =>
+      client.bind(`cn=admin,${DEMO_BASE_DN}`, rootPassword(), (err) => (err ? reject(err) : resolve())),
+    );
+    const change = new ldap.Change({
+      operation: 'replace',
+      modification: new ldap.Attribute({ type: 'member', values: memberDns }),
+    });
     const modified = await new Promise<boolean>((resolve, reject) =>
-      client.modify(groupDn, change, (err) => (!err ? resolve(true) : err.name === 'NoSuchObjectError' ? resolve(false) : reject(err))),
+      client.modify(groupDn, change, (err) =>
+        !err ? resolve(true) : err.name === 'NoSuchObjectError' ? resolve(false) : reject(err),
+      ),
     );
     if (modified) return;
     const cn = /^cn=([^,]+),/i.exec(groupDn)?.[1] ?? 'test';
     await new Promise<void>((resolve, reject) =>
-      client.add(groupDn, { objectClass: ['groupOfNames'], cn, member: memberDns }, (err) => (err ? reject(err) : resolve())),
+      client.add(groupDn, { objectClass: ['groupOfNames'], cn, member: memberDns }, (err) =>
+        err ? reject(err) : resolve(),
+      ),
     );
   } finally {
     client.unbind(() => undefined);

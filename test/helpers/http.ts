@@ -40,7 +40,12 @@ export async function submitForm(
 }
 
 const unescapeHtml = (s: string) =>
-  s.replace(/&#34;|&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  s
+    .replace(/&#34;|&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 /**
  * On a confirmation page (views/partials/confirm.ejs) presses its one button that acts:
@@ -52,8 +57,12 @@ export async function confirmOnPage(agent: request.Agent, page: request.Response
     const [, action, inner] = m as unknown as [string, string, string];
     if (!inner.includes('name="bestaetigt" value="1"')) continue;
     const fields: Record<string, string> = {};
-    for (const h of inner.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields[h[1] as string] = unescapeHtml(h[2] as string);
-    return agent.post(unescapeHtml(action)).type('form').send({ ...fields, bestaetigt: '1' });
+    for (const h of inner.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
+      fields[h[1] as string] = unescapeHtml(h[2] as string);
+    return agent
+      .post(unescapeHtml(action))
+      .type('form')
+      .send({ ...fields, bestaetigt: '1' });
   }
   throw new Error(`No confirmation form on the page (status ${page.status})`);
 }

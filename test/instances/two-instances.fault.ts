@@ -54,7 +54,12 @@ beforeAll(async () => {
     const p = await directory.findByUid(uid);
     if (p) await rememberPerson(database.db, p, new Date());
   }
-  const service = createRequestService({ db: database.db, directory, clock: () => new Date(), notify: createNotifier({ baseUrl: 'http://portal.test', directory }) });
+  const service = createRequestService({
+    db: database.db,
+    directory,
+    clock: () => new Date(),
+    notify: createNotifier({ baseUrl: 'http://portal.test', directory }),
+  });
   const submit = async (name: string) => {
     const data = requestData(name, uniqueAccount('two'));
     const id = await service.create(PEOPLE.redaktion!, data);
@@ -75,11 +80,15 @@ beforeAll(async () => {
   for (const id of overdue) {
     const row = await database.db('workflow_instances').where({ request_id: id }).first('state');
     row.state.steps.unit_head.openedAt = longAgo;
-    await database.db('workflow_instances').where({ request_id: id }).update({ state: JSON.stringify(row.state) });
+    await database
+      .db('workflow_instances')
+      .where({ request_id: id })
+      .update({ state: JSON.stringify(row.state) });
   }
   // every mail queued so far is delivered by the instances: the SMTP server receives them
   const [pa, pb] = [await freePort(), await freePort()];
-  const env = (port: number) => serverEnv({ databaseUrl: url, ldapUrl: demo.url, port, smtpUrl: `smtp://127.0.0.1:${smtp.port}` });
+  const env = (port: number) =>
+    serverEnv({ databaseUrl: url, ldapUrl: demo.url, port, smtpUrl: `smtp://127.0.0.1:${smtp.port}` });
   a = new ServerProcess('A', env(pa));
   b = new ServerProcess('B', env(pb));
   await Promise.all([a.start(), b.start()]);
@@ -101,11 +110,20 @@ describe('two app processes on one PostgreSQL, no sticky sessions', () => {
     expect(onB.text).toContain('Robin Schäfer');
     // the CSRF token lives in the shared session: a page from A, posted to B
     const page = await request(a.url).get('/intern/vertretung').set('Cookie', cookie);
-    const res = await request(b.url).post('/intern/vertretung').set('Cookie', cookie).type('form').send({ vertretung: 'redaktion2', von: '2099-05-01', bis: '2099-05-02', _csrf: csrfFrom(page.text) });
+    const res = await request(b.url)
+      .post('/intern/vertretung')
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ vertretung: 'redaktion2', von: '2099-05-01', bis: '2099-05-02', _csrf: csrfFrom(page.text) });
     expect(res.status).toBe(303);
     // signed out on B, signed out on A
     const page2 = await request(b.url).get('/intern').set('Cookie', cookie);
-    await request(b.url).post('/abmelden').set('Cookie', cookie).type('form').send({ _csrf: csrfFrom(page2.text) }).expect(303);
+    await request(b.url)
+      .post('/abmelden')
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ _csrf: csrfFrom(page2.text) })
+      .expect(303);
     expect((await request(a.url).get('/intern').set('Cookie', cookie)).status).toBe(302);
   });
 
@@ -113,13 +131,25 @@ describe('two app processes on one PostgreSQL, no sticky sessions', () => {
     const { cookie } = await signInAt(b.url, 'leitung');
     const page = await request(a.url).get(`/intern/antraege/${stepOne}`).set('Cookie', cookie);
     expect(page.text).toContain('data-step="unit_head" data-state="open"');
-    const res = await request(a.url).post(`/intern/antraege/${stepOne}/entscheidung`).set('Cookie', cookie).type('form').send({ _csrf: csrfFrom(page.text), schritt: 'unit_head', entscheidung: 'approve', kommentar: 'auf A entschieden' });
+    const res = await request(a.url)
+      .post(`/intern/antraege/${stepOne}/entscheidung`)
+      .set('Cookie', cookie)
+      .type('form')
+      .send({
+        _csrf: csrfFrom(page.text),
+        schritt: 'unit_head',
+        entscheidung: 'approve',
+        kommentar: 'auf A entschieden',
+      });
     expect(res.status).toBe(303);
     const onB = await request(b.url).get(`/intern/antraege/${stepOne}`).set('Cookie', cookie);
     expect(onB.text).toContain('data-step="unit_head" data-state="approved"');
     expect(onB.text).toContain('auf A entschieden');
     // the task has left the head's list on both
-    for (const s of [a, b]) expect((await request(s.url).get('/intern').set('Cookie', cookie)).text).not.toContain(`data-request="${stepOne}" data-step="unit_head"`);
+    for (const s of [a, b])
+      expect((await request(s.url).get('/intern').set('Cookie', cookie)).text).not.toContain(
+        `data-request="${stepOne}" data-step="unit_head"`,
+      );
   });
 
   it('a publication on B appears on the overview of both at once (their caches were warm)', async () => {
@@ -131,7 +161,11 @@ describe('two app processes on one PostgreSQL, no sticky sessions', () => {
     }
     const { cookie } = await signInAt(a.url, 'hannoverde');
     const page = await request(b.url).get(`/intern/antraege/${readyToPublish}`).set('Cookie', cookie);
-    const res = await request(b.url).post(`/intern/antraege/${readyToPublish}/entscheidung`).set('Cookie', cookie).type('form').send({ _csrf: csrfFrom(page.text), schritt: 'hannoverde', entscheidung: 'approve' });
+    const res = await request(b.url)
+      .post(`/intern/antraege/${readyToPublish}/entscheidung`)
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), schritt: 'hannoverde', entscheidung: 'approve' });
     expect(res.status).toBe(303);
     for (const s of [a, b]) {
       const overview = await request(s.url).get('/');
@@ -143,19 +177,41 @@ describe('two app processes on one PostgreSQL, no sticky sessions', () => {
 
   it('the reminders the two schedulers found at start-up went out once, each mail delivered once', async () => {
     const db = database.db;
-    await waitFor('both instances emptied the outbox', async () => Number((await db('outbox').where({ status: 'pending' }).count({ n: '*' }).first())?.n) === 0, 90_000, 500);
+    await waitFor(
+      'both instances emptied the outbox',
+      async () => Number((await db('outbox').where({ status: 'pending' }).count({ n: '*' }).first())?.n) === 0,
+      90_000,
+      500,
+    );
     for (const id of overdue) {
-      const reminders = await db('history').where({ request_id: id, action: 'workflow.reminder_sent' }).count({ n: '*' }).first();
-      const escalations = await db('history').where({ request_id: id, action: 'workflow.escalated' }).count({ n: '*' }).first();
+      const reminders = await db('history')
+        .where({ request_id: id, action: 'workflow.reminder_sent' })
+        .count({ n: '*' })
+        .first();
+      const escalations = await db('history')
+        .where({ request_id: id, action: 'workflow.escalated' })
+        .count({ n: '*' })
+        .first();
       expect(Number(reminders?.n), `reminder history of ${id}`).toBe(1);
       expect(Number(escalations?.n), `escalation history of ${id}`).toBe(1);
       // mails to a role count once delivery made them one mail per member of the group
-      const mails = await db('outbox').where({ request_id: id }).whereNull('recipient_role').whereIn('template', ['reminder', 'escalation']).select('template', 'recipient_uid');
+      const mails = await db('outbox')
+        .where({ request_id: id })
+        .whereNull('recipient_role')
+        .whereIn('template', ['reminder', 'escalation'])
+        .select('template', 'recipient_uid');
       expect(mails.filter((m) => m.template === 'reminder').length, `reminder mails of ${id}`).toBe(1); // the unit head
-      expect(mails.filter((m) => m.template === 'escalation').length, `escalation mails of ${id}`).toBeGreaterThanOrEqual(1);
+      expect(
+        mails.filter((m) => m.template === 'escalation').length,
+        `escalation mails of ${id}`,
+      ).toBeGreaterThanOrEqual(1);
       expect(new Set(mails.map((m) => `${m.template}:${m.recipient_uid}`)).size).toBe(mails.length);
     }
-    const sent = (await db('outbox').where({ status: 'sent' }).whereNull('recipient_role').select('recipient_email', 'subject')).map((r) => `${r.recipient_email}|${r.subject}`).sort();
+    const sent = (
+      await db('outbox').where({ status: 'sent' }).whereNull('recipient_role').select('recipient_email', 'subject')
+    )
+      .map((r) => `${r.recipient_email}|${r.subject}`)
+      .sort();
     await waitFor('the relay got every mail', async () => smtp.received.length >= sent.length, 10_000);
     const received = smtp.received.map((m) => `${m.to[0]}|${header(m, 'Subject')}`).sort();
     expect(received).toEqual(sent);
@@ -176,7 +232,12 @@ describe('scheduled reminders with two schedulers on separate pools and a fake c
       const directory = createDirectory(demoDirectoryConfig(demo.url));
       let now = new Date('2027-03-01T08:00:00Z'); // a Monday
       await seedDemo(one.db, directory, () => now, 'http://portal.test');
-      const service = createRequestService({ db: one.db, directory, clock: () => now, notify: createNotifier({ baseUrl: 'http://portal.test', directory }) });
+      const service = createRequestService({
+        db: one.db,
+        directory,
+        clock: () => now,
+        notify: createNotifier({ baseUrl: 'http://portal.test', directory }),
+      });
       const ids: number[] = [];
       for (let i = 0; i < 4; i++) {
         const data = requestData(`Fristen ${i}`, uniqueAccount('sched'));
@@ -184,12 +245,27 @@ describe('scheduled reminders with two schedulers on separate pools and a fake c
         await service.submit(PEOPLE.redaktion!, id, data);
         ids.push(id);
       }
-      const mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${relay.port}`, from: 'x@hannover-stadt.de' }, { info: () => undefined });
+      const mailer = createMailer(
+        { smtpUrl: `smtp://127.0.0.1:${relay.port}`, from: 'x@hannover-stadt.de' },
+        { info: () => undefined },
+      );
       const quiet = { error: (o: object, m: string) => console.error(m, o), debug: () => undefined };
       const roles = createRoleResolver(directory, {});
       const jobsOf = (db: Database) => [deadlineJob(db.db, 'http://portal.test'), outboxJob(db.db, mailer, { roles })];
-      const s1 = createScheduler({ db: one.db, logger: quiet, clock: () => now, holder: 'instance-1', jobs: jobsOf(one) });
-      const s2 = createScheduler({ db: two.db, logger: quiet, clock: () => now, holder: 'instance-2', jobs: jobsOf(two) });
+      const s1 = createScheduler({
+        db: one.db,
+        logger: quiet,
+        clock: () => now,
+        holder: 'instance-1',
+        jobs: jobsOf(one),
+      });
+      const s2 = createScheduler({
+        db: two.db,
+        logger: quiet,
+        clock: () => now,
+        holder: 'instance-2',
+        jobs: jobsOf(two),
+      });
       const runs: Record<string, number> = {};
       // 16 periods of 1 day (working days pass: reminder after 5, escalation after 10)
       for (let period = 0; period < 16; period++) {
@@ -203,11 +279,30 @@ describe('scheduled reminders with two schedulers on separate pools and a fake c
       }
       expect(runs['workflow-deadlines']).toBe(16);
       for (const id of ids) {
-        expect(Number((await one.db('history').where({ request_id: id, action: 'workflow.reminder_sent' }).count({ n: '*' }).first())?.n), `reminder ${id}`).toBe(1);
-        expect(Number((await one.db('history').where({ request_id: id, action: 'workflow.escalated' }).count({ n: '*' }).first())?.n), `escalation ${id}`).toBe(1);
+        expect(
+          Number(
+            (
+              await one
+                .db('history')
+                .where({ request_id: id, action: 'workflow.reminder_sent' })
+                .count({ n: '*' })
+                .first()
+            )?.n,
+          ),
+          `reminder ${id}`,
+        ).toBe(1);
+        expect(
+          Number(
+            (await one.db('history').where({ request_id: id, action: 'workflow.escalated' }).count({ n: '*' }).first())
+              ?.n,
+          ),
+          `escalation ${id}`,
+        ).toBe(1);
       }
       expect(Number((await one.db('outbox').where({ status: 'pending' }).count({ n: '*' }).first())?.n)).toBe(0);
-      const sent = (await one.db('outbox').whereNull('recipient_role').select('recipient_email', 'subject')).map((r) => `${r.recipient_email}|${r.subject}`).sort();
+      const sent = (await one.db('outbox').whereNull('recipient_role').select('recipient_email', 'subject'))
+        .map((r) => `${r.recipient_email}|${r.subject}`)
+        .sort();
       expect(relay.received.map((m) => `${m.to[0]}|${header(m, 'Subject')}`).sort()).toEqual(sent);
       expect(sent.filter((s) => /Erinnerung|erinner/i.test(s)).length).toBeGreaterThanOrEqual(ids.length);
     } finally {

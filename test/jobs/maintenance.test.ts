@@ -77,9 +77,14 @@ describe(`maintenance job (${backendName})`, () => {
     await seed(db);
     const config = loadConfig({ NODE_ENV: 'test', OUTBOX_KEEP_DAYS: '30', MAINTENANCE_INTERVAL_MINUTES: '60' });
     const logs: Array<{ obj: Record<string, unknown>; msg: string }> = [];
-    const logger = { info: (obj: object, msg: string) => logs.push({ obj: obj as Record<string, unknown>, msg }), error: () => undefined, debug: () => undefined };
+    const logger = {
+      info: (obj: object, msg: string) => logs.push({ obj: obj as Record<string, unknown>, msg }),
+      error: () => undefined,
+      debug: () => undefined,
+    };
     let now = NOW;
-    const make = (dbOf: Knex, holder: string) => createScheduler({ db: dbOf, logger, clock: () => now, holder, jobs: [maintenanceJob(dbOf, config, logger)] });
+    const make = (dbOf: Knex, holder: string) =>
+      createScheduler({ db: dbOf, logger, clock: () => now, holder, jobs: [maintenanceJob(dbOf, config, logger)] });
     const a = make(db, 'instance-a');
     const b = make(other.db, 'instance-b');
 
@@ -88,7 +93,10 @@ describe(`maintenance job (${backendName})`, () => {
 
     expect((await db('sessions').pluck('sid')).sort()).toEqual(['alive']);
     expect(await db('rate_limits').pluck('key')).toEqual(['signin:account:current']);
-    expect((await db('admin_uploads').pluck('token')).map((t: string) => t.replace(/x+$/, '')).sort()).toEqual(['justused', 'waiting']);
+    expect((await db('admin_uploads').pluck('token')).map((t: string) => t.replace(/x+$/, '')).sort()).toEqual([
+      'justused',
+      'waiting',
+    ]);
     expect((await db('outbox').pluck('subject')).sort()).toEqual(['failed-old', 'pending-old', 'sent-recent']);
     const entry = logs.find((l) => l.msg.startsWith('maintenance'));
     expect(entry?.obj.removed).toEqual({ sessions: 2, rateLimits: 1, uploads: 2, outbox: 1 });

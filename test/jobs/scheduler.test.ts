@@ -2,7 +2,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Knex } from 'knex';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { backendName } from '../helpers/env';
-import { createScheduler, defaultHolder, releaseLease, tryLease, type Job, type SchedulerLogger } from '../../src/jobs/scheduler';
+import {
+  createScheduler,
+  defaultHolder,
+  releaseLease,
+  tryLease,
+  type Job,
+  type SchedulerLogger,
+} from '../../src/jobs/scheduler';
 import { enqueue } from '../../src/notifications/outbox';
 import { outboxJob } from '../../src/notifications/delivery';
 import { FakeMailer, secondInstance, stepWaiting } from '../notifications/fixtures';
@@ -31,7 +38,10 @@ function fakeClock(start = new Date('2026-03-02T08:00:00Z')) {
 
 function recordingLogger() {
   const errors: Array<{ obj: Record<string, unknown>; msg: string }> = [];
-  const logger: SchedulerLogger = { error: (obj, msg) => errors.push({ obj: obj as Record<string, unknown>, msg }), debug: () => undefined };
+  const logger: SchedulerLogger = {
+    error: (obj, msg) => errors.push({ obj: obj as Record<string, unknown>, msg }),
+    debug: () => undefined,
+  };
   return { logger, errors };
 }
 
@@ -46,7 +56,13 @@ describe(`scheduler (${backendName})`, () => {
     const clock = fakeClock();
     const runs: Date[] = [];
     const make = (db: Knex, holder: string) =>
-      createScheduler({ db, logger: recordingLogger().logger, clock: clock.now, holder, jobs: [countingJob('reminders', 5 * MINUTE, runs)] });
+      createScheduler({
+        db,
+        logger: recordingLogger().logger,
+        clock: clock.now,
+        holder,
+        jobs: [countingJob('reminders', 5 * MINUTE, runs)],
+      });
     const a = make(database.db, 'instance-a');
     const b = make(other.db, 'instance-b');
 
@@ -85,7 +101,14 @@ describe(`scheduler (${backendName})`, () => {
       clock: clock.now,
       holder: 'instance-a',
       jobs: [
-        { name: 'boom', everyMs: MINUTE, run: async () => { boom++; throw new Error('job exploded'); } },
+        {
+          name: 'boom',
+          everyMs: MINUTE,
+          run: async () => {
+            boom++;
+            throw new Error('job exploded');
+          },
+        },
         countingJob('after-boom', MINUTE, runs),
       ],
     });
@@ -117,15 +140,25 @@ describe(`scheduler (${backendName})`, () => {
 
   it('refuses two jobs with the same name', () => {
     const job = countingJob('a', MINUTE, []);
-    expect(() => createScheduler({ db: database.db, logger: recordingLogger().logger, clock: () => new Date(), holder: 'h', jobs: [job, job] })).toThrow(
-      'unique',
-    );
+    expect(() =>
+      createScheduler({
+        db: database.db,
+        logger: recordingLogger().logger,
+        clock: () => new Date(),
+        holder: 'h',
+        jobs: [job, job],
+      }),
+    ).toThrow('unique');
   });
 
   it('grants a lease to exactly one of many parallel callers', async () => {
     const now = new Date('2026-03-02T08:00:00Z');
     const race = (at: Date) =>
-      Promise.all(Array.from({ length: 24 }, (_, i) => tryLease(i % 2 ? other.db : database.db, 'race', `holder-${i}`, at, MINUTE)));
+      Promise.all(
+        Array.from({ length: 24 }, (_, i) =>
+          tryLease(i % 2 ? other.db : database.db, 'race', `holder-${i}`, at, MINUTE),
+        ),
+      );
     expect((await race(now)).filter(Boolean)).toHaveLength(1); // first insert
     expect((await race(new Date(now.getTime() + MINUTE - 1))).filter(Boolean)).toHaveLength(0); // still held
     expect((await race(new Date(now.getTime() + MINUTE + 1))).filter(Boolean)).toHaveLength(1); // expired: one takes over
@@ -165,7 +198,17 @@ describe(`scheduler (${backendName})`, () => {
       logger: recordingLogger().logger,
       clock: () => new Date(),
       holder: defaultHolder(),
-      jobs: [{ name: 'slow', everyMs: MINUTE, run: async () => { started(); await gate; done = true; } }],
+      jobs: [
+        {
+          name: 'slow',
+          everyMs: MINUTE,
+          run: async () => {
+            started();
+            await gate;
+            done = true;
+          },
+        },
+      ],
     });
     scheduler.start();
     await running;
@@ -186,8 +229,20 @@ describe(`scheduler (${backendName})`, () => {
     for (let i = 1; i <= 3; i++) await enqueue(database.db, stepWaiting(i), clock.now());
     const mailerA = new FakeMailer();
     const mailerB = new FakeMailer();
-    const a = createScheduler({ db: database.db, logger: recordingLogger().logger, clock: clock.now, holder: 'a', jobs: [outboxJob(database.db, mailerA)] });
-    const b = createScheduler({ db: other.db, logger: recordingLogger().logger, clock: clock.now, holder: 'b', jobs: [outboxJob(other.db, mailerB)] });
+    const a = createScheduler({
+      db: database.db,
+      logger: recordingLogger().logger,
+      clock: clock.now,
+      holder: 'a',
+      jobs: [outboxJob(database.db, mailerA)],
+    });
+    const b = createScheduler({
+      db: other.db,
+      logger: recordingLogger().logger,
+      clock: clock.now,
+      holder: 'b',
+      jobs: [outboxJob(other.db, mailerB)],
+    });
     expect((await Promise.all([a.runDue(), b.runDue()])).flat()).toEqual(['outbox-delivery']);
     expect(mailerA.sent.length + mailerB.sent.length).toBe(3);
     await enqueue(database.db, stepWaiting(4), clock.now());

@@ -28,10 +28,15 @@ describe(`outbox delivery (${backendName})`, () => {
     await queue(3);
     const mailer = new FakeMailer();
     expect(await deliverDue(database.db, mailer, T0)).toEqual({ sent: 3, failed: 0, retried: 0 });
-    expect(mailer.sent.map((m) => m.to)).toEqual(['person1@hannover-stadt.de', 'person2@hannover-stadt.de', 'person3@hannover-stadt.de']);
+    expect(mailer.sent.map((m) => m.to)).toEqual([
+      'person1@hannover-stadt.de',
+      'person2@hannover-stadt.de',
+      'person3@hannover-stadt.de',
+    ]);
     expect(mailer.sent[0]?.subject).toBe('Bitte entscheiden: Datenschutz – Instagram Stadtbibliothek 1');
     expect(mailer.sent[0]?.text).toContain('http://portal.test/intern/antraege/1');
-    for (const row of await rows()) expect(row).toMatchObject({ status: 'sent', attempts: 1, sent_at: T0, last_error: null });
+    for (const row of await rows())
+      expect(row).toMatchObject({ status: 'sent', attempts: 1, sent_at: T0, last_error: null });
     // nothing is sent twice
     expect(await deliverDue(database.db, mailer, plus(T0, minutes(60)))).toEqual({ sent: 0, failed: 0, retried: 0 });
     expect(mailer.sent).toHaveLength(3);
@@ -54,7 +59,12 @@ describe(`outbox delivery (${backendName})`, () => {
     mailer.fail = new Error('connect ECONNREFUSED 127.0.0.1:25');
     expect(await deliverDue(database.db, mailer, T0)).toEqual({ sent: 0, failed: 0, retried: 1 });
     let [row] = await rows();
-    expect(row).toMatchObject({ status: 'pending', attempts: 1, last_error: 'connect ECONNREFUSED 127.0.0.1:25', sent_at: null });
+    expect(row).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      last_error: 'connect ECONNREFUSED 127.0.0.1:25',
+      sent_at: null,
+    });
     expect(row.next_attempt_at).toEqual(plus(T0, minutes(1)));
 
     mailer.fail = undefined;
@@ -86,7 +96,11 @@ describe(`outbox delivery (${backendName})`, () => {
     expect(await deliverDue(database.db, mailer, now)).toEqual({ sent: 0, failed: 1, retried: 0 });
     let [row] = await rows();
     expect(row).toMatchObject({ status: 'failed', attempts: 8, last_error: '451 try again later' });
-    expect(await deliverDue(database.db, mailer, plus(now, minutes(24 * 60)))).toEqual({ sent: 0, failed: 0, retried: 0 });
+    expect(await deliverDue(database.db, mailer, plus(now, minutes(24 * 60)))).toEqual({
+      sent: 0,
+      failed: 0,
+      retried: 0,
+    });
 
     const later = plus(now, minutes(30));
     expect(await retryMessage(database.db, row.id, later)).toBe('retried');
@@ -106,7 +120,11 @@ describe(`outbox delivery (${backendName})`, () => {
     const mailer = new FakeMailer();
     mailer.fail = new Error('down');
     expect(await deliverDue(database.db, mailer, T0, { maxAttempts: 2 })).toEqual({ sent: 0, failed: 0, retried: 1 });
-    expect(await deliverDue(database.db, mailer, plus(T0, minutes(1)), { maxAttempts: 2 })).toEqual({ sent: 0, failed: 1, retried: 0 });
+    expect(await deliverDue(database.db, mailer, plus(T0, minutes(1)), { maxAttempts: 2 })).toEqual({
+      sent: 0,
+      failed: 1,
+      retried: 0,
+    });
     expect((await rows())[0]).toMatchObject({ status: 'failed', attempts: 2 });
   });
 
@@ -172,17 +190,28 @@ describe(`outbox delivery (${backendName})`, () => {
 });
 
 describe(`mails to a role (${backendName})`, () => {
-  const toRole = (n: number) =>
-    ({ ...stepWaiting(n), to: { role: 'data_protection' } }) as OutgoingMessage;
-  const members = (n: number): Recipient[] => Array.from({ length: n }, (_, i) => ({ uid: `m${i}`, email: `member${i}@hannover-stadt.de`, name: `Member ${i}` }));
-  const resolver = (list: () => Recipient[] | Promise<Recipient[]>): RoleResolver => ({ recipients: async () => list() });
+  const toRole = (n: number) => ({ ...stepWaiting(n), to: { role: 'data_protection' } }) as OutgoingMessage;
+  const members = (n: number): Recipient[] =>
+    Array.from({ length: n }, (_, i) => ({ uid: `m${i}`, email: `member${i}@hannover-stadt.de`, name: `Member ${i}` }));
+  const resolver = (list: () => Recipient[] | Promise<Recipient[]>): RoleResolver => ({
+    recipients: async () => list(),
+  });
 
   it('wait without a resolver, become one mail per member with one, each greeted by name', async () => {
     await enqueue(database.db, toRole(1), T0);
     const mailer = new FakeMailer();
     expect(await deliverDue(database.db, mailer, T0)).toEqual({ sent: 0, failed: 0, retried: 0 });
-    expect((await rows())[0]).toMatchObject({ status: 'pending', attempts: 0, recipient_role: 'data_protection', recipient_email: null });
-    expect(await deliverDue(database.db, mailer, T0, { roles: resolver(() => members(2)) })).toEqual({ sent: 2, failed: 0, retried: 0 });
+    expect((await rows())[0]).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      recipient_role: 'data_protection',
+      recipient_email: null,
+    });
+    expect(await deliverDue(database.db, mailer, T0, { roles: resolver(() => members(2)) })).toEqual({
+      sent: 2,
+      failed: 0,
+      retried: 0,
+    });
     expect(mailer.sent.map((m) => m.to)).toEqual(['member0@hannover-stadt.de', 'member1@hannover-stadt.de']);
     expect(mailer.sent[1]?.text).toContain('Member 1');
     expect((await rows()).map((r) => [r.recipient_role, r.recipient_uid, r.status])).toEqual([
@@ -196,12 +225,24 @@ describe(`mails to a role (${backendName})`, () => {
     await enqueue(database.db, toRole(2), T0);
     const mailer = new FakeMailer();
     const down = resolver(() => Promise.reject(new Error('The directory cannot be reached')));
-    expect(await deliverDue(database.db, mailer, T0, { roles: down, maxAttempts: 2 })).toEqual({ sent: 0, failed: 0, retried: 1 });
-    expect(await deliverDue(database.db, mailer, plus(T0, minutes(1)), { roles: down, maxAttempts: 2 })).toEqual({ sent: 0, failed: 1, retried: 0 });
+    expect(await deliverDue(database.db, mailer, T0, { roles: down, maxAttempts: 2 })).toEqual({
+      sent: 0,
+      failed: 0,
+      retried: 1,
+    });
+    expect(await deliverDue(database.db, mailer, plus(T0, minutes(1)), { roles: down, maxAttempts: 2 })).toEqual({
+      sent: 0,
+      failed: 1,
+      retried: 0,
+    });
     const [entry] = await rows();
     expect(entry).toMatchObject({ status: 'failed', attempts: 2, last_error: 'The directory cannot be reached' });
     expect(await retryMessage(database.db, entry.id, plus(T0, minutes(2)))).toBe('retried');
-    expect(await deliverDue(database.db, mailer, plus(T0, minutes(2)), { roles: resolver(() => members(1)) })).toEqual({ sent: 1, failed: 0, retried: 0 });
+    expect(await deliverDue(database.db, mailer, plus(T0, minutes(2)), { roles: resolver(() => members(1)) })).toEqual({
+      sent: 1,
+      failed: 0,
+      retried: 0,
+    });
     expect(mailer.sent).toHaveLength(1);
   });
 
@@ -228,7 +269,10 @@ describe(`mails to a role (${backendName})`, () => {
 describe('the log mailer', () => {
   it('is used without SMTP_URL and logs recipient and subject, never the body', async () => {
     const lines: Array<{ obj: object; msg: string }> = [];
-    const mailer = createMailer({ smtpUrl: undefined, from: 'x@y.de' }, { info: (obj, msg) => lines.push({ obj, msg }) });
+    const mailer = createMailer(
+      { smtpUrl: undefined, from: 'x@y.de' },
+      { info: (obj, msg) => lines.push({ obj, msg }) },
+    );
     expect(mailer.kind).toBe('log');
     await mailer.send({ to: 'a@hannover-stadt.de', subject: 'Betreff', text: 'geheimer Text' });
     expect(lines).toHaveLength(1);
@@ -237,6 +281,8 @@ describe('the log mailer', () => {
   });
 
   it('is an SMTP mailer with SMTP_URL', () => {
-    expect(createMailer({ smtpUrl: 'smtp://127.0.0.1:2525', from: 'x@y.de' }, { info: () => undefined }).kind).toBe('smtp');
+    expect(createMailer({ smtpUrl: 'smtp://127.0.0.1:2525', from: 'x@y.de' }, { info: () => undefined }).kind).toBe(
+      'smtp',
+    );
   });
 });

@@ -11,7 +11,11 @@ export function stepWaiting(n: number, extra: Partial<OutgoingMessage> = {}): Ou
   return {
     template: 'step_waiting',
     to: { uid: `person${n}`, email: `person${n}@hannover-stadt.de`, name: `Person ${n}` },
-    params: { requestTitle: `Instagram Stadtbibliothek ${n}`, stepName: 'Datenschutz', url: `${BASE_URL}/intern/antraege/${n}` },
+    params: {
+      requestTitle: `Instagram Stadtbibliothek ${n}`,
+      stepName: 'Datenschutz',
+      url: `${BASE_URL}/intern/antraege/${n}`,
+    },
     requestId: n,
     ...extra,
   } as OutgoingMessage;

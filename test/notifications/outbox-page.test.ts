@@ -27,13 +27,23 @@ async function seed(n: number, opts: { failed?: number[]; sent?: number[] } = {}
   const ids = await ctx.database.db('outbox').orderBy('id').pluck('id');
   const idOf = (i: number) => ids[i - 1] as number;
   for (const i of opts.failed ?? [])
-    await ctx.database.db('outbox').where({ id: idOf(i) }).update({ status: 'failed', attempts: 8, last_error: '550 mailbox unavailable' });
+    await ctx.database
+      .db('outbox')
+      .where({ id: idOf(i) })
+      .update({ status: 'failed', attempts: 8, last_error: '550 mailbox unavailable' });
   for (const i of opts.sent ?? [])
-    await ctx.database.db('outbox').where({ id: idOf(i) }).update({ status: 'sent', attempts: 1, sent_at: new Date(Date.UTC(2026, 2, 2, 9)) });
+    await ctx.database
+      .db('outbox')
+      .where({ id: idOf(i) })
+      .update({ status: 'sent', attempts: 1, sent_at: new Date(Date.UTC(2026, 2, 2, 9)) });
   return idOf;
 }
 
-const rowsOf = (html: string) => [...html.matchAll(/<tr class="kern-table__row" data-message="(\d+)" data-status="(\w+)"/g)].map((m) => ({ id: Number(m[1]), status: m[2] }));
+const rowsOf = (html: string) =>
+  [...html.matchAll(/<tr class="kern-table__row" data-message="(\d+)" data-status="(\w+)"/g)].map((m) => ({
+    id: Number(m[1]),
+    status: m[2],
+  }));
 
 describe('outbox page', () => {
   it('shows administrators every message with its details and the full text in a disclosure', async () => {
@@ -55,7 +65,9 @@ describe('outbox page', () => {
     expect(res.text).toContain('http://portal.test/intern/antraege/1');
     expect(res.text).toContain('Guten Tag Person 1,');
     // only the failed message can be sent again
-    expect(res.text.match(/action="\/intern\/postausgang\/\d+\/erneut"/g)).toEqual([`action="/intern/postausgang/${idOf(2)}/erneut"`]);
+    expect(res.text.match(/action="\/intern\/postausgang\/\d+\/erneut"/g)).toEqual([
+      `action="/intern/postausgang/${idOf(2)}/erneut"`,
+    ]);
     expect(res.headers['cache-control']).toBe('no-store');
   });
 
@@ -68,8 +80,12 @@ describe('outbox page', () => {
     ]);
     expect(failed.text).toContain('Nachrichten im Postausgang mit Status „Fehlgeschlagen“');
     expect(failed.text).toMatch(/<option value="failed" selected>/);
-    expect(rowsOf((await admin.get('/intern/postausgang?status=sent').expect(200)).text)).toEqual([{ id: idOf(2), status: 'sent' }]);
-    expect(rowsOf((await admin.get('/intern/postausgang?status=pending').expect(200)).text)).toEqual([{ id: idOf(4), status: 'pending' }]);
+    expect(rowsOf((await admin.get('/intern/postausgang?status=sent').expect(200)).text)).toEqual([
+      { id: idOf(2), status: 'sent' },
+    ]);
+    expect(rowsOf((await admin.get('/intern/postausgang?status=pending').expect(200)).text)).toEqual([
+      { id: idOf(4), status: 'pending' },
+    ]);
     expect(rowsOf((await admin.get('/intern/postausgang?status=').expect(200)).text)).toHaveLength(4);
   });
 
@@ -110,7 +126,10 @@ describe('outbox page', () => {
       .send({ _csrf: csrfFrom(page.text), status: 'failed' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`/intern/postausgang?status=failed&erneut=${idOf(1)}`);
-    const row = await ctx.database.db('outbox').where({ id: idOf(1) }).first();
+    const row = await ctx.database
+      .db('outbox')
+      .where({ id: idOf(1) })
+      .first();
     expect(row).toMatchObject({ status: 'pending', attempts: 0 });
     // due at once (by the app's clock, or real time if the router is mounted without one)
     expect(row.next_attempt_at.getTime()).toBeLessThanOrEqual(Math.max(Date.now(), ctx.clock.now.getTime()));
@@ -119,7 +138,10 @@ describe('outbox page', () => {
     expect(rowsOf(after.text)).toEqual([]);
 
     // a second click finds nothing to retry and simply shows the list again
-    const again = await admin.post(`/intern/postausgang/${idOf(1)}/erneut`).type('form').send({ _csrf: csrfFrom(page.text) });
+    const again = await admin
+      .post(`/intern/postausgang/${idOf(1)}/erneut`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) });
     expect(again.status).toBe(303);
     expect(again.headers.location).toBe('/intern/postausgang');
   });
@@ -129,24 +151,46 @@ describe('outbox page', () => {
     const page = await admin.get('/en/intern/postausgang').expect(200);
     expect(page.text).toContain('<h1 class="kern-heading-large">Outbox</h1>');
     expect(page.text).toContain('Send again');
-    const res = await admin.post(`/en/intern/postausgang/${idOf(1)}/erneut`).type('form').send({ _csrf: csrfFrom(page.text) });
+    const res = await admin
+      .post(`/en/intern/postausgang/${idOf(1)}/erneut`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) });
     expect(res.headers.location).toBe(`/en/intern/postausgang?erneut=${idOf(1)}`);
   });
 
   it.each(['abc', '0', '1e3', '99999999999', '2147483648'])('answers a retry of message %s with 404', async (id) => {
     const page = await admin.get('/intern/postausgang').expect(200);
-    await admin.post(`/intern/postausgang/${id}/erneut`).type('form').send({ _csrf: csrfFrom(page.text) }).expect(404);
+    await admin
+      .post(`/intern/postausgang/${id}/erneut`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) })
+      .expect(404);
   });
 
   it('answers a retry of a message that does not exist with 404', async () => {
     const page = await admin.get('/intern/postausgang').expect(200);
-    await admin.post('/intern/postausgang/424242/erneut').type('form').send({ _csrf: csrfFrom(page.text) }).expect(404);
+    await admin
+      .post('/intern/postausgang/424242/erneut')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) })
+      .expect(404);
   });
 
   it('refuses a retry without the CSRF token', async () => {
     const idOf = await seed(1, { failed: [1] });
-    await admin.post(`/intern/postausgang/${idOf(1)}/erneut`).type('form').send({}).expect(403);
-    expect((await ctx.database.db('outbox').where({ id: idOf(1) }).first()).status).toBe('failed');
+    await admin
+      .post(`/intern/postausgang/${idOf(1)}/erneut`)
+      .type('form')
+      .send({})
+      .expect(403);
+    expect(
+      (
+        await ctx.database
+          .db('outbox')
+          .where({ id: idOf(1) })
+          .first()
+      ).status,
+    ).toBe('failed');
   });
 
   it('refuses everybody who is not an administrator', async () => {
@@ -155,8 +199,19 @@ describe('outbox page', () => {
     const home = await editor.get('/intern').expect(200);
     await editor.get('/intern/postausgang').expect(403);
     await editor.get('/intern/postausgang?status=failed').expect(403);
-    await editor.post(`/intern/postausgang/${idOf(1)}/erneut`).type('form').send({ _csrf: csrfFrom(home.text) }).expect(403);
-    expect((await ctx.database.db('outbox').where({ id: idOf(1) }).first()).status).toBe('failed');
+    await editor
+      .post(`/intern/postausgang/${idOf(1)}/erneut`)
+      .type('form')
+      .send({ _csrf: csrfFrom(home.text) })
+      .expect(403);
+    expect(
+      (
+        await ctx.database
+          .db('outbox')
+          .where({ id: idOf(1) })
+          .first()
+      ).status,
+    ).toBe('failed');
     // anonymous visitors are sent to sign in
     await request(ctx.app).get('/intern/postausgang').expect(302);
   });

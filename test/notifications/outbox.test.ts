@@ -99,14 +99,18 @@ describe(`enqueue (${backendName})`, () => {
     }
   });
 
-  it.each(['', 'kein-at-zeichen', 'a@b', 'zwei@hannover.de, drei@hannover.de', 'x@hannover.de\r\nBcc: y@evil.example', 'a b@hannover.de'])(
-    'refuses the address %j',
-    async (email) => {
-      expect(isDeliverableAddress(email)).toBe(false);
-      await expect(enqueue(database.db, stepWaiting(1, { to: { email } }))).rejects.toThrow('Not a deliverable');
-      expect(await count()).toBe(0);
-    },
-  );
+  it.each([
+    '',
+    'kein-at-zeichen',
+    'a@b',
+    'zwei@hannover.de, drei@hannover.de',
+    'x@hannover.de\r\nBcc: y@evil.example',
+    'a b@hannover.de',
+  ])('refuses the address %j', async (email) => {
+    expect(isDeliverableAddress(email)).toBe(false);
+    await expect(enqueue(database.db, stepWaiting(1, { to: { email } }))).rejects.toThrow('Not a deliverable');
+    expect(await count()).toBe(0);
+  });
 
   it('refuses an over-long dedupe key instead of failing in the database', async () => {
     await expect(enqueue(database.db, stepWaiting(1, { dedupeKey: 'x'.repeat(201) }))).rejects.toThrow('dedupeKey');
@@ -115,7 +119,11 @@ describe(`enqueue (${backendName})`, () => {
   it('reads one message back', async () => {
     await enqueue(database.db, stepWaiting(9));
     const id = (await database.db('outbox').first('id')).id as number;
-    expect(await getOutboxMessage(database.db, id)).toMatchObject({ id, recipientEmail: 'person9@hannover-stadt.de', status: 'pending' });
+    expect(await getOutboxMessage(database.db, id)).toMatchObject({
+      id,
+      recipientEmail: 'person9@hannover-stadt.de',
+      status: 'pending',
+    });
     expect(await getOutboxMessage(database.db, id + 1000)).toBeUndefined();
   });
 });

@@ -103,9 +103,7 @@ export function header(mail: ReceivedMail, name: string): string | undefined {
     .trim()
     .replace(/\?=\s+=\?/g, '?==?') // whitespace between encoded words is not part of the text
     .replace(/=\?utf-8\?([QB])\?([^?]*)\?=/gi, (_m, enc: string, text: string) =>
-      enc.toUpperCase() === 'B'
-        ? Buffer.from(text, 'base64').toString('utf8')
-        : decodeQp(text.replace(/_/g, ' ')),
+      enc.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('utf8') : decodeQp(text.replace(/_/g, ' ')),
     );
 }
 

@@ -26,7 +26,11 @@ afterAll(async () => {
 
 describe(`delivery through a real SMTP conversation (${backendName})`, () => {
   it('hands the rendered mail to the relay as UTF-8 plain text', async () => {
-    await enqueue(database.db, stepWaiting(1, { to: { email: 'maria.muster@hannover-stadt.de', name: 'Maria Müller-Lüdenscheidt' } }), T0);
+    await enqueue(
+      database.db,
+      stepWaiting(1, { to: { email: 'maria.muster@hannover-stadt.de', name: 'Maria Müller-Lüdenscheidt' } }),
+      T0,
+    );
     expect(await deliverDue(database.db, mailer, T0)).toEqual({ sent: 1, failed: 0, retried: 0 });
     expect(smtp.received).toHaveLength(1);
     const mail = smtp.received[0]!;
@@ -38,7 +42,9 @@ describe(`delivery through a real SMTP conversation (${backendName})`, () => {
     expect(header(mail, 'Content-Type')).toMatch(/^text\/plain; charset=utf-8/i);
     const body = textBody(mail);
     expect(body).toContain('Guten Tag Maria Müller-Lüdenscheidt,');
-    expect(body).toContain('zum Antrag „Instagram Stadtbibliothek 1“ wartet der Schritt „Datenschutz“ auf Ihre Entscheidung.');
+    expect(body).toContain(
+      'zum Antrag „Instagram Stadtbibliothek 1“ wartet der Schritt „Datenschutz“ auf Ihre Entscheidung.',
+    );
     expect(body).toContain('http://portal.test/intern/antraege/1');
     const [row] = await database.db('outbox').select('status', 'attempts');
     expect(row).toEqual({ status: 'sent', attempts: 1 });

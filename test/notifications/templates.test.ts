@@ -15,7 +15,12 @@ const LOCALES: MailLocale[] = ['de', 'en'];
 function sampleParams(key: TemplateKey): Record<string, string> {
   const params: Record<string, string> = {};
   for (const name of TEMPLATE_PARAMS[key]) {
-    params[name] = name === 'url' ? 'https://smr.hannover-stadt.de/intern/antraege/42' : name.endsWith('Url') ? `https://www.hannover.de/${name}` : `«${name}»`;
+    params[name] =
+      name === 'url'
+        ? 'https://smr.hannover-stadt.de/intern/antraege/42'
+        : name.endsWith('Url')
+          ? `https://www.hannover.de/${name}`
+          : `«${name}»`;
   }
   return params;
 }
@@ -55,7 +60,11 @@ describe('mail templates', () => {
     for (const value of Object.values(params)) expect(text).toContain(value);
     expect(body).toContain('https://smr.hannover-stadt.de/intern/antraege/42');
     expect(body.startsWith(locale === 'de' ? 'Guten Tag Maria Muster,\n\n' : 'Dear Maria Muster,\n\n')).toBe(true);
-    expect(body).toContain(locale === 'de' ? 'automatisch versandte Nachricht des Social-Media-Registers' : 'automatic message from the Social-Media-Register');
+    expect(body).toContain(
+      locale === 'de'
+        ? 'automatisch versandte Nachricht des Social-Media-Registers'
+        : 'automatic message from the Social-Media-Register',
+    );
     expect(body).not.toMatch(/<[a-z]/i); // plain text, no HTML
   });
 
@@ -75,18 +84,22 @@ describe('mail templates', () => {
   it('refuses relative links: mails are read outside the portal', () => {
     const params = { requestTitle: 'A', presenceName: 'B', publicUrl: '/angebote/b', url: 'https://smr.test/x' };
     expect(() => renderTemplate('published', 'de', params)).toThrow('absolute');
-    expect(() => renderTemplate('step_waiting', 'de', { requestTitle: 'A', stepName: 'S', url: 'intern/1' })).toThrow('absolute');
+    expect(() => renderTemplate('step_waiting', 'de', { requestTitle: 'A', stepName: 'S', url: 'intern/1' })).toThrow(
+      'absolute',
+    );
   });
 
   it('refuses a parameter that is not a string', () => {
-    expect(() => renderTemplate('step_waiting', 'de', { requestTitle: 42, stepName: 'S', url: 'https://x.test/' } as never)).toThrow(
-      'parameter requestTitle is missing',
-    );
+    expect(() =>
+      renderTemplate('step_waiting', 'de', { requestTitle: 42, stepName: 'S', url: 'https://x.test/' } as never),
+    ).toThrow('parameter requestTitle is missing');
   });
 
   it('refuses an unknown template or locale', () => {
     expect(() => renderTemplate('nonsense' as never, 'de', {} as never)).toThrow('Unknown mail template');
-    expect(() => renderTemplate('step_waiting', 'fr' as never, sampleParams('step_waiting') as never)).toThrow('Unknown mail locale');
+    expect(() => renderTemplate('step_waiting', 'fr' as never, sampleParams('step_waiting') as never)).toThrow(
+      'Unknown mail locale',
+    );
   });
 
   it('keeps the subject on one line and within the column width, whatever the title holds', () => {
@@ -114,8 +127,12 @@ describe('mail templates', () => {
   });
 
   it('greets without a name when none is known', () => {
-    expect(renderTemplate('withdrawn', 'de', { requestTitle: 'T', actorName: 'A', url: 'https://smr.test/1' }).body).toMatch(/^Guten Tag,\n/);
-    expect(renderTemplate('withdrawn', 'en', { requestTitle: 'T', actorName: 'A', url: 'https://smr.test/1' }).body).toMatch(/^Hello,\n/);
+    expect(
+      renderTemplate('withdrawn', 'de', { requestTitle: 'T', actorName: 'A', url: 'https://smr.test/1' }).body,
+    ).toMatch(/^Guten Tag,\n/);
+    expect(
+      renderTemplate('withdrawn', 'en', { requestTitle: 'T', actorName: 'A', url: 'https://smr.test/1' }).body,
+    ).toMatch(/^Hello,\n/);
   });
 
   it('speaks German formally and gender-inclusively', () => {

@@ -58,31 +58,45 @@ describe('conditional requests', () => {
     await request(ctx.app).get('/').set('If-None-Match', `W/${etag}`).expect(304);
     await request(ctx.app).get('/').set('If-None-Match', `"other", ${etag}`).expect(304);
     await request(ctx.app).get('/').set('If-None-Match', '"v1-stale"').expect(200);
-    await request(ctx.app).get('/').set('If-Modified-Since', first.headers['last-modified'] as string).expect(304);
+    await request(ctx.app)
+      .get('/')
+      .set('If-Modified-Since', first.headers['last-modified'] as string)
+      .expect(304);
     await request(ctx.app).get('/').set('If-Modified-Since', 'Thu, 01 Jan 2015 00:00:00 GMT').expect(200);
   });
 
   it('uses a different ETag for each language and query, and the same bytes on every instance', async () => {
-    const tags = await Promise.all(['/', '/en', '/?q=Museum', '/?plattform=facebook'].map(async (p) => (await request(ctx.app).get(p)).headers.etag));
+    const tags = await Promise.all(
+      ['/', '/en', '/?q=Museum', '/?plattform=facebook'].map(async (p) => (await request(ctx.app).get(p)).headers.etag),
+    );
     expect(new Set(tags).size).toBe(4);
     const a = await request(ctx.app).get('/?q=Museum');
     const b = await request(second.app).get('/?q=Museum');
     expect(b.headers.etag).toBe(a.headers.etag);
-    await request(second.app).get('/?q=Museum').set('If-None-Match', a.headers.etag as string).expect(304);
+    await request(second.app)
+      .get('/?q=Museum')
+      .set('If-None-Match', a.headers.etag as string)
+      .expect(304);
   });
 
   it.each(['/angebote.json', '/angebote.csv', '/angebote.atom', '/einbetten', '/angebote/sprengel-museum-facebook'])(
     '%s answers 304 when unchanged',
     async (path) => {
       const res = await request(ctx.app).get(path).expect(200);
-      await request(ctx.app).get(path).set('If-None-Match', res.headers.etag as string).expect(304);
+      await request(ctx.app)
+        .get(path)
+        .set('If-None-Match', res.headers.etag as string)
+        .expect(304);
     },
   );
 
   it('never answers 304 or caches a refused query', async () => {
     const res = await request(ctx.app).get('/?seite=abc').expect(400);
     expect(res.headers['cache-control']).toBe('no-store');
-    await request(ctx.app).get('/?seite=abc').set('If-None-Match', (res.headers.etag as string) ?? '*').expect(400);
+    await request(ctx.app)
+      .get('/?seite=abc')
+      .set('If-None-Match', (res.headers.etag as string) ?? '*')
+      .expect(400);
     await request(ctx.app).get('/?seite=9').set('If-None-Match', '*').expect(404);
   });
 });
@@ -96,7 +110,10 @@ describe('invalidation across instances', () => {
 
     await publish('Neu veröffentlicht');
 
-    const after2 = await request(second.app).get('/').set('If-None-Match', before2.headers.etag as string).expect(200);
+    const after2 = await request(second.app)
+      .get('/')
+      .set('If-None-Match', before2.headers.etag as string)
+      .expect(200);
     expect(after2.text).toContain('Neu veröffentlicht');
     expect(after2.headers.etag).not.toBe(before2.headers.etag);
     const after1 = await request(ctx.app).get('/').expect(200);
@@ -109,15 +126,23 @@ describe('invalidation across instances', () => {
     await publish('Bald geschlossen');
     const slug = `neu-${n}-facebook`;
     expect((await request(second.app).get('/')).text).toContain('Bald geschlossen');
-    await ctx.database.db('presences').where({ slug }).update({ status: 'closed', closed_at: new Date('2026-02-01T12:00:00Z') });
+    await ctx.database
+      .db('presences')
+      .where({ slug })
+      .update({ status: 'closed', closed_at: new Date('2026-02-01T12:00:00Z') });
     expect((await request(second.app).get('/')).text).not.toContain('Bald geschlossen');
-    expect((await request(second.app).get(`/angebote/${slug}`).expect(200)).text).toContain('offiziell bis zum 1. Februar 2026');
+    expect((await request(second.app).get(`/angebote/${slug}`).expect(200)).text).toContain(
+      'offiziell bis zum 1. Februar 2026',
+    );
   });
 
   it('shows a deletion on the next request', async () => {
     await publish('Gleich gelöscht');
     expect((await request(ctx.app).get('/')).text).toContain('Gleich gelöscht');
-    await ctx.database.db('presences').where({ slug: `neu-${n}-facebook` }).delete();
+    await ctx.database
+      .db('presences')
+      .where({ slug: `neu-${n}-facebook` })
+      .delete();
     expect((await request(ctx.app).get('/')).text).not.toContain('Gleich gelöscht');
     expect((await request(second.app).get('/')).text).not.toContain('Gleich gelöscht');
   });
@@ -144,9 +169,14 @@ describe('verification answers (/pruefen.json, /pruefen), cached per register ve
     await publish('Gerade geprüft');
     expect(await verdict(second.app, account)).toBe('official');
     expect(await verdict(ctx.app, `facebook.com/neu${n}/?ref=x`)).toBe('official');
-    expect((await request(second.app).get('/pruefen').query({ url: account }).expect(200)).text).toContain('Gerade geprüft');
+    expect((await request(second.app).get('/pruefen').query({ url: account }).expect(200)).text).toContain(
+      'Gerade geprüft',
+    );
 
-    await ctx.database.db('presences').where({ slug: `neu-${n}-facebook` }).update({ status: 'closed', closed_at: new Date('2026-03-01T12:00:00Z') });
+    await ctx.database
+      .db('presences')
+      .where({ slug: `neu-${n}-facebook` })
+      .update({ status: 'closed', closed_at: new Date('2026-03-01T12:00:00Z') });
     expect(await verdict(second.app, account)).toBe('formerly_official');
     expect(await verdict(ctx.app, account)).toBe('formerly_official');
   });
@@ -157,7 +187,12 @@ describe('verification answers (/pruefen.json, /pruefen), cached per register ve
       if (q.sql.includes('account_id')) lookups += 1;
     };
     await publish('Einmal nachgeschlagen');
-    const written = [`https://www.facebook.com/neu${n}`, `facebook.com/neu${n}`, `http://m.facebook.com/neu${n}/?utm_source=x`, `www.facebook.com/neu${n}/`];
+    const written = [
+      `https://www.facebook.com/neu${n}`,
+      `facebook.com/neu${n}`,
+      `http://m.facebook.com/neu${n}/?utm_source=x`,
+      `www.facebook.com/neu${n}/`,
+    ];
     ctx.database.db.on('query', count);
     try {
       for (const url of written) expect(await verdict(ctx.app, url)).toBe('official');
@@ -209,27 +244,32 @@ describe('asking the database for the register version', () => {
   // about every commit, so cached pages need no query. PostgreSQL may have other instances
   // writing, so every request asks (concurrent requests share one query).
   const embedded = backendName !== 'postgres';
-  it(embedded ? 'embedded: answers cached pages without asking, and still sees every commit' : 'PostgreSQL: asks once per request, and sees every commit', async () => {
-    let versionQueries = 0;
-    const count = (q: { sql: string }) => {
-      if (q.sql.includes('register_state')) versionQueries += 1;
-    };
-    await request(ctx.app).get('/').expect(200);
-    await new Promise((r) => setTimeout(r, 50)); // LISTEN is in place
-    await request(ctx.app).get('/').expect(200);
-    ctx.database.db.on('query', count);
-    try {
-      for (let i = 0; i < 5; i++) await request(ctx.app).get('/').expect(200);
-      expect(versionQueries).toBe(embedded ? 0 : 5);
-      await ctx.database.db.transaction(async (trx) => {
-        await trx('org_units').where({ code: '41' }).update({ name: 'Fachbereich Kultur (neu)' });
-      });
-      expect((await request(ctx.app).get('/')).text).toContain('Fachbereich Kultur (neu)');
-      expect(versionQueries).toBe(embedded ? 1 : 6);
-    } finally {
-      ctx.database.db.removeListener('query', count);
-    }
-  });
+  it(
+    embedded
+      ? 'embedded: answers cached pages without asking, and still sees every commit'
+      : 'PostgreSQL: asks once per request, and sees every commit',
+    async () => {
+      let versionQueries = 0;
+      const count = (q: { sql: string }) => {
+        if (q.sql.includes('register_state')) versionQueries += 1;
+      };
+      await request(ctx.app).get('/').expect(200);
+      await new Promise((r) => setTimeout(r, 50)); // LISTEN is in place
+      await request(ctx.app).get('/').expect(200);
+      ctx.database.db.on('query', count);
+      try {
+        for (let i = 0; i < 5; i++) await request(ctx.app).get('/').expect(200);
+        expect(versionQueries).toBe(embedded ? 0 : 5);
+        await ctx.database.db.transaction(async (trx) => {
+          await trx('org_units').where({ code: '41' }).update({ name: 'Fachbereich Kultur (neu)' });
+        });
+        expect((await request(ctx.app).get('/')).text).toContain('Fachbereich Kultur (neu)');
+        expect(versionQueries).toBe(embedded ? 1 : 6);
+      } finally {
+        ctx.database.db.removeListener('query', count);
+      }
+    },
+  );
 });
 
 describe('the first instance starting while another transaction is open', () => {
@@ -248,7 +288,14 @@ describe('the first instance starting while another transaction is open', () => 
       await request(app).get('/').expect(200);
       await new Promise((r) => setTimeout(r, 50));
       await request(app).get('/').expect(200);
-      await insertPresence(fresh.db, freshUnits, { slug: 'nach-rollback-facebook', platform: 'facebook', accountId: 'nachrollback', url: 'https://www.facebook.com/nachrollback', name: 'Nach dem Rollback', unit: '37' });
+      await insertPresence(fresh.db, freshUnits, {
+        slug: 'nach-rollback-facebook',
+        platform: 'facebook',
+        accountId: 'nachrollback',
+        url: 'https://www.facebook.com/nachrollback',
+        name: 'Nach dem Rollback',
+        unit: '37',
+      });
       const page = await request(app).get('/').expect(200);
       expect(page.text).toContain('Nach dem Rollback');
       expect(page.text).not.toContain('wird zurückgerollt');
@@ -266,7 +313,10 @@ describe('register version (migration 0004)', () => {
     await publish('Zähler');
     const v1 = await version();
     expect(v1).toBeGreaterThan(v0);
-    await ctx.database.db('presences').where({ slug: `neu-${n}-facebook` }).delete();
+    await ctx.database
+      .db('presences')
+      .where({ slug: `neu-${n}-facebook` })
+      .delete();
     expect(await version()).toBeGreaterThan(v1);
   });
 
@@ -275,7 +325,9 @@ describe('register version (migration 0004)', () => {
     await ctx.database.db('presences').where({ slug: 'gibt-es-nicht' }).update({ review_overdue: true });
     await ctx.database.db('org_units').where({ code: 'gibt-es-nicht' }).delete();
     const [presence] = await ctx.database.db('presences').select('id').limit(1);
-    await ctx.database.db('presence_editors').insert({ presence_id: presence.id, uid: 'kim', name: 'Kim Nowak', position: 0 });
+    await ctx.database
+      .db('presence_editors')
+      .insert({ presence_id: presence.id, uid: 'kim', name: 'Kim Nowak', position: 0 });
     expect(await version()).toBe(v0);
   });
 

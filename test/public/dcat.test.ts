@@ -46,9 +46,11 @@ const parseJsonLd = async (text: string): Promise<Quad[]> =>
 
 const termKey = (t: Term): string =>
   t.termType === 'Literal' ? `"${t.value}"@${t.language}^^${t.datatype.value}` : `${t.termType}:${t.value}`;
-const tripleKeys = (quads: Quad[]) => new Set(quads.map((q) => `${termKey(q.subject)} ${termKey(q.predicate)} ${termKey(q.object)}`));
+const tripleKeys = (quads: Quad[]) =>
+  new Set(quads.map((q) => `${termKey(q.subject)} ${termKey(q.predicate)} ${termKey(q.object)}`));
 
-const objects = (quads: Quad[], s: string, p: string) => quads.filter((q) => q.subject.value === s && q.predicate.value === p).map((q) => q.object);
+const objects = (quads: Quad[], s: string, p: string) =>
+  quads.filter((q) => q.subject.value === s && q.predicate.value === p).map((q) => q.object);
 const values = (quads: Quad[], s: string, p: string) => objects(quads, s, p).map((o) => o.value);
 
 async function validate(quads: Quad[]) {
@@ -68,22 +70,36 @@ async function turtle(url = '/dcat.ttl') {
 
 describe('/dcat.ttl and /dcat.jsonld', () => {
   it('are served as Turtle and JSON-LD, cacheable, open to other sites, without a cookie', async () => {
-    const ttl = await request(ctx.app).get('/dcat.ttl').expect(200).expect('Content-Type', 'text/turtle; charset=utf-8');
-    const ld = await request(ctx.app).get('/dcat.jsonld').expect(200).expect('Content-Type', 'application/ld+json; charset=utf-8');
-    for (const [url, res] of [['/dcat.ttl', ttl], ['/dcat.jsonld', ld]] as const) {
+    const ttl = await request(ctx.app)
+      .get('/dcat.ttl')
+      .expect(200)
+      .expect('Content-Type', 'text/turtle; charset=utf-8');
+    const ld = await request(ctx.app)
+      .get('/dcat.jsonld')
+      .expect(200)
+      .expect('Content-Type', 'application/ld+json; charset=utf-8');
+    for (const [url, res] of [
+      ['/dcat.ttl', ttl],
+      ['/dcat.jsonld', ld],
+    ] as const) {
       expect(res.headers['set-cookie']).toBeUndefined();
       expect(res.headers['cache-control']).toBe('public, max-age=60');
       expect(res.headers['access-control-allow-origin']).toBe('*');
       expect(res.headers.etag).toMatch(/^"v\d+-[A-Za-z0-9_-]{22}"$/);
       expect(res.headers['last-modified']).toMatch(/GMT$/);
-      await request(ctx.app).get(url).set('If-None-Match', res.headers.etag as string).expect(304);
+      await request(ctx.app)
+        .get(url)
+        .set('If-None-Match', res.headers.etag as string)
+        .expect(304);
     }
     expect(ttl.text).toContain('@prefix dcat: <http://www.w3.org/ns/dcat#>.');
     expect(ttl.headers.etag).not.toBe(ld.headers.etag);
   });
 
   it('are linked from the open-data section of the overview, in both languages', async () => {
-    expect((await request(ctx.app).get('/').expect(200)).text).toMatch(/href="\/dcat\.ttl"[^>]*>Katalog für Open-Data-Portale/);
+    expect((await request(ctx.app).get('/').expect(200)).text).toMatch(
+      /href="\/dcat\.ttl"[^>]*>Katalog für Open-Data-Portale/,
+    );
     const en = (await request(ctx.app).get('/en').expect(200)).text;
     expect(en).toMatch(/href="\/en\/dcat\.ttl"[^>]*>Catalogue for open-data portals/);
     expect(en).toContain('href="/en/dcat.jsonld"');
@@ -104,15 +120,33 @@ describe('/dcat.ttl and /dcat.jsonld', () => {
   it('describes the register as one dataset with its distributions, licence, publisher and place', async () => {
     const { quads } = await turtle();
     const state = await readState(ctx.database.db);
-    expect(quads.filter((q) => q.predicate.value === RDF_TYPE && q.object.value === `${DCAT}Catalog`).map((q) => q.subject.value)).toEqual([CATALOG]);
+    expect(
+      quads
+        .filter((q) => q.predicate.value === RDF_TYPE && q.object.value === `${DCAT}Catalog`)
+        .map((q) => q.subject.value),
+    ).toEqual([CATALOG]);
     expect(values(quads, CATALOG, `${DCAT}dataset`)).toEqual([DATASET]);
-    const titles = objects(quads, DATASET, `${DCT}title`).map((o) => `${o.value}@${(o as { language: string }).language}`);
-    expect(titles.sort()).toEqual(['Social-Media-Auftritte der Landeshauptstadt Hannover@de', 'Social-media presences of the City of Hannover@en']);
-    expect(objects(quads, DATASET, `${DCT}description`).map((o) => (o as { language: string }).language).sort()).toEqual(['de', 'en']);
+    const titles = objects(quads, DATASET, `${DCT}title`).map(
+      (o) => `${o.value}@${(o as { language: string }).language}`,
+    );
+    expect(titles.sort()).toEqual([
+      'Social-Media-Auftritte der Landeshauptstadt Hannover@de',
+      'Social-media presences of the City of Hannover@en',
+    ]);
+    expect(
+      objects(quads, DATASET, `${DCT}description`)
+        .map((o) => (o as { language: string }).language)
+        .sort(),
+    ).toEqual(['de', 'en']);
 
     const distributions = values(quads, DATASET, `${DCAT}distribution`);
     const byUrl = new Map(distributions.map((d) => [values(quads, d, `${DCAT}accessURL`)[0], d]));
-    expect([...byUrl.keys()].sort()).toEqual([`${BASE}/angebote.atom`, `${BASE}/angebote.csv`, `${BASE}/angebote.json`, `${BASE}/api/openapi.json`]);
+    expect([...byUrl.keys()].sort()).toEqual([
+      `${BASE}/angebote.atom`,
+      `${BASE}/angebote.csv`,
+      `${BASE}/angebote.json`,
+      `${BASE}/api/openapi.json`,
+    ]);
     const expectations: Array<[string, string, string]> = [
       ['/angebote.json', 'JSON', 'application/json'],
       ['/angebote.csv', 'CSV', 'text/csv'],
@@ -121,7 +155,9 @@ describe('/dcat.ttl and /dcat.jsonld', () => {
     ];
     for (const [file, format, media] of expectations) {
       const d = byUrl.get(`${BASE}${file}`) as string;
-      expect(values(quads, d, `${DCT}format`)).toEqual([`http://publications.europa.eu/resource/authority/file-type/${format}`]);
+      expect(values(quads, d, `${DCT}format`)).toEqual([
+        `http://publications.europa.eu/resource/authority/file-type/${format}`,
+      ]);
       expect(values(quads, d, `${DCAT}mediaType`)).toEqual([`https://www.iana.org/assignments/media-types/${media}`]);
       expect(values(quads, d, `${DCT}license`)).toEqual(['http://dcat-ap.de/def/licenses/dl-by-de/2.0']);
       // every address in the catalogue answers on the portal
@@ -136,12 +172,18 @@ describe('/dcat.ttl and /dcat.jsonld', () => {
     const publisher = values(quads, DATASET, `${DCT}publisher`)[0] as string;
     expect(values(quads, publisher, 'http://xmlns.com/foaf/0.1/name')).toEqual([ctx.config.operator.name]);
     const contact = values(quads, DATASET, `${DCAT}contactPoint`)[0] as string;
-    expect(values(quads, contact, 'http://www.w3.org/2006/vcard/ns#hasEmail')).toEqual([`mailto:${ctx.config.operator.email}`]);
+    expect(values(quads, contact, 'http://www.w3.org/2006/vcard/ns#hasEmail')).toEqual([
+      `mailto:${ctx.config.operator.email}`,
+    ]);
     expect(values(quads, DATASET, `${DCATDE}politicalGeocodingURI`)).toEqual([
       'http://dcat-ap.de/def/politicalGeocoding/municipalityKey/03241001',
     ]);
-    expect(values(quads, DATASET, `${DCATDE}politicalGeocodingLevelURI`)).toEqual(['http://dcat-ap.de/def/politicalGeocoding/Level/municipality']);
-    expect(values(quads, DATASET, `${DCAT}theme`)).toEqual(['http://publications.europa.eu/resource/authority/data-theme/GOVE']);
+    expect(values(quads, DATASET, `${DCATDE}politicalGeocodingLevelURI`)).toEqual([
+      'http://dcat-ap.de/def/politicalGeocoding/Level/municipality',
+    ]);
+    expect(values(quads, DATASET, `${DCAT}theme`)).toEqual([
+      'http://publications.europa.eu/resource/authority/data-theme/GOVE',
+    ]);
     expect(values(quads, DATASET, `${DCATDE}contributorID`)).toEqual([]);
     expect(values(quads, DATASET, `${DCT}modified`)).toEqual([state.changedAt.toISOString()]);
     expect(values(quads, DATASET, `${DCT}issued`)).toEqual(['2020-01-01T09:00:00.000Z']);
@@ -157,22 +199,32 @@ describe('/dcat.ttl and /dcat.jsonld', () => {
     const { quads } = await turtle();
     const json = `${BASE}/dcat.ttl#distribution-json`;
     const withoutLicence = quads.filter((q) => !(q.subject.value === json && q.predicate.value === `${DCT}license`));
-    expect(await validate(withoutLicence)).toEqual([expect.objectContaining({ severity: 'Violation', focus: json, path: `${DCT}license` })]);
+    expect(await validate(withoutLicence)).toEqual([
+      expect.objectContaining({ severity: 'Violation', focus: json, path: `${DCT}license` }),
+    ]);
 
     const withoutAccess = quads.filter((q) => !(q.subject.value === json && q.predicate.value === `${DCAT}accessURL`));
-    expect(await validate(withoutAccess)).toEqual([expect.objectContaining({ severity: 'Violation', focus: json, path: `${DCAT}accessURL` })]);
+    expect(await validate(withoutAccess)).toEqual([
+      expect.objectContaining({ severity: 'Violation', focus: json, path: `${DCAT}accessURL` }),
+    ]);
 
     const literalFormat = quads.map((q) =>
-      q.subject.value === json && q.predicate.value === `${DCT}format` ? new Parser().parse(`<${json}> <${DCT}format> "JSON" .`)[0] as Quad : q,
+      q.subject.value === json && q.predicate.value === `${DCT}format`
+        ? (new Parser().parse(`<${json}> <${DCT}format> "JSON" .`)[0] as Quad)
+        : q,
     );
     const results = await validate(literalFormat);
     expect(results.length).toBeGreaterThan(0);
     expect(results.every((r) => r.focus === json && r.path === `${DCT}format`)).toBe(true);
 
     const withoutTitle = quads.filter((q) => !(q.subject.value === DATASET && q.predicate.value === `${DCT}title`));
-    expect(await validate(withoutTitle)).toEqual([expect.objectContaining({ severity: 'Violation', focus: DATASET, path: `${DCT}title` })]);
+    expect(await validate(withoutTitle)).toEqual([
+      expect.objectContaining({ severity: 'Violation', focus: DATASET, path: `${DCT}title` }),
+    ]);
 
-    const withoutGeocoding = quads.filter((q) => !(q.subject.value === DATASET && q.predicate.value === `${DCATDE}politicalGeocodingURI`));
+    const withoutGeocoding = quads.filter(
+      (q) => !(q.subject.value === DATASET && q.predicate.value === `${DCATDE}politicalGeocodingURI`),
+    );
     expect(await validate(withoutGeocoding)).toEqual([
       expect.objectContaining({ severity: 'Warning', focus: DATASET, path: `${DCATDE}politicalGeocodingURI` }),
     ]);
@@ -194,10 +246,19 @@ describe('/dcat.ttl and /dcat.jsonld', () => {
     const modified = values(second.quads, DATASET, `${DCT}modified`)[0] as string;
     expect(modified).not.toBe(values(first.quads, DATASET, `${DCT}modified`)[0]);
     expect(modified).toBe((await readState(ctx.database.db)).changedAt.toISOString());
-    await request(ctx.app).get('/dcat.jsonld').set('If-None-Match', firstLd.headers.etag as string).expect(200);
-    await request(ctx.app).get('/dcat.ttl').set('If-None-Match', first.res.headers.etag as string).expect(200);
+    await request(ctx.app)
+      .get('/dcat.jsonld')
+      .set('If-None-Match', firstLd.headers.etag as string)
+      .expect(200);
+    await request(ctx.app)
+      .get('/dcat.ttl')
+      .set('If-None-Match', first.res.headers.etag as string)
+      .expect(200);
 
-    await ctx.database.db('presences').where({ slug: 'dcat-neu-facebook' }).update({ status: 'closed', closed_at: new Date() });
+    await ctx.database
+      .db('presences')
+      .where({ slug: 'dcat-neu-facebook' })
+      .update({ status: 'closed', closed_at: new Date() });
     const third = await turtle();
     expect(third.res.headers.etag).not.toBe(second.res.headers.etag);
     expect(values(third.quads, DATASET, `${DCT}modified`)[0]).not.toBe(modified);
@@ -211,7 +272,12 @@ describe('/dcat.ttl and /dcat.jsonld', () => {
       const original = mod.request.bind(mod) as (...args: unknown[]) => http.ClientRequest;
       vi.spyOn(mod, 'request').mockImplementation(((...args: unknown[]) => {
         const target = args[0];
-        const host = typeof target === 'string' ? new URL(target).hostname : target instanceof URL ? target.hostname : (target as { hostname?: string; host?: string }).hostname ?? (target as { host?: string }).host;
+        const host =
+          typeof target === 'string'
+            ? new URL(target).hostname
+            : target instanceof URL
+              ? target.hostname
+              : ((target as { hostname?: string; host?: string }).hostname ?? (target as { host?: string }).host);
         if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') foreign.push(String(host));
         else local += 1;
         return original(...args);
@@ -254,7 +320,9 @@ describe('the licence setting', () => {
       const licences = quads.filter((q) => q.predicate.value === `${DCT}license`).map((q) => q.object.value);
       expect(new Set(licences)).toEqual(new Set(['http://dcat-ap.de/def/licenses/cc-zero']));
       expect(licences.length).toBe(6); // catalogue, four distributions, the interface
-      expect(values(quads, DATASET, `${DCATDE}contributorID`)).toEqual(['http://dcat-ap.de/def/contributors/openDataNiedersachsen']);
+      expect(values(quads, DATASET, `${DCATDE}contributorID`)).toEqual([
+        'http://dcat-ap.de/def/contributors/openDataNiedersachsen',
+      ]);
       expect(await validate(quads)).toEqual([]);
     } finally {
       await other.close();

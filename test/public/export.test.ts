@@ -64,7 +64,9 @@ describe('static export', () => {
   });
 
   it('links pages to each other with relative links that resolve to exported files', () => {
-    for (const file of result.files.filter((f) => f.endsWith('.html') && f !== 'einbetten.html' && !f.endsWith('/einbetten.html'))) {
+    for (const file of result.files.filter(
+      (f) => f.endsWith('.html') && f !== 'einbetten.html' && !f.endsWith('/einbetten.html'),
+    )) {
       const html = read(file);
       for (const m of html.matchAll(/\b(?:href|src|action)="([^"]+)"/g)) {
         const ref = (m[1] as string).replace(/&amp;/g, '&');

@@ -6,7 +6,8 @@ import type { Knex } from 'knex';
  * formulas, quotes, commas, umlauts and line breaks.
  */
 export const HOSTILE_NAME = '<script>alert("name")</script> Bühne & "Theater", Hannover';
-export const HOSTILE_DESCRIPTION = '=HYPERLINK("http://evil.example/","klick"),\nzweite Zeile mit "Anführungszeichen"; <img src=x onerror=alert(1)> Größe';
+export const HOSTILE_DESCRIPTION =
+  '=HYPERLINK("http://evil.example/","klick"),\nzweite Zeile mit "Anführungszeichen"; <img src=x onerror=alert(1)> Größe';
 
 export interface UnitSpec {
   code: string;
@@ -19,8 +20,21 @@ export interface UnitSpec {
 
 export const UNITS: UnitSpec[] = [
   { code: 'D3', name: 'Dezernat III – Kultur und Bildung', kind: 'dezernat', sort: 3 },
-  { code: '41', name: 'Fachbereich Kultur', kind: 'fachbereich', parent: 'D3', hannoverDe: 'https://www.hannover.de/Kultur-Freizeit' },
-  { code: '41.2', name: 'Museen für Kulturgeschichte', kind: 'bereich', parent: '41', sort: 2, hannoverDe: 'https://www.hannover.de/Museen' },
+  {
+    code: '41',
+    name: 'Fachbereich Kultur',
+    kind: 'fachbereich',
+    parent: 'D3',
+    hannoverDe: 'https://www.hannover.de/Kultur-Freizeit',
+  },
+  {
+    code: '41.2',
+    name: 'Museen für Kulturgeschichte',
+    kind: 'bereich',
+    parent: '41',
+    sort: 2,
+    hannoverDe: 'https://www.hannover.de/Museen',
+  },
   { code: '41.3', name: 'Stadtbibliothek', kind: 'einrichtung', parent: '41', sort: 3 },
   { code: 'D5', name: 'Dezernat V – Umwelt', kind: 'dezernat', sort: 5 },
   { code: '67', name: 'Fachbereich Umwelt und Stadtgrün', kind: 'fachbereich', parent: 'D5' },
@@ -129,7 +143,10 @@ export const PRESENCES: PresenceSpec[] = [
   },
 ];
 
-export const ACTIVE_SLUGS = ['hannover-de-facebook', ...PRESENCES.filter((p) => p.status !== 'closed').map((p) => p.slug)];
+export const ACTIVE_SLUGS = [
+  'hannover-de-facebook',
+  ...PRESENCES.filter((p) => p.status !== 'closed').map((p) => p.slug),
+];
 
 export async function insertUnits(db: Knex, units: UnitSpec[] = UNITS): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
@@ -162,7 +179,8 @@ export async function insertPresence(db: Knex, units: Map<string, number>, p: Pr
       name: p.name,
       description: p.description ?? '',
       org_unit_id: unitId,
-      hannover_de_url: p.hannoverDe === undefined ? `https://www.hannover.de/${encodeURIComponent(p.slug)}` : p.hannoverDe,
+      hannover_de_url:
+        p.hannoverDe === undefined ? `https://www.hannover.de/${encodeURIComponent(p.slug)}` : p.hannoverDe,
       status: p.status ?? 'active',
       central: false,
       published_at: p.publishedAt ?? new Date('2025-01-01T00:00:00Z'),

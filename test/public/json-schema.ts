@@ -22,20 +22,26 @@ export function validate(value: unknown, schema: Schema, root: Schema, at = '$')
   const problems: string[] = [];
   if (schema.type !== undefined) {
     const types = Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type as string];
-    if (!types.some((t) => typeMatches(value, t))) return [`${at}: expected ${types.join('|')}, got ${JSON.stringify(value)?.slice(0, 60)}`];
+    if (!types.some((t) => typeMatches(value, t)))
+      return [`${at}: expected ${types.join('|')}, got ${JSON.stringify(value)?.slice(0, 60)}`];
   }
-  if (Array.isArray(schema.enum) && !schema.enum.includes(value)) problems.push(`${at}: ${JSON.stringify(value)} not in enum`);
+  if (Array.isArray(schema.enum) && !schema.enum.includes(value))
+    problems.push(`${at}: ${JSON.stringify(value)} not in enum`);
   if ('const' in schema && schema.const !== value) problems.push(`${at}: expected ${JSON.stringify(schema.const)}`);
   if (typeof value === 'string') {
-    if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value)) problems.push(`${at}: does not match ${schema.pattern}`);
-    if (typeof schema.maxLength === 'number' && value.length > schema.maxLength) problems.push(`${at}: longer than ${schema.maxLength}`);
+    if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value))
+      problems.push(`${at}: does not match ${schema.pattern}`);
+    if (typeof schema.maxLength === 'number' && value.length > schema.maxLength)
+      problems.push(`${at}: longer than ${schema.maxLength}`);
     if (schema.format === 'uri' && !/^https?:\/\/[^\s]+$/.test(value)) problems.push(`${at}: not a URI`);
     if (schema.format === 'date-time' && !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$/.test(value)) {
       problems.push(`${at}: not a date-time`);
     }
   }
-  if (typeof value === 'number' && typeof schema.minimum === 'number' && value < schema.minimum) problems.push(`${at}: below minimum`);
-  if (Array.isArray(value) && schema.items) value.forEach((v, i) => problems.push(...validate(v, schema.items as Schema, root, `${at}[${i}]`)));
+  if (typeof value === 'number' && typeof schema.minimum === 'number' && value < schema.minimum)
+    problems.push(`${at}: below minimum`);
+  if (Array.isArray(value) && schema.items)
+    value.forEach((v, i) => problems.push(...validate(v, schema.items as Schema, root, `${at}[${i}]`)));
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const obj = value as Record<string, unknown>;
     const props = (schema.properties ?? {}) as Record<string, Schema>;

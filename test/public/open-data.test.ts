@@ -36,15 +36,20 @@ describe('/api/openapi.json', () => {
     const res = await request(ctx.app).get('/api/openapi.json').expect(200).expect('Content-Type', /json/);
     expect(res.body.openapi).toBe('3.1.0');
     expect(res.body.servers[0].url).toBe('http://portal.test');
-    for (const p of ['/angebote.json', '/angebote.csv', '/angebote.atom', '/einbetten', '/pruefen.json']) expect(res.body.paths[p]).toBeDefined();
-    for (const s of ['Presence', 'PresenceList', 'VerifyResult', 'Error']) expect(res.body.components.schemas[s]).toBeDefined();
+    for (const p of ['/angebote.json', '/angebote.csv', '/angebote.atom', '/einbetten', '/pruefen.json'])
+      expect(res.body.paths[p]).toBeDefined();
+    for (const s of ['Presence', 'PresenceList', 'VerifyResult', 'Error'])
+      expect(res.body.components.schemas[s]).toBeDefined();
   });
 });
 
 describe('/angebote.json', () => {
   it('validates against the published schema and lists exactly the active presences', async () => {
     const doc = (await request(ctx.app).get('/api/openapi.json')).body;
-    const res = await request(ctx.app).get('/angebote.json').expect(200).expect('Content-Type', /application\/json/);
+    const res = await request(ctx.app)
+      .get('/angebote.json')
+      .expect(200)
+      .expect('Content-Type', /application\/json/);
     expect(validate(res.body, { $ref: '#/components/schemas/PresenceList' }, doc)).toEqual([]);
     expect(res.body.schemaVersion).toBe('1.1');
     expect(res.body.count).toBe(ALL_ACTIVE.length);
@@ -61,7 +66,11 @@ describe('/angebote.json', () => {
       name: 'Sprengel Museum Hannover',
       url: 'https://www.facebook.com/sprengelmuseum',
       platform: { key: 'facebook', name: 'Facebook' },
-      orgUnit: { code: '41.2', name: 'Museen für Kulturgeschichte', path: ['Dezernat III – Kultur und Bildung', 'Fachbereich Kultur', 'Museen für Kulturgeschichte'] },
+      orgUnit: {
+        code: '41.2',
+        name: 'Museen für Kulturgeschichte',
+        path: ['Dezernat III – Kultur und Bildung', 'Fachbereich Kultur', 'Museen für Kulturgeschichte'],
+      },
       description: 'Das Museum für Kunst des 20. und 21. Jahrhunderts am Maschsee.',
       hannoverDeUrl: 'https://www.hannover.de/sprengel-museum-facebook',
       publishedAt: '2025-01-10T09:00:00.000Z',
@@ -82,11 +91,14 @@ describe('/angebote.json', () => {
 
 describe('/angebote.csv', () => {
   it('is UTF-8 with BOM and a header row and round-trips through a CSV parser', async () => {
-    const res = await request(ctx.app).get('/angebote.csv').buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const res = await request(ctx.app)
+      .get('/angebote.csv')
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8; header=present');
     const body = res.body as Buffer;
@@ -101,7 +113,9 @@ describe('/angebote.csv', () => {
     expect(hostile?.name).toBe(HOSTILE_NAME);
     expect(hostile?.description).toBe(`'${HOSTILE_DESCRIPTION}`);
     const sprengel = rows.find((r) => r.slug === 'sprengel-museum-facebook');
-    expect(sprengel?.orgUnitPath).toBe('Dezernat III – Kultur und Bildung > Fachbereich Kultur > Museen für Kulturgeschichte');
+    expect(sprengel?.orgUnitPath).toBe(
+      'Dezernat III – Kultur und Bildung > Fachbereich Kultur > Museen für Kulturgeschichte',
+    );
     expect(sprengel?.orgUnitName).toBe('Museen für Kulturgeschichte');
     expect(sprengel?.platformName).toBe('Facebook');
     expect(sprengel?.central).toBe('false');
@@ -124,13 +138,19 @@ describe('/angebote.csv', () => {
 describe('/angebote.atom', () => {
   const parseXml = (text: string) => {
     const errors: string[] = [];
-    const dom = new DOMParser({ onError: (level, msg) => errors.push(`${level}: ${msg}`) }).parseFromString(text, 'application/xml');
+    const dom = new DOMParser({ onError: (level, msg) => errors.push(`${level}: ${msg}`) }).parseFromString(
+      text,
+      'application/xml',
+    );
     return { dom, errors };
   };
   const text = (el: XmlElement, name: string) => el.getElementsByTagNameNS(ATOM, name)[0]?.textContent ?? null;
 
   it('is well-formed Atom 1.0 with the newest publications first and absolute links', async () => {
-    const res = await request(ctx.app).get('/angebote.atom').expect(200).expect('Content-Type', 'application/atom+xml; charset=utf-8');
+    const res = await request(ctx.app)
+      .get('/angebote.atom')
+      .expect(200)
+      .expect('Content-Type', 'application/atom+xml; charset=utf-8');
     const { dom, errors } = parseXml(res.text);
     expect(errors).toEqual([]);
     const feed = dom.documentElement as unknown as XmlElement;
@@ -139,7 +159,8 @@ describe('/angebote.atom', () => {
     expect(feed.getAttribute('xml:lang')).toBe('de');
     // required feed elements (RFC 4287 4.1.1)
     const children = Array.from(feed.childNodes as unknown as XmlElement[]).filter((n) => n.nodeType === 1);
-    for (const name of ['id', 'title', 'updated', 'author']) expect(children.some((c) => c.localName === name)).toBe(true);
+    for (const name of ['id', 'title', 'updated', 'author'])
+      expect(children.some((c) => c.localName === name)).toBe(true);
     const self = children.find((c) => c.localName === 'link' && c.getAttribute('rel') === 'self');
     expect(self?.getAttribute('href')).toBe('http://portal.test/angebote.atom');
 
@@ -150,7 +171,9 @@ describe('/angebote.atom', () => {
     for (const e of entries) {
       expect(text(e, 'id')).toMatch(/^http:\/\/portal\.test\/angebote\/[a-z0-9-]+$/);
       expect(text(e, 'updated')).toMatch(/^\d{4}-\d\d-\d\dT/);
-      const alternate = Array.from(e.getElementsByTagNameNS(ATOM, 'link') as unknown as XmlElement[]).find((l) => l.getAttribute('rel') === 'alternate');
+      const alternate = Array.from(e.getElementsByTagNameNS(ATOM, 'link') as unknown as XmlElement[]).find(
+        (l) => l.getAttribute('rel') === 'alternate',
+      );
       expect(alternate?.getAttribute('href')).toMatch(/^http:\/\/portal\.test\/angebote\//);
     }
     const byId = new Map(entries.map((e) => [text(e, 'id'), e]));
@@ -188,10 +211,14 @@ describe('/angebote.atom', () => {
 
 describe('/einbetten', () => {
   it('is an HTML fragment with KERN classes, no layout, no scripts, no inline styles and absolute links', async () => {
-    const res = await request(ctx.app).get('/einbetten').expect(200).expect('Content-Type', /text\/html/);
+    const res = await request(ctx.app)
+      .get('/einbetten')
+      .expect(200)
+      .expect('Content-Type', /text\/html/);
     const html = res.text;
     expect(html.trimStart()).toMatch(/^<section class="smr-embed" lang="de"/);
-    for (const forbidden of ['<html', '<head', '<body', '<script', '<style', ' style=', '<form', '<link ', '<iframe']) expect(html).not.toContain(forbidden);
+    for (const forbidden of ['<html', '<head', '<body', '<script', '<style', ' style=', '<form', '<link ', '<iframe'])
+      expect(html).not.toContain(forbidden);
     expect(html).not.toMatch(/<[a-z][^>]*\son[a-z]+=/i);
     expect(html).toContain('class="kern-card kern-card--hug presence-card');
     const hrefs = [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1] as string);
@@ -211,7 +238,9 @@ describe('/einbetten', () => {
     const slugs = [...unit.text.matchAll(/aria-labelledby="smr-angebot-([a-z0-9-]+)"/g)].map((m) => m[1]);
     expect(slugs.sort()).toEqual(['museum-august-kestner-instagram', 'sprengel-museum-facebook']);
     const platform = await request(ctx.app).get('/einbetten?plattform=youtube').expect(200);
-    expect([...platform.text.matchAll(/aria-labelledby="smr-angebot-([a-z0-9-]+)"/g)].map((m) => m[1])).toEqual(['kulturbuero-youtube']);
+    expect([...platform.text.matchAll(/aria-labelledby="smr-angebot-([a-z0-9-]+)"/g)].map((m) => m[1])).toEqual([
+      'kulturbuero-youtube',
+    ]);
     await request(ctx.app).get('/einbetten?bereich=unbekannt').expect(400);
     await request(ctx.app).get('/einbetten?plattform=%3Cx%3E').expect(400);
   });

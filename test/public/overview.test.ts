@@ -11,9 +11,11 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 /** Slugs of the presence cards on a page, in order. */
-const cards = (html: string) => [...html.matchAll(/<article [^>]*aria-labelledby="(?:smr-)?angebot-([a-z0-9-]+)"/g)].map((m) => m[1]);
+const cards = (html: string) =>
+  [...html.matchAll(/<article [^>]*aria-labelledby="(?:smr-)?angebot-([a-z0-9-]+)"/g)].map((m) => m[1]);
 /** Group headings (unit names) in order. */
-const groups = (html: string) => [...html.matchAll(/<h3 class="kern-heading-medium" id="gruppe-\d+">([^<]*)</g)].map((m) => m[1]?.trim());
+const groups = (html: string) =>
+  [...html.matchAll(/<h3 class="kern-heading-medium" id="gruppe-\d+">([^<]*)</g)].map((m) => m[1]?.trim());
 const get = (path: string) => request(ctx.app).get(path);
 
 describe('overview', () => {
@@ -32,9 +34,16 @@ describe('overview', () => {
 
   it('groups by organisational unit in tree order and shows the unit path', async () => {
     const res = await get('/').expect(200);
-    expect(groups(res.text)).toEqual(['Fachbereich Kultur', 'Museen für Kulturgeschichte', 'Stadtbibliothek', 'Feuerwehr Hannover']);
+    expect(groups(res.text)).toEqual([
+      'Fachbereich Kultur',
+      'Museen für Kulturgeschichte',
+      'Stadtbibliothek',
+      'Feuerwehr Hannover',
+    ]);
     // the path above the unit name
-    expect(res.text).toMatch(/presence-group__path">Dezernat III – Kultur und Bildung › Fachbereich Kultur<\/p>\s*<h3[^>]*>Museen für Kulturgeschichte</);
+    expect(res.text).toMatch(
+      /presence-group__path">Dezernat III – Kultur und Bildung › Fachbereich Kultur<\/p>\s*<h3[^>]*>Museen für Kulturgeschichte</,
+    );
     // within a unit: German alphabetical order
     const slugs = cards(res.text);
     expect(slugs.indexOf('museum-august-kestner-instagram')).toBeLessThan(slugs.indexOf('sprengel-museum-facebook'));
@@ -51,17 +60,23 @@ describe('overview', () => {
     expect(one).toContain(
       '<a class="kern-link presence-external" href="https://www.facebook.com/sprengelmuseum" rel="noopener noreferrer"><span>Sprengel Museum Hannover auf Facebook</span>',
     );
-    expect(one).toContain('<span class="kern-sr-only"> (externer Link: Sie verlassen das Angebot der Landeshauptstadt Hannover)</span>');
+    expect(one).toContain(
+      '<span class="kern-sr-only"> (externer Link: Sie verlassen das Angebot der Landeshauptstadt Hannover)</span>',
+    );
     expect(one).toContain('kern-icon--open-in-new');
-    expect(one).toContain('href="https://www.hannover.de/sprengel-museum-facebook" rel="noopener noreferrer"><span>Seite der Organisationseinheit auf Hannover.de</span>');
+    expect(one).toContain(
+      'href="https://www.hannover.de/sprengel-museum-facebook" rel="noopener noreferrer"><span>Seite der Organisationseinheit auf Hannover.de</span>',
+    );
     expect(one).toContain('Zuletzt bestätigt: <time datetime="2026-01-15">15. Januar 2026</time>');
     // the account's address as text, to compare with what a citizen found in the app
-    expect(one).toContain('<span class="presence-card__address-label">Adresse:</span> <span class="presence-address" translate="no">facebook.<wbr>com/<wbr>sprengelmuseum</span>');
+    expect(one).toContain(
+      '<span class="presence-card__address-label">Adresse:</span> <span class="presence-address" translate="no">facebook.<wbr>com/<wbr>sprengelmuseum</span>',
+    );
     // the unit is named (in the group heading, and on cards outside a group)
     expect(res.text).toMatch(/<span class="kern-sr-only">Organisationseinheit: <\/span>Hannover.de Internet GmbH/);
   });
 
-  it('falls back to the unit\'s Hannover.de page when the presence has none', async () => {
+  it("falls back to the unit's Hannover.de page when the presence has none", async () => {
     const res = await get('/').expect(200);
     const card = res.text.slice(res.text.indexOf('aria-labelledby="angebot-kulturbuero-youtube"'));
     expect(card.slice(0, card.indexOf('</article>'))).toContain('href="https://www.hannover.de/Kultur-Freizeit"');
@@ -109,7 +124,17 @@ describe('search and filters (plain GET form)', () => {
     ['Feuerwehr', ['feuerwehr-hannover-x']],
     ['Einsätze Brandschutz', ['feuerwehr-hannover-x']],
     ['der Feuerwehr', ['feuerwehr-hannover-x']], // stop words are ignored
-    ['Kultur', ['buehne-facebook', 'historisches-museum-facebook', 'kulturbuero-youtube', 'museum-august-kestner-instagram', 'sprengel-museum-facebook', 'stadtbibliothek-facebook']],
+    [
+      'Kultur',
+      [
+        'buehne-facebook',
+        'historisches-museum-facebook',
+        'kulturbuero-youtube',
+        'museum-august-kestner-instagram',
+        'sprengel-museum-facebook',
+        'stadtbibliothek-facebook',
+      ],
+    ],
     ['Instagram', ['museum-august-kestner-instagram']],
     ['Zoo', []],
   ])('q=%s finds %j', async (q, expected) => {
@@ -130,7 +155,13 @@ describe('search and filters (plain GET form)', () => {
   it('filters by platform', async () => {
     const res = await get('/?plattform=facebook').expect(200);
     expect([...cards(res.text)].sort()).toEqual(
-      ['buehne-facebook', 'hannover-de-facebook', 'historisches-museum-facebook', 'sprengel-museum-facebook', 'stadtbibliothek-facebook'].sort(),
+      [
+        'buehne-facebook',
+        'hannover-de-facebook',
+        'historisches-museum-facebook',
+        'sprengel-museum-facebook',
+        'stadtbibliothek-facebook',
+      ].sort(),
     );
     expect(res.text).toContain('<option value="facebook" selected>');
   });
@@ -138,7 +169,14 @@ describe('search and filters (plain GET form)', () => {
   it('filters by unit including its sub-units', async () => {
     const all41 = await get('/?bereich=41').expect(200);
     expect([...cards(all41.text)].sort()).toEqual(
-      ['buehne-facebook', 'historisches-museum-facebook', 'kulturbuero-youtube', 'museum-august-kestner-instagram', 'sprengel-museum-facebook', 'stadtbibliothek-facebook'].sort(),
+      [
+        'buehne-facebook',
+        'historisches-museum-facebook',
+        'kulturbuero-youtube',
+        'museum-august-kestner-instagram',
+        'sprengel-museum-facebook',
+        'stadtbibliothek-facebook',
+      ].sort(),
     );
     const d3 = await get('/?bereich=D3').expect(200);
     expect(cards(d3.text).length).toBe(6);
@@ -190,7 +228,9 @@ describe('search and filters (plain GET form)', () => {
     const res = await get('/').expect(200);
     expect(res.text).not.toContain(HOSTILE_NAME);
     expect(res.text).not.toContain('<img src=x');
-    expect(res.text).toContain('&lt;script&gt;alert(&#34;name&#34;)&lt;/script&gt; Bühne &amp; &#34;Theater&#34;, Hannover');
+    expect(res.text).toContain(
+      '&lt;script&gt;alert(&#34;name&#34;)&lt;/script&gt; Bühne &amp; &#34;Theater&#34;, Hannover',
+    );
     expect(res.text).toContain('&lt;img src=x onerror=alert(1)&gt;');
   });
 });

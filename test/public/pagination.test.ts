@@ -31,7 +31,8 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const cards = (html: string) => [...html.matchAll(/<article [^>]*aria-labelledby="angebot-([a-z0-9-]+)"/g)].map((m) => m[1] as string);
+const cards = (html: string) =>
+  [...html.matchAll(/<article [^>]*aria-labelledby="angebot-([a-z0-9-]+)"/g)].map((m) => m[1] as string);
 const nav = (html: string) => {
   const start = html.indexOf('<nav class="presence-pagination"');
   return start < 0 ? '' : html.slice(start, html.indexOf('</nav>', start));
@@ -41,11 +42,15 @@ describe('pagination', () => {
   it('splits 131 entries into pages of 50 in overview order', async () => {
     const seen: string[] = [];
     for (const page of [1, 2, 3]) {
-      const res = await request(ctx.app).get(page === 1 ? '/' : `/?seite=${page}`).expect(200);
+      const res = await request(ctx.app)
+        .get(page === 1 ? '/' : `/?seite=${page}`)
+        .expect(200);
       const slugs = cards(res.text);
       expect(slugs.length).toBe(page === 3 ? 31 : 50);
       seen.push(...slugs);
-      expect(res.text).toContain(`Angezeigt werden ${(page - 1) * 50 + 1} bis ${Math.min(page * 50, 131)} (Seite ${page} von 3).`);
+      expect(res.text).toContain(
+        `Angezeigt werden ${(page - 1) * 50 + 1} bis ${Math.min(page * 50, 131)} (Seite ${page} von 3).`,
+      );
       expect(res.text).toContain(`<title>Social Media der Landeshauptstadt Hannover – Seite ${page} von 3`);
     }
     expect(seen.length).toBe(131);
@@ -84,7 +89,9 @@ describe('pagination', () => {
     expect(second).not.toContain('id="gruppe-1"');
     const third = (await request(ctx.app).get('/?seite=3').expect(200)).text;
     expect(third).toMatch(/id="gruppe-0">Amt B <span class="kern-body--muted">\(Fortsetzung\)<\/span>/);
-    expect(third).toMatch(/<p class="kern-preline presence-group__path">Amt B<\/p>\s*<h3[^>]*id="gruppe-1">Betrieb B1</);
+    expect(third).toMatch(
+      /<p class="kern-preline presence-group__path">Amt B<\/p>\s*<h3[^>]*id="gruppe-1">Betrieb B1</,
+    );
   });
 
   it('keeps search and filters in the page links', async () => {

@@ -45,7 +45,9 @@ describe('GET /angebote/<slug>', () => {
     const res = await request(ctx.app).get('/angebote/buehne-facebook').expect(200);
     expect(res.text).not.toContain(HOSTILE_NAME);
     expect(res.text).not.toContain('<img src=x');
-    expect(res.text).toContain('<h1 class="kern-heading-x-large">&lt;script&gt;alert(&#34;name&#34;)&lt;/script&gt; Bühne &amp; &#34;Theater&#34;, Hannover</h1>');
+    expect(res.text).toContain(
+      '<h1 class="kern-heading-x-large">&lt;script&gt;alert(&#34;name&#34;)&lt;/script&gt; Bühne &amp; &#34;Theater&#34;, Hannover</h1>',
+    );
     expect(res.text).toContain('<title>&lt;script&gt;');
   });
 

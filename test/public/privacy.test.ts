@@ -72,7 +72,9 @@ describe('public responses', () => {
     expect(csp).not.toContain('unsafe-inline');
     // everything that is loaded: scripts, style sheets, images, frames, objects, form targets
     const loaded = [
-      ...[...html.matchAll(/<(?:script|img|iframe|frame|embed|source|audio|video|track|input)\b[^>]*\ssrc="([^"]*)"/gi)].map((m) => m[1]),
+      ...[
+        ...html.matchAll(/<(?:script|img|iframe|frame|embed|source|audio|video|track|input)\b[^>]*\ssrc="([^"]*)"/gi),
+      ].map((m) => m[1]),
       ...[...html.matchAll(/<link\b[^>]*\shref="([^"]*)"/gi)].map((m) => m[1]),
       ...[...html.matchAll(/<object\b[^>]*\sdata="([^"]*)"/gi)].map((m) => m[1]),
       ...[...html.matchAll(/\ssrcset="([^"]*)"/gi)].map((m) => m[1]),
@@ -87,17 +89,20 @@ describe('public responses', () => {
     expect(html).not.toMatch(/http-equiv="refresh"/i);
   });
 
-  it.each(PAGES.filter((p) => p !== '/einbetten'))('%s links to other hosts only with rel="noopener noreferrer" and only to register data', async (path) => {
-    const res = await request(ctx.app).get(path);
-    const allowed = allowedExternal();
-    for (const m of res.text.matchAll(/<a\b([^>]*)>/gi)) {
-      const attrs = m[1] as string;
-      const href = /\shref="([^"]*)"/.exec(attrs)?.[1] ?? '';
-      if (/^(?:\/(?!\/)|#|mailto:)/.test(href)) continue;
-      expect(allowed.has(href.replace(/&amp;/g, '&')), `${path}: ${href}`).toBe(true);
-      expect(attrs).toContain('rel="noopener noreferrer"');
-    }
-  });
+  it.each(PAGES.filter((p) => p !== '/einbetten'))(
+    '%s links to other hosts only with rel="noopener noreferrer" and only to register data',
+    async (path) => {
+      const res = await request(ctx.app).get(path);
+      const allowed = allowedExternal();
+      for (const m of res.text.matchAll(/<a\b([^>]*)>/gi)) {
+        const attrs = m[1] as string;
+        const href = /\shref="([^"]*)"/.exec(attrs)?.[1] ?? '';
+        if (/^(?:\/(?!\/)|#|mailto:)/.test(href)) continue;
+        expect(allowed.has(href.replace(/&amp;/g, '&')), `${path}: ${href}`).toBe(true);
+        expect(attrs).toContain('rel="noopener noreferrer"');
+      }
+    },
+  );
 
   it.each(DATA)('%s is data that a browser never runs as a page', async (path) => {
     // the data carries editors' text verbatim (that is its job); the headers keep a

@@ -99,14 +99,21 @@ async function check(link: string, timeoutMs = 2000) {
 describe('following share links (VERIFY_RESOLVE_LINKS)', () => {
   it('is off by default and can be switched on', () => {
     expect(loadConfig({}).verify).toEqual({ resolveLinks: false, resolveTimeoutMs: 2000 });
-    expect(loadConfig({ VERIFY_RESOLVE_LINKS: 'true', VERIFY_RESOLVE_TIMEOUT_MS: '1500' }).verify).toEqual({ resolveLinks: true, resolveTimeoutMs: 1500 });
+    expect(loadConfig({ VERIFY_RESOLVE_LINKS: 'true', VERIFY_RESOLVE_TIMEOUT_MS: '1500' }).verify).toEqual({
+      resolveLinks: true,
+      resolveTimeoutMs: 1500,
+    });
     expect(() => loadConfig({ VERIFY_RESOLVE_TIMEOUT_MS: '60000' })).toThrow(/VERIFY_RESOLVE_TIMEOUT_MS/);
   });
 
   it("resolves the city's share link through two hops to the city's page: official", async () => {
     facebook.requests.length = 0;
     const outcome = await check('https://www.facebook.com/share/1CityPage/?mibextid=wwXIfr');
-    expect(outcome).toMatchObject({ result: 'official', accountId: 'hannover.de', canonicalUrl: 'https://www.facebook.com/hannover.de' });
+    expect(outcome).toMatchObject({
+      result: 'official',
+      accountId: 'hannover.de',
+      canonicalUrl: 'https://www.facebook.com/hannover.de',
+    });
     expect(facebook.requests.map((r) => r.path)).toEqual(['/share/1CityPage/?mibextid=wwXIfr', '/share/r/1Hop/']);
     // no cookies: the first answer set one, the second request did not send it
     expect(facebook.requests.every((r) => r.cookie === undefined && r.method === 'GET')).toBe(true);
@@ -114,9 +121,16 @@ describe('following share links (VERIFY_RESOLVE_LINKS)', () => {
 
   it('stops at the account: the account page itself is never requested', async () => {
     facebook.requests.length = 0;
-    expect(await check('facebook.com/share/1Museum/')).toMatchObject({ result: 'official', accountId: 'sprengelmuseum' });
+    expect(await check('facebook.com/share/1Museum/')).toMatchObject({
+      result: 'official',
+      accountId: 'sprengelmuseum',
+    });
     expect(facebook.requests.map((r) => r.path)).toEqual(['/share/1Museum/']);
-    expect(await check('https://www.facebook.com/share/1Stranger/')).toMatchObject({ result: 'unknown', reason: 'not_registered', accountId: 'not.the.city' });
+    expect(await check('https://www.facebook.com/share/1Stranger/')).toMatchObject({
+      result: 'unknown',
+      reason: 'not_registered',
+      accountId: 'not.the.city',
+    });
   });
 
   it.each([
@@ -154,9 +168,18 @@ describe('following share links (VERIFY_RESOLVE_LINKS)', () => {
   it('never requests links that are not unresolvable platform links', async () => {
     elsewhere.requests.length = 0;
     facebook.requests.length = 0;
-    expect(await check('https://evil.example/share/1CityPage/')).toMatchObject({ result: 'unknown', reason: 'host_not_allowed' });
-    expect(await check('https://www.facebook.com/groups/123')).toMatchObject({ result: 'unknown', reason: 'not_an_account' });
-    expect(await check('https://user@www.facebook.com/share/1CityPage/')).toMatchObject({ result: 'unknown', reason: 'host_not_allowed' });
+    expect(await check('https://evil.example/share/1CityPage/')).toMatchObject({
+      result: 'unknown',
+      reason: 'host_not_allowed',
+    });
+    expect(await check('https://www.facebook.com/groups/123')).toMatchObject({
+      result: 'unknown',
+      reason: 'not_an_account',
+    });
+    expect(await check('https://user@www.facebook.com/share/1CityPage/')).toMatchObject({
+      result: 'unknown',
+      reason: 'host_not_allowed',
+    });
     expect([...elsewhere.requests, ...facebook.requests]).toEqual([]);
   });
 });

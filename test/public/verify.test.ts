@@ -22,9 +22,15 @@ type Expected =
   | { result: 'invalid'; reason: 'empty' | 'too_long' | 'not_a_url' | 'unsupported_scheme' };
 
 const official = (slug: string): Expected => ({ result: 'official', slug });
-const unknown = (reason: 'host_not_allowed' | 'not_an_account' | 'not_registered'): Expected => ({ result: 'unknown', reason });
+const unknown = (reason: 'host_not_allowed' | 'not_an_account' | 'not_registered'): Expected => ({
+  result: 'unknown',
+  reason,
+});
 const unresolvable = (platform: string): Expected => ({ result: 'unresolvable', platform });
-const invalid = (reason: 'empty' | 'too_long' | 'not_a_url' | 'unsupported_scheme'): Expected => ({ result: 'invalid', reason });
+const invalid = (reason: 'empty' | 'too_long' | 'not_a_url' | 'unsupported_scheme'): Expected => ({
+  result: 'invalid',
+  reason,
+});
 
 /** Every variant an editor or a citizen could paste, and what the register must answer. */
 const TABLE: Array<[string, Expected]> = [
@@ -67,8 +73,14 @@ const TABLE: Array<[string, Expected]> = [
   ['https://www.instagram.com/p/CxYz123/?igsh=abc', unresolvable('instagram')],
   ['https://youtu.be/dQw4w9WgXcQ', unresolvable('youtube')],
   // closed presence
-  ['https://www.facebook.com/altesstadtgruen', { result: 'formerly_official', slug: 'altes-stadtgruen-facebook', until: '2025-03-31' }],
-  ['m.facebook.com/AltesStadtgruen', { result: 'formerly_official', slug: 'altes-stadtgruen-facebook', until: '2025-03-31' }],
+  [
+    'https://www.facebook.com/altesstadtgruen',
+    { result: 'formerly_official', slug: 'altes-stadtgruen-facebook', until: '2025-03-31' },
+  ],
+  [
+    'm.facebook.com/AltesStadtgruen',
+    { result: 'formerly_official', slug: 'altes-stadtgruen-facebook', until: '2025-03-31' },
+  ],
   // look-alikes
   ['https://www.faceb00k.com/sprengelmuseum', unknown('host_not_allowed')],
   ['https://facebook.com.evil.example/sprengelmuseum', unknown('host_not_allowed')],
@@ -102,39 +114,43 @@ const TABLE: Array<[string, Expected]> = [
   ['x'.repeat(5000), invalid('too_long')],
 ];
 
-const label = (input: string) => (input.length > 80 ? `${input.slice(0, 40)}… (${input.length} characters)` : JSON.stringify(input));
+const label = (input: string) =>
+  input.length > 80 ? `${input.slice(0, 40)}… (${input.length} characters)` : JSON.stringify(input);
 
 describe('GET /pruefen.json', () => {
-  it.each(TABLE.map(([input, expected]) => [label(input), input, expected] as const))('%s', async (_label, input, expected) => {
-    const res = await request(ctx.app).get('/pruefen.json').query({ url: input });
-    expect(res.headers['set-cookie']).toBeUndefined();
-    if (expected.result === 'invalid') {
-      expect(res.status).toBe(400);
-      expect(res.body.error.reason).toBe(expected.reason);
-      expect(res.body.error.message.length).toBeGreaterThan(10);
-      expect(validate(res.body, { $ref: '#/components/schemas/Error' }, doc as never)).toEqual([]);
-      return;
-    }
-    expect(res.status).toBe(200);
-    expect(validate(res.body, { $ref: '#/components/schemas/VerifyResult' }, doc as never)).toEqual([]);
-    expect(res.body.result).toBe(expected.result);
-    expect(res.body.input).toBe(input);
-    if (expected.result === 'unresolvable') {
-      expect(res.body.reason).toBeNull();
-      expect(res.body.platform.key).toBe(expected.platform);
-      expect(res.body.accountId).toBeNull();
-      expect(res.body.canonicalUrl).toBeNull();
-      expect(res.body.presence).toBeNull();
-    } else if (expected.result === 'unknown') {
-      expect(res.body.reason).toBe(expected.reason);
-      expect(res.body.presence).toBeNull();
-    } else {
-      expect(res.body.reason).toBeNull();
-      expect(res.body.presence.slug).toBe(expected.slug);
-      if (expected.result === 'formerly_official') expect(res.body.officialUntil.slice(0, 10)).toBe(expected.until);
-      else expect(res.body.officialUntil).toBeNull();
-    }
-  });
+  it.each(TABLE.map(([input, expected]) => [label(input), input, expected] as const))(
+    '%s',
+    async (_label, input, expected) => {
+      const res = await request(ctx.app).get('/pruefen.json').query({ url: input });
+      expect(res.headers['set-cookie']).toBeUndefined();
+      if (expected.result === 'invalid') {
+        expect(res.status).toBe(400);
+        expect(res.body.error.reason).toBe(expected.reason);
+        expect(res.body.error.message.length).toBeGreaterThan(10);
+        expect(validate(res.body, { $ref: '#/components/schemas/Error' }, doc as never)).toEqual([]);
+        return;
+      }
+      expect(res.status).toBe(200);
+      expect(validate(res.body, { $ref: '#/components/schemas/VerifyResult' }, doc as never)).toEqual([]);
+      expect(res.body.result).toBe(expected.result);
+      expect(res.body.input).toBe(input);
+      if (expected.result === 'unresolvable') {
+        expect(res.body.reason).toBeNull();
+        expect(res.body.platform.key).toBe(expected.platform);
+        expect(res.body.accountId).toBeNull();
+        expect(res.body.canonicalUrl).toBeNull();
+        expect(res.body.presence).toBeNull();
+      } else if (expected.result === 'unknown') {
+        expect(res.body.reason).toBe(expected.reason);
+        expect(res.body.presence).toBeNull();
+      } else {
+        expect(res.body.reason).toBeNull();
+        expect(res.body.presence.slug).toBe(expected.slug);
+        if (expected.result === 'formerly_official') expect(res.body.officialUntil.slice(0, 10)).toBe(expected.until);
+        else expect(res.body.officialUntil).toBeNull();
+      }
+    },
+  );
 
   it.each([
     ['no url parameter', '/pruefen.json', 'missing_url'],
@@ -164,63 +180,90 @@ describe('GET /pruefen (HTML)', () => {
 
   const htmlExpectations: Record<string, string[]> = {
     official: ['Ja. Dieser Account ist ein offizieller Auftritt der Landeshauptstadt Hannover.'],
-    formerly_official: ['Dieser Account war bis zum 31. März 2025 ein offizieller Auftritt der Landeshauptstadt Hannover.', 'href="/angebote/altes-stadtgruen-facebook"'],
-    host_not_allowed: ['Dieser Account ist kein offizieller Auftritt der Landeshauptstadt Hannover.', 'Die Adresse gehört zu keiner Plattform'],
-    not_registered: ['Dieser Account ist kein offizieller Auftritt der Landeshauptstadt Hannover.', 'keinen Auftritt unter dieser Adresse eingetragen'],
-    not_an_account: ['Dieser Account ist kein offizieller Auftritt der Landeshauptstadt Hannover.', 'aber nicht zu einem Account'],
-    unresolvable: ['Diese Adresse können wir nicht prüfen.', 'Im Browser: Öffnen Sie den Link', 'In der App: Tippen Sie auf den Namen'],
+    formerly_official: [
+      'Dieser Account war bis zum 31. März 2025 ein offizieller Auftritt der Landeshauptstadt Hannover.',
+      'href="/angebote/altes-stadtgruen-facebook"',
+    ],
+    host_not_allowed: [
+      'Dieser Account ist kein offizieller Auftritt der Landeshauptstadt Hannover.',
+      'Die Adresse gehört zu keiner Plattform',
+    ],
+    not_registered: [
+      'Dieser Account ist kein offizieller Auftritt der Landeshauptstadt Hannover.',
+      'keinen Auftritt unter dieser Adresse eingetragen',
+    ],
+    not_an_account: [
+      'Dieser Account ist kein offizieller Auftritt der Landeshauptstadt Hannover.',
+      'aber nicht zu einem Account',
+    ],
+    unresolvable: [
+      'Diese Adresse können wir nicht prüfen.',
+      'Im Browser: Öffnen Sie den Link',
+      'In der App: Tippen Sie auf den Namen',
+    ],
     empty: ['Geben Sie die Adresse des Accounts ein.'],
     too_long: ['Die Adresse ist zu lang. Geben Sie höchstens 2000 Zeichen ein.'],
     not_a_url: ['Das ist keine Internetadresse.'],
     unsupported_scheme: ['Geprüft werden nur Internetadressen, die mit https:// oder http:// beginnen.'],
   };
 
-  it.each(TABLE.map(([input, expected]) => [label(input), input, expected] as const))('%s', async (_label, input, expected) => {
-    const res = await request(ctx.app).get('/pruefen').query({ url: input });
-    expect(res.headers['set-cookie']).toBeUndefined();
-    const key = expected.result === 'official' || expected.result === 'formerly_official' || expected.result === 'unresolvable' ? expected.result : expected.reason;
-    for (const text of htmlExpectations[key] ?? []) expect(res.text).toContain(text);
-    if (expected.result === 'invalid') {
-      expect(res.status).toBe(400);
-      expect(res.text).toContain('error-summary');
-      expect(res.text).toContain('aria-invalid="true"');
-      expect(res.text).not.toContain('id="ergebnis-titel"');
-    } else {
-      expect(res.status).toBe(200);
-      expect(res.text).toContain('id="ergebnis-titel"');
-    }
-    if (expected.result === 'official') expect(res.text).toContain(`href="/angebote/${expected.slug}"`);
-    // the title says the verdict first
-    const title = /<title>([^<]*)<\/title>/.exec(res.text)?.[1] ?? '';
-    const titleStart = {
-      official: /^Offiziell: .+ auf .+ – Ist dieser Account offiziell\?/,
-      formerly_official: /^Nicht mehr offiziell: .+ auf .+ – Ist dieser Account offiziell\?/,
-      unknown: /^Nicht im Register: .+ – Ist dieser Account offiziell\?/,
-      unresolvable: /^Nicht prüfbar: .+ – Ist dieser Account offiziell\?/,
-      invalid: /^Fehler: Ist dieser Account offiziell\?/,
-    }[expected.result];
-    expect(title).toMatch(titleStart);
-    expect(title).not.toContain('<');
-    // the answer comes before the form, right below the heading
-    if (expected.result !== 'invalid') {
-      const afterHeading = res.text.slice(res.text.indexOf('</h1>'));
-      expect(afterHeading.indexOf('id="ergebnis-titel"')).toBeGreaterThan(0);
-      expect(afterHeading.indexOf('id="ergebnis-titel"')).toBeLessThan(afterHeading.indexOf('<form class="verify-form"'));
-      expect(afterHeading.slice(0, afterHeading.indexOf('id="ergebnis-titel"'))).not.toMatch(/<p|<div|<form/);
-    }
-    // "not in the register" says what to do next: don't trust it, tell the press office
-    if (expected.result === 'unknown') {
-      expect(res.text).toContain('Was Sie jetzt tun können');
-      expect(res.text).toContain('Verlassen Sie sich nicht auf Angaben dieses Accounts.');
-      expect(res.text).toContain('Bitte melden Sie ihn – Presse- und Informationsamt:');
-      expect(res.text).toContain('href="mailto:social-media@hannover-stadt.de"');
-    } else {
-      expect(res.text).not.toContain('Was Sie jetzt tun können');
-    }
-    // what was typed is shown again, as text
-    if (input.trim() && input.length < 200) expect(res.text).toContain('value="' + input.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;'));
-    expect(res.text).not.toContain('<script>alert');
-  });
+  it.each(TABLE.map(([input, expected]) => [label(input), input, expected] as const))(
+    '%s',
+    async (_label, input, expected) => {
+      const res = await request(ctx.app).get('/pruefen').query({ url: input });
+      expect(res.headers['set-cookie']).toBeUndefined();
+      const key =
+        expected.result === 'official' || expected.result === 'formerly_official' || expected.result === 'unresolvable'
+          ? expected.result
+          : expected.reason;
+      for (const text of htmlExpectations[key] ?? []) expect(res.text).toContain(text);
+      if (expected.result === 'invalid') {
+        expect(res.status).toBe(400);
+        expect(res.text).toContain('error-summary');
+        expect(res.text).toContain('aria-invalid="true"');
+        expect(res.text).not.toContain('id="ergebnis-titel"');
+      } else {
+        expect(res.status).toBe(200);
+        expect(res.text).toContain('id="ergebnis-titel"');
+      }
+      if (expected.result === 'official') expect(res.text).toContain(`href="/angebote/${expected.slug}"`);
+      // the title says the verdict first
+      const title = /<title>([^<]*)<\/title>/.exec(res.text)?.[1] ?? '';
+      const titleStart = {
+        official: /^Offiziell: .+ auf .+ – Ist dieser Account offiziell\?/,
+        formerly_official: /^Nicht mehr offiziell: .+ auf .+ – Ist dieser Account offiziell\?/,
+        unknown: /^Nicht im Register: .+ – Ist dieser Account offiziell\?/,
+        unresolvable: /^Nicht prüfbar: .+ – Ist dieser Account offiziell\?/,
+        invalid: /^Fehler: Ist dieser Account offiziell\?/,
+      }[expected.result];
+      expect(title).toMatch(titleStart);
+      expect(title).not.toContain('<');
+      // the answer comes before the form, right below the heading
+      if (expected.result !== 'invalid') {
+        const afterHeading = res.text.slice(res.text.indexOf('</h1>'));
+        expect(afterHeading.indexOf('id="ergebnis-titel"')).toBeGreaterThan(0);
+        expect(afterHeading.indexOf('id="ergebnis-titel"')).toBeLessThan(
+          afterHeading.indexOf('<form class="verify-form"'),
+        );
+        expect(afterHeading.slice(0, afterHeading.indexOf('id="ergebnis-titel"'))).not.toMatch(/<p|<div|<form/);
+      }
+      // "not in the register" says what to do next: don't trust it, tell the press office
+      if (expected.result === 'unknown') {
+        expect(res.text).toContain('Was Sie jetzt tun können');
+        expect(res.text).toContain('Verlassen Sie sich nicht auf Angaben dieses Accounts.');
+        expect(res.text).toContain('Bitte melden Sie ihn – Presse- und Informationsamt:');
+        expect(res.text).toContain('href="mailto:social-media@hannover-stadt.de"');
+      } else {
+        expect(res.text).not.toContain('Was Sie jetzt tun können');
+      }
+      // what was typed is shown again, as text
+      if (input.trim() && input.length < 200)
+        expect(res.text).toContain(
+          'value="' + input.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;'),
+        );
+      expect(res.text).not.toContain('<script>alert');
+    },
+  );
 
   it('answers in English under /en', async () => {
     const ok = await request(ctx.app).get('/en/pruefen').query({ url: 'facebook.com/hannover.de' }).expect(200);
@@ -241,12 +284,20 @@ describe('the verdict in the title, in English', () => {
   it.each([
     ['facebook.com/hannover.de', 'Official: Hannover.de on Facebook – Is this account official?'],
     ['facebook.com/altesstadtgruen', 'No longer official: '],
-    ['https://www.facebook.com/share/1AbCdEfGhI/', 'Cannot be checked: https://www.facebook.com/share/1AbCdEfGhI/ – Is this account official?'],
-    ['https://www.facebook.com/sprengel.museum', 'Not in the register: https://www.facebook.com/sprengel.museum – Is this account official?'],
+    [
+      'https://www.facebook.com/share/1AbCdEfGhI/',
+      'Cannot be checked: https://www.facebook.com/share/1AbCdEfGhI/ – Is this account official?',
+    ],
+    [
+      'https://www.facebook.com/sprengel.museum',
+      'Not in the register: https://www.facebook.com/sprengel.museum – Is this account official?',
+    ],
     ['kein Link', 'Error: Is this account official?'],
   ])('%s', async (input, start) => {
     const res = await request(ctx.app).get('/en/pruefen').query({ url: input });
-    expect(/<title>([^<]*)<\/title>/.exec(res.text)?.[1]).toMatch(new RegExp(`^${start.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    expect(/<title>([^<]*)<\/title>/.exec(res.text)?.[1]).toMatch(
+      new RegExp(`^${start.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+    );
   });
 
   it('shortens a long address in the title and keeps the whole address on the page, escaped', async () => {
@@ -264,11 +315,17 @@ describe('an address typed into the overview search is checked like on /pruefen'
     ['/?q=https%3A%2F%2Fwww.facebook.com%2Fhannover.de', '/pruefen?url=https%3A%2F%2Fwww.facebook.com%2Fhannover.de'],
     ['/?q=+facebook.com%2Fsprengelmuseum+&plattform=facebook', '/pruefen?url=facebook.com%2Fsprengelmuseum'],
     ['/?q=fb.me%2Fhannover.de', '/pruefen?url=fb.me%2Fhannover.de'],
-    ['/?q=https%3A%2F%2Fwww.facebook.com%2Fshare%2F1AbCdEfGhI%2F', '/pruefen?url=https%3A%2F%2Fwww.facebook.com%2Fshare%2F1AbCdEfGhI%2F'],
+    [
+      '/?q=https%3A%2F%2Fwww.facebook.com%2Fshare%2F1AbCdEfGhI%2F',
+      '/pruefen?url=https%3A%2F%2Fwww.facebook.com%2Fshare%2F1AbCdEfGhI%2F',
+    ],
     ['/?q=https%3A%2F%2Fwww.hannover.de%2F', '/pruefen?url=https%3A%2F%2Fwww.hannover.de%2F'],
     ['/en?q=facebook.com%2Fhannover.de', '/en/pruefen?url=facebook.com%2Fhannover.de'],
     // longer than the 200 characters a search may have: still checked, not refused
-    [`/?q=${encodeURIComponent(`https://www.facebook.com/hannover.de?${'x'.repeat(300)}`)}`, `/pruefen?url=${encodeURIComponent(`https://www.facebook.com/hannover.de?${'x'.repeat(300)}`)}`],
+    [
+      `/?q=${encodeURIComponent(`https://www.facebook.com/hannover.de?${'x'.repeat(300)}`)}`,
+      `/pruefen?url=${encodeURIComponent(`https://www.facebook.com/hannover.de?${'x'.repeat(300)}`)}`,
+    ],
   ])('%s → %s', async (path, location) => {
     const res = await request(ctx.app).get(path).expect(303);
     expect(res.headers.location).toBe(location);
@@ -282,7 +339,10 @@ describe('an address typed into the overview search is checked like on /pruefen'
   });
 
   it('an address longer than the check accepts is refused as a search term, not sent on', async () => {
-    const res = await request(ctx.app).get('/').query({ q: `https://www.facebook.com/${'a'.repeat(3000)}` }).expect(400);
+    const res = await request(ctx.app)
+      .get('/')
+      .query({ q: `https://www.facebook.com/${'a'.repeat(3000)}` })
+      .expect(400);
     expect(res.text).toContain('Der Suchbegriff darf höchstens 200 Zeichen lang sein.');
   });
 
@@ -295,7 +355,9 @@ describe('an address typed into the overview search is checked like on /pruefen'
     const res = await request(ctx.app).get('/').query({ q: 'Museum' }).expect(200);
     const afterHeading = res.text.slice(res.text.indexOf('</h1>'));
     expect(afterHeading.indexOf('id="ergebnis-titel"')).toBeGreaterThan(0);
-    expect(afterHeading.indexOf('id="ergebnis-titel"')).toBeLessThan(afterHeading.indexOf('<form class="presence-search"'));
+    expect(afterHeading.indexOf('id="ergebnis-titel"')).toBeLessThan(
+      afterHeading.indexOf('<form class="presence-search"'),
+    );
     expect(res.text).toContain('<a class="kern-link" href="#feld-q">Suche ändern</a>');
     // the full overview keeps the form first
     const all = await request(ctx.app).get('/').expect(200);

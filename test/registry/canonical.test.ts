@@ -177,19 +177,38 @@ describe('canonicalise – Facebook share links and short hosts', () => {
     ['fb.watch short video link', 'https://fb.watch/abC1dEf2/', 'unresolvable'],
     // still accounts, still no accounts
     ['a page called "shareholders" is an account', 'https://www.facebook.com/shareholders', 'shareholders'],
-    ['a page\'s own post link names the page', 'https://www.facebook.com/hannover.de/posts/pfbid0abc', 'hannover.de'],
-    ['share dialog (sharer.php) stays no account', 'https://www.facebook.com/sharer.php?u=https%3A%2F%2Fwww.hannover.de', 'not_an_account'],
+    ["a page's own post link names the page", 'https://www.facebook.com/hannover.de/posts/pfbid0abc', 'hannover.de'],
+    [
+      'share dialog (sharer.php) stays no account',
+      'https://www.facebook.com/sharer.php?u=https%3A%2F%2Fwww.hannover.de',
+      'not_an_account',
+    ],
     ['look-alike of a share link', 'https://www.faceb00k.com/share/1AbCdEfGhI/', 'host_not_allowed'],
     ['share link with user info', 'https://user@www.facebook.com/share/1AbCdEfGhI/', 'host_not_allowed'],
   ])('%s', (_label, input, expected) => {
     const result = canonicalise(input, facebook);
-    if (['unresolvable', 'not_an_account', 'host_not_allowed'].includes(expected)) expect(result).toEqual({ ok: false, reason: expected });
-    else expect(result).toMatchObject({ ok: true, id: expected, url: expected.startsWith('id:') ? expect.any(String) : `https://www.facebook.com/${expected}` });
+    if (['unresolvable', 'not_an_account', 'host_not_allowed'].includes(expected))
+      expect(result).toEqual({ ok: false, reason: expected });
+    else
+      expect(result).toMatchObject({
+        ok: true,
+        id: expected,
+        url: expected.startsWith('id:') ? expect.any(String) : `https://www.facebook.com/${expected}`,
+      });
   });
 
   it('every platform of the catalogue lists its short and mobile hosts', () => {
     const hosts = (key: string) => rulesOf(key).hosts;
-    expect(hosts('facebook')).toEqual(expect.arrayContaining(['fb.me', 'fb.com', 'fb.watch', 'm.facebook.com', 'mbasic.facebook.com', 'touch.facebook.com']));
+    expect(hosts('facebook')).toEqual(
+      expect.arrayContaining([
+        'fb.me',
+        'fb.com',
+        'fb.watch',
+        'm.facebook.com',
+        'mbasic.facebook.com',
+        'touch.facebook.com',
+      ]),
+    );
     expect(hosts('instagram')).toEqual(expect.arrayContaining(['instagr.am', 'm.instagram.com']));
     expect(hosts('youtube')).toEqual(expect.arrayContaining(['youtu.be', 'm.youtube.com']));
     expect(hosts('x')).toEqual(expect.arrayContaining(['t.co', 'mobile.twitter.com', 'mobile.x.com']));
@@ -197,15 +216,33 @@ describe('canonicalise – Facebook share links and short hosts', () => {
   });
 
   it('matchPlatform names the platform of an unresolvable link', () => {
-    expect(matchPlatform('https://www.facebook.com/share/1AbCdEfGhI/', DEFAULT_PLATFORMS)).toEqual({ ok: false, reason: 'unresolvable', platform: 'facebook' });
-    expect(matchPlatform('https://youtu.be/dQw4w9WgXcQ', DEFAULT_PLATFORMS)).toEqual({ ok: false, reason: 'unresolvable', platform: 'youtube' });
-    expect(matchPlatform('fb.me/hannover.de', DEFAULT_PLATFORMS)).toMatchObject({ ok: true, platform: 'facebook', id: 'hannover.de' });
+    expect(matchPlatform('https://www.facebook.com/share/1AbCdEfGhI/', DEFAULT_PLATFORMS)).toEqual({
+      ok: false,
+      reason: 'unresolvable',
+      platform: 'facebook',
+    });
+    expect(matchPlatform('https://youtu.be/dQw4w9WgXcQ', DEFAULT_PLATFORMS)).toEqual({
+      ok: false,
+      reason: 'unresolvable',
+      platform: 'youtube',
+    });
+    expect(matchPlatform('fb.me/hannover.de', DEFAULT_PLATFORMS)).toMatchObject({
+      ok: true,
+      platform: 'facebook',
+      id: 'hannover.de',
+    });
   });
 
   it('validates unresolvable rules like patterns: regex, leading slash, plain host names', () => {
     const base = { ...facebook };
-    expect(parsePlatformRules({ ...base, unresolvable: [{ path: '/share/(' }] })).toMatchObject({ ok: false, errors: [expect.stringMatching(/^unresolvable\[0\]\.path: .*not a valid regular expression/)] });
-    expect(parsePlatformRules({ ...base, unresolvable: [{ path: 'share/.+' }] })).toMatchObject({ ok: false, errors: [expect.stringMatching(/must start with "\/"/)] });
+    expect(parsePlatformRules({ ...base, unresolvable: [{ path: '/share/(' }] })).toMatchObject({
+      ok: false,
+      errors: [expect.stringMatching(/^unresolvable\[0\]\.path: .*not a valid regular expression/)],
+    });
+    expect(parsePlatformRules({ ...base, unresolvable: [{ path: 'share/.+' }] })).toMatchObject({
+      ok: false,
+      errors: [expect.stringMatching(/must start with "\/"/)],
+    });
     expect(parsePlatformRules({ ...base, unresolvable: [{ path: '/.+', hosts: ['*.fb.me'] }] })).toMatchObject({
       ok: false,
       errors: [expect.stringMatching(/^unresolvable\[0\]\.hosts\[0\]: Host "\*\.fb\.me": wildcards/)],
@@ -218,7 +255,10 @@ describe('canonicalise – Facebook share links and short hosts', () => {
     // rules without the field (databases before migration 0010) stay valid
     const { unresolvable: _u, ...old } = facebook;
     expect(parsePlatformRules(old).ok).toBe(true);
-    expect(canonicalise('https://www.facebook.com/share/1AbC/', old as PlatformRules)).toEqual({ ok: false, reason: 'not_an_account' });
+    expect(canonicalise('https://www.facebook.com/share/1AbC/', old as PlatformRules)).toEqual({
+      ok: false,
+      reason: 'not_an_account',
+    });
   });
 });
 
@@ -248,18 +288,36 @@ describe('canonicalise – same account, one id', () => {
 describe('canonicalise – other platforms', () => {
   it.each<[string, PlatformRules, string, string | CanonicalFailureReason, string?]>([
     // Instagram
-    ['instagram', instagram, 'https://www.instagram.com/stadt_hannover/', 'stadt_hannover', 'https://www.instagram.com/stadt_hannover/'],
+    [
+      'instagram',
+      instagram,
+      'https://www.instagram.com/stadt_hannover/',
+      'stadt_hannover',
+      'https://www.instagram.com/stadt_hannover/',
+    ],
     ['instagram', instagram, 'instagram.com/Stadt.Hannover?igsh=abc', 'stadt.hannover'],
     ['instagram', instagram, 'https://www.instagram.com/stadt_hannover/reels/', 'stadt_hannover'],
     ['instagram', instagram, 'https://www.instagram.com/p/CxYz123/', 'unresolvable'],
-    ['instagram', instagram, 'https://m.instagram.com/stadt_hannover/', 'stadt_hannover', 'https://www.instagram.com/stadt_hannover/'],
+    [
+      'instagram',
+      instagram,
+      'https://m.instagram.com/stadt_hannover/',
+      'stadt_hannover',
+      'https://www.instagram.com/stadt_hannover/',
+    ],
     ['instagram', instagram, 'instagr.am/Stadt_Hannover', 'stadt_hannover'],
     ['instagram', instagram, 'https://www.instagram.com/reel/Cabc123/?igsh=xyz', 'unresolvable'],
     ['instagram', instagram, 'https://www.instagram.com/share/BAabc123', 'unresolvable'],
     ['instagram', instagram, 'https://www.instagram.com/explore/tags/hannover/', 'not_an_account'],
     ['instagram', instagram, 'https://instagram.com.evil.org/stadt_hannover', 'host_not_allowed'],
     // YouTube
-    ['youtube', youtube, 'https://www.youtube.com/@StadtHannover', '@stadthannover', 'https://www.youtube.com/@stadthannover'],
+    [
+      'youtube',
+      youtube,
+      'https://www.youtube.com/@StadtHannover',
+      '@stadthannover',
+      'https://www.youtube.com/@stadthannover',
+    ],
     ['youtube', youtube, 'youtube.com/@stadthannover/videos', '@stadthannover'],
     [
       'youtube',
@@ -279,7 +337,13 @@ describe('canonicalise – other platforms', () => {
     ['youtube', youtube, 'https://youtu.be/', 'not_an_account'],
     // Mastodon
     ['mastodon', mastodon, 'https://mastodon.social/@Hannover', '@hannover@mastodon.social'],
-    ['mastodon', mastodon, 'https://norden.social/@hannover/111222333', '@hannover@norden.social', 'https://norden.social/@hannover'],
+    [
+      'mastodon',
+      mastodon,
+      'https://norden.social/@hannover/111222333',
+      '@hannover@norden.social',
+      'https://norden.social/@hannover',
+    ],
     ['mastodon', mastodon, 'https://social.bund.de/users/bmi', '@bmi@social.bund.de', 'https://social.bund.de/@bmi'],
     ['mastodon', mastodon, 'https://mastodon.social/@hannover@social.hannover.de', '@hannover@social.hannover.de'],
     ['mastodon', mastodon, 'https://mastodon.social/explore', 'not_an_account'],
@@ -328,7 +392,10 @@ describe('matchPlatform', () => {
     const enabled = DEFAULT_PLATFORMS.filter((p) => p.enabled);
     expect(enabled.map((p) => p.key)).toEqual(['facebook']);
     expect(matchPlatform('https://x.com/hannover', enabled)).toEqual({ ok: false, reason: 'host_not_allowed' });
-    expect(matchPlatform('https://facebook.com/hannover.de', enabled)).toMatchObject({ ok: true, platform: 'facebook' });
+    expect(matchPlatform('https://facebook.com/hannover.de', enabled)).toMatchObject({
+      ok: true,
+      platform: 'facebook',
+    });
   });
 });
 
@@ -366,9 +433,17 @@ describe('platform rules schema', () => {
   });
 
   it.each<[string, unknown, RegExp]>([
-    ['bad regex', { ...base, patterns: [{ path: '/([a-z]+', idTemplate: '{1}' }] }, /patterns\[0\]\.path: Pattern path "\/\(\[a-z\]\+" is not a valid regular expression/],
+    [
+      'bad regex',
+      { ...base, patterns: [{ path: '/([a-z]+', idTemplate: '{1}' }] },
+      /patterns\[0\]\.path: Pattern path "\/\(\[a-z\]\+" is not a valid regular expression/,
+    ],
     ['wildcard host', { ...base, hosts: ['*.facebook.com'] }, /hosts\[0\]: .*wildcards \("\*"\) are not allowed/],
-    ['host with scheme', { ...base, hosts: ['https://facebook.com'] }, /hosts\[0\]: .*must be a plain host name without scheme, path, port/],
+    [
+      'host with scheme',
+      { ...base, hosts: ['https://facebook.com'] },
+      /hosts\[0\]: .*must be a plain host name without scheme, path, port/,
+    ],
     ['host with path', { ...base, hosts: ['facebook.com/x'] }, /plain host name/],
     ['host with port', { ...base, hosts: ['facebook.com:443'] }, /plain host name/],
     ['host with space', { ...base, hosts: ['facebook .com'] }, /plain host name/],
@@ -377,13 +452,33 @@ describe('platform rules schema', () => {
     ['IP host', { ...base, hosts: ['127.0.0.1'] }, /not an IP address/],
     ['duplicate host', { ...base, hosts: ['example.org', 'example.org'] }, /listed twice/],
     ['no hosts', { ...base, hosts: [] }, /At least one host/],
-    ['path not starting with /', { ...base, patterns: [{ path: '([a-z]+)', idTemplate: '{1}' }] }, /must start with "\/"/],
-    ['unknown group in idTemplate', { ...base, patterns: [{ path: '/([a-z]+)', idTemplate: '{2}' }] }, /unknown placeholder "\{2\}"/],
-    ['{query} without query', { ...base, patterns: [{ path: '/x', idTemplate: 'id:{query}' }] }, /unknown placeholder "\{query\}"/],
+    [
+      'path not starting with /',
+      { ...base, patterns: [{ path: '([a-z]+)', idTemplate: '{1}' }] },
+      /must start with "\/"/,
+    ],
+    [
+      'unknown group in idTemplate',
+      { ...base, patterns: [{ path: '/([a-z]+)', idTemplate: '{2}' }] },
+      /unknown placeholder "\{2\}"/,
+    ],
+    [
+      '{query} without query',
+      { ...base, patterns: [{ path: '/x', idTemplate: 'id:{query}' }] },
+      /unknown placeholder "\{query\}"/,
+    ],
     ['constant idTemplate', { ...base, patterns: [{ path: '/x', idTemplate: 'same' }] }, /contains no placeholder/],
-    ['bad queryPattern', { ...base, patterns: [{ path: '/x', query: 'id', queryPattern: '[0-9', idTemplate: '{query}' }] }, /queryPattern "\[0-9" is not a valid regular expression/],
+    [
+      'bad queryPattern',
+      { ...base, patterns: [{ path: '/x', query: 'id', queryPattern: '[0-9', idTemplate: '{query}' }] },
+      /queryPattern "\[0-9" is not a valid regular expression/,
+    ],
     ['canonical URL not http(s)', { ...base, canonicalUrlTemplate: 'javascript:{id}' }, /must start with "https:\/\/"/],
-    ['canonical URL with capture', { ...base, canonicalUrlTemplate: 'https://example.org/{1}' }, /unknown placeholder "\{1\}"/],
+    [
+      'canonical URL with capture',
+      { ...base, canonicalUrlTemplate: 'https://example.org/{1}' },
+      /unknown placeholder "\{1\}"/,
+    ],
     ['reserved segment with slash', { ...base, reservedFirstSegments: ['a/b'] }, /single path segment/],
   ])('refuses %s with a clear message', (_label, input, message) => {
     const result = parsePlatformRules(input);
@@ -394,13 +489,28 @@ describe('platform rules schema', () => {
 
   it('canonicalise keeps working with rules changed in a preview', () => {
     const preview: PlatformRules = { ...facebook, hosts: [...facebook.hosts, 'free.facebook.com'] };
-    expect(canonicalise('https://free.facebook.com/hannover.de', preview)).toMatchObject({ ok: true, id: 'hannover.de' });
-    expect(canonicalise('https://free.facebook.com/hannover.de', facebook)).toEqual({ ok: false, reason: 'host_not_allowed' });
+    expect(canonicalise('https://free.facebook.com/hannover.de', preview)).toMatchObject({
+      ok: true,
+      id: 'hannover.de',
+    });
+    expect(canonicalise('https://free.facebook.com/hannover.de', facebook)).toEqual({
+      ok: false,
+      reason: 'host_not_allowed',
+    });
   });
 
   it('a reserved word listed by an administrator stops matching as an account name only', () => {
-    const preview: PlatformRules = { ...facebook, reservedFirstSegments: [...facebook.reservedFirstSegments, 'hannover.de'] };
-    expect(canonicalise('https://www.facebook.com/hannover.de', preview)).toEqual({ ok: false, reason: 'not_an_account' });
-    expect(canonicalise('https://www.facebook.com/pages/x/123456789', preview)).toMatchObject({ ok: true, id: 'id:123456789' });
+    const preview: PlatformRules = {
+      ...facebook,
+      reservedFirstSegments: [...facebook.reservedFirstSegments, 'hannover.de'],
+    };
+    expect(canonicalise('https://www.facebook.com/hannover.de', preview)).toEqual({
+      ok: false,
+      reason: 'not_an_account',
+    });
+    expect(canonicalise('https://www.facebook.com/pages/x/123456789', preview)).toMatchObject({
+      ok: true,
+      id: 'id:123456789',
+    });
   });
 });

@@ -10,7 +10,8 @@ import { validForm } from '../requests/fixtures';
 
 type Agent = Awaited<ReturnType<typeof signIn>>;
 const catalogues = { de, en };
-const label = (locale: 'de' | 'en', action: HistoryAction) => catalogues[locale][`history.action.${action}` as MessageKey];
+const label = (locale: 'de' | 'en', action: HistoryAction) =>
+  catalogues[locale][`history.action.${action}` as MessageKey];
 
 let ctx: TestContext;
 let comms: Agent;
@@ -38,16 +39,19 @@ const namespaces = new Set([...Object.keys(de), ...HISTORY_ACTIONS].map((k) => k
  * ("presence.closed", "requests.status.draft"): dotted lower-case words that start with a
  * namespace of the catalogue. A web address such as hannover.de is not one.
  */
-const keyLike = (html: string) => (visible(html).match(/\b[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+\b/g) ?? []).filter((w) => namespaces.has(w.split('.')[0]));
+const keyLike = (html: string) =>
+  (visible(html).match(/\b[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+\b/g) ?? []).filter((w) => namespaces.has(w.split('.')[0]));
 
 /** The history list of a page, oldest first: action, request and text of each entry. */
 function timeline(html: string) {
   const section = /<section aria-labelledby="verlauf">([\s\S]*?)<\/section>/.exec(html)?.[1] ?? '';
-  const entries = [...section.matchAll(/<li data-action="([a-z_.]+)"(?: data-request="(\d+)")?>([\s\S]*?)<\/li>/g)].map((m) => ({
-    action: m[1] as HistoryAction,
-    request: m[2] ? Number(m[2]) : undefined,
-    text: visible(m[3] ?? '').trim(),
-  }));
+  const entries = [...section.matchAll(/<li data-action="([a-z_.]+)"(?: data-request="(\d+)")?>([\s\S]*?)<\/li>/g)].map(
+    (m) => ({
+      action: m[1] as HistoryAction,
+      request: m[2] ? Number(m[2]) : undefined,
+      text: visible(m[3] ?? '').trim(),
+    }),
+  );
   return entries.reverse(); // the page lists the newest first
 }
 
@@ -76,12 +80,18 @@ beforeAll(async () => {
   // the request: a decision, a return for changes, a resubmission, the other decisions, publication
   requestId = await fileRequest(editor);
   expect((await decide(head, requestId, 'unit_head', 'approve', 'Passt zur Strategie.')).status).toBe(303);
-  expect((await decide(dp, requestId, 'data_protection', 'return', 'Bitte Datenschutzerklärung ergänzen.')).status).toBe(303);
+  expect(
+    (await decide(dp, requestId, 'data_protection', 'return', 'Bitte Datenschutzerklärung ergänzen.')).status,
+  ).toBe(303);
   const form = await editor.get(`/intern/antraege/${requestId}/bearbeiten`).expect(200);
   const resubmitted = await editor
     .post(`/intern/antraege/${requestId}/bearbeiten`)
     .type('form')
-    .send({ ...validForm({ privacyUrl: 'https://www.hannover.de/Datenschutz-Kultur' }), aktion: 'einreichen', _csrf: csrfFrom(form.text) });
+    .send({
+      ...validForm({ privacyUrl: 'https://www.hannover.de/Datenschutz-Kultur' }),
+      aktion: 'einreichen',
+      _csrf: csrfFrom(form.text),
+    });
   expect(resubmitted.status).toBe(303);
   expect((await decide(dp, requestId, 'data_protection')).status).toBe(303);
   expect((await decide(comms, requestId, 'communications')).status).toBe(303);
@@ -96,12 +106,25 @@ beforeAll(async () => {
   const change = await editor
     .post(`/intern/angebote/${presenceId}/aenderung`)
     .type('form')
-    .send({ ...validForm(), description: 'Neue Beschreibung des Kulturbüros.', aktion: 'einreichen', _csrf: csrfFrom(changeForm.text) });
+    .send({
+      ...validForm(),
+      description: 'Neue Beschreibung des Kulturbüros.',
+      aktion: 'einreichen',
+      _csrf: csrfFrom(changeForm.text),
+    });
   expect(change.status, change.text.slice(0, 1000)).toBe(303);
   changeId = Number(/antraege\/(\d+)/.exec(String(change.headers.location))?.[1]);
   expect((await decide(comms, changeId, 'communications', 'approve', 'Beschreibung passt.')).status).toBe(303);
-  expect((await submitForm(editor2, `/intern/angebote/${presenceId}`, `/intern/angebote/${presenceId}/bestaetigen`, {})).status).toBe(303);
-  const closing = await submitForm(comms, `/intern/angebote/${presenceId}`, `/intern/angebote/${presenceId}/schliessen`, { grund: 'Kanal wird nicht mehr betreut.' });
+  expect(
+    (await submitForm(editor2, `/intern/angebote/${presenceId}`, `/intern/angebote/${presenceId}/bestaetigen`, {}))
+      .status,
+  ).toBe(303);
+  const closing = await submitForm(
+    comms,
+    `/intern/angebote/${presenceId}`,
+    `/intern/angebote/${presenceId}/schliessen`,
+    { grund: 'Kanal wird nicht mehr betreut.' },
+  );
   expect(closing.status).toBe(200); // the confirmation page
   expect((await confirmOnPage(comms, closing)).status).toBe(303);
 });
@@ -159,10 +182,26 @@ describe("a presence's page", () => {
       expect(words).toContain('Bitte Datenschutzerklärung ergänzen.');
       expect(words).toContain('Kanal wird nicht mehr betreut.');
       if (locale === 'de') {
-        for (const w of ['Antrag eingereicht', 'Zur Überarbeitung zurückgegeben', 'Veröffentlicht', 'Auftritt geändert', 'Auftritt bestätigt', 'Auftritt geschlossen']) expect(words).toContain(w);
+        for (const w of [
+          'Antrag eingereicht',
+          'Zur Überarbeitung zurückgegeben',
+          'Veröffentlicht',
+          'Auftritt geändert',
+          'Auftritt bestätigt',
+          'Auftritt geschlossen',
+        ])
+          expect(words).toContain(w);
         expect(words).toContain('Freigegeben (Leitung der Organisationseinheit)');
       } else {
-        for (const w of ['Request submitted', 'Returned for changes', 'Published', 'Presence changed', 'Presence confirmed', 'Presence closed']) expect(words).toContain(w);
+        for (const w of [
+          'Request submitted',
+          'Returned for changes',
+          'Published',
+          'Presence changed',
+          'Presence confirmed',
+          'Presence closed',
+        ])
+          expect(words).toContain(w);
       }
       expect(keyLike(page.text)).toEqual([]);
     });
@@ -190,23 +229,45 @@ describe('the administration', () => {
     const admin = await signIn(ctx.app, 'admin');
     const search = await admin.get(`/intern/verwaltung/verlauf?praesenz=${presenceId}`).expect(200);
     for (const a of ['workflow.submitted', 'presence.changed', 'presence.confirmed', 'presence.closed'] as const) {
-      expect(search.text).toMatch(new RegExp(`data-action="${a.replace('.', '\\.')}">[\\s\\S]*?<td class="kern-table__cell">${label('de', a)}<br>`));
+      expect(search.text).toMatch(
+        new RegExp(
+          `data-action="${a.replace('.', '\\.')}">[\\s\\S]*?<td class="kern-table__cell">${label('de', a)}<br>`,
+        ),
+      );
     }
     const record = await admin.get(`/en/intern/verwaltung/register/${presenceId}/nachweis`).expect(200);
-    expect(record.text).toMatch(new RegExp(`data-action="presence\\.closed"><td class="kern-table__cell"><time datetime="[^"]+">\\d{1,2} [A-Z][a-z]{2,3} \\d{4}, \\d{2}:\\d{2}</time></td><td class="kern-table__cell">${label('en', 'presence.closed')}</td>`));
+    expect(record.text).toMatch(
+      new RegExp(
+        `data-action="presence\\.closed"><td class="kern-table__cell"><time datetime="[^"]+">\\d{1,2} [A-Z][a-z]{2,3} \\d{4}, \\d{2}:\\d{2}</time></td><td class="kern-table__cell">${label('en', 'presence.closed')}</td>`,
+      ),
+    );
     expect(visible(record.text)).not.toMatch(/\bpresence\.[a-z_]+\b/);
-    const csv: string[][] = parse((await admin.get(`/en/intern/verwaltung/verlauf.csv?praesenz=${presenceId}`).expect(200)).text, { delimiter: ';', bom: true });
+    const csv: string[][] = parse(
+      (await admin.get(`/en/intern/verwaltung/verlauf.csv?praesenz=${presenceId}`).expect(200)).text,
+      { delimiter: ';', bom: true },
+    );
     const header = csv[0] ?? [];
     const closed = csv.find((r) => r[header.indexOf('action')] === 'presence.closed');
     expect(closed?.[header.indexOf('action_label')]).toBe(label('en', 'presence.closed'));
-    for (const row of csv.slice(1)) expect(row[header.indexOf('action_label')]).toBe(label('en', row[header.indexOf('action')] as HistoryAction));
+    for (const row of csv.slice(1))
+      expect(row[header.indexOf('action_label')]).toBe(label('en', row[header.indexOf('action')] as HistoryAction));
   });
 });
 
 describe('an entry an older version wrote', () => {
   it('shows in neutral words, never as its key', async () => {
     // an action no code writes any more (recordHistory refuses it at compile time)
-    await ctx.database.db('history').insert({ at: new Date(), actor_uid: null, actor_name: null, action: 'presence.archived', entity_type: 'presence', entity_id: String(presenceId), presence_id: presenceId });
+    await ctx.database
+      .db('history')
+      .insert({
+        at: new Date(),
+        actor_uid: null,
+        actor_name: null,
+        action: 'presence.archived',
+        entity_type: 'presence',
+        entity_id: String(presenceId),
+        presence_id: presenceId,
+      });
     const page = await comms.get(`/intern/angebote/${presenceId}`).expect(200);
     const newest = timeline(page.text).at(-1);
     expect(newest?.action).toBe('presence.archived');

@@ -18,12 +18,48 @@ import { deliverEverything } from '../helpers/outbox';
 let ctx: TestContext;
 let service: RequestService;
 const people: Record<string, SessionUser> = {
-  redaktion: { uid: 'redaktion', name: 'Robin Schäfer', email: 'robin.schaefer@hannover-stadt.de', unit: '41', roles: ['employee'] },
-  redaktion2: { uid: 'redaktion2', name: 'Kim Nowak', email: 'kim.nowak@hannover-stadt.de', unit: '41', roles: ['employee'] },
-  leitung: { uid: 'leitung', name: 'Dr. Andrea Lange', email: 'andrea.lange@hannover-stadt.de', unit: '41', roles: ['employee', 'unit_head'] },
-  kommunikation: { uid: 'kommunikation', name: 'Jonas Becker', email: 'jonas.becker@hannover-stadt.de', unit: '18.62', roles: ['employee', 'communications'] },
-  datenschutz: { uid: 'datenschutz', name: 'Fatma Yılmaz', email: 'fatma.yilmaz@hannover-stadt.de', unit: '18.DS', roles: ['employee', 'data_protection'] },
-  hannoverde: { uid: 'hannoverde', name: 'Lena Hoffmann', email: 'lena.hoffmann@hannover.de', unit: 'HDE', roles: ['employee', 'hannoverde'] },
+  redaktion: {
+    uid: 'redaktion',
+    name: 'Robin Schäfer',
+    email: 'robin.schaefer@hannover-stadt.de',
+    unit: '41',
+    roles: ['employee'],
+  },
+  redaktion2: {
+    uid: 'redaktion2',
+    name: 'Kim Nowak',
+    email: 'kim.nowak@hannover-stadt.de',
+    unit: '41',
+    roles: ['employee'],
+  },
+  leitung: {
+    uid: 'leitung',
+    name: 'Dr. Andrea Lange',
+    email: 'andrea.lange@hannover-stadt.de',
+    unit: '41',
+    roles: ['employee', 'unit_head'],
+  },
+  kommunikation: {
+    uid: 'kommunikation',
+    name: 'Jonas Becker',
+    email: 'jonas.becker@hannover-stadt.de',
+    unit: '18.62',
+    roles: ['employee', 'communications'],
+  },
+  datenschutz: {
+    uid: 'datenschutz',
+    name: 'Fatma Yılmaz',
+    email: 'fatma.yilmaz@hannover-stadt.de',
+    unit: '18.DS',
+    roles: ['employee', 'data_protection'],
+  },
+  hannoverde: {
+    uid: 'hannoverde',
+    name: 'Lena Hoffmann',
+    email: 'lena.hoffmann@hannover.de',
+    unit: 'HDE',
+    roles: ['employee', 'hannoverde'],
+  },
 };
 const P = (uid: keyof typeof people) => people[uid] as SessionUser;
 
@@ -32,7 +68,12 @@ beforeAll(async () => {
   await seedDemoUnits(ctx.database.db);
   for (const p of Object.values(people)) await rememberPerson(ctx.database.db, p, new Date());
   const directory = ctx.services.directory;
-  service = createRequestService({ db: ctx.database.db, directory, clock: () => ctx.clock.now, notify: createNotifier({ baseUrl: 'http://portal.test', directory }) });
+  service = createRequestService({
+    db: ctx.database.db,
+    directory,
+    clock: () => ctx.clock.now,
+    notify: createNotifier({ baseUrl: 'http://portal.test', directory }),
+  });
 });
 afterAll(() => ctx.close());
 
@@ -75,7 +116,9 @@ describe('after publication', () => {
     // mails to a role go to the members of its directory group when they are delivered
     const mails = async (template: string) => {
       await deliverEverything(db, ctx.services.directory);
-      return (await db('outbox').where({ presence_id: id, template }).whereNull('recipient_role')).map((m) => m.recipient_uid).sort();
+      return (await db('outbox').where({ presence_id: id, template }).whereNull('recipient_role'))
+        .map((m) => m.recipient_uid)
+        .sort();
     };
 
     await runReviewReminders(db, new Date('2026-12-01T08:00:00Z'), 'http://portal.test'); // 45 days before
@@ -84,14 +127,18 @@ describe('after publication', () => {
     await runReviewReminders(db, new Date('2026-12-21T08:00:00Z'), 'http://portal.test');
     expect(await mails('review_due')).toEqual(['redaktion', 'redaktion2']);
     // one date format: a day in running text (src/web/dates.ts)
-    expect((await db('outbox').where({ presence_id: id, template: 'review_due' }).first()).body).toContain('bis zum 15. Januar 2027 zu bestätigen');
+    expect((await db('outbox').where({ presence_id: id, template: 'review_due' }).first()).body).toContain(
+      'bis zum 15. Januar 2027 zu bestätigen',
+    );
     expect((await db('presences').where({ id }).first()).review_overdue).toBe(false);
 
     await runReviewReminders(db, new Date('2027-01-16T08:00:00Z'), 'http://portal.test');
     await runReviewReminders(db, new Date('2027-01-17T08:00:00Z'), 'http://portal.test');
     expect((await db('presences').where({ id }).first()).review_overdue).toBe(true);
     expect(await mails('review_overdue')).toEqual(['kommunikation']);
-    const body = (await db('outbox').where({ presence_id: id, template: 'review_overdue', recipient_uid: 'kommunikation' }).first()).body as string;
+    const body = (
+      await db('outbox').where({ presence_id: id, template: 'review_overdue', recipient_uid: 'kommunikation' }).first()
+    ).body as string;
     expect(body).toContain('seit dem 15. Januar 2027 überfällig');
   });
 
@@ -101,15 +148,22 @@ describe('after publication', () => {
     const council = await signIn(ctx.app, 'personalrat');
     const seen = await council.get(`/intern/angebote/${id}`).expect(200);
     expect(seen.text).not.toContain(`action="/intern/angebote/${id}/schliessen"`);
-    const refused = await council.post(`/intern/angebote/${id}/schliessen`).type('form').send({ _csrf: csrfFrom(seen.text), grund: 'x' });
+    const refused = await council
+      .post(`/intern/angebote/${id}/schliessen`)
+      .type('form')
+      .send({ _csrf: csrfFrom(seen.text), grund: 'x' });
     expect(refused.status).toBe(403);
     const comms = await signIn(ctx.app, 'kommunikation');
     expect((await comms.get(`/intern/angebote/${id}`)).text).toContain(`action="/intern/angebote/${id}/schliessen"`);
-    const noReason = await submitForm(comms, `/intern/angebote/${id}`, `/intern/angebote/${id}/schliessen`, { grund: '' });
+    const noReason = await submitForm(comms, `/intern/angebote/${id}`, `/intern/angebote/${id}/schliessen`, {
+      grund: '',
+    });
     expect(noReason.status).toBe(400);
     expect(noReason.text).toContain('Geben Sie einen Grund für die Schließung an.');
     // closing reaches far: the form leads to a confirmation page, only its button closes
-    const confirmation = await submitForm(comms, `/intern/angebote/${id}`, `/intern/angebote/${id}/schliessen`, { grund: 'Kanal wird nicht mehr betreut.' });
+    const confirmation = await submitForm(comms, `/intern/angebote/${id}`, `/intern/angebote/${id}/schliessen`, {
+      grund: 'Kanal wird nicht mehr betreut.',
+    });
     expect(confirmation.status).toBe(200);
     expect((await ctx.database.db('presences').where({ id }).first()).status).toBe('active');
     const done = await confirmOnPage(comms, confirmation);
@@ -126,7 +180,12 @@ describe('after publication', () => {
     const id = await publish('aenderung.test', 'Änderung');
     const editor = await signIn(ctx.app, 'redaktion');
     const form = await editor.get(`/intern/angebote/${id}/aenderung`).expect(200);
-    const fields = { ...validForm({ url: 'https://www.facebook.com/aenderung.test', name: 'Änderung' }), description: 'Neue Beschreibung', aktion: 'einreichen', _csrf: csrfFrom(form.text) };
+    const fields = {
+      ...validForm({ url: 'https://www.facebook.com/aenderung.test', name: 'Änderung' }),
+      description: 'Neue Beschreibung',
+      aktion: 'einreichen',
+      _csrf: csrfFrom(form.text),
+    };
     const res = await editor.post(`/intern/angebote/${id}/aenderung`).type('form').send(fields);
     expect(res.status, res.text.slice(0, 500)).toBe(303);
     const requestId = Number(/antraege\/(\d+)/.exec(String(res.headers.location))?.[1]);
@@ -155,27 +214,48 @@ describe('after publication', () => {
 
   it('replacing an editor needs only the unit head', async () => {
     const id = await publish('redaktionswechsel.test', 'Redaktionswechsel');
-    const data = readForm(validForm({ url: 'https://www.facebook.com/redaktionswechsel.test', name: 'Redaktionswechsel', editor2: 'leitung' }));
+    const data = readForm(
+      validForm({
+        url: 'https://www.facebook.com/redaktionswechsel.test',
+        name: 'Redaktionswechsel',
+        editor2: 'leitung',
+      }),
+    );
     const result = await service.requestChange(P('redaktion'), id, data);
     expect(result.ok).toBe(true);
     const requestId = (result as { id: number }).id;
     expect((await ctx.database.db('requests').where({ id: requestId }).first()).kind).toBe('editors');
     // the head cannot approve a change that names them as editor (four-eyes)
-    const refused = await service.act(P('leitung'), requestId, { type: 'approve', stepId: 'unit_head' }, 1).catch((e) => e);
+    const refused = await service
+      .act(P('leitung'), requestId, { type: 'approve', stepId: 'unit_head' }, 1)
+      .catch((e) => e);
     expect(refused.refusal?.code).toBe('own_request');
-    const data2 = readForm(validForm({ url: 'https://www.facebook.com/redaktionswechsel.test', name: 'Redaktionswechsel', editor2: 'datenschutz' }));
+    const data2 = readForm(
+      validForm({
+        url: 'https://www.facebook.com/redaktionswechsel.test',
+        name: 'Redaktionswechsel',
+        editor2: 'datenschutz',
+      }),
+    );
     await service.act(P('redaktion'), requestId, { type: 'withdraw' }, undefined);
     const second = await service.requestChange(P('redaktion'), id, data2);
     expect(second.ok).toBe(true);
     await service.act(P('leitung'), (second as { id: number }).id, { type: 'approve', stepId: 'unit_head' }, 1);
-    const editors = await ctx.database.db('presence_editors').where({ presence_id: id }).orderBy('position').pluck('uid');
+    const editors = await ctx.database
+      .db('presence_editors')
+      .where({ presence_id: id })
+      .orderBy('position')
+      .pluck('uid');
     expect(editors).toEqual(['redaktion', 'datenschutz']);
   });
 
   it('flags a presence whose editor left the directory and asks the unit head, once', async () => {
     const id = await publish('weggang.test', 'Weggang');
     // a directory in which Kim Nowak (redaktion2) no longer exists
-    const ldif = fs.readFileSync(DEMO_LDIF_PATH, 'utf8').replace(/dn: uid=redaktion2,[\s\S]*?\n\n/, '').replace(/member: uid=redaktion2[^\n]*\n/g, '');
+    const ldif = fs
+      .readFileSync(DEMO_LDIF_PATH, 'utf8')
+      .replace(/dn: uid=redaktion2,[\s\S]*?\n\n/, '')
+      .replace(/member: uid=redaktion2[^\n]*\n/g, '');
     const changed = await startDemoDirectory(0, ldif);
     try {
       const directory = createDirectory(demoDirectoryConfig(changed.url));

@@ -15,7 +15,17 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-const NEW_HOSTS = ['touch.facebook.com', 'fb.me', 'fb.watch', 'm.instagram.com', 'instagr.am', 'www.instagr.am', 'youtu.be', 'mobile.x.com', 't.co'];
+const NEW_HOSTS = [
+  'touch.facebook.com',
+  'fb.me',
+  'fb.watch',
+  'm.instagram.com',
+  'instagr.am',
+  'www.instagr.am',
+  'youtu.be',
+  'mobile.x.com',
+  't.co',
+];
 
 /** The rules as migration 0003 stored them before this change. */
 function before(rules: PlatformRules): Record<string, unknown> {
@@ -29,13 +39,19 @@ async function rulesOf(key: string): Promise<PlatformRules> {
 }
 
 async function store(key: string, rules: Record<string, unknown>) {
-  await database.db('platforms').where({ key }).update({ rules: JSON.stringify(rules) });
+  await database
+    .db('platforms')
+    .where({ key })
+    .update({ rules: JSON.stringify(rules) });
 }
 
 describe('migration 0010: short and mobile hosts for existing databases', () => {
   it('adds the hosts and link forms of the catalogue to rules stored without them', async () => {
     for (const p of DEFAULT_PLATFORMS) await store(p.key, before(p.rules));
-    expect(canonicalise('https://fb.me/hannover.de', await rulesOf('facebook'))).toEqual({ ok: false, reason: 'host_not_allowed' });
+    expect(canonicalise('https://fb.me/hannover.de', await rulesOf('facebook'))).toEqual({
+      ok: false,
+      reason: 'host_not_allowed',
+    });
 
     await up(database.db);
     await up(database.db); // a second run changes nothing
@@ -48,7 +64,10 @@ describe('migration 0010: short and mobile hosts for existing databases', () => 
     }
     const facebook = await rulesOf('facebook');
     expect(canonicalise('https://fb.me/hannover.de', facebook)).toMatchObject({ ok: true, id: 'hannover.de' });
-    expect(canonicalise('https://www.facebook.com/share/1AbCdEfGhI/', facebook)).toEqual({ ok: false, reason: 'unresolvable' });
+    expect(canonicalise('https://www.facebook.com/share/1AbCdEfGhI/', facebook)).toEqual({
+      ok: false,
+      reason: 'unresolvable',
+    });
   });
 
   it("keeps an administrator's own rules and never lists a host on two platforms", async () => {
@@ -62,7 +81,12 @@ describe('migration 0010: short and mobile hosts for existing databases', () => 
       name: 'Kurzlinks',
       enabled: false,
       sort_order: 90,
-      rules: JSON.stringify({ hosts: ['youtu.be'], patterns: [{ path: '/([a-z]+)', idTemplate: '{1}' }], reservedFirstSegments: [], canonicalUrlTemplate: 'https://youtu.be/{id}' }),
+      rules: JSON.stringify({
+        hosts: ['youtu.be'],
+        patterns: [{ path: '/([a-z]+)', idTemplate: '{1}' }],
+        reservedFirstSegments: [],
+        canonicalUrlTemplate: 'https://youtu.be/{id}',
+      }),
     });
 
     await up(database.db);

@@ -20,13 +20,30 @@ afterAll(async () => {
   await ctx.close();
 });
 
-const editor: SessionUser = { uid: 'redaktion', name: 'Robin Schäfer', email: 'robin.schaefer@hannover-stadt.de', unit: '41', roles: ['employee'] };
-const head: SessionUser = { uid: 'leitung', name: 'Dr. Andrea Lange', email: 'andrea.lange@hannover-stadt.de', unit: '41', roles: ['employee', 'unit_head'] };
+const editor: SessionUser = {
+  uid: 'redaktion',
+  name: 'Robin Schäfer',
+  email: 'robin.schaefer@hannover-stadt.de',
+  unit: '41',
+  roles: ['employee'],
+};
+const head: SessionUser = {
+  uid: 'leitung',
+  name: 'Dr. Andrea Lange',
+  email: 'andrea.lange@hannover-stadt.de',
+  unit: '41',
+  roles: ['employee', 'unit_head'],
+};
 
 /** A service per connection pool: on PostgreSQL each runs its own transactions in parallel. */
 function service(db = ctx.database.db): RequestService {
   const directory = ctx.services.directory;
-  return createRequestService({ db, directory, clock: () => new Date(), notify: createNotifier({ baseUrl: 'http://portal.test', directory }) });
+  return createRequestService({
+    db,
+    directory,
+    clock: () => new Date(),
+    notify: createNotifier({ baseUrl: 'http://portal.test', directory }),
+  });
 }
 
 describe('two deciders at the same moment', () => {
@@ -53,7 +70,9 @@ describe('two deciders at the same moment', () => {
       roles: ['employee', 'communications'],
     }));
     const results = await Promise.allSettled(
-      deciders.map((d, i) => (services[i % services.length] as RequestService).act(d, id, { type: 'approve', stepId: 'communications' }, 1)),
+      deciders.map((d, i) =>
+        (services[i % services.length] as RequestService).act(d, id, { type: 'approve', stepId: 'communications' }, 1),
+      ),
     );
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -65,7 +84,9 @@ describe('two deciders at the same moment', () => {
     }
     const db = ctx.database.db;
     expect(await db('decisions').where({ request_id: id, step_id: 'communications' })).toHaveLength(1);
-    const approvals = (await db('history').where({ request_id: id, action: 'workflow.approved' })).filter((h) => h.changes?.step?.after === 'communications');
+    const approvals = (await db('history').where({ request_id: id, action: 'workflow.approved' })).filter(
+      (h) => h.changes?.step?.after === 'communications',
+    );
     expect(approvals).toHaveLength(1);
   });
 });

@@ -19,9 +19,27 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const editor: SessionUser = { uid: 'redaktion', name: 'Robin Schäfer', email: 'robin.schaefer@hannover-stadt.de', unit: '41', roles: ['employee'] };
-const head: SessionUser = { uid: 'leitung', name: 'Dr. Andrea Lange', email: 'andrea.lange@hannover-stadt.de', unit: '41', roles: ['employee', 'unit_head'] };
-const comms: SessionUser = { uid: 'kommunikation', name: 'Jonas Becker', email: 'jonas.becker@hannover-stadt.de', unit: '18.62', roles: ['employee', 'communications'] };
+const editor: SessionUser = {
+  uid: 'redaktion',
+  name: 'Robin Schäfer',
+  email: 'robin.schaefer@hannover-stadt.de',
+  unit: '41',
+  roles: ['employee'],
+};
+const head: SessionUser = {
+  uid: 'leitung',
+  name: 'Dr. Andrea Lange',
+  email: 'andrea.lange@hannover-stadt.de',
+  unit: '41',
+  roles: ['employee', 'unit_head'],
+};
+const comms: SessionUser = {
+  uid: 'kommunikation',
+  name: 'Jonas Becker',
+  email: 'jonas.becker@hannover-stadt.de',
+  unit: '18.62',
+  roles: ['employee', 'communications'],
+};
 
 describe('deadlines', () => {
   it('reminds after five working days and escalates after ten, once each, even with two schedulers', async () => {
@@ -30,14 +48,25 @@ describe('deadlines', () => {
     ctx.clock.set(new Date('2026-11-02T09:00:00Z'));
     for (const p of [editor, head, comms]) await rememberPerson(db, p, ctx.clock.now);
     const directory = ctx.services.directory;
-    const service = createRequestService({ db, directory, clock: () => ctx.clock.now, notify: createNotifier({ baseUrl: 'http://portal.test', directory }) });
+    const service = createRequestService({
+      db,
+      directory,
+      clock: () => ctx.clock.now,
+      notify: createNotifier({ baseUrl: 'http://portal.test', directory }),
+    });
     const data = readForm(validForm({ url: 'https://facebook.com/frist.test', name: 'Fristen' }));
     const id = await service.create(editor, data);
     expect((await service.submit(editor, id, data)).ok).toBe(true);
 
     const logger = createLogger('silent');
     const schedulers = ['a', 'b'].map((holder) =>
-      createScheduler({ db, logger, clock: () => ctx.clock.now, holder, jobs: [deadlineJob(db, 'http://portal.test', 60_000)] }),
+      createScheduler({
+        db,
+        logger,
+        clock: () => ctx.clock.now,
+        holder,
+        jobs: [deadlineJob(db, 'http://portal.test', 60_000)],
+      }),
     );
     const runBoth = async () => {
       const ran = await Promise.all(schedulers.map((s) => s.runDue()));
@@ -46,7 +75,9 @@ describe('deadlines', () => {
     // mails to a role go to the members of its directory group when they are delivered
     const mails = async (template: string) => {
       await deliverEverything(db, ctx.services.directory);
-      return (await db('outbox').where({ request_id: id, template }).whereNull('recipient_role')).map((m) => m.recipient_uid);
+      return (await db('outbox').where({ request_id: id, template }).whereNull('recipient_role')).map(
+        (m) => m.recipient_uid,
+      );
     };
 
     // four working days later: nothing yet
@@ -60,7 +91,9 @@ describe('deadlines', () => {
     expect(ran).toEqual(['workflow-deadlines']); // exactly one of the two instances ran it
     expect(await mails('reminder')).toEqual(['leitung']);
     // one date format: a moment in running text, Hannover time (src/web/dates.ts)
-    expect((await db('outbox').where({ request_id: id, template: 'reminder' }).first()).body).toContain('wartet seit 2. November 2026, 10:00 Uhr im Schritt');
+    expect((await db('outbox').where({ request_id: id, template: 'reminder' }).first()).body).toContain(
+      'wartet seit 2. November 2026, 10:00 Uhr im Schritt',
+    );
     ctx.clock.advance(2 * 60_000);
     await runBoth();
     expect(await mails('reminder')).toEqual(['leitung']);

@@ -24,7 +24,11 @@ beforeAll(async () => {
   const target = new URL(ctx.directory.config.url);
   proxy = new TcpProxy(target.hostname, Number(target.port || 389));
   await proxy.start();
-  const directory = createDirectory({ ...ctx.directory.config, url: `ldap://127.0.0.1:${proxy.port}`, timeoutMs: 1500 });
+  const directory = createDirectory({
+    ...ctx.directory.config,
+    url: `ldap://127.0.0.1:${proxy.port}`,
+    timeoutMs: 1500,
+  });
   app = createApp(ctx.config, { ...ctx.services, directory });
 });
 afterAll(async () => {
@@ -39,20 +43,29 @@ describe('request forms while the directory is down', () => {
     const editor = await signIn(app, 'redaktion');
     const csrf = csrfFrom((await editor.get('/intern/antraege/neu').expect(200)).text);
     const url = 'https://www.facebook.com/verzeichnis.weg';
-    const draft = await editor.post('/intern/antraege/neu').type('form').send({ ...validForm({ url }), aktion: 'entwurf', _csrf: csrf });
+    const draft = await editor
+      .post('/intern/antraege/neu')
+      .type('form')
+      .send({ ...validForm({ url }), aktion: 'entwurf', _csrf: csrf });
     expect(draft.status).toBe(303);
     const id = Number(/antraege\/(\d+)/.exec(String(draft.headers.location))?.[1]);
 
     await proxy.stop();
     const typed = validForm({ url, description: 'Neu getippt, während das Verzeichnis fehlt' });
 
-    const search = await editor.post(`/intern/antraege/${id}/bearbeiten`).type('form').send({ ...typed, aktion: 'suchen', editorSuche: 'Nowak', _csrf: csrf });
+    const search = await editor
+      .post(`/intern/antraege/${id}/bearbeiten`)
+      .type('form')
+      .send({ ...typed, aktion: 'suchen', editorSuche: 'Nowak', _csrf: csrf });
     expect(search.status).toBe(503);
     expect(search.text).toContain(DOWN);
     expect(search.text).toContain('Neu getippt, während das Verzeichnis fehlt'); // the form comes back filled
     expect(search.text).toContain('value="Nowak"');
 
-    const submit = await editor.post(`/intern/antraege/${id}/bearbeiten`).type('form').send({ ...typed, aktion: 'einreichen', _csrf: csrf });
+    const submit = await editor
+      .post(`/intern/antraege/${id}/bearbeiten`)
+      .type('form')
+      .send({ ...typed, aktion: 'einreichen', _csrf: csrf });
     expect(submit.status).toBe(503);
     expect(submit.text).toContain(DOWN);
     expect(submit.text).toContain('Neu getippt, während das Verzeichnis fehlt');
@@ -64,14 +77,20 @@ describe('request forms while the directory is down', () => {
 
     const today = new Date().toISOString().slice(0, 10);
     const before = await ctx.database.db('substitutions').count({ n: '*' }).first();
-    const sub = await editor.post('/intern/vertretung').type('form').send({ vertretung: 'leitung', von: today, bis: today, _csrf: csrf });
+    const sub = await editor
+      .post('/intern/vertretung')
+      .type('form')
+      .send({ vertretung: 'leitung', von: today, bis: today, _csrf: csrf });
     expect(sub.status).toBe(503);
     expect(sub.text).toContain(DOWN);
     expect(sub.text).toContain('value="leitung"');
     expect(await ctx.database.db('substitutions').count({ n: '*' }).first()).toEqual(before);
 
     await proxy.start();
-    const again = await editor.post(`/intern/antraege/${id}/bearbeiten`).type('form').send({ ...typed, aktion: 'einreichen', _csrf: csrf });
+    const again = await editor
+      .post(`/intern/antraege/${id}/bearbeiten`)
+      .type('form')
+      .send({ ...typed, aktion: 'einreichen', _csrf: csrf });
     expect(again.status, again.text.slice(0, 500)).toBe(303);
     expect((await ctx.database.db('requests').where({ id }).first('status')).status).toBe('in_review');
   }, 60_000);

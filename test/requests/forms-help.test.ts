@@ -20,7 +20,13 @@ afterAll(() => ctx.close());
 
 type Agent = Awaited<ReturnType<typeof signIn>>;
 
-const decode = (s: string) => s.replace(/&#34;|&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const decode = (s: string) =>
+  s
+    .replace(/&#34;|&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 /** The error summary's links, in the order it lists them. */
 function summaryTargets(html: string): string[] {
@@ -29,7 +35,8 @@ function summaryTargets(html: string): string[] {
 }
 
 /** The element a summary link points to (its opening tag), or undefined. */
-const elementWithId = (html: string, id: string) => new RegExp(`<(input|select|textarea)\\b[^>]*\\bid="${id}"[^>]*>`).exec(html);
+const elementWithId = (html: string, id: string) =>
+  new RegExp(`<(input|select|textarea)\\b[^>]*\\bid="${id}"[^>]*>`).exec(html);
 
 /** Every summary link lands on a visible, focusable field (not a hidden input, not a wrapper). */
 function expectLinksLandOnFields(html: string) {
@@ -43,7 +50,10 @@ function expectLinksLandOnFields(html: string) {
 }
 
 async function fileRequest(agent: Agent, overrides: Record<string, string> = {}): Promise<number> {
-  const res = await submitForm(agent, '/intern/antraege/neu', '/intern/antraege/neu', { ...validForm(overrides), aktion: 'einreichen' });
+  const res = await submitForm(agent, '/intern/antraege/neu', '/intern/antraege/neu', {
+    ...validForm(overrides),
+    aktion: 'einreichen',
+  });
   expect(res.status, res.text.slice(0, 2000)).toBe(303);
   return Number(/\/intern\/antraege\/(\d+)/.exec(res.headers.location as string)?.[1]);
 }
@@ -51,7 +61,10 @@ async function fileRequest(agent: Agent, overrides: Record<string, string> = {})
 async function decisionPost(agent: Agent, id: number, fields: Record<string, string>) {
   const page = await agent.get(`/intern/antraege/${id}`).expect(200);
   const version = /name="fassung" value="(\d+)"/.exec(page.text)?.[1] ?? '';
-  return agent.post(`/intern/antraege/${id}/entscheidung`).type('form').send({ _csrf: csrfFrom(page.text), schritt: 'unit_head', fassung: version, ...fields });
+  return agent
+    .post(`/intern/antraege/${id}/entscheidung`)
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), schritt: 'unit_head', fassung: version, ...fields });
 }
 
 async function presence(name: string, editors: string[]): Promise<number> {
@@ -60,10 +73,26 @@ async function presence(name: string, editors: string[]): Promise<number> {
   const account = name.toLowerCase().replace(/[^a-z]+/g, '.');
   const now = ctx.clock.now;
   const [row] = await db('presences')
-    .insert({ slug: `${account.replace(/\./g, '-')}-facebook`, platform_key: 'facebook', account_id: account, url: `https://www.facebook.com/${account}`, name, description: 'Beschreibung', org_unit_id: unit.id, hannover_de_url: 'https://www.hannover.de/', status: 'active', published_at: now, last_confirmed_at: now, review_due: '2099-01-01', created_at: now, updated_at: now })
+    .insert({
+      slug: `${account.replace(/\./g, '-')}-facebook`,
+      platform_key: 'facebook',
+      account_id: account,
+      url: `https://www.facebook.com/${account}`,
+      name,
+      description: 'Beschreibung',
+      org_unit_id: unit.id,
+      hannover_de_url: 'https://www.hannover.de/',
+      status: 'active',
+      published_at: now,
+      last_confirmed_at: now,
+      review_due: '2099-01-01',
+      created_at: now,
+      updated_at: now,
+    })
     .returning('id');
   const id = (row as { id: number }).id;
-  for (const [i, uid] of editors.entries()) await db('presence_editors').insert({ presence_id: id, uid, name: uid, position: i + 1 });
+  for (const [i, uid] of editors.entries())
+    await db('presence_editors').insert({ presence_id: id, uid, name: uid, position: i + 1 });
   return id;
 }
 
@@ -96,17 +125,25 @@ describe('error summary and errors at their fields', () => {
     const message = 'Kim Nowak ist bereits als Redakteur*in eingetragen.';
     expect(decode(res.text)).toContain(message);
     // at the field: the error text above the third slot, which is marked invalid; the first two are not
-    expect(res.text).toMatch(/id="feld-editor3-fehler"[\s\S]*?Kim Nowak ist bereits[\s\S]*?<input[^>]*id="feld-editor3"[^>]*aria-invalid="true"/);
+    expect(res.text).toMatch(
+      /id="feld-editor3-fehler"[\s\S]*?Kim Nowak ist bereits[\s\S]*?<input[^>]*id="feld-editor3"[^>]*aria-invalid="true"/,
+    );
     expect(res.text).not.toMatch(/id="feld-editor2"[^>]*aria-invalid/);
     expect(res.text).not.toMatch(/id="feld-editor1"[^>]*aria-invalid/);
     // and in English
-    const en = await submitForm(editor, '/en/intern/antraege/neu', '/en/intern/antraege/neu', { ...validForm({ editor3: 'redaktion2' }), aktion: 'einreichen' });
+    const en = await submitForm(editor, '/en/intern/antraege/neu', '/en/intern/antraege/neu', {
+      ...validForm({ editor3: 'redaktion2' }),
+      aktion: 'einreichen',
+    });
     expect(decode(en.text)).toContain('Kim Nowak is already named as an editor.');
   });
 
   it('puts "at least two editors" at the first empty slot', async () => {
     const editor = await signIn(ctx.app, 'redaktion');
-    const res = await submitForm(editor, '/intern/antraege/neu', '/intern/antraege/neu', { ...validForm({ editor2: '' }), aktion: 'einreichen' });
+    const res = await submitForm(editor, '/intern/antraege/neu', '/intern/antraege/neu', {
+      ...validForm({ editor2: '' }),
+      aktion: 'einreichen',
+    });
     expect(summaryTargets(res.text)).toEqual(['feld-editor2']);
   });
 
@@ -114,7 +151,14 @@ describe('error summary and errors at their fields', () => {
     const id = await presence('Doppelt Benannt', ['redaktion', 'redaktion2']);
     const editor = await signIn(ctx.app, 'redaktion');
     const res = await submitForm(editor, `/intern/angebote/${id}/aenderung`, `/intern/angebote/${id}/aenderung`, {
-      orgUnit: '41', name: 'Doppelt Benannt', url: 'https://www.facebook.com/doppelt.benannt', description: 'Neu', editor1: 'redaktion', editor2: 'redaktion2', editor3: 'redaktion', aktion: 'einreichen',
+      orgUnit: '41',
+      name: 'Doppelt Benannt',
+      url: 'https://www.facebook.com/doppelt.benannt',
+      description: 'Neu',
+      editor1: 'redaktion',
+      editor2: 'redaktion2',
+      editor3: 'redaktion',
+      aktion: 'einreichen',
     });
     expect(res.status).toBe(400);
     expect(summaryTargets(res.text)).toContain('feld-editor3');
@@ -126,14 +170,23 @@ describe('error summary and errors at their fields', () => {
     const editor = await signIn(ctx.app, 'redaktion');
     const title = (html: string) => /<title>([^<]*)<\/title>/.exec(html)?.[1] ?? '';
     expect(title((await editor.get('/intern/antraege/neu')).text)).not.toMatch(/^Fehler/);
-    const de = await submitForm(editor, '/intern/antraege/neu', '/intern/antraege/neu', { ...validForm({ name: '' }), aktion: 'einreichen' });
+    const de = await submitForm(editor, '/intern/antraege/neu', '/intern/antraege/neu', {
+      ...validForm({ name: '' }),
+      aktion: 'einreichen',
+    });
     expect(title(de.text)).toMatch(/^Fehler: Antrag bearbeiten – /); // the draft is kept, so the form is its edit form
-    const en = await submitForm(editor, '/en/intern/antraege/neu', '/en/intern/antraege/neu', { ...validForm({ name: '' }), aktion: 'einreichen' });
+    const en = await submitForm(editor, '/en/intern/antraege/neu', '/en/intern/antraege/neu', {
+      ...validForm({ name: '' }),
+      aktion: 'einreichen',
+    });
     expect(title(en.text)).toMatch(/^Error: /);
     // the same layout rule on every form: sign-in
     const anon = (await import('supertest')).default.agent(ctx.app);
     const form = await anon.get('/anmelden');
-    const signInRes = await anon.post('/anmelden').type('form').send({ _csrf: csrfFrom(form.text), username: '', password: '' });
+    const signInRes = await anon
+      .post('/anmelden')
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), username: '', password: '' });
     expect(signInRes.status).toBe(400);
     expect(title(signInRes.text)).toMatch(/^Fehler: /);
     expectLinksLandOnFields(signInRes.text);
@@ -157,9 +210,14 @@ describe('the request form', () => {
   it('sends the people search and "take over" back to the editors section, which can take focus', async () => {
     const editor = await signIn(ctx.app, 'redaktion');
     const page = await editor.get('/intern/antraege/neu').expect(200);
-    expect(page.text).toMatch(/<fieldset[^>]*id="redaktion"[^>]*tabindex="-1"|<fieldset[^>]*tabindex="-1"[^>]*id="redaktion"/);
+    expect(page.text).toMatch(
+      /<fieldset[^>]*id="redaktion"[^>]*tabindex="-1"|<fieldset[^>]*tabindex="-1"[^>]*id="redaktion"/,
+    );
     expect(page.text).toMatch(/name="aktion" value="suchen" formaction="\/intern\/antraege\/neu#redaktion"/);
-    const found = await editor.post('/intern/antraege/neu').type('form').send({ ...validForm({ editor2: '' }), editorSuche: 'Nowak', aktion: 'suchen', _csrf: csrfFrom(page.text) });
+    const found = await editor
+      .post('/intern/antraege/neu')
+      .type('form')
+      .send({ ...validForm({ editor2: '' }), editorSuche: 'Nowak', aktion: 'suchen', _csrf: csrfFrom(page.text) });
     expect(found.status).toBe(200);
     expect(found.text).toMatch(/name="uebernehmen" value="redaktion2" formaction="\/intern\/antraege\/neu#redaktion"/);
   });
@@ -169,7 +227,11 @@ describe('the request form', () => {
     const page = await editor.get('/intern/antraege/neu').expect(200);
     expect(page.text).toMatch(/id="feld-trainingDate-hinweis">[^<]*TT\.MM\.JJJJ/);
     expect(page.text).toMatch(/id="feld-existingSince-hinweis">[^<]*TT\.MM\.JJJJ/);
-    const id = await fileRequest(editor, { url: 'https://www.facebook.com/kultur.datum', name: 'Datum', trainingDate: '1.10.2026' });
+    const id = await fileRequest(editor, {
+      url: 'https://www.facebook.com/kultur.datum',
+      name: 'Datum',
+      trainingDate: '1.10.2026',
+    });
     expect((await ctx.database.db('requests').where({ id }).first()).data.trainingDate).toBe('2026-10-01');
   });
 });
@@ -177,7 +239,10 @@ describe('the request form', () => {
 describe('confirmation pages', () => {
   it('rejecting asks "Wirklich ablehnen?" with the reason; nothing is rejected until confirmed', async () => {
     const editor = await signIn(ctx.app, 'redaktion');
-    const id = await fileRequest(editor, { url: 'https://www.facebook.com/kultur.bestaetigen', name: 'Ablehnung mit Rückfrage' });
+    const id = await fileRequest(editor, {
+      url: 'https://www.facebook.com/kultur.bestaetigen',
+      name: 'Ablehnung mit Rückfrage',
+    });
     const head = await signIn(ctx.app, 'leitung');
     const reason = 'Kein Bedarf <erkennbar> & doppelt.';
     const confirmation = await decisionPost(head, id, { entscheidung: 'reject', kommentar: reason });
@@ -192,7 +257,16 @@ describe('confirmation pages', () => {
     expect(await ctx.database.db('decisions').where({ request_id: id })).toHaveLength(0);
 
     // "change the reason" goes back to the decision form with everything kept
-    const back = await head.post(`/intern/antraege/${id}/entscheidung`).type('form').send({ _csrf: csrfFrom(confirmation.text), schritt: 'unit_head', entscheidung: 'reject', kommentar: reason, bestaetigt: 'nein' });
+    const back = await head
+      .post(`/intern/antraege/${id}/entscheidung`)
+      .type('form')
+      .send({
+        _csrf: csrfFrom(confirmation.text),
+        schritt: 'unit_head',
+        entscheidung: 'reject',
+        kommentar: reason,
+        bestaetigt: 'nein',
+      });
     expect(back.status).toBe(200);
     expect(back.text).toMatch(/id="feld-entscheidung-reject"[^>]*checked/);
     expect(decode(back.text)).toContain(`>${reason}</textarea>`);
@@ -214,12 +288,17 @@ describe('confirmation pages', () => {
     const id = await presence('Schliessen Mit Frage', ['redaktion', 'redaktion2']);
     const council = await signIn(ctx.app, 'personalrat');
     const seen = await council.get(`/intern/angebote/${id}`).expect(200);
-    const refused = await council.post(`/intern/angebote/${id}/schliessen`).type('form').send({ _csrf: csrfFrom(seen.text), grund: 'Grund' });
+    const refused = await council
+      .post(`/intern/angebote/${id}/schliessen`)
+      .type('form')
+      .send({ _csrf: csrfFrom(seen.text), grund: 'Grund' });
     expect(refused.status).toBe(403);
     expect(refused.text).not.toContain('wirklich schließen');
 
     const comms = await signIn(ctx.app, 'kommunikation');
-    const confirmation = await submitForm(comms, `/intern/angebote/${id}`, `/intern/angebote/${id}/schliessen`, { grund: 'Wird nicht mehr betreut.' });
+    const confirmation = await submitForm(comms, `/intern/angebote/${id}`, `/intern/angebote/${id}/schliessen`, {
+      grund: 'Wird nicht mehr betreut.',
+    });
     expect(confirmation.status).toBe(200);
     expect(decode(confirmation.text)).toContain('„Schliessen Mit Frage“ wirklich schließen?');
     expect(confirmation.text).toContain('Wird nicht mehr betreut.');
@@ -228,7 +307,10 @@ describe('confirmation pages', () => {
     expect((await comms.get(`/angebote/schliessen-mit-frage-facebook`)).status).toBe(200);
 
     expect((await confirmOnPage(comms, confirmation)).status).toBe(303);
-    expect(await ctx.database.db('presences').where({ id }).first()).toMatchObject({ status: 'closed', close_reason: 'Wird nicht mehr betreut.' });
+    expect(await ctx.database.db('presences').where({ id }).first()).toMatchObject({
+      status: 'closed',
+      close_reason: 'Wird nicht mehr betreut.',
+    });
   });
 
   it('disabling a platform asks first, warns when it is the last enabled one, and is for administrators only', async () => {
@@ -240,7 +322,14 @@ describe('confirmation pages', () => {
 
     const editor = await signIn(ctx.app, 'redaktion');
     const editorPage = await editor.get('/intern').expect(200);
-    expect((await editor.post(`${P}/facebook/freigabe`).type('form').send({ _csrf: csrfFrom(editorPage.text), freigegeben: 'nein' })).status).toBe(403);
+    expect(
+      (
+        await editor
+          .post(`${P}/facebook/freigabe`)
+          .type('form')
+          .send({ _csrf: csrfFrom(editorPage.text), freigegeben: 'nein' })
+      ).status,
+    ).toBe(403);
 
     const ask = async (key: string) => submitForm(admin, P, `${P}/${key}/freigabe`, { freigegeben: 'nein' });
     // disable all but the last one (each through its confirmation page): no last-platform warning
@@ -260,7 +349,8 @@ describe('confirmation pages', () => {
     expect((await confirmOnPage(admin, confirmation)).status).toBe(303);
     expect(await db('platforms').where({ enabled: true }).pluck('key')).toEqual([]);
     // enabling needs no confirmation; put everything back
-    for (const key of enabled) expect((await submitForm(admin, P, `${P}/${key}/freigabe`, { freigegeben: 'ja' })).status).toBe(303);
+    for (const key of enabled)
+      expect((await submitForm(admin, P, `${P}/${key}/freigabe`, { freigegeben: 'ja' })).status).toBe(303);
   });
 
   it('the platform list has full-size enable/disable buttons', async () => {
@@ -279,15 +369,21 @@ describe('the deputies form', () => {
     const [y, m, d] = today().split('-');
     return `${Number(d)}.${Number(m)}.${y}`;
   };
-  const count = async () => Number(((await ctx.database.db('substitutions').count({ n: '*' }).first()) as { n: string | number }).n);
+  const count = async () =>
+    Number(((await ctx.database.db('substitutions').count({ n: '*' }).first()) as { n: string | number }).n);
   /** POSTs the deputies form as its page holds it (CSRF token included) with these fields. */
   async function post(agent: Agent, fields: Record<string, string>) {
     const page = await agent.get('/intern/vertretung').expect(200);
-    return agent.post('/intern/vertretung').type('form').send({ ...fields, _csrf: csrfFrom(page.text) });
+    return agent
+      .post('/intern/vertretung')
+      .type('form')
+      .send({ ...fields, _csrf: csrfFrom(page.text) });
   }
-  const inputValue = (html: string, name: string) => new RegExp(`<input[^>]*name="${name}"[^>]*value="([^"]*)"`).exec(html)?.[1];
+  const inputValue = (html: string, name: string) =>
+    new RegExp(`<input[^>]*name="${name}"[^>]*value="([^"]*)"`).exec(html)?.[1];
   /** the error shown at a field (its text), or undefined */
-  const fieldError = (html: string, field: string) => new RegExp(`id="feld-${field}-fehler">[\\s\\S]*?<span class="kern-body">([^<]*)<`).exec(html)?.[1];
+  const fieldError = (html: string, field: string) =>
+    new RegExp(`id="feld-${field}-fehler">[\\s\\S]*?<span class="kern-body">([^<]*)<`).exec(html)?.[1];
 
   it('starts with "Von" today, "Bis" empty, the date hints and the people search instead of a user id field', async () => {
     const head = await signIn(ctx.app, 'leitung');
@@ -300,12 +396,17 @@ describe('the deputies form', () => {
     expect(page.text).toMatch(/<input[^>]*name="vertretungSuche"[^>]*type="search"/);
     expect(page.text).toMatch(/name="aktion" value="suchen" formaction="\/intern\/vertretung#vertretung-wahl"/);
     // Enter in a field (no JavaScript) searches while nobody is chosen: saving could not succeed yet
-    expect(/<form method="post" action="\/intern\/vertretung"[\s\S]*?<button[^>]*>/.exec(page.text)?.[0]).toMatch(/value="suchen"/);
+    expect(/<form method="post" action="\/intern\/vertretung"[\s\S]*?<button[^>]*>/.exec(page.text)?.[0]).toMatch(
+      /value="suchen"/,
+    );
   });
 
   it('picks the deputy by searching a name (no JavaScript needed); the deputy then sees the principal’s tasks', async () => {
     const editor = await signIn(ctx.app, 'redaktion');
-    const id = await fileRequest(editor, { url: 'https://www.facebook.com/kultur.vertretung.suche', name: 'Vertretung gesucht' });
+    const id = await fileRequest(editor, {
+      url: 'https://www.facebook.com/kultur.vertretung.suche',
+      name: 'Vertretung gesucht',
+    });
     const deputy = await signIn(ctx.app, 'datenschutz');
     const task = `data-request="${id}" data-step="unit_head"`;
     expect((await deputy.get('/intern').expect(200)).text).not.toContain(task);
@@ -313,7 +414,9 @@ describe('the deputies form', () => {
     const head = await signIn(ctx.app, 'leitung');
     const found = await post(head, { vertretungSuche: 'Fatma', aktion: 'suchen', von: today(), bis: '' });
     expect(found.status).toBe(200);
-    expect(found.text).toMatch(/name="uebernehmen" value="datenschutz" formaction="\/intern\/vertretung#vertretung-wahl"/);
+    expect(found.text).toMatch(
+      /name="uebernehmen" value="datenschutz" formaction="\/intern\/vertretung#vertretung-wahl"/,
+    );
     expect(decode(found.text)).toContain('Fatma Yılmaz übernehmen');
     expect(inputValue(found.text, 'vertretungSuche')).toBe('Fatma');
 
@@ -324,7 +427,9 @@ describe('the deputies form', () => {
     expect(taken.text).toMatch(/name="aktion" value="aendern" formaction="\/intern\/vertretung#vertretung-wahl"/);
     expect(inputValue(taken.text, 'von')).toBe(today());
     // with a deputy chosen, Enter saves
-    expect(/<form method="post" action="\/intern\/vertretung"[\s\S]*?<button[^>]*>/.exec(taken.text)?.[0]).toMatch(/value="speichern"/);
+    expect(/<form method="post" action="\/intern\/vertretung"[\s\S]*?<button[^>]*>/.exec(taken.text)?.[0]).toMatch(
+      /value="speichern"/,
+    );
 
     // "Andere Person wählen" goes back to the search and keeps the dates
     const change = await post(head, { vertretung: 'datenschutz', aktion: 'aendern', von: today(), bis: '31.12.2099' });
@@ -335,12 +440,16 @@ describe('the deputies form', () => {
 
     const saved = await post(head, { vertretung: 'datenschutz', aktion: 'speichern', von: today(), bis: todayTyped() });
     expect(saved.status, saved.text.slice(0, 300)).toBe(303);
-    expect(await ctx.database.db('substitutions').where({ principal_uid: 'leitung', deputy_uid: 'datenschutz' }).first()).toMatchObject({ deputy_name: 'Fatma Yılmaz', starts_on: today(), ends_on: today() });
+    expect(
+      await ctx.database.db('substitutions').where({ principal_uid: 'leitung', deputy_uid: 'datenschutz' }).first(),
+    ).toMatchObject({ deputy_name: 'Fatma Yılmaz', starts_on: today(), ends_on: today() });
     expect((await deputy.get('/intern').expect(200)).text).toContain(task);
 
     // the list says the days in German words
     const list = decode((await head.get('/intern/vertretung').expect(200)).text);
-    expect(list).toMatch(/Fatma Yılmaz vertritt Dr\. Andrea Lange vom \d{1,2}\. (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4} bis /);
+    expect(list).toMatch(
+      /Fatma Yılmaz vertritt Dr\. Andrea Lange vom \d{1,2}\. (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4} bis /,
+    );
   });
 
   it('refuses an empty "Bis" at its field and keeps every entry', async () => {
@@ -361,13 +470,23 @@ describe('the deputies form', () => {
   it('refuses "Bis" before "Von" and a day that does not exist', async () => {
     const head = await signIn(ctx.app, 'leitung');
     const before = await count();
-    const backwards = await post(head, { vertretung: 'redaktion2', aktion: 'speichern', von: '1.5.2027', bis: '30.4.2027' });
+    const backwards = await post(head, {
+      vertretung: 'redaktion2',
+      aktion: 'speichern',
+      von: '1.5.2027',
+      bis: '30.4.2027',
+    });
     expect(backwards.status).toBe(400);
     expect(summaryTargets(backwards.text)).toEqual(['feld-bis']);
     expect(fieldError(backwards.text, 'bis')).toBe('Das Ende darf nicht vor dem Beginn liegen.');
     expect(inputValue(backwards.text, 'von')).toBe('2027-05-01');
     expect(inputValue(backwards.text, 'bis')).toBe('2027-04-30');
-    const impossible = await post(head, { vertretung: 'redaktion2', aktion: 'speichern', von: '31.2.2027', bis: '1.3.2027' });
+    const impossible = await post(head, {
+      vertretung: 'redaktion2',
+      aktion: 'speichern',
+      von: '31.2.2027',
+      bis: '1.3.2027',
+    });
     expect(impossible.status).toBe(400);
     expect(fieldError(impossible.text, 'von')).toContain('Geben Sie ein gültiges Datum an (TT.MM.JJJJ)');
     expect(inputValue(impossible.text, 'von')).toBe('2027-02-31');
@@ -382,12 +501,17 @@ describe('the deputies form', () => {
     expect(decode(found.text)).toContain('Dr. Andrea Lange (<code>leitung</code>');
     expect(found.text).not.toContain('name="uebernehmen" value="leitung"');
     expect(found.text).toContain('vertretene Person, nicht wählbar');
-    for (const fields of [{ uebernehmen: 'leitung', vertretungSuche: 'Lange' }, { vertretung: 'leitung', aktion: 'speichern' }] as Array<Record<string, string>>) {
+    for (const fields of [
+      { uebernehmen: 'leitung', vertretungSuche: 'Lange' },
+      { vertretung: 'leitung', aktion: 'speichern' },
+    ] as Array<Record<string, string>>) {
       const res = await post(head, { ...fields, von: '1.5.2027', bis: '2.5.2027' });
       expect(res.status).toBe(400);
       expect(summaryTargets(res.text)).toEqual(['feld-vertretungSuche']);
       expectLinksLandOnFields(res.text);
-      expect(fieldError(res.text, 'vertretungSuche')).toBe('Niemand kann sich selbst vertreten. Wählen Sie eine andere Person.');
+      expect(fieldError(res.text, 'vertretungSuche')).toBe(
+        'Niemand kann sich selbst vertreten. Wählen Sie eine andere Person.',
+      );
       expect(res.text).not.toContain('name="vertretung"');
       expect(inputValue(res.text, 'von')).toBe('2027-05-01');
     }
@@ -397,10 +521,15 @@ describe('the deputies form', () => {
   it('refuses someone not in the directory and keeps what was sent in the search box', async () => {
     const head = await signIn(ctx.app, 'leitung');
     const before = await count();
-    for (const fields of [{ uebernehmen: 'niemand.hier', vertretungSuche: 'niemand.hier' }, { vertretung: 'niemand.hier', aktion: 'speichern' }] as Array<Record<string, string>>) {
+    for (const fields of [
+      { uebernehmen: 'niemand.hier', vertretungSuche: 'niemand.hier' },
+      { vertretung: 'niemand.hier', aktion: 'speichern' },
+    ] as Array<Record<string, string>>) {
       const res = await post(head, { ...fields, von: '1.5.2027', bis: '2.5.2027' });
       expect(res.status).toBe(400);
-      expect(decode(fieldError(res.text, 'vertretungSuche') ?? '')).toBe('„niemand.hier“ steht nicht im Verzeichnis. Suchen Sie die Person mit ihrem Namen und wählen Sie sie mit „übernehmen“ aus.');
+      expect(decode(fieldError(res.text, 'vertretungSuche') ?? '')).toBe(
+        '„niemand.hier“ steht nicht im Verzeichnis. Suchen Sie die Person mit ihrem Namen und wählen Sie sie mit „übernehmen“ aus.',
+      );
       expect(inputValue(res.text, 'vertretungSuche')).toBe('niemand.hier');
       expect(inputValue(res.text, 'bis')).toBe('2027-05-02');
     }
@@ -417,6 +546,8 @@ describe('the deputies form', () => {
     expect(res.text).toContain('name="uebernehmen" value="redaktion2"');
     const empty = await post(head, { vertretungSuche: '', aktion: 'suchen', von: today(), bis: '' });
     expect(empty.status).toBe(400);
-    expect(fieldError(empty.text, 'vertretungSuche')).toBe('Geben Sie einen Namen oder eine Benutzerkennung ein, um zu suchen.');
+    expect(fieldError(empty.text, 'vertretungSuche')).toBe(
+      'Geben Sie einen Namen oder eine Benutzerkennung ein, um zu suchen.',
+    );
   });
 });

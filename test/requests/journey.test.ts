@@ -16,7 +16,10 @@ afterAll(() => ctx.close());
 type Agent = Awaited<ReturnType<typeof signIn>>;
 
 async function fileRequest(agent: Agent, overrides: Record<string, string> = {}): Promise<number> {
-  const res = await submitForm(agent, '/intern/antraege/neu', '/intern/antraege/neu', { ...validForm(overrides), aktion: 'einreichen' });
+  const res = await submitForm(agent, '/intern/antraege/neu', '/intern/antraege/neu', {
+    ...validForm(overrides),
+    aktion: 'einreichen',
+  });
   expect(res.status, res.text.slice(0, 2000)).toBe(303);
   const id = Number(/\/intern\/antraege\/(\d+)/.exec(res.headers.location as string)?.[1]);
   expect(id).toBeGreaterThan(0);
@@ -34,7 +37,10 @@ async function decide(agent: Agent, id: number, step: string, outcome: 'approve'
 
 async function confirm(agent: Agent, id: number) {
   const page = await agent.get(`/intern/antraege/${id}`).expect(200);
-  const res = await agent.post(`/intern/antraege/${id}/bestaetigen`).type('form').send({ _csrf: csrfFrom(page.text), bestaetigung: 'ja' });
+  const res = await agent
+    .post(`/intern/antraege/${id}/bestaetigen`)
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), bestaetigung: 'ja' });
   expect(res.status).toBe(303);
 }
 
@@ -90,14 +96,29 @@ describe('from an editor’s draft to a published presence', () => {
     const row = await db('requests').where({ id }).first();
     expect(row.status).toBe('published');
     const presence = await db('presences').where({ id: row.presence_id }).first();
-    expect(presence).toMatchObject({ status: 'active', platform_key: 'facebook', account_id: 'kulturbuero.hannover', name: 'Kulturbüro Hannover' });
+    expect(presence).toMatchObject({
+      status: 'active',
+      platform_key: 'facebook',
+      account_id: 'kulturbuero.hannover',
+      name: 'Kulturbüro Hannover',
+    });
     expect(presence.published_at).toBeInstanceOf(Date);
-    expect((await db('presence_editors').where({ presence_id: presence.id }).orderBy('position')).map((e) => e.uid)).toEqual(['redaktion', 'redaktion2']);
+    expect(
+      (await db('presence_editors').where({ presence_id: presence.id }).orderBy('position')).map((e) => e.uid),
+    ).toEqual(['redaktion', 'redaktion2']);
 
     // every step and every message recorded
     const history = await db('history').where({ request_id: id }).orderBy('id');
     const actions = history.map((h) => h.action);
-    expect(actions).toEqual(expect.arrayContaining(['request.created', 'workflow.submitted', 'workflow.approved', 'request.editor_confirmed', 'workflow.published']));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'request.created',
+        'workflow.submitted',
+        'workflow.approved',
+        'request.editor_confirmed',
+        'workflow.published',
+      ]),
+    );
     expect(actions.filter((a) => a === 'workflow.approved')).toHaveLength(4);
     const decisions = await db('decisions').where({ request_id: id }).orderBy('id');
     expect(decisions.map((d) => [d.step_id, d.actor_uid])).toEqual([
@@ -144,7 +165,15 @@ describe('from an editor’s draft to a published presence', () => {
     const res = await editor
       .post(`/intern/antraege/${id}/bearbeiten`)
       .type('form')
-      .send({ ...validForm({ url: 'https://facebook.com/museen.hannover', name: 'Museen Hannover', privacyUrl: 'https://www.hannover.de/Datenschutz-Museen' }), aktion: 'einreichen', _csrf: csrfFrom(form.text) });
+      .send({
+        ...validForm({
+          url: 'https://facebook.com/museen.hannover',
+          name: 'Museen Hannover',
+          privacyUrl: 'https://www.hannover.de/Datenschutz-Museen',
+        }),
+        aktion: 'einreichen',
+        _csrf: csrfFrom(form.text),
+      });
     expect(res.status).toBe(303);
     expect(await stepState(dp, id, 'data_protection')).toBe('open');
     expect(await stepState(dp, id, 'unit_head')).toBe('approved');
@@ -172,7 +201,10 @@ describe('from an editor’s draft to a published presence', () => {
   it('lets the author withdraw until publication', async () => {
     const id = await fileRequest(editor, { url: 'https://facebook.com/kultur.zurueck', name: 'Zurückgezogen' });
     const page = await editor.get(`/intern/antraege/${id}`).expect(200);
-    const res = await editor.post(`/intern/antraege/${id}/zurueckziehen`).type('form').send({ _csrf: csrfFrom(page.text), grund: 'Doch nicht nötig' });
+    const res = await editor
+      .post(`/intern/antraege/${id}/zurueckziehen`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), grund: 'Doch nicht nötig' });
     expect(res.status).toBe(303);
     expect((await ctx.database.db('requests').where({ id }).first()).status).toBe('withdrawn');
   });
@@ -180,7 +212,11 @@ describe('from an editor’s draft to a published presence', () => {
   it('lets a deputy decide on behalf of the unit head during a substitution', async () => {
     const id = await fileRequest(editor, { url: 'https://facebook.com/kultur.vertretung', name: 'Vertretung' });
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(ctx.clock.now);
-    const sub = await submitForm(head, '/intern/vertretung', '/intern/vertretung', { vertretung: 'admin', von: today, bis: today });
+    const sub = await submitForm(head, '/intern/vertretung', '/intern/vertretung', {
+      vertretung: 'admin',
+      von: today,
+      bis: today,
+    });
     expect(sub.status).toBe(303);
     const admin = await signIn(ctx.app, 'admin');
     const tasks = await admin.get('/intern').expect(200);
@@ -193,15 +229,30 @@ describe('from an editor’s draft to a published presence', () => {
   });
 
   it('lets a deputy without any central role see and decide the request of their principal', async () => {
-    const id = await fileRequest(editor, { url: 'https://facebook.com/kultur.vertretung2', name: 'Vertretung 2', editor2: 'datenschutz' });
+    const id = await fileRequest(editor, {
+      url: 'https://facebook.com/kultur.vertretung2',
+      name: 'Vertretung 2',
+      editor2: 'datenschutz',
+    });
     // before the substitution Kim Nowak may not even read it: to them it does not exist
     await editor2.get(`/intern/antraege/${id}`).expect(404);
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(ctx.clock.now);
-    expect((await submitForm(head, '/intern/vertretung', '/intern/vertretung', { vertretung: 'redaktion2', von: today, bis: today })).status).toBe(303);
+    expect(
+      (
+        await submitForm(head, '/intern/vertretung', '/intern/vertretung', {
+          vertretung: 'redaktion2',
+          von: today,
+          bis: today,
+        })
+      ).status,
+    ).toBe(303);
     const page = await editor2.get(`/intern/antraege/${id}`).expect(200);
     expect(page.text).toContain('Sie entscheiden in Vertretung für Dr. Andrea Lange.');
     expect((await decide(editor2, id, 'unit_head', 'approve')).status).toBe(303);
-    expect(await ctx.database.db('decisions').where({ request_id: id }).first()).toMatchObject({ actor_uid: 'redaktion2', on_behalf_of: 'leitung' });
+    expect(await ctx.database.db('decisions').where({ request_id: id }).first()).toMatchObject({
+      actor_uid: 'redaktion2',
+      on_behalf_of: 'leitung',
+    });
   });
 
   it('refuses a decision from someone who may not decide, and shows them no decision form', async () => {
@@ -227,7 +278,12 @@ describe('the request form', () => {
   it('comes back with every entry kept and every error named when submitted incomplete', async () => {
     const editor = await signIn(ctx.app, 'redaktion');
     const res = await submitForm(editor, '/intern/antraege/neu', '/intern/antraege/neu', {
-      ...validForm({ name: '', url: 'https://facebook.co/falsch', hannoverDeUrl: 'https://hannover.example.org/', editor2: '' }),
+      ...validForm({
+        name: '',
+        url: 'https://facebook.co/falsch',
+        hannoverDeUrl: 'https://hannover.example.org/',
+        editor2: '',
+      }),
       commitLinkBack: '',
       aktion: 'einreichen',
     });
@@ -243,18 +299,26 @@ describe('the request form', () => {
       expect(res.text).toContain(message);
     }
     // "at least two editors" sits at the first empty slot: the deputy (editor 1 is filled in)
-    for (const field of ['name', 'url', 'hannoverDeUrl', 'commitLinkBack', 'editor2']) expect(res.text).toContain(`href="#feld-${field}"`);
+    for (const field of ['name', 'url', 'hannoverDeUrl', 'commitLinkBack', 'editor2'])
+      expect(res.text).toContain(`href="#feld-${field}"`);
     expect(res.text).toMatch(/id="feld-url"[^>]*value="https:\/\/facebook.co\/falsch"/);
     expect(res.text).toContain('Viele Kulturschaffende erreichen wir nur noch über Facebook.');
     expect(res.text).toMatch(/id="feld-commitHannoverDeOnly"[^>]*checked/);
     // the draft was kept in the database too
-    const draft = await ctx.database.db('requests').where({ author_uid: 'redaktion', status: 'draft' }).orderBy('id', 'desc').first();
+    const draft = await ctx.database
+      .db('requests')
+      .where({ author_uid: 'redaktion', status: 'draft' })
+      .orderBy('id', 'desc')
+      .first();
     expect(draft.data.necessity).toBe('Viele Kulturschaffende erreichen wir nur noch über Facebook.');
   });
 
   it('saves an empty draft at any point', async () => {
     const editor = await signIn(ctx.app, 'redaktion');
-    const res = await submitForm(editor, '/intern/antraege/neu', '/intern/antraege/neu', { name: 'Nur ein Anfang', aktion: 'entwurf' });
+    const res = await submitForm(editor, '/intern/antraege/neu', '/intern/antraege/neu', {
+      name: 'Nur ein Anfang',
+      aktion: 'entwurf',
+    });
     expect(res.status).toBe(303);
     const page = await editor.get(String(res.headers.location)).expect(200);
     expect(page.text).toContain('Der Entwurf wurde gespeichert.');
@@ -263,21 +327,34 @@ describe('the request form', () => {
 
   it('finds editors in the directory without JavaScript and adds the one picked', async () => {
     const editor = await signIn(ctx.app, 'redaktion');
-    const search = await submitForm(editor, '/intern/antraege/neu', '/intern/antraege/neu', { ...validForm({ editor2: '' }), editorSuche: 'Nowak', aktion: 'suchen' });
+    const search = await submitForm(editor, '/intern/antraege/neu', '/intern/antraege/neu', {
+      ...validForm({ editor2: '' }),
+      editorSuche: 'Nowak',
+      aktion: 'suchen',
+    });
     expect(search.status).toBe(200);
     expect(search.text).toContain('Kim Nowak');
     expect(search.text).toContain('name="uebernehmen" value="redaktion2"');
-    const take = await editor.post('/intern/antraege/neu').type('form').send({ ...validForm({ editor2: '' }), uebernehmen: 'redaktion2', _csrf: csrfFrom(search.text) });
+    const take = await editor
+      .post('/intern/antraege/neu')
+      .type('form')
+      .send({ ...validForm({ editor2: '' }), uebernehmen: 'redaktion2', _csrf: csrfFrom(search.text) });
     expect(take.status).toBe(200);
     expect(take.text).toMatch(/id="feld-editor2"[^>]*value="redaktion2"/);
   });
 
   it('refuses a URL that is already registered and one with a look-alike host', async () => {
     const editor = await signIn(ctx.app, 'redaktion');
-    const dup = await submitForm(editor, '/intern/antraege/neu', '/intern/antraege/neu', { ...validForm({ url: 'https://m.facebook.com/Hannover.de/' }), aktion: 'einreichen' });
+    const dup = await submitForm(editor, '/intern/antraege/neu', '/intern/antraege/neu', {
+      ...validForm({ url: 'https://m.facebook.com/Hannover.de/' }),
+      aktion: 'einreichen',
+    });
     expect(dup.status).toBe(400);
     expect(dup.text).toContain('Dieses Konto ist bereits im Register eingetragen');
-    const look = await submitForm(editor, '/intern/antraege/neu', '/intern/antraege/neu', { ...validForm({ url: 'https://facebook.com.example.org/kultur' }), aktion: 'einreichen' });
+    const look = await submitForm(editor, '/intern/antraege/neu', '/intern/antraege/neu', {
+      ...validForm({ url: 'https://facebook.com.example.org/kultur' }),
+      aktion: 'einreichen',
+    });
     expect(look.text).toContain('Das ist keine Adresse von Facebook.');
   });
 
@@ -291,7 +368,10 @@ describe('the request form', () => {
 
   it('keeps a draft private to its author', async () => {
     const editor = await signIn(ctx.app, 'redaktion');
-    const res = await submitForm(editor, '/intern/antraege/neu', '/intern/antraege/neu', { name: 'Geheim', aktion: 'entwurf' });
+    const res = await submitForm(editor, '/intern/antraege/neu', '/intern/antraege/neu', {
+      name: 'Geheim',
+      aktion: 'entwurf',
+    });
     const url = String(res.headers.location).split('?')[0] as string;
     const comms = await signIn(ctx.app, 'kommunikation');
     // a draft someone may not see is answered like a missing one
@@ -303,26 +383,49 @@ describe('the request form', () => {
 describe('who may use a request form', () => {
   it('keeps every button of the edit form, the directory search included, to the author', async () => {
     const author = await signIn(ctx.app, 'redaktion');
-    const draft = await submitForm(author, '/intern/antraege/neu', '/intern/antraege/neu', { name: 'Nur für mich', aktion: 'entwurf' });
+    const draft = await submitForm(author, '/intern/antraege/neu', '/intern/antraege/neu', {
+      name: 'Nur für mich',
+      aktion: 'entwurf',
+    });
     const id = Number(/antraege\/(\d+)/.exec(String(draft.headers.location))?.[1]);
     const other = await signIn(ctx.app, 'kommunikation');
     const page = await other.get('/intern').expect(200);
-    for (const fields of [{ aktion: 'suchen', editorSuche: 'Nowak' }, { uebernehmen: 'redaktion2' }, { aktion: 'entwurf', name: 'Fremd' }]) {
-      const res = await other.post(`/intern/antraege/${id}/bearbeiten`).type('form').send({ ...fields, _csrf: csrfFrom(page.text) });
+    for (const fields of [
+      { aktion: 'suchen', editorSuche: 'Nowak' },
+      { uebernehmen: 'redaktion2' },
+      { aktion: 'entwurf', name: 'Fremd' },
+    ]) {
+      const res = await other
+        .post(`/intern/antraege/${id}/bearbeiten`)
+        .type('form')
+        .send({ ...fields, _csrf: csrfFrom(page.text) });
       // somebody else's draft is invisible: the same 404 as a missing id
       expect(res.status).toBe(404);
       expect(res.text).not.toContain('Nur für mich');
     }
-    await other.post('/intern/antraege/999999/bearbeiten').type('form').send({ aktion: 'suchen', _csrf: csrfFrom(page.text) }).expect(404);
+    await other
+      .post('/intern/antraege/999999/bearbeiten')
+      .type('form')
+      .send({ aktion: 'suchen', _csrf: csrfFrom(page.text) })
+      .expect(404);
   });
 
   it('refuses a guideline confirmation from someone who is not named as editor with 403', async () => {
     const author = await signIn(ctx.app, 'redaktion');
-    const res = await submitForm(author, '/intern/antraege/neu', '/intern/antraege/neu', { ...validForm({ url: 'https://facebook.com/kultur.bestaetigung', name: 'Bestätigung 403' }), aktion: 'einreichen' });
+    const res = await submitForm(author, '/intern/antraege/neu', '/intern/antraege/neu', {
+      ...validForm({ url: 'https://facebook.com/kultur.bestaetigung', name: 'Bestätigung 403' }),
+      aktion: 'einreichen',
+    });
     const id = Number(/antraege\/(\d+)/.exec(String(res.headers.location))?.[1]);
     const comms = await signIn(ctx.app, 'kommunikation');
     const page = await comms.get(`/intern/antraege/${id}`).expect(200);
-    await comms.post(`/intern/antraege/${id}/bestaetigen`).type('form').send({ _csrf: csrfFrom(page.text), bestaetigung: 'ja' }).expect(403);
-    expect(await ctx.database.db('request_editors').where({ request_id: id }).whereNotNull('confirmed_at')).toHaveLength(0);
+    await comms
+      .post(`/intern/antraege/${id}/bestaetigen`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), bestaetigung: 'ja' })
+      .expect(403);
+    expect(
+      await ctx.database.db('request_editors').where({ request_id: id }).whereNotNull('confirmed_at'),
+    ).toHaveLength(0);
   });
 });

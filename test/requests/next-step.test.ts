@@ -39,19 +39,28 @@ async function fileRequest(agent: Agent, name = `Antrag ${++accounts}`): Promise
 async function decide(agent: Agent, id: number, step: string, outcome: 'approve' | 'return', comment = '') {
   const page = await agent.get(`/intern/antraege/${id}`).expect(200);
   const version = /name="fassung" value="(\d+)"/.exec(page.text)?.[1] ?? '';
-  const res = await agent.post(`/intern/antraege/${id}/entscheidung`).type('form').send({ _csrf: csrfFrom(page.text), schritt: step, entscheidung: outcome, kommentar: comment, fassung: version });
+  const res = await agent
+    .post(`/intern/antraege/${id}/entscheidung`)
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), schritt: step, entscheidung: outcome, kommentar: comment, fassung: version });
   expect(res.status, res.text.slice(0, 1000)).toBe(303);
 }
 
 async function confirm(agent: Agent, id: number) {
   const page = await agent.get(`/intern/antraege/${id}`).expect(200);
-  const res = await agent.post(`/intern/antraege/${id}/bestaetigen`).type('form').send({ _csrf: csrfFrom(page.text), bestaetigung: 'ja' });
+  const res = await agent
+    .post(`/intern/antraege/${id}/bestaetigen`)
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), bestaetigung: 'ja' });
   expect(res.status).toBe(303);
 }
 
 async function post(agent: Agent, pageUrl: string, action: string, fields: Record<string, string> = {}) {
   const page = await agent.get(pageUrl).expect(200);
-  return agent.post(action).type('form').send({ ...fields, _csrf: csrfFrom(page.text) });
+  return agent
+    .post(action)
+    .type('form')
+    .send({ ...fields, _csrf: csrfFrom(page.text) });
 }
 
 const stepState = async (agent: Agent, id: number, step: string) =>
@@ -95,16 +104,29 @@ describe('"Meine Aufgaben" starts with what this person must do now', () => {
     const returned = home.slice(item, mine);
     expect(returned).toContain(`data-request="${id}"`);
     expect(returned).not.toContain(`data-request="${other}"`);
-    expect(visible(returned)).toMatch(/Zurückgegeben von Dr\. Andrea Lange \(Leitung der Organisationseinheit\) am \d{1,2}\. (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4}, \d{2}:\d{2} Uhr/);
+    expect(visible(returned)).toMatch(
+      /Zurückgegeben von Dr\. Andrea Lange \(Leitung der Organisationseinheit\) am \d{1,2}\. (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4}, \d{2}:\d{2} Uhr/,
+    );
     expect(returned).toContain(comment);
     expect(returned).toContain(`href="/intern/antraege/${id}/bearbeiten"`);
-    expect(returned).toMatch(new RegExp(`href="/intern/antraege/${id}/bearbeiten" aria-label="Überarbeiten: Literaturhaus"><span class="kern-label">Überarbeiten</span>`));
+    expect(returned).toMatch(
+      new RegExp(
+        `href="/intern/antraege/${id}/bearbeiten" aria-label="Überarbeiten: Literaturhaus"><span class="kern-label">Überarbeiten</span>`,
+      ),
+    );
     expect(home).not.toContain('Zurzeit gibt es für Sie nichts zu tun.');
 
     // the button leads to the form with the comment, and resubmitting takes it off the list
     const form = await editor.get(`/intern/antraege/${id}/bearbeiten`).expect(200);
     expect(form.text).toContain(comment);
-    const resubmit = await editor.post(`/intern/antraege/${id}/bearbeiten`).type('form').send({ ...validForm({ name: 'Literaturhaus', url: /name="url"[^>]*value="([^"]+)"/.exec(form.text)?.[1] ?? '' }), aktion: 'einreichen', _csrf: csrfFrom(form.text) });
+    const resubmit = await editor
+      .post(`/intern/antraege/${id}/bearbeiten`)
+      .type('form')
+      .send({
+        ...validForm({ name: 'Literaturhaus', url: /name="url"[^>]*value="([^"]+)"/.exec(form.text)?.[1] ?? '' }),
+        aktion: 'einreichen',
+        _csrf: csrfFrom(form.text),
+      });
     expect(resubmit.status, resubmit.text.slice(0, 1500)).toBe(303);
     expect((await editor.get('/intern')).text).not.toContain('data-testid="returned"');
   });
@@ -123,9 +145,28 @@ describe('"Meine Aufgaben" starts with what this person must do now', () => {
     const id = await fileRequest(editor, 'Kulturzentrum');
     const db = c.database.db;
     const [presence] = await db('presences')
-      .insert({ slug: 'jaehrlich-facebook', platform_key: 'facebook', account_id: 'jaehrlich.pruefen', url: 'https://www.facebook.com/jaehrlich.pruefen', name: 'Jährlich prüfen', description: 'x', org_unit_id: (await db('org_units').where({ code: '41' }).first('id')).id, status: 'active', hannover_de_url: 'https://www.hannover.de/Kultur-Freizeit', review_due: '2026-12-10', published_at: c.clock.now, created_at: c.clock.now, updated_at: c.clock.now })
+      .insert({
+        slug: 'jaehrlich-facebook',
+        platform_key: 'facebook',
+        account_id: 'jaehrlich.pruefen',
+        url: 'https://www.facebook.com/jaehrlich.pruefen',
+        name: 'Jährlich prüfen',
+        description: 'x',
+        org_unit_id: (await db('org_units').where({ code: '41' }).first('id')).id,
+        status: 'active',
+        hannover_de_url: 'https://www.hannover.de/Kultur-Freizeit',
+        review_due: '2026-12-10',
+        published_at: c.clock.now,
+        created_at: c.clock.now,
+        updated_at: c.clock.now,
+      })
       .returning('id');
-    await db('presence_editors').insert({ presence_id: presence.id, uid: 'redaktion2', name: 'Kim Nowak', position: 0 });
+    await db('presence_editors').insert({
+      presence_id: presence.id,
+      uid: 'redaktion2',
+      name: 'Kim Nowak',
+      position: 0,
+    });
 
     const home = (await (await signIn(c.app, 'redaktion2')).get('/intern').expect(200)).text;
     const mine = home.indexOf('id="meine-antraege"');
@@ -158,13 +199,17 @@ describe('after submitting, a panel names the next step and who decides it', () 
     expect(submitted.text).toContain('Der Antrag wurde eingereicht.');
     const panel = visible(/data-testid="next-step"[\s\S]*?<\/section>/.exec(submitted.text)?.[0] ?? '');
     expect(panel).toContain('Wie geht es weiter?');
-    expect(panel).toContain('Als Nächstes entscheidet die Leitung der Organisationseinheit 41 Fachbereich Kultur (Dr. Andrea Lange).');
+    expect(panel).toContain(
+      'Als Nächstes entscheidet die Leitung der Organisationseinheit 41 Fachbereich Kultur (Dr. Andrea Lange).',
+    );
     expect(panel).toContain('Sie bekommen eine E-Mail, sobald entschieden ist.');
 
     await decide(await signIn(c.app, 'leitung'), id, 'unit_head', 'approve');
     const later = visible((await editor.get(`/intern/antraege/${id}`).expect(200)).text);
     expect(later).toContain('Als Nächstes entscheiden gleichzeitig:');
-    expect(later).toMatch(/Als Nächstes entscheiden gleichzeitig: das Presse- und Informationsamt der Datenschutz Sie bekommen/);
+    expect(later).toMatch(
+      /Als Nächstes entscheiden gleichzeitig: das Presse- und Informationsamt der Datenschutz Sie bekommen/,
+    );
 
     const en = visible((await editor.get(`/en/intern/antraege/${id}`).expect(200)).text);
     expect(en).toContain('What happens next');
@@ -185,18 +230,24 @@ describe('one confirmation of the guidelines covers all of a person’s requests
 
     // the confirmation form links the texts the portal serves, with version and date
     const page = (await editor2.get(`/intern/antraege/${first}`).expect(200)).text;
-    expect(visible(page)).toContain('Social-Media-Leitlinien der Landeshauptstadt Hannover (Fassung 1 vom 13. Mai 2013)');
+    expect(visible(page)).toContain(
+      'Social-Media-Leitlinien der Landeshauptstadt Hannover (Fassung 1 vom 13. Mai 2013)',
+    );
     expect(page).toContain('href="/intern/leitlinien"');
     expect(page).toContain('href="/intern/dienstvereinbarung"');
     const texts = (await editor2.get('/intern/leitlinien').expect(200)).text;
     expect(visible(texts)).toContain('Fassung 1, gültig ab 13. Mai 2013');
     expect(texts).toContain('Sie haben diese Fassung noch nicht bestätigt.');
-    expect(visible((await editor2.get('/intern/dienstvereinbarung').expect(200)).text)).toContain('Dienstvereinbarung zur dienstlichen Nutzung von Social-Media-Angeboten');
+    expect(visible((await editor2.get('/intern/dienstvereinbarung').expect(200)).text)).toContain(
+      'Dienstvereinbarung zur dienstlichen Nutzung von Social-Media-Angeboten',
+    );
 
     await confirm(editor, first);
     await confirm(editor2, first);
     expect(await stepState(hde, first, 'hannoverde')).toBe('open');
-    expect(await db('guideline_confirmations').where({ uid: 'redaktion2' }).orderBy('key').select('key', 'version')).toEqual([
+    expect(
+      await db('guideline_confirmations').where({ uid: 'redaktion2' }).orderBy('key').select('key', 'version'),
+    ).toEqual([
       { key: 'dienstvereinbarung', version: 1 },
       { key: 'leitlinien', version: 1 },
     ]);
@@ -206,10 +257,19 @@ describe('one confirmation of the guidelines covers all of a person’s requests
     expect((await editor2.get('/intern')).text).not.toContain('data-testid="confirmations"');
     await throughToLastStep(c, second);
     expect(await stepState(hde, second, 'hannoverde')).toBe('open');
-    expect(visible((await editor.get(`/intern/antraege/${second}`)).text)).toContain('Kim Nowak (redaktion2) – hat Leitlinien und Dienstvereinbarung am');
+    expect(visible((await editor.get(`/intern/antraege/${second}`)).text)).toContain(
+      'Kim Nowak (redaktion2) – hat Leitlinien und Dienstvereinbarung am',
+    );
 
     // a new version of the guidelines: everybody is asked again
-    await addVersion(db, { key: 'leitlinien', valid_from: '2026-12-01', title_de: 'Social-Media-Leitlinien der Landeshauptstadt Hannover', title_en: 'Social-media guidelines of the City of Hannover', body_de: 'Neue Fassung.', body_en: 'New version.' });
+    await addVersion(db, {
+      key: 'leitlinien',
+      valid_from: '2026-12-01',
+      title_de: 'Social-Media-Leitlinien der Landeshauptstadt Hannover',
+      title_en: 'Social-media guidelines of the City of Hannover',
+      body_de: 'Neue Fassung.',
+      body_en: 'New version.',
+    });
     const third = await fileRequest(editor, 'Dritter Antrag');
     const home = (await editor2.get('/intern')).text;
     expect(home).toContain('data-testid="confirmations"');
@@ -217,12 +277,21 @@ describe('one confirmation of the guidelines covers all of a person’s requests
     expect(visible((await editor2.get('/intern/leitlinien')).text)).toContain('Fassung 2, gültig ab 1. Dezember 2026');
     await throughToLastStep(c, third);
     expect(await stepState(hde, third, 'hannoverde')).toBe('waiting');
-    expect(visible((await editor.get(`/intern/antraege/${third}`)).text)).toMatch(/wartet auf die Bestätigung durch Robin Schäfer und Kim Nowak seit \d{1,2}\. (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4}, \d{2}:\d{2} Uhr/);
+    expect(visible((await editor.get(`/intern/antraege/${third}`)).text)).toMatch(
+      /wartet auf die Bestätigung durch Robin Schäfer und Kim Nowak seit \d{1,2}\. (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4}, \d{2}:\d{2} Uhr/,
+    );
     await confirm(editor, third);
-    expect(visible((await editor.get(`/intern/antraege/${third}`)).text)).toMatch(/wartet auf die Bestätigung durch Kim Nowak seit/);
+    expect(visible((await editor.get(`/intern/antraege/${third}`)).text)).toMatch(
+      /wartet auf die Bestätigung durch Kim Nowak seit/,
+    );
     await confirm(editor2, third);
     expect(await stepState(hde, third, 'hannoverde')).toBe('open');
-    expect(await db('guideline_confirmations').where({ uid: 'redaktion2', key: 'leitlinien' }).orderBy('version').pluck('version')).toEqual([1, 2]);
+    expect(
+      await db('guideline_confirmations')
+        .where({ uid: 'redaktion2', key: 'leitlinien' })
+        .orderBy('version')
+        .pluck('version'),
+    ).toEqual([1, 2]);
     // the published first request keeps the confirmation it was published with
     await decide(hde, first, 'hannoverde', 'approve');
     expect(visible((await editor.get(`/intern/antraege/${first}`)).text)).not.toContain('Bestätigung ausstehend');
@@ -232,7 +301,10 @@ describe('one confirmation of the guidelines covers all of a person’s requests
     const c = await fresh();
     const id = await fileRequest(await signIn(c.app, 'redaktion'), 'Fremdbestätigung');
     const comms = await signIn(c.app, 'kommunikation');
-    expect((await post(comms, `/intern/antraege/${id}`, `/intern/antraege/${id}/bestaetigen`, { bestaetigung: 'ja' })).status).toBe(403);
+    expect(
+      (await post(comms, `/intern/antraege/${id}`, `/intern/antraege/${id}/bestaetigen`, { bestaetigung: 'ja' }))
+        .status,
+    ).toBe(403);
     expect(await c.database.db('guideline_confirmations').where({ uid: 'kommunikation' })).toHaveLength(0);
   });
 });
@@ -246,11 +318,16 @@ describe('a step waiting for the editors says so, with a reminder', () => {
     await confirm(editor, id);
     await throughToLastStep(c, id);
     const page = (await editor.get(`/intern/antraege/${id}`).expect(200)).text;
-    expect(visible(page)).toMatch(/Redaktion Hannover\.de wartet auf die Bestätigung durch Kim Nowak seit \d{1,2}\. (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4}, \d{2}:\d{2} Uhr/);
+    expect(visible(page)).toMatch(
+      /Redaktion Hannover\.de wartet auf die Bestätigung durch Kim Nowak seit \d{1,2}\. (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4}, \d{2}:\d{2} Uhr/,
+    );
     expect(page).toContain(`action="/intern/antraege/${id}/erinnern"`);
-    const reminders = () => db('outbox').where({ request_id: id, template: 'editor_confirmation_needed', recipient_uid: 'redaktion2' });
+    const reminders = () =>
+      db('outbox').where({ request_id: id, template: 'editor_confirmation_needed', recipient_uid: 'redaktion2' });
     const before = (await reminders()).length; // the mail when the step became due
-    const toAuthor = (await db('outbox').where({ request_id: id, template: 'editor_confirmation_needed', recipient_uid: 'redaktion' })).length;
+    const toAuthor = (
+      await db('outbox').where({ request_id: id, template: 'editor_confirmation_needed', recipient_uid: 'redaktion' })
+    ).length;
     // when the step became due, only the editor without a confirmation was asked
     expect(before).toBe(1);
     expect(toAuthor).toBe(0);
@@ -258,10 +335,14 @@ describe('a step waiting for the editors says so, with a reminder', () => {
     const first = await post(editor, `/intern/antraege/${id}`, `/intern/antraege/${id}/erinnern`);
     expect(first.status).toBe(303);
     expect(first.headers.location).toBe(`/intern/antraege/${id}?erinnert=1`);
-    expect((await editor.get(first.headers.location as string)).text).toContain('Die Erinnerung wurde verschickt an: Kim Nowak.');
+    expect((await editor.get(first.headers.location as string)).text).toContain(
+      'Die Erinnerung wurde verschickt an: Kim Nowak.',
+    );
     expect(await reminders()).toHaveLength(before + 1);
     // Robin Schäfer has confirmed: no reminder for them
-    expect(await db('outbox').where({ request_id: id, template: 'editor_confirmation_needed', recipient_uid: 'redaktion' })).toHaveLength(toAuthor);
+    expect(
+      await db('outbox').where({ request_id: id, template: 'editor_confirmation_needed', recipient_uid: 'redaktion' }),
+    ).toHaveLength(toAuthor);
     expect((await reminders()).at(-1)?.dedupe_key).toBe(`editor-reminder:${id}:redaktion2:2026-12-01`);
 
     // the unit head on the same day: nothing more is sent
@@ -277,25 +358,44 @@ describe('a step waiting for the editors says so, with a reminder', () => {
       const agent = await signIn(c.app, uid);
       const view = await agent.get(`/intern/antraege/${id}`).expect(200);
       expect(view.text).not.toContain(`/erinnern"`);
-      const res = await agent.post(`/intern/antraege/${id}/erinnern`).type('form').send({ _csrf: csrfFrom(view.text) });
+      const res = await agent
+        .post(`/intern/antraege/${id}/erinnern`)
+        .type('form')
+        .send({ _csrf: csrfFrom(view.text) });
       expect(res.status, uid).toBe(403);
     }
     const stranger = await signIn(c.app, 'admin');
-    expect((await stranger.post(`/intern/antraege/${id}/erinnern`).type('form').send({ _csrf: csrfFrom((await stranger.get('/intern')).text) })).status).toBe(403);
+    expect(
+      (
+        await stranger
+          .post(`/intern/antraege/${id}/erinnern`)
+          .type('form')
+          .send({ _csrf: csrfFrom((await stranger.get('/intern')).text) })
+      ).status,
+    ).toBe(403);
     expect(await reminders()).toHaveLength(before + 1);
 
     // the next day a reminder may go out again
     // (a day later the sessions of yesterday have reached their maximum lifetime: sign in again)
     c.clock.advance(24 * 3600 * 1000);
     const nextDay = await signIn(c.app, 'redaktion');
-    expect((await post(nextDay, `/intern/antraege/${id}`, `/intern/antraege/${id}/erinnern`)).headers.location).toBe(`/intern/antraege/${id}?erinnert=1`);
+    expect((await post(nextDay, `/intern/antraege/${id}`, `/intern/antraege/${id}/erinnern`)).headers.location).toBe(
+      `/intern/antraege/${id}?erinnert=1`,
+    );
     expect(await reminders()).toHaveLength(before + 2);
 
     // once everybody confirmed, there is nothing to remind of
     await confirm(await signIn(c.app, 'redaktion2'), id);
     const done = await nextDay.get(`/intern/antraege/${id}`);
     expect(done.text).not.toContain('/erinnern"');
-    expect((await nextDay.post(`/intern/antraege/${id}/erinnern`).type('form').send({ _csrf: csrfFrom(done.text) })).status).toBe(409);
+    expect(
+      (
+        await nextDay
+          .post(`/intern/antraege/${id}/erinnern`)
+          .type('form')
+          .send({ _csrf: csrfFrom(done.text) })
+      ).status,
+    ).toBe(409);
   });
 });
 
@@ -324,7 +424,12 @@ describe('a draft that was never submitted can be deleted', () => {
     const c = await fresh();
     const db = c.database.db;
     const editor = await signIn(c.app, 'redaktion');
-    const saved = await submitForm(editor, '/intern/antraege/neu', '/intern/antraege/neu', { aktion: 'entwurf', orgUnit: '41', platform: 'facebook', name: 'Nur ein Entwurf' });
+    const saved = await submitForm(editor, '/intern/antraege/neu', '/intern/antraege/neu', {
+      aktion: 'entwurf',
+      orgUnit: '41',
+      platform: 'facebook',
+      name: 'Nur ein Entwurf',
+    });
     expect(saved.status).toBe(303);
     const id = Number(/antraege\/(\d+)/.exec(String(saved.headers.location))?.[1]);
 
@@ -343,20 +448,35 @@ describe('a draft that was never submitted can be deleted', () => {
     for (const uid of ['redaktion2', 'admin', 'leitung']) {
       const agent = await signIn(c.app, uid);
       expect((await agent.get(`/intern/antraege/${id}/loeschen`)).status, uid).toBe(404);
-      const res = await agent.post(`/intern/antraege/${id}/loeschen`).type('form').send({ _csrf: csrfFrom((await agent.get('/intern')).text) });
+      const res = await agent
+        .post(`/intern/antraege/${id}/loeschen`)
+        .type('form')
+        .send({ _csrf: csrfFrom((await agent.get('/intern')).text) });
       expect(res.status, uid).toBe(404);
     }
     expect(await db('requests').where({ id })).toHaveLength(1);
 
-    const res = await editor.post(`/intern/antraege/${id}/loeschen`).type('form').send({ _csrf: csrfFrom(confirmPage.text) });
+    const res = await editor
+      .post(`/intern/antraege/${id}/loeschen`)
+      .type('form')
+      .send({ _csrf: csrfFrom(confirmPage.text) });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/intern?geloescht=1');
     expect((await editor.get('/intern?geloescht=1')).text).toContain('Der Entwurf wurde gelöscht.');
     expect(await db('requests').where({ id })).toHaveLength(0);
     expect(await db('request_editors').where({ request_id: id })).toHaveLength(0);
-    expect((await db('history').where({ request_id: id }).orderBy('id').pluck('action')).at(-1)).toBe('request.draft_deleted');
+    expect((await db('history').where({ request_id: id }).orderBy('id').pluck('action')).at(-1)).toBe(
+      'request.draft_deleted',
+    );
     await editor.get(`/intern/antraege/${id}`).expect(404);
-    expect((await editor.post(`/intern/antraege/${id}/loeschen`).type('form').send({ _csrf: csrfFrom(confirmPage.text) })).status).toBe(404);
+    expect(
+      (
+        await editor
+          .post(`/intern/antraege/${id}/loeschen`)
+          .type('form')
+          .send({ _csrf: csrfFrom(confirmPage.text) })
+      ).status,
+    ).toBe(404);
   });
 
   it('refuses to delete a submitted or returned request, and offers no deletion there', async () => {
@@ -371,7 +491,14 @@ describe('a draft that was never submitted can be deleted', () => {
       expect(page.text).not.toContain('/loeschen"');
       expect(page.text).toContain('Antrag zurückziehen');
       expect((await editor.get(`/intern/antraege/${id}/loeschen`)).status).toBe(409);
-      expect((await editor.post(`/intern/antraege/${id}/loeschen`).type('form').send({ _csrf: csrfFrom(page.text) })).status).toBe(409);
+      expect(
+        (
+          await editor
+            .post(`/intern/antraege/${id}/loeschen`)
+            .type('form')
+            .send({ _csrf: csrfFrom(page.text) })
+        ).status,
+      ).toBe(409);
       expect(await db('requests').where({ id })).toHaveLength(1);
     }
   });

@@ -14,14 +14,24 @@ const MAX_ACCOUNT = 4;
 const MAX_ADDRESS = 9;
 let ctx: SecurityContext;
 beforeAll(async () => {
-  ctx = await createSecurityContext({ env: { LOGIN_MAX_PER_ACCOUNT: String(MAX_ACCOUNT), LOGIN_MAX_PER_ADDRESS: String(MAX_ADDRESS), LOGIN_WINDOW_MINUTES: '15' } });
+  ctx = await createSecurityContext({
+    env: {
+      LOGIN_MAX_PER_ACCOUNT: String(MAX_ACCOUNT),
+      LOGIN_MAX_PER_ADDRESS: String(MAX_ADDRESS),
+      LOGIN_WINDOW_MINUTES: '15',
+    },
+  });
 }, 120_000);
 afterAll(() => ctx?.close());
 
 async function attempt(app = ctx.app, username: string, password: string, headers: Record<string, string> = {}) {
   const agent = request.agent(app);
   const form = await agent.get('/anmelden').set(headers);
-  const res = await agent.post('/anmelden').set(headers).type('form').send({ username, password, _csrf: csrfFrom(form.text) });
+  const res = await agent
+    .post('/anmelden')
+    .set(headers)
+    .type('form')
+    .send({ username, password, _csrf: csrfFrom(form.text) });
   const signedIn = (await agent.get('/intern').set(headers)).status === 200;
   return { res, signedIn };
 }
@@ -57,7 +67,8 @@ describe(`sign-in rate limit (${backendName})`, () => {
 
   it('per address: many accounts tried from one address block that address, also for a valid sign-in; a forged X-Forwarded-For does not help', async () => {
     ctx.clock.now = new Date(ctx.clock.now.getTime() + 60 * 60_000); // a fresh window
-    for (let i = 0; i < MAX_ADDRESS; i++) expect((await attempt(ctx.app, `unbekannt${i}`, 'falsch')).res.status).toBe(401);
+    for (let i = 0; i < MAX_ADDRESS; i++)
+      expect((await attempt(ctx.app, `unbekannt${i}`, 'falsch')).res.status).toBe(401);
     const blocked = await attempt(ctx.app, 'admin', 'demo');
     expect(blocked.res.status).toBe(429);
     expect(blocked.signedIn).toBe(false);
@@ -68,7 +79,10 @@ describe(`sign-in rate limit (${backendName})`, () => {
   });
 
   it('behind a trusted proxy the limit is per client address', async () => {
-    const proxied = await createSecurityContext({ env: { LOGIN_MAX_PER_ACCOUNT: '100', LOGIN_MAX_PER_ADDRESS: '3', TRUST_PROXY: 'loopback' }, seed: false });
+    const proxied = await createSecurityContext({
+      env: { LOGIN_MAX_PER_ACCOUNT: '100', LOGIN_MAX_PER_ADDRESS: '3', TRUST_PROXY: 'loopback' },
+      seed: false,
+    });
     try {
       const a = { 'X-Forwarded-For': '203.0.113.10' };
       const b = { 'X-Forwarded-For': '203.0.113.20' };
@@ -94,10 +108,16 @@ describe(`oversized and malformed bodies (${backendName})`, () => {
     friendly(await request(ctx.app).post('/').type('form').send({ q: big }), 413);
     friendly(await request(ctx.app).post('/anmelden').type('form').send({ username: big, password: 'x' }), 413);
     const { agent, csrf } = await agentFor(ctx.app, 'redaktion');
-    const res = await agent.post('/intern/antraege/neu').type('form').send({ aktion: 'entwurf', description: big, _csrf: csrf });
+    const res = await agent
+      .post('/intern/antraege/neu')
+      .type('form')
+      .send({ aktion: 'entwurf', description: big, _csrf: csrf });
     friendly(res, 413);
     expect(res.text).toContain('zu groß');
-    const en = await agent.post('/en/intern/antraege/neu').type('form').send({ aktion: 'entwurf', description: big, _csrf: csrf });
+    const en = await agent
+      .post('/en/intern/antraege/neu')
+      .type('form')
+      .send({ aktion: 'entwurf', description: big, _csrf: csrf });
     expect(en.status).toBe(413);
     expect(en.text).toContain('<html lang="en"');
   });
@@ -105,16 +125,26 @@ describe(`oversized and malformed bodies (${backendName})`, () => {
   it('too many form fields are refused cleanly', async () => {
     const { agent, csrf } = await agentFor(ctx.app, 'redaktion');
     const many = Array.from({ length: 2000 }, (_, i) => `f${i}=x`).join('&');
-    const res = await agent.post('/intern/antraege/neu').type('form').send(`${many}&_csrf=${encodeURIComponent(csrf)}`);
+    const res = await agent
+      .post('/intern/antraege/neu')
+      .type('form')
+      .send(`${many}&_csrf=${encodeURIComponent(csrf)}`);
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
     expect(res.text).not.toMatch(/\n\s+at .+:\d+:\d+/);
   });
 
   it('a declared length that does not match the body, and a body in an unexpected encoding, never crash the app', async () => {
-    const res = await request(ctx.app).post('/anmelden').set('Content-Type', 'application/x-www-form-urlencoded; charset=utf-16').send('username=a');
+    const res = await request(ctx.app)
+      .post('/anmelden')
+      .set('Content-Type', 'application/x-www-form-urlencoded; charset=utf-16')
+      .send('username=a');
     expect(res.status).toBeLessThan(500);
-    const res2 = await request(ctx.app).post('/anmelden').set('Content-Type', 'application/x-www-form-urlencoded').set('Content-Encoding', 'gzip').send('not gzip');
+    const res2 = await request(ctx.app)
+      .post('/anmelden')
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .set('Content-Encoding', 'gzip')
+      .send('not gzip');
     expect(res2.status).toBeLessThan(500);
     expect(res2.text).not.toMatch(/\n\s+at .+:\d+:\d+/);
   });
@@ -124,15 +154,24 @@ describe(`CSV imports: too big or not CSV (${backendName})`, () => {
   const HEADER = 'unit_code;platform;name;url;description;hannover_de_url;existing_since;editors;author';
   const imports = [
     { name: 'inventory', path: '/intern/verwaltung/import/pruefen', header: HEADER },
-    { name: 'units', path: '/intern/verwaltung/organisationseinheiten/import', header: 'code;name;kind;parent_code;hannover_de_url' },
+    {
+      name: 'units',
+      path: '/intern/verwaltung/organisationseinheiten/import',
+      header: 'code;name;kind;parent_code;hannover_de_url',
+    },
   ];
   const uploads = async () => Number((await ctx.database.db('admin_uploads').count({ n: '*' }).first())?.n ?? 0);
 
   it('not CSV (binary, an image, a ZIP, HTML, JSON, an empty file, a header only, Latin-1): a clear error, no upload kept', async () => {
     const { agent, csrf } = await agentFor(ctx.app, 'admin');
-    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0xff, 0xfe]);
+    const png = Buffer.from([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0xff, 0xfe,
+    ]);
     const zip = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0x08, 0x00, 0xc3, 0x28]);
-    const latin1 = Buffer.from(`${HEADER}\n41;facebook;M\xfcnchen;https://www.facebook.com/latin;x;;;redaktion redaktion2;\n`, 'latin1');
+    const latin1 = Buffer.from(
+      `${HEADER}\n41;facebook;M\xfcnchen;https://www.facebook.com/latin;x;;;redaktion redaktion2;\n`,
+      'latin1',
+    );
     const raw = (bytes: Buffer) => `csv=${[...bytes].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('')}`;
     for (const imp of imports) {
       const before = await uploads();
@@ -140,7 +179,10 @@ describe(`CSV imports: too big or not CSV (${backendName})`, () => {
         ['PNG bytes', raw(png)],
         ['ZIP bytes', raw(zip)],
         ['Latin-1 text', raw(latin1)],
-        ['HTML', `csv=${encodeURIComponent('<!doctype html><html><body><table><tr><td>1</td></tr></table></body></html>')}`],
+        [
+          'HTML',
+          `csv=${encodeURIComponent('<!doctype html><html><body><table><tr><td>1</td></tr></table></body></html>')}`,
+        ],
         ['JSON', `csv=${encodeURIComponent(JSON.stringify([{ unit_code: '41', platform: 'facebook' }]))}`],
         ['empty', 'csv='],
         ['only whitespace', `csv=${encodeURIComponent('   \n\n  ')}`],
@@ -150,11 +192,15 @@ describe(`CSV imports: too big or not CSV (${backendName})`, () => {
         ['field repeated', `csv=a&csv=b`],
       ];
       for (const [label, body] of bodies) {
-        const res = await agent.post(imp.path).type('form').send(`${body}&_csrf=${encodeURIComponent(csrf)}`);
+        const res = await agent
+          .post(imp.path)
+          .type('form')
+          .send(`${body}&_csrf=${encodeURIComponent(csrf)}`);
         expect(res.status, `${imp.name}: ${label}: ${res.text.slice(0, 300)}`).toBeGreaterThanOrEqual(400);
         expect(res.status, `${imp.name}: ${label}`).toBeLessThan(500);
         expect(res.text).not.toMatch(/\n\s+at .+:\d+:\d+/);
-        if (res.status === 400 && label !== 'field repeated') expect(res.text, `${imp.name}: ${label}`).toMatch(/error-summary|role="alert"/);
+        if (res.status === 400 && label !== 'field repeated')
+          expect(res.text, `${imp.name}: ${label}`).toMatch(/error-summary|role="alert"/);
         expect(res.text).not.toMatch(/name="token" value="/);
       }
       expect(await uploads(), `${imp.name}: no upload kept`).toBe(before);
@@ -163,7 +209,10 @@ describe(`CSV imports: too big or not CSV (${backendName})`, () => {
 
   it('too big: over the body limit it is a friendly 413; nothing is kept', async () => {
     const { agent, csrf } = await agentFor(ctx.app, 'admin');
-    const rows = Array.from({ length: 60_000 }, (_, i) => `41;facebook;Angebot ${i};https://www.facebook.com/gross.${i};Beschreibung;;;redaktion redaktion2;`);
+    const rows = Array.from(
+      { length: 60_000 },
+      (_, i) => `41;facebook;Angebot ${i};https://www.facebook.com/gross.${i};Beschreibung;;;redaktion redaktion2;`,
+    );
     const csv = `${HEADER}\n${rows.join('\n')}\n`;
     expect(csv.length).toBeGreaterThan(5 * 1_048_576); // over the import's own 5 MB limit too
     for (const imp of imports) {
@@ -179,7 +228,11 @@ describe(`CSV imports: too big or not CSV (${backendName})`, () => {
   it('a file within the limit the import page promises (5 MB, 10 000 rows) is read, not refused as too large', async () => {
     const { agent, csrf } = await agentFor(ctx.app, 'admin');
     // about 1 MB: far below the documented 5 MB, far above the 200 kB default body limit
-    const rows = Array.from({ length: 9_000 }, (_, i) => `41;facebook;Angebot ${i};https://www.facebook.com/mittel.${i};Beschreibung eines Angebots;;;redaktion redaktion2;`);
+    const rows = Array.from(
+      { length: 9_000 },
+      (_, i) =>
+        `41;facebook;Angebot ${i};https://www.facebook.com/mittel.${i};Beschreibung eines Angebots;;;redaktion redaktion2;`,
+    );
     const csv = `${HEADER}\n${rows.join('\n')}\n`;
     expect(csv.length).toBeGreaterThan(800_000);
     const page = await agent.get('/intern/verwaltung/import');

@@ -27,8 +27,12 @@ afterAll(async () => {
 });
 
 const sessionRows = async () => Number((await ctx.database.db('sessions').count({ n: '*' }).first())?.n);
-const cookiesOf = (res: request.Response) => ([] as string[]).concat((res.headers['set-cookie'] as unknown as string[] | undefined) ?? []);
-const pairs = (res: request.Response) => cookiesOf(res).map((c) => c.split(';')[0]).join('; ');
+const cookiesOf = (res: request.Response) =>
+  ([] as string[]).concat((res.headers['set-cookie'] as unknown as string[] | undefined) ?? []);
+const pairs = (res: request.Response) =>
+  cookiesOf(res)
+    .map((c) => c.split(';')[0])
+    .join('; ');
 
 /** GETs `paths` `total` times over a few keep-alive connections; the statuses seen, with counts. */
 async function hammer(paths: string[], total: number, parallel = 8) {
@@ -60,7 +64,10 @@ async function hammer(paths: string[], total: number, parallel = 8) {
 describe(`anonymous visitors store nothing (${backendName})`, () => {
   it('5,000 anonymous GETs of /anmelden and /intern leave the sessions table unchanged', async () => {
     const before = await sessionRows();
-    const { statuses, sessionCookies } = await hammer(['/anmelden', '/intern', '/intern/antraege?seite=2', '/en/anmelden', '/en/intern'], 5_000);
+    const { statuses, sessionCookies } = await hammer(
+      ['/anmelden', '/intern', '/intern/antraege?seite=2', '/en/anmelden', '/en/intern'],
+      5_000,
+    );
     expect(statuses).toEqual({
       '/anmelden 200': 1_000,
       '/intern 302': 1_000,
@@ -77,14 +84,21 @@ describe(`anonymous visitors store nothing (${backendName})`, () => {
     const redirect = await request(ctx.app).get('/intern/antraege?seite=2').expect(302);
     expect(redirect.headers.location).toBe('/anmelden?zurueck=%2Fintern%2Fantraege%3Fseite%3D2');
     expect(cookiesOf(redirect)).toEqual([]);
-    const form = await request(ctx.app).get(redirect.headers.location as string).expect(200);
+    const form = await request(ctx.app)
+      .get(redirect.headers.location as string)
+      .expect(200);
     expect(form.text).toContain('name="zurueck" value="/intern/antraege?seite=2"');
     expect(cookiesOf(form).some((c) => c.startsWith('smr.sid='))).toBe(false);
     const wrong = await request(ctx.app)
       .post('/anmelden')
       .set('Cookie', pairs(form))
       .type('form')
-      .send({ username: 'redaktion', password: 'falsch', _csrf: csrfFrom(form.text), zurueck: '/intern/antraege?seite=2' });
+      .send({
+        username: 'redaktion',
+        password: 'falsch',
+        _csrf: csrfFrom(form.text),
+        zurueck: '/intern/antraege?seite=2',
+      });
     expect(wrong.status).toBe(401);
     expect(cookiesOf(wrong).some((c) => c.startsWith('smr.sid='))).toBe(false);
     expect(await sessionRows()).toBe(before);
@@ -92,7 +106,12 @@ describe(`anonymous visitors store nothing (${backendName})`, () => {
       .post('/anmelden')
       .set('Cookie', pairs(form))
       .type('form')
-      .send({ username: 'redaktion', password: 'demo', _csrf: csrfFrom(wrong.text), zurueck: '/intern/antraege?seite=2' });
+      .send({
+        username: 'redaktion',
+        password: 'demo',
+        _csrf: csrfFrom(wrong.text),
+        zurueck: '/intern/antraege?seite=2',
+      });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/intern/antraege?seite=2');
     expect(await sessionRows()).toBe(before + 1);
@@ -104,7 +123,11 @@ describe(`anonymous visitors store nothing (${backendName})`, () => {
     const mine = await request(ctx.app).get('/anmelden').expect(200);
     const theirs = await request(ctx.app).get('/anmelden').expect(200);
     const send = (cookie: string, token: string) =>
-      request(ctx.app).post('/anmelden').set('Cookie', cookie).type('form').send({ username: 'redaktion', password: 'demo', _csrf: token });
+      request(ctx.app)
+        .post('/anmelden')
+        .set('Cookie', cookie)
+        .type('form')
+        .send({ username: 'redaktion', password: 'demo', _csrf: token });
     expect((await send(pairs(mine), csrfFrom(theirs.text))).status, 'token of another browser').toBe(403);
     expect((await send('', csrfFrom(mine.text))).status, 'without the cookie').toBe(403);
     const [nonce, issued] = csrfFrom(mine.text).split('.');

@@ -1,7 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { agentFor, createSecurityContext, ROLES, ROLE_USERS, type Agent, type RoleName, type SecurityContext } from './context';
-import { CANNOT_SEE_41, MATRIX_UNITS, MATRIX_VIEWERS, TABLE, loadFixtures, methodOf, type Fixtures, type Row } from './route-table';
+import {
+  agentFor,
+  createSecurityContext,
+  ROLES,
+  ROLE_USERS,
+  type Agent,
+  type RoleName,
+  type SecurityContext,
+} from './context';
+import {
+  CANNOT_SEE_41,
+  MATRIX_UNITS,
+  MATRIX_VIEWERS,
+  TABLE,
+  loadFixtures,
+  methodOf,
+  type Fixtures,
+  type Row,
+} from './route-table';
 import { selfViewer } from '../../src/policy/viewer';
 import { backendName } from '../helpers/env';
 
@@ -27,7 +44,9 @@ const label = (row: Row) => `${row.route}${row.variant ? ` [${row.variant}]` : '
 
 async function call(row: Row, role: RoleName) {
   const fresh = row.fresh ? await row.fresh(ctx, fixtures) : {};
-  const { agent, csrf } = row.ownAgent ? await agentFor(ctx.app, ROLE_USERS[role]) : (agents.get(role) as { agent: Agent; csrf: string });
+  const { agent, csrf } = row.ownAgent
+    ? await agentFor(ctx.app, ROLE_USERS[role])
+    : (agents.get(role) as { agent: Agent; csrf: string });
   const url = row.url(fixtures, fresh);
   const res =
     methodOf(row) === 'GET'
@@ -67,7 +86,10 @@ describe(`authorisation matrix (${backendName})`, () => {
       expect(person, role).toBeDefined();
       const viewer = await selfViewer(ctx.database.db, person!);
       expect([...viewer.roles].sort(), role).toEqual([...facts.roles].sort());
-      expect(MATRIX_UNITS.filter((u) => viewer.headOf.includes(u)), role).toEqual(MATRIX_UNITS.filter((u) => facts.headOf.includes(u)));
+      expect(
+        MATRIX_UNITS.filter((u) => viewer.headOf.includes(u)),
+        role,
+      ).toEqual(MATRIX_UNITS.filter((u) => facts.headOf.includes(u)));
     }
     // and the policy's answer is not empty either way
     expect(CANNOT_SEE_41.length).toBeGreaterThan(0);

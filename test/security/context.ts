@@ -85,8 +85,14 @@ interface Layer {
  * which sees the full request path (mounted at '/'). Every route of every recorded router is
  * therefore in the list, however it is mounted, and a new route without a table entry fails.
  */
-export function discoverRoutes<T>(build: () => T, appRouter: (result: T) => unknown): { result: T; routes: RouteInfo[] } {
-  const proto = express.Router.prototype as unknown as { route: (...a: unknown[]) => unknown; use: (...a: unknown[]) => unknown };
+export function discoverRoutes<T>(
+  build: () => T,
+  appRouter: (result: T) => unknown,
+): { result: T; routes: RouteInfo[] } {
+  const proto = express.Router.prototype as unknown as {
+    route: (...a: unknown[]) => unknown;
+    use: (...a: unknown[]) => unknown;
+  };
   const seen = new Set<AnyRouter>();
   const origRoute = proto.route;
   const origUse = proto.use;
@@ -107,7 +113,8 @@ export function discoverRoutes<T>(build: () => T, appRouter: (result: T) => unkn
   }
   const root = appRouter(result) as AnyRouter;
   const children = new Set<unknown>();
-  for (const r of seen) for (const l of r.stack) if (!l.route && Array.isArray((l.handle as AnyRouter)?.stack)) children.add(l.handle);
+  for (const r of seen)
+    for (const l of r.stack) if (!l.route && Array.isArray((l.handle as AnyRouter)?.stack)) children.add(l.handle);
   const roots = [root, ...[...seen].filter((r) => r !== root && !children.has(r))];
   const routes: RouteInfo[] = [];
   const join = (prefix: string, p: string) => (p === '/' ? prefix || '/' : `${prefix}${p}`);
@@ -115,14 +122,20 @@ export function discoverRoutes<T>(build: () => T, appRouter: (result: T) => unkn
     if (depth > 10) throw new Error('router nesting deeper than 10');
     for (const layer of router.stack) {
       if (layer.route) {
-        if (typeof layer.route.path !== 'string') throw new Error(`route with a non-string path below ${prefix}: ${String(layer.route.path)}`);
+        if (typeof layer.route.path !== 'string')
+          throw new Error(`route with a non-string path below ${prefix}: ${String(layer.route.path)}`);
         for (const m of Object.keys(layer.route.methods)) {
-          if (m === '_all') throw new Error(`router.all() at ${prefix}${layer.route.path}: give it a table entry per method`);
+          if (m === '_all')
+            throw new Error(`router.all() at ${prefix}${layer.route.path}: give it a table entry per method`);
           routes.push({ method: m.toUpperCase(), path: join(prefix, layer.route.path) });
         }
       } else if (Array.isArray((layer.handle as AnyRouter)?.stack)) {
         if (typeof layer.rawPath !== 'string') throw new Error(`router mounted at a non-string path below ${prefix}`);
-        walk(layer.handle as AnyRouter, join(prefix, layer.rawPath) === '/' ? '' : join(prefix, layer.rawPath), depth + 1);
+        walk(
+          layer.handle as AnyRouter,
+          join(prefix, layer.rawPath) === '/' ? '' : join(prefix, layer.rawPath),
+          depth + 1,
+        );
       }
     }
   };
@@ -154,7 +167,12 @@ export async function createSecurityContext(opts: ContextOptions = {}): Promise<
     () => createApp(config, services),
     (a) => (a as unknown as { router: unknown }).router,
   );
-  const service = createRequestService({ db: database.db, directory, clock: () => clock.now, notify: createNotifier({ baseUrl: config.baseUrl, directory }) });
+  const service = createRequestService({
+    db: database.db,
+    directory,
+    clock: () => clock.now,
+    notify: createNotifier({ baseUrl: config.baseUrl, directory }),
+  });
   const ctx: SecurityContext = {
     app,
     config,
@@ -175,7 +193,12 @@ export async function createSecurityContext(opts: ContextOptions = {}): Promise<
 }
 
 /** A new request by redaktion (unit 41), submitted: waiting for the unit head. */
-export async function submittedRequest(ctx: SecurityContext, name = 'Fixture', author = PEOPLE.redaktion as SessionUser, unit = '41'): Promise<number> {
+export async function submittedRequest(
+  ctx: SecurityContext,
+  name = 'Fixture',
+  author = PEOPLE.redaktion as SessionUser,
+  unit = '41',
+): Promise<number> {
   const data = requestData(name, uniqueAccount(), unit);
   const id = await ctx.service.create(author, data);
   const result = await ctx.service.submit(author, id, data);
@@ -184,7 +207,12 @@ export async function submittedRequest(ctx: SecurityContext, name = 'Fixture', a
 }
 
 /** A new active presence of `unit` with the given editors (straight into the register). */
-export async function presenceFixture(ctx: SecurityContext, unit: string, editors: string[], name = 'Fixture-Angebot'): Promise<number> {
+export async function presenceFixture(
+  ctx: SecurityContext,
+  unit: string,
+  editors: string[],
+  name = 'Fixture-Angebot',
+): Promise<number> {
   const db = ctx.database.db;
   const account = uniqueAccount('presence');
   const u = await db('org_units').where({ code: unit }).first('id', 'hannover_de_url');
@@ -221,7 +249,10 @@ export async function agentFor(app: Express, uid: string | undefined): Promise<{
   const agent = request.agent(app);
   const form = await agent.get('/anmelden').expect(200);
   if (!uid) return { agent, csrf: csrfFrom(form.text) };
-  const res = await agent.post('/anmelden').type('form').send({ username: uid, password: 'demo', _csrf: csrfFrom(form.text) });
+  const res = await agent
+    .post('/anmelden')
+    .type('form')
+    .send({ username: uid, password: 'demo', _csrf: csrfFrom(form.text) });
   if (res.status !== 303) throw new Error(`Sign-in of ${uid} failed with ${res.status}`);
   const page = await agent.get('/intern/vertretung').expect(200);
   return { agent, csrf: csrfFrom(page.text) };
@@ -230,7 +261,23 @@ export async function agentFor(app: Express, uid: string | undefined): Promise<{
 /** Row counts of every table that holds register or workflow data (for "nothing changed"). */
 export async function tableCounts(ctx: SecurityContext): Promise<Record<string, number>> {
   const db = ctx.database.db;
-  const tables = ['requests', 'request_versions', 'request_editors', 'workflow_instances', 'decisions', 'history', 'outbox', 'presences', 'presence_editors', 'substitutions', 'org_units', 'org_unit_heads', 'platforms', 'workflow_definitions', 'admin_uploads'];
+  const tables = [
+    'requests',
+    'request_versions',
+    'request_editors',
+    'workflow_instances',
+    'decisions',
+    'history',
+    'outbox',
+    'presences',
+    'presence_editors',
+    'substitutions',
+    'org_units',
+    'org_unit_heads',
+    'platforms',
+    'workflow_definitions',
+    'admin_uploads',
+  ];
   const out: Record<string, number> = {};
   for (const t of tables) {
     if (!(await db.schema.hasTable(t))) continue;
@@ -245,7 +292,9 @@ export async function contentDigest(ctx: SecurityContext): Promise<string> {
   const db = ctx.database.db;
   const parts = [
     await db('requests').orderBy('id').select('id', 'status', 'version', 'title', 'data'),
-    await db('presences').orderBy('id').select('id', 'status', 'name', 'url', 'description', 'last_confirmed_at', 'review_due'),
+    await db('presences')
+      .orderBy('id')
+      .select('id', 'status', 'name', 'url', 'description', 'last_confirmed_at', 'review_due'),
     await db('org_units').orderBy('id').select('id', 'code', 'name', 'retired_at', 'parent_id'),
     await db('platforms').orderBy('key').select('key', 'enabled', 'rules'),
     await db('substitutions').orderBy('id').select('id', 'revoked_at'),

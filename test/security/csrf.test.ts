@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentFor, contentDigest, createSecurityContext, ROLES, ROLE_USERS, tableCounts, type RoleName, type SecurityContext } from './context';
+import {
+  agentFor,
+  contentDigest,
+  createSecurityContext,
+  ROLES,
+  ROLE_USERS,
+  tableCounts,
+  type RoleName,
+  type SecurityContext,
+} from './context';
 import { TABLE, loadFixtures, methodOf, type Fixtures, type Row } from './route-table';
 import { backendName } from '../helpers/env';
 
@@ -28,7 +37,11 @@ describe(`CSRF (${backendName})`, () => {
   it('covers every POST route of the app', () => {
     const registered = ctx.routes.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
     expect(registered.length).toBeGreaterThan(0);
-    for (const route of registered) expect(posts.map((r) => r.route), route).toContain(route);
+    for (const route of registered)
+      expect(
+        posts.map((r) => r.route),
+        route,
+      ).toContain(route);
   });
 
   for (const row of posts) {
@@ -44,13 +57,58 @@ describe(`CSRF (${backendName})`, () => {
 
       const attempts: Array<[string, () => Promise<{ status: number; text: string }>]> = [
         ['missing', () => agent.post(url).type('form').send(body)],
-        ['empty', () => agent.post(url).type('form').send({ ...body, _csrf: '' })],
-        ['wrong', () => agent.post(url).type('form').send({ ...body, _csrf: 'x'.repeat(csrf.length) })],
-        ['token of another session', () => agent.post(url).type('form').send({ ...body, _csrf: other.csrf })],
-        ['twice (array)', () => agent.post(url).type('form').send(`${new URLSearchParams({ ...body, _csrf: csrf })}&_csrf=${encodeURIComponent(csrf)}`)],
-        ['in the query string', () => agent.post(`${url}${url.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(csrf)}`).type('form').send(body)],
-        ['in a header', () => agent.post(url).set('x-csrf-token', csrf).set('csrf-token', csrf).type('form').send(body)],
-        ['as JSON', () => agent.post(url).type('json').send({ ...body, _csrf: csrf })],
+        [
+          'empty',
+          () =>
+            agent
+              .post(url)
+              .type('form')
+              .send({ ...body, _csrf: '' }),
+        ],
+        [
+          'wrong',
+          () =>
+            agent
+              .post(url)
+              .type('form')
+              .send({ ...body, _csrf: 'x'.repeat(csrf.length) }),
+        ],
+        [
+          'token of another session',
+          () =>
+            agent
+              .post(url)
+              .type('form')
+              .send({ ...body, _csrf: other.csrf }),
+        ],
+        [
+          'twice (array)',
+          () =>
+            agent
+              .post(url)
+              .type('form')
+              .send(`${new URLSearchParams({ ...body, _csrf: csrf })}&_csrf=${encodeURIComponent(csrf)}`),
+        ],
+        [
+          'in the query string',
+          () =>
+            agent
+              .post(`${url}${url.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(csrf)}`)
+              .type('form')
+              .send(body),
+        ],
+        [
+          'in a header',
+          () => agent.post(url).set('x-csrf-token', csrf).set('csrf-token', csrf).type('form').send(body),
+        ],
+        [
+          'as JSON',
+          () =>
+            agent
+              .post(url)
+              .type('json')
+              .send({ ...body, _csrf: csrf }),
+        ],
       ];
       for (const [name, attempt] of attempts) {
         const res = await attempt();
@@ -66,9 +124,13 @@ describe(`CSRF (${backendName})`, () => {
       // the same request with the valid token does change data: the refusals above were for the token
       if (row.effect) {
         const effectBody = row.effect === true ? body : row.effect(fixtures, fresh);
-        const res = await agent.post(url).type('form').send({ ...effectBody, _csrf: csrf });
+        const res = await agent
+          .post(url)
+          .type('form')
+          .send({ ...effectBody, _csrf: csrf });
         expect(res.status, res.text.slice(0, 800)).toBeLessThan(400);
-        const changed = JSON.stringify(await tableCounts(ctx)) !== JSON.stringify(counts) || (await contentDigest(ctx)) !== digest;
+        const changed =
+          JSON.stringify(await tableCounts(ctx)) !== JSON.stringify(counts) || (await contentDigest(ctx)) !== digest;
         expect(changed, 'a valid request should have changed something').toBe(true);
       }
     });
@@ -85,8 +147,14 @@ describe(`CSRF (${backendName})`, () => {
     const { agent, csrf: before } = await agentFor(ctx.app, undefined);
     const form = await agent.get('/anmelden');
     const token = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1] as string;
-    expect((await agent.post('/anmelden').type('form').send({ username: 'redaktion', password: 'demo', _csrf: token })).status).toBe(303);
-    const res = await agent.post('/intern/vertretung').type('form').send({ vertretung: 'redaktion2', von: '2099-03-01', bis: '2099-03-02', _csrf: before });
+    expect(
+      (await agent.post('/anmelden').type('form').send({ username: 'redaktion', password: 'demo', _csrf: token }))
+        .status,
+    ).toBe(303);
+    const res = await agent
+      .post('/intern/vertretung')
+      .type('form')
+      .send({ vertretung: 'redaktion2', von: '2099-03-01', bis: '2099-03-02', _csrf: before });
     expect(res.status).toBe(403);
   });
 });

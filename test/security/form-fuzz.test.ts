@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { agentFor, createSecurityContext, ROLES, ROLE_USERS, type Agent, type RoleName, type SecurityContext } from './context';
+import {
+  agentFor,
+  createSecurityContext,
+  ROLES,
+  ROLE_USERS,
+  type Agent,
+  type RoleName,
+  type SecurityContext,
+} from './context';
 import { TABLE, loadFixtures, methodOf, type Fixtures, type Row } from './route-table';
 import { backendName } from '../helpers/env';
 
@@ -45,10 +53,48 @@ const oneCodePoint = (s: string) => Array.from(s);
 const cut = (s: string, n: number) => oneCodePoint(s).slice(0, n).join('');
 
 const special = fc.constantFrom(
-  '😀', '👩‍👩‍👧‍👦', '🇩🇪', '𝔘𝔫𝔦𝔠𝔬𝔡𝔢', '𠜎', 'e\u0301', 'a\u0308\u0301\u0323', 'Z̷̛̙a̶l̸g̵o̴', '\u202eevil', '\u200b', '\ufeff',
-  'ß', 'İ', 'ǅ', 'ﬀ', 'Ⅻ', '١٢٣', '<script>alert(1)</script>', '"\'&<>', '&amp;', '<%= 1 %>', '${x}', '{{x}}', '\\', '../',
+  '😀',
+  '👩‍👩‍👧‍👦',
+  '🇩🇪',
+  '𝔘𝔫𝔦𝔠𝔬𝔡𝔢',
+  '𠜎',
+  'e\u0301',
+  'a\u0308\u0301\u0323',
+  'Z̷̛̙a̶l̸g̵o̴',
+  '\u202eevil',
+  '\u200b',
+  '\ufeff',
+  'ß',
+  'İ',
+  'ǅ',
+  'ﬀ',
+  'Ⅻ',
+  '١٢٣',
+  '<script>alert(1)</script>',
+  '"\'&<>',
+  '&amp;',
+  '<%= 1 %>',
+  '${x}',
+  '{{x}}',
+  '\\',
+  '../',
 );
-const control = fc.constantFrom('\u0001', '\u0007', '\b', '\t', '\n', '\r\n', '\u000b', '\f', '\r', '\u001b', '\u007f', '\u0085', '\u2028', '\u2029');
+const control = fc.constantFrom(
+  '\u0001',
+  '\u0007',
+  '\b',
+  '\t',
+  '\n',
+  '\r\n',
+  '\u000b',
+  '\f',
+  '\r',
+  '\u001b',
+  '\u007f',
+  '\u0085',
+  '\u2028',
+  '\u2029',
+);
 const piece = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 12 }),
   fc.string({ unit: 'binary', maxLength: 12 }),
@@ -56,8 +102,22 @@ const piece = fc.oneof(
   control,
 );
 const oddDate = fc.constantFrom(
-  '2026-02-31', '2099-02-30', '2099-06-31', '2100-02-29', '0000-01-01', '2026-13-01', '2026-04-31', '2026-00-10', '9999-12-31',
-  '10000-01-01', '-2026-01-01', '2026-1-1', '31.12.2026', '2026-02-29', '1900-02-29', '2026-12-24T25:00',
+  '2026-02-31',
+  '2099-02-30',
+  '2099-06-31',
+  '2100-02-29',
+  '0000-01-01',
+  '2026-13-01',
+  '2026-04-31',
+  '2026-00-10',
+  '9999-12-31',
+  '10000-01-01',
+  '-2026-01-01',
+  '2026-1-1',
+  '31.12.2026',
+  '2026-02-29',
+  '1900-02-29',
+  '2026-12-24T25:00',
 );
 const number = fc.oneof(
   fc.constantFrom('0', '-1', '1e400', '-0', 'NaN', 'Infinity', '99999999999999999999', '0x1F', '1_000', '١٢'),
@@ -69,7 +129,12 @@ const long = fc.tuple(fc.oneof(piece, special), fc.integer({ min: 150, max: 6_00
   return cut(unit.repeat(Math.ceil(n / Math.max(1, unit.length))), n);
 });
 const text = fc
-  .oneof(fc.array(piece, { maxLength: 6 }).map((a) => a.join('')), oddDate, number, long)
+  .oneof(
+    fc.array(piece, { maxLength: 6 }).map((a) => a.join('')),
+    oddDate,
+    number,
+    long,
+  )
   // NUL has its own answer (400 before any form is read): everything else is fair
   .map((s) => s.replace(/\u0000/g, ''));
 
@@ -85,7 +150,8 @@ interface Field {
 }
 
 const attr = (tag: string, name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
-const unescape = (v: string) => v.replace(/&#34;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const unescape = (v: string) =>
+  v.replace(/&#34;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 /** The <form> posting to `action` in `html`, or undefined. */
 function formIn(html: string, action: string): string | undefined {
@@ -108,8 +174,10 @@ function fieldsOf(form: string): Field[] {
   for (const m of form.matchAll(/<input\b[^>]*>/g)) {
     const type = attr(m[0], 'type') ?? 'text';
     const value = attr(m[0], 'value');
-    if (['text', 'search', 'url', 'email', 'date', 'number', 'tel'].includes(type)) add(attr(m[0], 'name'), true, undefined, type === 'date');
-    else if (type !== 'password' && type !== 'file') add(attr(m[0], 'name'), false, value === undefined ? 'on' : unescape(value));
+    if (['text', 'search', 'url', 'email', 'date', 'number', 'tel'].includes(type))
+      add(attr(m[0], 'name'), true, undefined, type === 'date');
+    else if (type !== 'password' && type !== 'file')
+      add(attr(m[0], 'name'), false, value === undefined ? 'on' : unescape(value));
     else add(attr(m[0], 'name'), false);
   }
   for (const m of form.matchAll(/<textarea\b[^>]*>/g)) add(attr(m[0], 'name'), true);
@@ -125,7 +193,10 @@ function fieldsOf(form: string): Field[] {
 }
 
 /** Who may use the route (so the form gets past the access check). */
-const actorOf = (row: Row): RoleName => (row.route === 'POST /anmelden' ? 'anonymous' : (ROLES.find((r) => r !== 'anonymous' && row.expect[r] < 400) ?? 'admin'));
+const actorOf = (row: Row): RoleName =>
+  row.route === 'POST /anmelden'
+    ? 'anonymous'
+    : (ROLES.find((r) => r !== 'anonymous' && row.expect[r] < 400) ?? 'admin');
 
 /** The form as its page shows it: the page at the same address, or the one above it (/:id for /:id/entscheidung). */
 async function discoverForm(agent: Agent, url: string): Promise<Field[] | undefined> {
@@ -140,7 +211,8 @@ async function discoverForm(agent: Agent, url: string): Promise<Field[] | undefi
   return undefined;
 }
 
-const escapeHtml = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
+const escapeHtml = (v: string) =>
+  v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
 
 /**
  * What the app may do to a typed entry before it shows it again: line breaks made LF (some
@@ -162,8 +234,15 @@ describe(`random entries in every form (${backendName}; seed ${SEED}, ${RUNS} ru
   };
 
   it('covers every POST route the router has', () => {
-    const posts = ctx.routes.filter((r) => r.method === 'POST').map((r) => `POST ${r.path}`).sort();
-    expect(rows().map((r) => r.route).sort()).toEqual(posts);
+    const posts = ctx.routes
+      .filter((r) => r.method === 'POST')
+      .map((r) => `POST ${r.path}`)
+      .sort();
+    expect(
+      rows()
+        .map((r) => r.route)
+        .sort(),
+    ).toEqual(posts);
     expect(posts.length).toBeGreaterThan(20);
   });
 
@@ -177,50 +256,75 @@ describe(`random entries in every form (${backendName}; seed ${SEED}, ${RUNS} ru
       const url = row.url(fixtures, fresh);
       const shared = agents.get(role) as { agent: Agent; csrf: string };
       const discovered = await discoverForm(shared.agent, url);
-      const fields: Field[] = discovered ?? Object.keys(row.body?.(fixtures, fresh) ?? {}).map((name) => ({ name, typed: false, choices: [] }));
+      const fields: Field[] =
+        discovered ??
+        Object.keys(row.body?.(fixtures, fresh) ?? {}).map((name) => ({ name, typed: false, choices: [] }));
       if (discovered) checkedForms++;
       // valid entries (the matrix's bodies) mix with random ones, so that checks behind the
       // first refusal are reached too (an impossible date next to a real deputy)
-      const valid: Record<string, string> = { ...(row.body?.(fixtures, fresh) ?? {}), ...(typeof row.effect === 'function' ? row.effect(fixtures, fresh) : {}) };
+      const valid: Record<string, string> = {
+        ...(row.body?.(fixtures, fresh) ?? {}),
+        ...(typeof row.effect === 'function' ? row.effect(fixtures, fresh) : {}),
+      };
       const fieldArbs = Object.fromEntries(
         fields.map((f) => {
-          const choices = [...new Set([...f.choices, ...(valid[f.name] !== undefined ? [valid[f.name] as string] : [])])];
+          const choices = [
+            ...new Set([...f.choices, ...(valid[f.name] !== undefined ? [valid[f.name] as string] : [])]),
+          ];
           const random = f.date ? fc.oneof({ arbitrary: oddDate, weight: 4 }, { arbitrary: text, weight: 1 }) : text;
           if (choices.length === 0) return [f.name, random];
-          return [f.name, fc.oneof({ arbitrary: fc.constantFrom(...choices), weight: f.typed ? 1 : 3 }, { arbitrary: random, weight: 1 })];
+          return [
+            f.name,
+            fc.oneof(
+              { arbitrary: fc.constantFrom(...choices), weight: f.typed ? 1 : 3 },
+              { arbitrary: random, weight: 1 },
+            ),
+          ];
         }),
       );
       // half the runs: every field random; the other half: a valid form with one field random
       const validForm = Object.fromEntries(fields.map((f) => [f.name, valid[f.name] ?? f.choices[0] ?? '']));
       const allRandom = fc.record(fieldArbs) as fc.Arbitrary<Record<string, string>>;
-      const oneRandom = fields.length === 0 ? allRandom : fc.constantFrom(...fields.map((f) => f.name)).chain((name) => (fieldArbs[name] as fc.Arbitrary<string>).map((v) => ({ ...validForm, [name]: v })));
-      await fc.assert(
-        fc.asyncProperty(fc.oneof(allRandom, oneRandom), async (values) => {
-          const { agent, csrf } = row.ownAgent ? await agentFor(ctx.app, ROLE_USERS[role]) : shared;
-          const res = await agent.post(url).type('form').send({ ...values, _csrf: csrf });
-          if (res.status >= 500) {
-            failures.push(`${row.route} → ${res.status} with ${JSON.stringify(values).slice(0, 300)}`);
-            return false;
-          }
-          const form = res.status >= 400 ? formIn(res.text, url) : undefined;
-          if (form === undefined) return true;
-          refusals++;
-          // a refused form: every typed entry is back, as typed (escaped)
-          const shownAgain = new Set(fieldsOf(form).map((f) => f.name));
-          for (const f of fields) {
-            if (!f.typed || !shownAgain.has(f.name)) continue;
-            const typed = values[f.name] as string;
-            if (!shownForms(typed).some((v) => res.text.includes(v))) {
-              failures.push(`${row.route} → ${res.status}: field ${f.name} not kept (${JSON.stringify(typed).slice(0, 160)})`);
+      const oneRandom =
+        fields.length === 0
+          ? allRandom
+          : fc
+              .constantFrom(...fields.map((f) => f.name))
+              .chain((name) => (fieldArbs[name] as fc.Arbitrary<string>).map((v) => ({ ...validForm, [name]: v })));
+      await fc
+        .assert(
+          fc.asyncProperty(fc.oneof(allRandom, oneRandom), async (values) => {
+            const { agent, csrf } = row.ownAgent ? await agentFor(ctx.app, ROLE_USERS[role]) : shared;
+            const res = await agent
+              .post(url)
+              .type('form')
+              .send({ ...values, _csrf: csrf });
+            if (res.status >= 500) {
+              failures.push(`${row.route} → ${res.status} with ${JSON.stringify(values).slice(0, 300)}`);
               return false;
             }
-          }
-          return true;
-        }),
-        { seed: SEED, numRuns: RUNS, endOnFailure: true },
-      ).catch((err: Error) => {
-        if (failures.length === 0) failures.push(`${row.route}: ${err.message.slice(0, 500)}`);
-      });
+            const form = res.status >= 400 ? formIn(res.text, url) : undefined;
+            if (form === undefined) return true;
+            refusals++;
+            // a refused form: every typed entry is back, as typed (escaped)
+            const shownAgain = new Set(fieldsOf(form).map((f) => f.name));
+            for (const f of fields) {
+              if (!f.typed || !shownAgain.has(f.name)) continue;
+              const typed = values[f.name] as string;
+              if (!shownForms(typed).some((v) => res.text.includes(v))) {
+                failures.push(
+                  `${row.route} → ${res.status}: field ${f.name} not kept (${JSON.stringify(typed).slice(0, 160)})`,
+                );
+                return false;
+              }
+            }
+            return true;
+          }),
+          { seed: SEED, numRuns: RUNS, endOnFailure: true },
+        )
+        .catch((err: Error) => {
+          if (failures.length === 0) failures.push(`${row.route}: ${err.message.slice(0, 500)}`);
+        });
     }
     expect(failures).toEqual([]);
     // the discovery found the forms (not only the matrix's bodies), and some were refused

@@ -37,8 +37,30 @@ export const XSS_PAYLOADS: string[] = [
 ];
 
 const MARKUP = /[<>"'&]/;
-const DANGEROUS_TAGS = new Set(['iframe', 'object', 'embed', 'base', 'frame', 'frameset', 'applet', 'style', 'svg', 'math', 'form-injected']);
-const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'srcdoc', 'data', 'xlink:href', 'poster', 'background']);
+const DANGEROUS_TAGS = new Set([
+  'iframe',
+  'object',
+  'embed',
+  'base',
+  'frame',
+  'frameset',
+  'applet',
+  'style',
+  'svg',
+  'math',
+  'form-injected',
+]);
+const URL_ATTRIBUTES = new Set([
+  'href',
+  'src',
+  'action',
+  'formaction',
+  'srcdoc',
+  'data',
+  'xlink:href',
+  'poster',
+  'background',
+]);
 
 const decodeEntities = (s: string) =>
   s
@@ -74,11 +96,15 @@ export function findInjections(html: string, payloads: string[] = XSS_PAYLOADS):
   // strip comments and the doctype; a comment holding a marker is itself an injection
   const commentRe = /<!--([\s\S]*?)-->/g;
   for (const m of html.matchAll(commentRe)) {
-    if (m[1]?.toLowerCase().includes(XSS_MARK.toLowerCase())) findings.push({ problem: 'marker inside an HTML comment', excerpt: near(m.index ?? 0) });
+    if (m[1]?.toLowerCase().includes(XSS_MARK.toLowerCase()))
+      findings.push({ problem: 'marker inside an HTML comment', excerpt: near(m.index ?? 0) });
   }
-  const body = html.replace(commentRe, (m) => ' '.repeat(m.length)).replace(/<!doctype[^>]*>/i, (m) => ' '.repeat(m.length));
+  const body = html
+    .replace(commentRe, (m) => ' '.repeat(m.length))
+    .replace(/<!doctype[^>]*>/i, (m) => ' '.repeat(m.length));
 
-  const tagRe = /<(\/?)([a-zA-Z][a-zA-Z0-9:-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*(\/?)>/g;
+  const tagRe =
+    /<(\/?)([a-zA-Z][a-zA-Z0-9:-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*(\/?)>/g;
   let inScript = false;
   let scriptStart = 0;
   let last = 0;
@@ -89,7 +115,11 @@ export function findInjections(html: string, payloads: string[] = XSS_PAYLOADS):
     const attrs = m[3] ?? '';
     // text between tags must not contain a '<' that starts something tag-like
     const text = body.slice(last, index);
-    if (!inScript && /<[a-zA-Z!/?]/.test(text)) findings.push({ problem: 'malformed tag-like text (unescaped "<")', excerpt: near(last + text.search(/<[a-zA-Z!/?]/)) });
+    if (!inScript && /<[a-zA-Z!/?]/.test(text))
+      findings.push({
+        problem: 'malformed tag-like text (unescaped "<")',
+        excerpt: near(last + text.search(/<[a-zA-Z!/?]/)),
+      });
     last = index + m[0].length;
     if (inScript) {
       if (closing && name === 'script') {
@@ -100,16 +130,20 @@ export function findInjections(html: string, payloads: string[] = XSS_PAYLOADS):
       continue;
     }
     if (closing) continue;
-    if (name.toLowerCase().includes(XSS_MARK.toLowerCase())) findings.push({ problem: `injected tag <${name}>`, excerpt: near(index) });
+    if (name.toLowerCase().includes(XSS_MARK.toLowerCase()))
+      findings.push({ problem: `injected tag <${name}>`, excerpt: near(index) });
     if (DANGEROUS_TAGS.has(name)) findings.push({ problem: `forbidden tag <${name}>`, excerpt: near(index) });
     const parsed: Array<[string, string]> = [];
     for (const a of attrs.matchAll(ATTR)) {
       const attrName = (a[1] ?? '').toLowerCase();
       const value = decodeEntities(a[2] ?? a[3] ?? a[4] ?? '');
       parsed.push([attrName, value]);
-      if (attrName.startsWith('on')) findings.push({ problem: `event handler attribute ${attrName} on <${name}>`, excerpt: near(index) });
-      if (attrName.includes(XSS_MARK.toLowerCase())) findings.push({ problem: `injected attribute ${attrName}`, excerpt: near(index) });
-      if (attrName === 'style' && value.toLowerCase().includes(XSS_MARK.toLowerCase())) findings.push({ problem: 'payload inside a style attribute', excerpt: near(index) });
+      if (attrName.startsWith('on'))
+        findings.push({ problem: `event handler attribute ${attrName} on <${name}>`, excerpt: near(index) });
+      if (attrName.includes(XSS_MARK.toLowerCase()))
+        findings.push({ problem: `injected attribute ${attrName}`, excerpt: near(index) });
+      if (attrName === 'style' && value.toLowerCase().includes(XSS_MARK.toLowerCase()))
+        findings.push({ problem: 'payload inside a style attribute', excerpt: near(index) });
       if (URL_ATTRIBUTES.has(attrName)) {
         const v = value.replace(/[\u0000-\u0020\u007f-\u009f]/g, '').toLowerCase();
         if (/^(javascript|vbscript|data):/.test(v) && !(name === 'img' && v.startsWith('data:image/'))) {
@@ -117,10 +151,12 @@ export function findInjections(html: string, payloads: string[] = XSS_PAYLOADS):
         }
       }
     }
-    if (name === 'meta' && parsed.some(([n, v]) => n === 'http-equiv' && v.toLowerCase() === 'refresh')) findings.push({ problem: 'meta refresh', excerpt: near(index) });
+    if (name === 'meta' && parsed.some(([n, v]) => n === 'http-equiv' && v.toLowerCase() === 'refresh'))
+      findings.push({ problem: 'meta refresh', excerpt: near(index) });
     if (name === 'script') {
       const src = parsed.find(([n]) => n === 'src')?.[1];
-      if (!src || !src.startsWith('/assets/')) findings.push({ problem: `script not from /assets: ${src ?? '(inline)'}`, excerpt: near(index) });
+      if (!src || !src.startsWith('/assets/'))
+        findings.push({ problem: `script not from /assets: ${src ?? '(inline)'}`, excerpt: near(index) });
       inScript = true;
       scriptStart = last;
     }

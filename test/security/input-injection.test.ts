@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { agentFor, contentDigest, createSecurityContext, ROLES, submittedRequest, tableCounts, ROLE_USERS, type Agent, type RoleName, type SecurityContext } from './context';
+import {
+  agentFor,
+  contentDigest,
+  createSecurityContext,
+  ROLES,
+  submittedRequest,
+  tableCounts,
+  ROLE_USERS,
+  type Agent,
+  type RoleName,
+  type SecurityContext,
+} from './context';
 import { TABLE, loadFixtures, methodOf, type Fixtures, type Fresh, type Row } from './route-table';
 import { backendName } from '../helpers/env';
 
@@ -23,7 +34,9 @@ beforeAll(async () => {
   for (const role of ROLES) agents.set(role, await agentFor(ctx.app, ROLE_USERS[role]));
 }, 180_000);
 afterAll(async () => {
-  console.info(`[security] injection: ${tally.sql} SQL-injection requests, ${tally.ldap} LDAP-injection sign-ins/searches, ${tally.redirect} return paths, ${tally.header} header-injection requests (${backendName})`);
+  console.info(
+    `[security] injection: ${tally.sql} SQL-injection requests, ${tally.ldap} LDAP-injection sign-ins/searches, ${tally.redirect} return paths, ${tally.header} header-injection requests (${backendName})`,
+  );
   await ctx?.close();
 });
 
@@ -33,7 +46,7 @@ export const SQL_PAYLOADS = [
   "'; DROP TABLE presences; --",
   '1; DELETE FROM requests; --',
   "1' AND pg_sleep(4) IS NULL --",
-  "1); SELECT pg_sleep(4); --",
+  '1); SELECT pg_sleep(4); --',
   '1 UNION SELECT sid, sess::text FROM sessions --',
   "%' OR '%'='",
   "\\'; UPDATE platforms SET enabled = true; --",
@@ -51,7 +64,14 @@ export const SQL_PAYLOADS = [
   'x\u0000y',
 ];
 
-const CORE_SQL = ["' OR '1'='1", "'; DROP TABLE presences; --", "1' AND pg_sleep(4) IS NULL --", '1 UNION SELECT sid, sess::text FROM sessions --', '99999999999999999999', 'x\u0000y'];
+const CORE_SQL = [
+  "' OR '1'='1",
+  "'; DROP TABLE presences; --",
+  "1' AND pg_sleep(4) IS NULL --",
+  '1 UNION SELECT sid, sess::text FROM sessions --',
+  '99999999999999999999',
+  'x\u0000y',
+];
 
 /** Query parameters each page reads (any other parameter must be ignored harmlessly). */
 const QUERY_PARAMS: Record<string, string[]> = {
@@ -104,7 +124,9 @@ type Res = { status: number; text: string; headers: Record<string, string | stri
 function sane(res: Res, what: string, ms: number) {
   expect(res.status, `${what}: ${String(res.text).slice(0, 400)}`).toBeLessThan(500);
   expect(String(res.text ?? '')).not.toMatch(/\n\s+at .+:\d+:\d+/);
-  expect(String(res.text ?? '')).not.toMatch(/syntax error at or near|invalid input syntax|unterminated quoted|relation "|column "/i);
+  expect(String(res.text ?? '')).not.toMatch(
+    /syntax error at or near|invalid input syntax|unterminated quoted|relation "|column "/i,
+  );
   expect(ms, `${what} took ${ms} ms (a pg_sleep ran?)`).toBeLessThan(3500);
 }
 
@@ -120,7 +142,9 @@ describe(`SQL injection (${backendName})`, () => {
         const params = Object.fromEntries([...(QUERY_PARAMS[row.route] ?? []), 'x'].map((k) => [k, p]));
         // all parameters at once with every payload; one at a time (so that an early 400 on one
         // parameter cannot hide another) with the core payloads
-        const single = CORE_SQL.includes(p) ? (QUERY_PARAMS[row.route] ?? []).map((k) => withQuery(base, { [k]: p })) : [];
+        const single = CORE_SQL.includes(p)
+          ? (QUERY_PARAMS[row.route] ?? []).map((k) => withQuery(base, { [k]: p }))
+          : [];
         const urls = [withQuery(base, params), ...single];
         const pathUrl = withPathPayload(row, p, {});
         if (pathUrl) urls.push(pathUrl);
@@ -153,7 +177,10 @@ describe(`SQL injection (${backendName})`, () => {
         if (pathUrl) targets.push([pathUrl, row.body?.(fixtures, fresh) ?? {}]);
         for (const [url, b] of targets) {
           const started = Date.now();
-          const res = (await agent.post(url).type('form').send({ ...b, _csrf: csrf })) as unknown as Res;
+          const res = (await agent
+            .post(url)
+            .type('form')
+            .send({ ...b, _csrf: csrf })) as unknown as Res;
           sane(res, `${role} POST ${url} ${JSON.stringify(b).slice(0, 200)}`, Date.now() - started);
           tally.sql++;
         }
@@ -163,7 +190,10 @@ describe(`SQL injection (${backendName})`, () => {
     for (const p of SQL_PAYLOADS) {
       const { agent, csrf } = agents.get('anonymous') as { agent: Agent; csrf: string };
       const started = Date.now();
-      const res = (await agent.post('/anmelden').type('form').send({ username: p, password: p, zurueck: p, _csrf: csrf })) as unknown as Res;
+      const res = (await agent
+        .post('/anmelden')
+        .type('form')
+        .send({ username: p, password: p, zurueck: p, _csrf: csrf })) as unknown as Res;
       sane(res, `sign-in ${p}`, Date.now() - started);
       tally.sql++;
     }
@@ -185,7 +215,10 @@ describe(`SQL injection (${backendName})`, () => {
   it('a payload stored through a form comes back byte for byte (parameterised, not interpolated)', async () => {
     const { agent, csrf } = agents.get('editor') as { agent: Agent; csrf: string };
     for (const p of SQL_PAYLOADS.filter((x) => !x.includes('\u0000'))) {
-      const res = await agent.post('/intern/antraege/neu').type('form').send({ aktion: 'entwurf', name: p, description: p, _csrf: csrf });
+      const res = await agent
+        .post('/intern/antraege/neu')
+        .type('form')
+        .send({ aktion: 'entwurf', name: p, description: p, _csrf: csrf });
       expect(res.status).toBe(303);
       const id = Number(/antraege\/(\d+)/.exec(res.headers.location as string)?.[1]);
       const row = await ctx.database.db('requests').where({ id }).first('title', 'data');
@@ -205,22 +238,56 @@ describe(`SQL injection (${backendName})`, () => {
       ['editor', '/intern/antraege/neu', { aktion: 'entwurf', description: 'a\u0000b' }],
       ['editor', `/intern/antraege/${fixtures.reqDraft}/bearbeiten`, { aktion: 'entwurf', necessity: '\u0000' }],
       ['editor', `/intern/antraege/${inReview}/zurueckziehen`, { grund: 'weil\u0000' }],
-      ['unitHead', `/intern/antraege/${inReview}/entscheidung`, { schritt: 'unit_head', entscheidung: 'return', kommentar: 'a\u0000b' }],
+      [
+        'unitHead',
+        `/intern/antraege/${inReview}/entscheidung`,
+        { schritt: 'unit_head', entscheidung: 'return', kommentar: 'a\u0000b' },
+      ],
       ['editor', '/intern/vertretung', { vertretung: 'redaktion2\u0000', von: '2099-01-01', bis: '2099-01-02' }],
       ['communications', `/intern/angebote/${fixtures.presence40}/schliessen`, { grund: 'Null\u0000Grund' }],
-      ['communications', `/intern/angebote/${fixtures.presence40}/schliessen`, { grund: 'Null\u0000Grund', bestaetigt: '1' }],
-      ['admin', '/intern/verwaltung/organisationseinheiten/neu', { code: 'NUL1', name: 'Null\u0000Einheit', art: 'stelle', oberhalb: '', kurzname: '', hannoverDe: '', reihenfolge: '0' }],
-      ['admin', '/intern/verwaltung/import/pruefen', { csv: 'unit_code;platform;name;url;description;hannover_de_url;existing_since;editors;author\n41;facebook;Null\u0000Name;https://www.facebook.com/nul.test;x;;;redaktion redaktion2;\n' }],
+      [
+        'communications',
+        `/intern/angebote/${fixtures.presence40}/schliessen`,
+        { grund: 'Null\u0000Grund', bestaetigt: '1' },
+      ],
+      [
+        'admin',
+        '/intern/verwaltung/organisationseinheiten/neu',
+        {
+          code: 'NUL1',
+          name: 'Null\u0000Einheit',
+          art: 'stelle',
+          oberhalb: '',
+          kurzname: '',
+          hannoverDe: '',
+          reihenfolge: '0',
+        },
+      ],
+      [
+        'admin',
+        '/intern/verwaltung/import/pruefen',
+        {
+          csv: 'unit_code;platform;name;url;description;hannover_de_url;existing_since;editors;author\n41;facebook;Null\u0000Name;https://www.facebook.com/nul.test;x;;;redaktion redaktion2;\n',
+        },
+      ],
       ['admin', '/intern/verwaltung/ablaeufe/neu', { definition: 'key: x\u0000\n' }],
     ];
     const failures: string[] = [];
     for (const [role, url, body] of attempts) {
       const { agent, csrf } = agents.get(role) as { agent: Agent; csrf: string };
-      const res = await agent.post(url).type('form').send({ ...body, _csrf: csrf });
+      const res = await agent
+        .post(url)
+        .type('form')
+        .send({ ...body, _csrf: csrf });
       if (res.status >= 500) failures.push(`${role} POST ${url} ${JSON.stringify(body).slice(0, 80)} → ${res.status}`);
       tally.sql++;
     }
-    for (const url of ['/?q=a%00b', '/pruefen?url=https%3A%2F%2Fwww.facebook.com%2Fa%00b', '/pruefen.json?url=a%00b', '/einbetten?bereich=4%001']) {
+    for (const url of [
+      '/?q=a%00b',
+      '/pruefen?url=https%3A%2F%2Fwww.facebook.com%2Fa%00b',
+      '/pruefen.json?url=a%00b',
+      '/einbetten?bereich=4%001',
+    ]) {
       const res = await (agents.get('anonymous') as { agent: Agent }).agent.get(url);
       if (res.status >= 500) failures.push(`GET ${url} → ${res.status}`);
     }
@@ -257,7 +324,9 @@ describe(`LDAP injection (${backendName})`, () => {
       for (const password of ['demo', '*', '', 'demo-service']) {
         const { agent, csrf } = await agentFor(ctx.app, undefined);
         const res = await agent.post('/anmelden').type('form').send({ username, password, _csrf: csrf });
-        expect([400, 401], `${JSON.stringify(username).slice(0, 60)} / ${password}: ${res.status}`).toContain(res.status);
+        expect([400, 401], `${JSON.stringify(username).slice(0, 60)} / ${password}: ${res.status}`).toContain(
+          res.status,
+        );
         expect((await agent.get('/intern')).status).toBe(302);
         tally.ldap++;
       }
@@ -276,11 +345,28 @@ describe(`LDAP injection (${backendName})`, () => {
 
   it('the people search treats filter syntax as text: no 500, nobody listed for a filter trick', async () => {
     const { agent, csrf } = agents.get('editor') as { agent: Agent; csrf: string };
-    const baseline = await agent.post('/intern/antraege/neu').type('form').send({ aktion: 'suchen', editorSuche: 'Nowak', _csrf: csrf });
+    const baseline = await agent
+      .post('/intern/antraege/neu')
+      .type('form')
+      .send({ aktion: 'suchen', editorSuche: 'Nowak', _csrf: csrf });
     const found = (html: string) => (html.match(/name="uebernehmen"/g) ?? []).length;
     expect(found(baseline.text), 'a real search finds Kim Nowak').toBe(1);
-    for (const q of ['**', '*)(uid=*', ')(objectClass=*', '*)(|(objectClass=*', '\\2a\\2a', 'x)(|(cn=*', '*\u0000*', ')(', 'portal', '*)(userPassword=*']) {
-      const res = await agent.post('/intern/antraege/neu').type('form').send({ aktion: 'suchen', editorSuche: q, _csrf: csrf });
+    for (const q of [
+      '**',
+      '*)(uid=*',
+      ')(objectClass=*',
+      '*)(|(objectClass=*',
+      '\\2a\\2a',
+      'x)(|(cn=*',
+      '*\u0000*',
+      ')(',
+      'portal',
+      '*)(userPassword=*',
+    ]) {
+      const res = await agent
+        .post('/intern/antraege/neu')
+        .type('form')
+        .send({ aktion: 'suchen', editorSuche: q, _csrf: csrf });
       // 400 for the NUL byte (refused before anything runs), otherwise the form with no result
       expect(res.status, q).toBe(q.includes('\u0000') ? 400 : 200);
       expect(found(res.text), `search "${q}" listed people`).toBe(0);
@@ -328,7 +414,10 @@ describe(`open redirect through the return path (${backendName})`, () => {
       const { agent, csrf } = await agentFor(ctx.app, undefined);
       const page = await agent.get(`/anmelden?zurueck=${encodeURIComponent(zurueck)}`);
       expect(page.status).toBe(200);
-      const res = await agent.post('/anmelden').type('form').send({ username: 'redaktion', password: 'demo', zurueck, _csrf: csrf });
+      const res = await agent
+        .post('/anmelden')
+        .type('form')
+        .send({ username: 'redaktion', password: 'demo', zurueck, _csrf: csrf });
       expect(res.status).toBe(303);
       safeLocation(res.headers.location);
       const again = await agent.get(`/anmelden?zurueck=${encodeURIComponent(zurueck)}`);
@@ -342,12 +431,24 @@ describe(`open redirect through the return path (${backendName})`, () => {
 
   it('a legitimate return path is honoured', async () => {
     const { agent, csrf } = await agentFor(ctx.app, undefined);
-    const res = await agent.post('/anmelden').type('form').send({ username: 'redaktion', password: 'demo', zurueck: `/intern/antraege/${fixtures.reqReview}`, _csrf: csrf });
+    const res = await agent
+      .post('/anmelden')
+      .type('form')
+      .send({
+        username: 'redaktion',
+        password: 'demo',
+        zurueck: `/intern/antraege/${fixtures.reqReview}`,
+        _csrf: csrf,
+      });
     expect(res.headers.location).toBe(`/intern/antraege/${fixtures.reqReview}`);
   });
 
   it('the staff area’s redirect to sign-in encodes the address it came from', async () => {
-    for (const path of ['/intern//evil.example', '/intern/%0d%0aLocation:%20https://evil.example', '/en/intern/\\evil.example']) {
+    for (const path of [
+      '/intern//evil.example',
+      '/intern/%0d%0aLocation:%20https://evil.example',
+      '/en/intern/\\evil.example',
+    ]) {
       const res = await request(ctx.app).get(path);
       expect(res.status).toBe(302);
       expect(res.headers.location).toMatch(/^\/(en\/)?anmelden\?zurueck=[A-Za-z0-9%._~-]*$/);
@@ -378,11 +479,17 @@ const CRLF_URLS = [
   '/assets/%0d%0aX-Injected:%201',
 ];
 
-function noInjectedHeader(res: { status: number; headers: Record<string, string | string[] | undefined> }, what: string) {
+function noInjectedHeader(
+  res: { status: number; headers: Record<string, string | string[] | undefined> },
+  what: string,
+) {
   expect(res.status, what).toBeLessThan(500);
   expect(res.headers['x-injected'], what).toBeUndefined();
   const cookies = ([] as string[]).concat((res.headers['set-cookie'] as string[] | string | undefined) ?? []);
-  expect(cookies.some((c) => c.includes('injected')), what).toBe(false);
+  expect(
+    cookies.some((c) => c.includes('injected')),
+    what,
+  ).toBe(false);
   for (const [name, value] of Object.entries(res.headers)) {
     expect(String(value), `${what}: header ${name}`).not.toMatch(/[\r\n]/);
   }
@@ -400,12 +507,18 @@ describe(`header injection (${backendName})`, () => {
     }
     // sign-in with a CRLF return path in the form body (decoded to real CR/LF characters)
     const { agent, csrf } = await agentFor(ctx.app, undefined);
-    const res = await agent.post('/anmelden').type('form').send({ username: 'admin', password: 'demo', zurueck: '/intern/\r\nX-Injected: 1', _csrf: csrf });
+    const res = await agent
+      .post('/anmelden')
+      .type('form')
+      .send({ username: 'admin', password: 'demo', zurueck: '/intern/\r\nX-Injected: 1', _csrf: csrf });
     noInjectedHeader(res as never, 'sign-in with CRLF return path');
     expect(res.headers.location).toBe('/intern');
     // the outbox retry carries the list filter into its redirect
     const admin = agents.get('admin') as { agent: Agent; csrf: string };
-    const retry = await admin.agent.post(`/intern/postausgang/${fixtures.outboxId}/erneut`).type('form').send({ status: 'failed\r\nX-Injected: 1', seite: '1\r\nX-Injected: 1', _csrf: admin.csrf });
+    const retry = await admin.agent
+      .post(`/intern/postausgang/${fixtures.outboxId}/erneut`)
+      .type('form')
+      .send({ status: 'failed\r\nX-Injected: 1', seite: '1\r\nX-Injected: 1', _csrf: admin.csrf });
     noInjectedHeader(retry as never, 'outbox retry');
     tally.header += 2;
   });

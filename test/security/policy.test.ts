@@ -31,7 +31,9 @@ const VIEWERS: Record<string, Viewer> = {
   headOfOtherUnit: { uid: 'pol-head2', roles: ['employee', 'unit_head'], headOf: ['PX2'] },
   headOfBoth: { uid: 'pol-head3', roles: ['employee'], headOf: ['PX1', 'PX2'] },
   unitHeadRoleOnly: { uid: 'pol-head4', roles: ['employee', 'unit_head'], headOf: [] },
-  ...Object.fromEntries(CENTRAL_ROLES.map((role) => [role, { uid: `pol-${role}`, roles: ['employee', role], headOf: [] }])),
+  ...Object.fromEntries(
+    CENTRAL_ROLES.map((role) => [role, { uid: `pol-${role}`, roles: ['employee', role], headOf: [] }]),
+  ),
   centralEditor: { uid: EDITOR, roles: ['employee', 'communications'], headOf: [] },
   centralAuthor: { uid: AUTHOR, roles: ['employee', 'admin'], headOf: ['PX2'] },
 };
@@ -47,7 +49,9 @@ beforeAll(async () => {
   db = database.db;
   const unitIds: Record<string, number> = {};
   for (const code of ['PX1', 'PX2']) {
-    const [row] = await db('org_units').insert({ code, name: `Policy ${code}`, kind: 'stelle' }).returning('id');
+    const [row] = await db('org_units')
+      .insert({ code, name: `Policy ${code}`, kind: 'stelle' })
+      .returning('id');
     unitIds[code] = (row as { id: number }).id;
   }
   for (const unitCode of UNITS) {
@@ -68,21 +72,44 @@ beforeAll(async () => {
       requests.push({ id, status, unitCode });
     }
   }
-  await db('platforms').insert({ key: 'policytest', name: 'Policy test', rules: JSON.stringify({}) }).onConflict('key').ignore();
+  await db('platforms')
+    .insert({ key: 'policytest', name: 'Policy test', rules: JSON.stringify({}) })
+    .onConflict('key')
+    .ignore();
   for (const unitCode of ['PX1', 'PX2']) {
     for (const status of ['active', 'closed']) {
       const slug = `policy-${unitCode}-${status}`.toLowerCase();
       const [row] = await db('presences')
-        .insert({ slug, platform_key: 'policytest', account_id: slug, url: `https://example.org/${slug}`, name: slug, org_unit_id: unitIds[unitCode], status })
+        .insert({
+          slug,
+          platform_key: 'policytest',
+          account_id: slug,
+          url: `https://example.org/${slug}`,
+          name: slug,
+          org_unit_id: unitIds[unitCode],
+          status,
+        })
         .returning('id');
       const id = (row as { id: number }).id;
       await db('presence_editors').insert({ presence_id: id, uid: EDITOR, name: 'Editor', position: 0 });
       presences.push({ id, status, unitCode });
     }
   }
-  for (const [principal_uid, deputy_uid] of [[AUTHOR, EDITOR], [EDITOR, 'pol-head'], ['pol-head2', 'pol-admin']] as const) {
+  for (const [principal_uid, deputy_uid] of [
+    [AUTHOR, EDITOR],
+    [EDITOR, 'pol-head'],
+    ['pol-head2', 'pol-admin'],
+  ] as const) {
     const [row] = await db('substitutions')
-      .insert({ principal_uid, principal_name: principal_uid, deputy_uid, deputy_name: deputy_uid, starts_on: '2026-01-01', ends_on: '2026-12-31', created_by: principal_uid })
+      .insert({
+        principal_uid,
+        principal_name: principal_uid,
+        deputy_uid,
+        deputy_name: deputy_uid,
+        starts_on: '2026-01-01',
+        ends_on: '2026-12-31',
+        created_by: principal_uid,
+      })
       .returning('id');
     substitutions.push({ id: (row as { id: number }).id, principal_uid, deputy_uid });
   }
@@ -95,11 +122,18 @@ afterAll(async () => {
 describe('access policy: predicate and SQL filter agree', () => {
   it.each(Object.keys(VIEWERS))('requests, viewer %s', async (name) => {
     const viewer = VIEWERS[name] as Viewer;
-    const q = db('requests as r').whereIn('r.id', requests.map((r) => r.id)).select('r.id');
+    const q = db('requests as r')
+      .whereIn(
+        'r.id',
+        requests.map((r) => r.id),
+      )
+      .select('r.id');
     whereRequestVisible(q, db, viewer);
     const fromSql = ((await q) as Array<{ id: number }>).map((r) => r.id).sort((a, b) => a - b);
     const fromPredicate = requests
-      .filter((r) => maySeeRequest(viewer, { author_uid: AUTHOR, status: r.status, unitCode: r.unitCode, editorUids: [EDITOR] }))
+      .filter((r) =>
+        maySeeRequest(viewer, { author_uid: AUTHOR, status: r.status, unitCode: r.unitCode, editorUids: [EDITOR] }),
+      )
       .map((r) => r.id)
       .sort((a, b) => a - b);
     expect(fromSql).toEqual(fromPredicate);
@@ -107,7 +141,13 @@ describe('access policy: predicate and SQL filter agree', () => {
 
   it.each(Object.keys(VIEWERS))('presences, viewer %s', async (name) => {
     const viewer = VIEWERS[name] as Viewer;
-    const q = db('presences as p').join('org_units as u', 'u.id', 'p.org_unit_id').whereIn('p.id', presences.map((p) => p.id)).select('p.id');
+    const q = db('presences as p')
+      .join('org_units as u', 'u.id', 'p.org_unit_id')
+      .whereIn(
+        'p.id',
+        presences.map((p) => p.id),
+      )
+      .select('p.id');
     wherePresenceVisible(q, db, viewer);
     const fromSql = ((await q) as Array<{ id: number }>).map((r) => r.id).sort((a, b) => a - b);
     const fromPredicate = presences
@@ -119,15 +159,28 @@ describe('access policy: predicate and SQL filter agree', () => {
 
   it.each(Object.keys(VIEWERS))('deputy entries, viewer %s', async (name) => {
     const viewer = VIEWERS[name] as Viewer;
-    const q = db('substitutions').whereIn('id', substitutions.map((r) => r.id)).select('id');
+    const q = db('substitutions')
+      .whereIn(
+        'id',
+        substitutions.map((r) => r.id),
+      )
+      .select('id');
     whereSubstitutionVisible(q, viewer);
     const fromSql = ((await q) as Array<{ id: number }>).map((r) => r.id).sort((a, b) => a - b);
-    const fromPredicate = substitutions.filter((r) => maySeeSubstitution(viewer, r)).map((r) => r.id).sort((a, b) => a - b);
+    const fromPredicate = substitutions
+      .filter((r) => maySeeSubstitution(viewer, r))
+      .map((r) => r.id)
+      .sort((a, b) => a - b);
     expect(fromSql).toEqual(fromPredicate);
   });
 
   it('the table is not trivial: each rule both grants and refuses', () => {
-    const req = (status: string, unitCode: string | undefined) => ({ author_uid: AUTHOR, status, unitCode, editorUids: [EDITOR] });
+    const req = (status: string, unitCode: string | undefined) => ({
+      author_uid: AUTHOR,
+      status,
+      unitCode,
+      editorUids: [EDITOR],
+    });
     const v = VIEWERS as Record<string, Viewer>;
     expect(maySeeRequest(v.author!, req('draft', 'PX1'))).toBe(true);
     expect(maySeeRequest(v.editor!, req('draft', 'PX1'))).toBe(true);

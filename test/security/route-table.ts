@@ -10,7 +10,14 @@ import {
   type RoleName,
   type SecurityContext,
 } from './context';
-import { isCentral, maySeePresence, maySeeRequest, type PresenceSubject, type RequestSubject, type Viewer } from '../../src/policy/access';
+import {
+  isCentral,
+  maySeePresence,
+  maySeeRequest,
+  type PresenceSubject,
+  type RequestSubject,
+  type Viewer,
+} from '../../src/policy/access';
 
 /**
  * The authorisation matrix: every route of the app (method + path pattern, exactly as the
@@ -88,16 +95,26 @@ export const MATRIX_UNITS = ['40', '41', '41.2'];
 /** The central offices, by the policy's definition. */
 const CENTRAL: RoleName[] = SIGNED_IN.filter((r) => isCentral(MATRIX_VIEWERS[r]));
 /** The request and presence of unit 41 that rows about "unit 41" use (fixtures reqReview, presence41). */
-const REQUEST_41: RequestSubject = { author_uid: 'redaktion', status: 'in_review', unitCode: '41', editorUids: ['redaktion', 'redaktion2'] };
+const REQUEST_41: RequestSubject = {
+  author_uid: 'redaktion',
+  status: 'in_review',
+  unitCode: '41',
+  editorUids: ['redaktion', 'redaktion2'],
+};
 const PRESENCE_41: PresenceSubject = { status: 'active', unitCode: '41.2', editorUids: ['redaktion', 'redaktion2'] };
 
 /** Same status for everybody (public routes). */
-const all = (status: number): Record<RoleName, number> => Object.fromEntries(ROLES.map((r) => [r, status])) as Record<RoleName, number>;
+const all = (status: number): Record<RoleName, number> =>
+  Object.fromEntries(ROLES.map((r) => [r, status])) as Record<RoleName, number>;
 /** Staff routes: anonymous are sent to sign in (302); `allowed` get their status, everyone else `denied`. */
 const staff = (allowed: Partial<Record<RoleName, number>>, denied = 403): Record<RoleName, number> =>
-  Object.fromEntries(ROLES.map((r) => [r, r === 'anonymous' ? 302 : (allowed[r] ?? denied)])) as Record<RoleName, number>;
+  Object.fromEntries(ROLES.map((r) => [r, r === 'anonymous' ? 302 : (allowed[r] ?? denied)])) as Record<
+    RoleName,
+    number
+  >;
 const everyoneSignedIn = (status: number) => staff(Object.fromEntries(SIGNED_IN.map((r) => [r, status])));
-const roles = (list: RoleName[], status: number) => Object.fromEntries(list.map((r) => [r, status])) as Partial<Record<RoleName, number>>;
+const roles = (list: RoleName[], status: number) =>
+  Object.fromEntries(list.map((r) => [r, status])) as Partial<Record<RoleName, number>>;
 const adminOnly = (status: number) => staff({ admin: status });
 /**
  * Requests and presences of unit 41: who may not see them gets the answer of a missing id
@@ -106,7 +123,10 @@ const adminOnly = (status: number) => staff({ admin: status });
 export const CANNOT_SEE_41: RoleName[] = SIGNED_IN.filter((r) => !maySeeRequest(MATRIX_VIEWERS[r], REQUEST_41));
 const CANNOT_SEE_PRESENCE_41 = SIGNED_IN.filter((r) => !maySeePresence(MATRIX_VIEWERS[r], PRESENCE_41));
 // one set serves both kinds of rows: the policy must give the same answer for both
-if (CANNOT_SEE_41.join() !== CANNOT_SEE_PRESENCE_41.join()) throw new Error(`policy: request and presence of unit 41 seen by different roles (${CANNOT_SEE_41.join()} / ${CANNOT_SEE_PRESENCE_41.join()})`);
+if (CANNOT_SEE_41.join() !== CANNOT_SEE_PRESENCE_41.join())
+  throw new Error(
+    `policy: request and presence of unit 41 seen by different roles (${CANNOT_SEE_41.join()} / ${CANNOT_SEE_PRESENCE_41.join()})`,
+  );
 const seen41 = (allowed: Partial<Record<RoleName, number>>) => staff({ ...roles(CANNOT_SEE_41, 404), ...allowed });
 /** A draft is its author's alone: everybody else gets 404. */
 const draftOf = (allowed: Partial<Record<RoleName, number>>) => staff(allowed, 404);
@@ -115,7 +135,10 @@ const leitung = PEOPLE.leitung as SessionUser;
 const kommunikation = PEOPLE.kommunikation as SessionUser;
 const datenschutz = PEOPLE.datenschutz as SessionUser;
 
-async function atStep(ctx: SecurityContext, step: 'unit_head' | 'communications' | 'data_protection' | 'hannoverde'): Promise<Fresh> {
+async function atStep(
+  ctx: SecurityContext,
+  step: 'unit_head' | 'communications' | 'data_protection' | 'hannoverde',
+): Promise<Fresh> {
   const id = await submittedRequest(ctx, `Matrix ${step}`);
   if (step === 'unit_head') return { id };
   await ctx.service.act(leitung, id, { type: 'approve', stepId: 'unit_head' }, undefined);
@@ -133,7 +156,15 @@ async function freshUnit(ctx: SecurityContext, opts: { retired?: boolean; head?:
   const db = ctx.database.db;
   const code = `MX${process.pid % 1000}${unitCounter++}`;
   const [row] = await db('org_units')
-    .insert({ code, name: `Matrix-Einheit ${code}`, kind: 'stelle', sort_order: 99, created_at: ctx.clock.now, updated_at: ctx.clock.now, retired_at: opts.retired ? ctx.clock.now : null })
+    .insert({
+      code,
+      name: `Matrix-Einheit ${code}`,
+      kind: 'stelle',
+      sort_order: 99,
+      created_at: ctx.clock.now,
+      updated_at: ctx.clock.now,
+      retired_at: opts.retired ? ctx.clock.now : null,
+    })
     .returning('id');
   const id = (row as { id: number }).id;
   if (opts.head) await db('org_unit_heads').insert({ org_unit_id: id, uid: opts.head, name: opts.head, kind: 'head' });
@@ -151,8 +182,14 @@ export const TABLE: Row[] = [
   r('GET /', { url: () => '/', expect: all(200) }),
   r('GET /angebote', { url: () => '/angebote', expect: all(301) }),
   r('GET /angebote/:slug', { url: (f) => `/angebote/${f.presence41Slug}`, expect: all(200) }),
-  r('GET /pruefen', { url: () => '/pruefen?url=https%3A%2F%2Fwww.facebook.com%2Fmuseumaugustkestner', expect: all(200) }),
-  r('GET /pruefen.json', { url: () => '/pruefen.json?url=https%3A%2F%2Fwww.facebook.com%2Fmuseumaugustkestner', expect: all(200) }),
+  r('GET /pruefen', {
+    url: () => '/pruefen?url=https%3A%2F%2Fwww.facebook.com%2Fmuseumaugustkestner',
+    expect: all(200),
+  }),
+  r('GET /pruefen.json', {
+    url: () => '/pruefen.json?url=https%3A%2F%2Fwww.facebook.com%2Fmuseumaugustkestner',
+    expect: all(200),
+  }),
   r('GET /angebote.json', { url: () => '/angebote.json', expect: all(200) }),
   r('GET /angebote.csv', { url: () => '/angebote.csv', expect: all(200) }),
   r('GET /angebote.atom', { url: () => '/angebote.atom', expect: all(200) }),
@@ -202,7 +239,10 @@ export const TABLE: Row[] = [
     url: (f) => `/intern/antraege/${f.reqDraft}`,
     expect: draftOf({ editor: 200 }),
   }),
-  r('GET /intern/antraege/:id/bearbeiten', { url: (f) => `/intern/antraege/${f.reqReturned}/bearbeiten`, expect: seen41({ editor: 200 }) }),
+  r('GET /intern/antraege/:id/bearbeiten', {
+    url: (f) => `/intern/antraege/${f.reqReturned}/bearbeiten`,
+    expect: seen41({ editor: 200 }),
+  }),
   r('POST /intern/antraege/:id/bearbeiten', {
     variant: 'save the draft',
     url: (f) => `/intern/antraege/${f.reqDraft}/bearbeiten`,
@@ -297,12 +337,22 @@ export const TABLE: Row[] = [
     expect: seen41({ editor: 303, unitHead: 303, employee: 403 }),
   }),
   r('GET /intern/antraege/:id/loeschen', {
-    fresh: async (ctx) => ({ id: await ctx.service.create(PEOPLE.redaktion as SessionUser, requestData('Matrix-Entwurf zum Löschen', uniqueAccount())) }),
+    fresh: async (ctx) => ({
+      id: await ctx.service.create(
+        PEOPLE.redaktion as SessionUser,
+        requestData('Matrix-Entwurf zum Löschen', uniqueAccount()),
+      ),
+    }),
     url: (_f, x) => `/intern/antraege/${x.id}/loeschen`,
     expect: draftOf({ editor: 200 }),
   }),
   r('POST /intern/antraege/:id/loeschen', {
-    fresh: async (ctx) => ({ id: await ctx.service.create(PEOPLE.redaktion as SessionUser, requestData('Matrix-Entwurf zum Löschen', uniqueAccount())) }),
+    fresh: async (ctx) => ({
+      id: await ctx.service.create(
+        PEOPLE.redaktion as SessionUser,
+        requestData('Matrix-Entwurf zum Löschen', uniqueAccount()),
+      ),
+    }),
     url: (_f, x) => `/intern/antraege/${x.id}/loeschen`,
     body: () => ({}),
     effect: true,
@@ -316,8 +366,18 @@ export const TABLE: Row[] = [
   r('POST /intern/sitzung', { url: () => '/intern/sitzung', body: () => ({}), expect: everyoneSignedIn(204) }),
   r('POST /intern/vertretung/:id/beenden', {
     fresh: async (ctx) => {
-      const [row] = await ctx.database.db('substitutions')
-        .insert({ principal_uid: 'redaktion', principal_name: 'Robin Schäfer', deputy_uid: 'redaktion2', deputy_name: 'Kim Nowak', starts_on: '2099-02-01', ends_on: '2099-02-02', created_by: 'redaktion', created_at: ctx.clock.now })
+      const [row] = await ctx.database
+        .db('substitutions')
+        .insert({
+          principal_uid: 'redaktion',
+          principal_name: 'Robin Schäfer',
+          deputy_uid: 'redaktion2',
+          deputy_name: 'Kim Nowak',
+          starts_on: '2099-02-01',
+          ends_on: '2099-02-02',
+          created_by: 'redaktion',
+          created_at: ctx.clock.now,
+        })
         .returning('id');
       return { id: (row as { id: number }).id };
     },
@@ -348,12 +408,17 @@ export const TABLE: Row[] = [
   }),
   r('POST /intern/angebote/:id/schliessen', {
     variant: 'confirmation page (nothing closed yet)',
-    fresh: async (ctx) => ({ id: await presenceFixture(ctx, '41.2', ['redaktion', 'redaktion2'], 'Matrix-Schließen-Frage') }),
+    fresh: async (ctx) => ({
+      id: await presenceFixture(ctx, '41.2', ['redaktion', 'redaktion2'], 'Matrix-Schließen-Frage'),
+    }),
     url: (_f, x) => `/intern/angebote/${x.id}/schliessen`,
     body: () => ({ grund: 'Matrix' }),
     expect: seen41({ editor: 200, communications: 200 }),
   }),
-  r('GET /intern/angebote/:id/aenderung', { url: (f) => `/intern/angebote/${f.presence41}/aenderung`, expect: seen41({ editor: 200, unitHead: 200 }) }),
+  r('GET /intern/angebote/:id/aenderung', {
+    url: (f) => `/intern/angebote/${f.presence41}/aenderung`,
+    expect: seen41({ editor: 200, unitHead: 200 }),
+  }),
   r('POST /intern/angebote/:id/aenderung', {
     url: (f) => `/intern/angebote/${f.presence41}/aenderung`,
     body: () => ({ aktion: 'suchen', editorSuche: 'Nowak' }),
@@ -371,26 +436,73 @@ export const TABLE: Row[] = [
 
   // ---------------------------------------------------------------- outbox (administrators)
   r('GET /intern/postausgang', { url: () => '/intern/postausgang', expect: adminOnly(200) }),
-  r('POST /intern/postausgang/:id/erneut', { url: (f) => `/intern/postausgang/${f.outboxId}/erneut`, body: () => ({}), expect: adminOnly(303) }),
+  r('POST /intern/postausgang/:id/erneut', {
+    url: (f) => `/intern/postausgang/${f.outboxId}/erneut`,
+    body: () => ({}),
+    expect: adminOnly(303),
+  }),
 
   // ---------------------------------------------------------------- administration
   r('GET /intern/verwaltung', { url: () => A, expect: adminOnly(200) }),
-  r('GET /intern/verwaltung/organisationseinheiten', { url: () => `${A}/organisationseinheiten`, expect: adminOnly(200) }),
-  r('GET /intern/verwaltung/organisationseinheiten/neu', { url: () => `${A}/organisationseinheiten/neu`, expect: adminOnly(200) }),
-  r('POST /intern/verwaltung/organisationseinheiten/neu', { url: () => `${A}/organisationseinheiten/neu`, body: () => ({ code: '', name: '' }), effect: () => ({ code: 'CSRF1', name: 'CSRF-Probe', art: 'stelle', oberhalb: '', kurzname: '', hannoverDe: '', reihenfolge: '0' }),
-    expect: adminOnly(400) }),
-  r('GET /intern/verwaltung/organisationseinheiten/import', { url: () => `${A}/organisationseinheiten/import`, expect: adminOnly(200) }),
-  r('POST /intern/verwaltung/organisationseinheiten/import', { url: () => `${A}/organisationseinheiten/import`, body: () => ({ csv: '' }), effect: () => ({ csv: 'code;name;kind;parent_code;hannover_de_url\nCSRF2;CSRF-Import;stelle;;\n' }),
-    expect: adminOnly(400) }),
+  r('GET /intern/verwaltung/organisationseinheiten', {
+    url: () => `${A}/organisationseinheiten`,
+    expect: adminOnly(200),
+  }),
+  r('GET /intern/verwaltung/organisationseinheiten/neu', {
+    url: () => `${A}/organisationseinheiten/neu`,
+    expect: adminOnly(200),
+  }),
+  r('POST /intern/verwaltung/organisationseinheiten/neu', {
+    url: () => `${A}/organisationseinheiten/neu`,
+    body: () => ({ code: '', name: '' }),
+    effect: () => ({
+      code: 'CSRF1',
+      name: 'CSRF-Probe',
+      art: 'stelle',
+      oberhalb: '',
+      kurzname: '',
+      hannoverDe: '',
+      reihenfolge: '0',
+    }),
+    expect: adminOnly(400),
+  }),
+  r('GET /intern/verwaltung/organisationseinheiten/import', {
+    url: () => `${A}/organisationseinheiten/import`,
+    expect: adminOnly(200),
+  }),
+  r('POST /intern/verwaltung/organisationseinheiten/import', {
+    url: () => `${A}/organisationseinheiten/import`,
+    body: () => ({ csv: '' }),
+    effect: () => ({ csv: 'code;name;kind;parent_code;hannover_de_url\nCSRF2;CSRF-Import;stelle;;\n' }),
+    expect: adminOnly(400),
+  }),
   r('POST /intern/verwaltung/organisationseinheiten/import/ausfuehren', {
     url: () => `${A}/organisationseinheiten/import/ausfuehren`,
     body: () => ({ token: FAKE_TOKEN }),
     expect: adminOnly(404),
   }),
-  r('GET /intern/verwaltung/organisationseinheiten/import/:token', { url: () => `${A}/organisationseinheiten/import/${FAKE_TOKEN}`, expect: adminOnly(404) }),
-  r('GET /intern/verwaltung/organisationseinheiten/:id', { url: (f) => `${A}/organisationseinheiten/${f.unit40}`, expect: adminOnly(200) }),
-  r('POST /intern/verwaltung/organisationseinheiten/:id', { url: (f) => `${A}/organisationseinheiten/${f.unit40}`, body: () => ({ code: '40', name: '' }), effect: () => ({ code: '40', name: 'Fachbereich Schule (CSRF-Probe)', art: 'fachbereich', oberhalb: 'IV', kurzname: '', hannoverDe: '', reihenfolge: '0' }),
-    expect: adminOnly(400) }),
+  r('GET /intern/verwaltung/organisationseinheiten/import/:token', {
+    url: () => `${A}/organisationseinheiten/import/${FAKE_TOKEN}`,
+    expect: adminOnly(404),
+  }),
+  r('GET /intern/verwaltung/organisationseinheiten/:id', {
+    url: (f) => `${A}/organisationseinheiten/${f.unit40}`,
+    expect: adminOnly(200),
+  }),
+  r('POST /intern/verwaltung/organisationseinheiten/:id', {
+    url: (f) => `${A}/organisationseinheiten/${f.unit40}`,
+    body: () => ({ code: '40', name: '' }),
+    effect: () => ({
+      code: '40',
+      name: 'Fachbereich Schule (CSRF-Probe)',
+      art: 'fachbereich',
+      oberhalb: 'IV',
+      kurzname: '',
+      hannoverDe: '',
+      reihenfolge: '0',
+    }),
+    expect: adminOnly(400),
+  }),
   r('POST /intern/verwaltung/organisationseinheiten/:id/aufloesen', {
     fresh: (ctx) => freshUnit(ctx),
     url: (_f, x) => `${A}/organisationseinheiten/${x.id}/aufloesen`,
@@ -419,8 +531,18 @@ export const TABLE: Row[] = [
     expect: adminOnly(303),
   }),
   r('GET /intern/verwaltung/plattformen', { url: () => `${A}/plattformen`, expect: adminOnly(200) }),
-  r('POST /intern/verwaltung/plattformen/:key/freigabe', { url: () => `${A}/plattformen/instagram/freigabe`, body: () => ({ freigegeben: 'ja' }), effect: true, expect: adminOnly(303) }),
-  r('POST /intern/verwaltung/plattformen/:key/freigabe', { variant: 'disable, confirmation page', url: () => `${A}/plattformen/facebook/freigabe`, body: () => ({ freigegeben: 'nein' }), expect: adminOnly(200) }),
+  r('POST /intern/verwaltung/plattformen/:key/freigabe', {
+    url: () => `${A}/plattformen/instagram/freigabe`,
+    body: () => ({ freigegeben: 'ja' }),
+    effect: true,
+    expect: adminOnly(303),
+  }),
+  r('POST /intern/verwaltung/plattformen/:key/freigabe', {
+    variant: 'disable, confirmation page',
+    url: () => `${A}/plattformen/facebook/freigabe`,
+    body: () => ({ freigegeben: 'nein' }),
+    expect: adminOnly(200),
+  }),
   r('GET /intern/verwaltung/plattformen/:key', { url: () => `${A}/plattformen/facebook`, expect: adminOnly(200) }),
   r('POST /intern/verwaltung/plattformen/:key', {
     url: () => `${A}/plattformen/facebook`,
@@ -429,20 +551,38 @@ export const TABLE: Row[] = [
   }),
   r('GET /intern/verwaltung/ablaeufe', { url: () => `${A}/ablaeufe`, expect: adminOnly(200) }),
   r('GET /intern/verwaltung/ablaeufe/neu', { url: () => `${A}/ablaeufe/neu`, expect: adminOnly(200) }),
-  r('POST /intern/verwaltung/ablaeufe/neu', { url: () => `${A}/ablaeufe/neu`, body: () => ({ definition: '' }), expect: adminOnly(400) }),
+  r('POST /intern/verwaltung/ablaeufe/neu', {
+    url: () => `${A}/ablaeufe/neu`,
+    body: () => ({ definition: '' }),
+    expect: adminOnly(400),
+  }),
   r('GET /intern/verwaltung/ablaeufe/:id', { url: (f) => `${A}/ablaeufe/${f.definitionId}`, expect: adminOnly(200) }),
   r('GET /intern/verwaltung/rollen', { url: () => `${A}/rollen`, expect: adminOnly(200) }),
   r('GET /intern/verwaltung/verlauf', { url: () => `${A}/verlauf`, expect: adminOnly(200) }),
   r('GET /intern/verwaltung/verlauf.csv', { url: () => `${A}/verlauf.csv`, expect: adminOnly(200) }),
   r('GET /intern/verwaltung/register', { url: () => `${A}/register`, expect: adminOnly(200) }),
   r('GET /intern/verwaltung/register.csv', { url: () => `${A}/register.csv`, expect: adminOnly(200) }),
-  r('GET /intern/verwaltung/register/:id/nachweis', { url: (f) => `${A}/register/${f.presence41}/nachweis`, expect: adminOnly(200) }),
+  r('GET /intern/verwaltung/register/:id/nachweis', {
+    url: (f) => `${A}/register/${f.presence41}/nachweis`,
+    expect: adminOnly(200),
+  }),
   r('GET /intern/verwaltung/import', { url: () => `${A}/import`, expect: adminOnly(200) }),
   r('GET /intern/verwaltung/import/vorlage.csv', { url: () => `${A}/import/vorlage.csv`, expect: adminOnly(200) }),
-  r('POST /intern/verwaltung/import/pruefen', { url: () => `${A}/import/pruefen`, body: () => ({ csv: '' }), effect: () => ({ csv: importTemplate() }),
-    expect: adminOnly(400) }),
-  r('POST /intern/verwaltung/import/ausfuehren', { url: () => `${A}/import/ausfuehren`, body: () => ({ token: FAKE_TOKEN }), expect: adminOnly(404) }),
-  r('GET /intern/verwaltung/import/ergebnis/:token', { url: () => `${A}/import/ergebnis/${FAKE_TOKEN}`, expect: adminOnly(404) }),
+  r('POST /intern/verwaltung/import/pruefen', {
+    url: () => `${A}/import/pruefen`,
+    body: () => ({ csv: '' }),
+    effect: () => ({ csv: importTemplate() }),
+    expect: adminOnly(400),
+  }),
+  r('POST /intern/verwaltung/import/ausfuehren', {
+    url: () => `${A}/import/ausfuehren`,
+    body: () => ({ token: FAKE_TOKEN }),
+    expect: adminOnly(404),
+  }),
+  r('GET /intern/verwaltung/import/ergebnis/:token', {
+    url: () => `${A}/import/ergebnis/${FAKE_TOKEN}`,
+    expect: adminOnly(404),
+  }),
 ];
 
 /** Seeds the matrix's own fixtures on top of seedDemo and resolves every id a row uses. */
@@ -461,12 +601,19 @@ export async function loadFixtures(ctx: SecurityContext): Promise<Fixtures> {
     ]);
   }
   const unit40 = (await db('org_units').where({ code: '40' }).first('id')).id as number;
-  await db('org_unit_heads').insert({ org_unit_id: unit40, uid: 'leitung40', name: 'Dr. Petra Scholz', kind: 'head' }).onConflict(['org_unit_id', 'uid']).ignore();
+  await db('org_unit_heads')
+    .insert({ org_unit_id: unit40, uid: 'leitung40', name: 'Dr. Petra Scholz', kind: 'head' })
+    .onConflict(['org_unit_id', 'uid'])
+    .ignore();
   const existing40 = await db('presence_editors').where({ uid: 'redaktion40' }).first('presence_id');
-  const presence40 = existing40?.presence_id ?? (await presenceFixture(ctx, '40', ['redaktion40'], 'Schulen in Hannover'));
+  const presence40 =
+    existing40?.presence_id ?? (await presenceFixture(ctx, '40', ['redaktion40'], 'Schulen in Hannover'));
   const outbox = await db('outbox').orderBy('id').first('id');
   if (!outbox) throw new Error('seedDemo queued no mail');
-  const definition = await db('workflow_definitions').where({ key: 'dienstanweisung' }).orderBy('version', 'desc').first('id');
+  const definition = await db('workflow_definitions')
+    .where({ key: 'dienstanweisung' })
+    .orderBy('version', 'desc')
+    .first('id');
   return {
     reqReview: await byTitle('Theater in der List'),
     reqDraft: await byTitle('Kulturbüro Hannover (Entwurf)'),

@@ -17,11 +17,15 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => ctx?.close());
 
-const setCookies = (res: request.Response) => ([] as string[]).concat((res.headers['set-cookie'] as unknown as string[] | undefined) ?? []);
+const setCookies = (res: request.Response) =>
+  ([] as string[]).concat((res.headers['set-cookie'] as unknown as string[] | undefined) ?? []);
 const sessionCookie = (res: request.Response) => setCookies(res).find((c) => c.startsWith('smr.sid='));
 const pair = (cookie: string | undefined) => cookie?.split(';')[0] as string;
 /** The session id inside a signed cookie value `s:<sid>.<signature>`. */
-const sidOf = (cookie: string) => decodeURIComponent(pair(cookie).slice('smr.sid='.length)).replace(/^s:/, '').replace(/\.[^.]*$/, '');
+const sidOf = (cookie: string) =>
+  decodeURIComponent(pair(cookie).slice('smr.sid='.length))
+    .replace(/^s:/, '')
+    .replace(/\.[^.]*$/, '');
 
 const formCookie = (res: request.Response) => setCookies(res).find((c) => c.startsWith('smr.anmeldung='));
 
@@ -68,7 +72,11 @@ describe(`sessions (${backendName})`, () => {
     const page = await intern(after).expect(200);
     const sid = sidOf(after);
     expect(await rowOf(sid)).toBeTruthy();
-    const out = await request(ctx.app).post('/abmelden').set('Cookie', pair(after)).type('form').send({ _csrf: csrfFrom(page.text) });
+    const out = await request(ctx.app)
+      .post('/abmelden')
+      .set('Cookie', pair(after))
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) });
     expect(out.status).toBe(303);
     expect(out.headers.location).toBe('/anmelden?abgemeldet=1');
     const cleared = sessionCookie(out);
@@ -96,12 +104,18 @@ describe(`sessions (${backendName})`, () => {
     expect(stored).toBeLessThanOrEqual(61_000);
 
     // still active: activity renews the server-side expiry (rolling)
-    await ctx.database.db('sessions').where({ sid }).update({ expired: new Date(Date.now() + 5_000) });
+    await ctx.database
+      .db('sessions')
+      .where({ sid })
+      .update({ expired: new Date(Date.now() + 5_000) });
     expect((await intern(after)).status).toBe(200);
     expect(new Date((await rowOf(sid)).expired).getTime() - Date.now()).toBeGreaterThan(50_000);
 
     // idle for longer than the timeout: the browser still has the cookie (its clock may differ), the server says no
-    await ctx.database.db('sessions').where({ sid }).update({ expired: new Date(Date.now() - 1_000) });
+    await ctx.database
+      .db('sessions')
+      .where({ sid })
+      .update({ expired: new Date(Date.now() - 1_000) });
     const res = await intern(after);
     expect(res.status).toBe(302);
     expect(res.headers.location).toMatch(/^\/anmelden\?zurueck=/);
@@ -109,7 +123,10 @@ describe(`sessions (${backendName})`, () => {
 
   it('cookie flags: HttpOnly, SameSite=Lax, Path=/, no Domain; not Secure over plain HTTP with COOKIE_SECURE=auto', async () => {
     const { after } = await signInRaw();
-    const attrs = after.split(';').slice(1).map((a) => a.trim().toLowerCase());
+    const attrs = after
+      .split(';')
+      .slice(1)
+      .map((a) => a.trim().toLowerCase());
     expect(attrs).toContain('httponly');
     expect(attrs).toContain('samesite=lax');
     expect(attrs).toContain('path=/');
@@ -119,7 +136,10 @@ describe(`sessions (${backendName})`, () => {
   });
 
   it('Secure behind a TLS-terminating proxy (COOKIE_SECURE=auto, TRUST_PROXY=1) and always with COOKIE_SECURE=true', async () => {
-    for (const env of [{ COOKIE_SECURE: 'auto', TRUST_PROXY: '1' }, { COOKIE_SECURE: 'true', TRUST_PROXY: '1' }]) {
+    for (const env of [
+      { COOKIE_SECURE: 'auto', TRUST_PROXY: '1' },
+      { COOKIE_SECURE: 'true', TRUST_PROXY: '1' },
+    ]) {
       const proxied = await createSecurityContext({ env, seed: false });
       try {
         const form = await request(proxied.app).get('/anmelden').set('X-Forwarded-Proto', 'https');
@@ -150,7 +170,10 @@ describe(`sessions (${backendName})`, () => {
     expect((await intern(flipped)).status).toBe(302);
     const unsigned = `smr.sid=${encodeURIComponent(sidOf(after))}`;
     expect((await intern(unsigned)).status).toBe(302);
-    const otherSecret = await createSecurityContext({ env: { SESSION_SECRET: 'another-secret-another-secret-another-0' }, seed: false });
+    const otherSecret = await createSecurityContext({
+      env: { SESSION_SECRET: 'another-secret-another-secret-another-0' },
+      seed: false,
+    });
     try {
       expect((await request(otherSecret.app).get('/intern').set('Cookie', value)).status).toBe(302);
     } finally {

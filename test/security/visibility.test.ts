@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionUser } from '../../src/directory/user';
-import { agentFor, contentDigest, createSecurityContext, presenceFixture, submittedRequest, PEOPLE, ROLE_USERS, type Agent, type RoleName, type SecurityContext } from './context';
+import {
+  agentFor,
+  contentDigest,
+  createSecurityContext,
+  presenceFixture,
+  submittedRequest,
+  PEOPLE,
+  ROLE_USERS,
+  type Agent,
+  type RoleName,
+  type SecurityContext,
+} from './context';
 import { TABLE, loadFixtures, type Fixtures } from './route-table';
 import { backendName } from '../helpers/env';
 
@@ -32,9 +43,22 @@ beforeAll(async () => {
   await ctx.service.act(PEOPLE.redaktion as SessionUser, withdrawn, { type: 'withdraw' }, undefined);
   const inReview = await submittedRequest(ctx, 'Sichtbarkeit in Prüfung');
   const closed = await presenceFixture(ctx, '41.2', ['redaktion', 'redaktion2'], 'Sichtbarkeit geschlossen');
-  await db('presences').where({ id: closed }).update({ status: 'closed', closed_at: ctx.clock.now, close_reason: 'Test' });
-  const byStatus = await db('requests').whereIn('org_unit_id', db('org_units').whereIn('code', ['41', '41.1', '41.2']).select('id')).select('id', 'status');
-  requestIds = [...new Set([fixtures.reqDraft, fixtures.reqReview, fixtures.reqReturned, withdrawn, inReview, ...byStatus.map((r) => r.id as number)])];
+  await db('presences')
+    .where({ id: closed })
+    .update({ status: 'closed', closed_at: ctx.clock.now, close_reason: 'Test' });
+  const byStatus = await db('requests')
+    .whereIn('org_unit_id', db('org_units').whereIn('code', ['41', '41.1', '41.2']).select('id'))
+    .select('id', 'status');
+  requestIds = [
+    ...new Set([
+      fixtures.reqDraft,
+      fixtures.reqReview,
+      fixtures.reqReturned,
+      withdrawn,
+      inReview,
+      ...byStatus.map((r) => r.id as number),
+    ]),
+  ];
   presenceIds = [fixtures.presence41, closed];
 }, 180_000);
 afterAll(() => ctx?.close());
@@ -57,7 +81,15 @@ describe(`no answer reveals a request or presence someone may not see (${backend
   it('finds every route on a request or presence in the router', () => {
     const found = routesOnIds();
     // the discovery works: the routes the issue names are among them
-    for (const known of ['POST /intern/antraege/:id/entscheidung', 'POST /intern/antraege/:id/zurueckziehen', 'POST /intern/antraege/:id/bestaetigen', 'POST /intern/antraege/:id/bearbeiten', 'POST /intern/angebote/:id/bestaetigen', 'POST /intern/angebote/:id/schliessen', 'POST /intern/angebote/:id/aenderung']) {
+    for (const known of [
+      'POST /intern/antraege/:id/entscheidung',
+      'POST /intern/antraege/:id/zurueckziehen',
+      'POST /intern/antraege/:id/bestaetigen',
+      'POST /intern/antraege/:id/bearbeiten',
+      'POST /intern/angebote/:id/bestaetigen',
+      'POST /intern/angebote/:id/schliessen',
+      'POST /intern/angebote/:id/aenderung',
+    ]) {
       expect(found).toContain(known);
     }
     expect(requestIds.length).toBeGreaterThanOrEqual(5);
@@ -72,12 +104,32 @@ describe(`no answer reveals a request or presence someone may not see (${backend
       const ids = pattern.startsWith('/intern/angebote') ? presenceIds : requestIds;
       const tableBody = TABLE.find((r) => r.route === route)?.body?.(fixtures, {}) ?? {};
       // the matrix's valid body, an empty one, and one the form check would refuse
-      const bodies = method === 'GET' ? [{}] : [tableBody, {}, { schritt: 'unit_head', entscheidung: 'unsinn', kommentar: '', grund: '', bestaetigung: 'nein', aktion: 'suchen', editorSuche: 'Lange' }];
+      const bodies =
+        method === 'GET'
+          ? [{}]
+          : [
+              tableBody,
+              {},
+              {
+                schritt: 'unit_head',
+                entscheidung: 'unsinn',
+                kommentar: '',
+                grund: '',
+                bestaetigung: 'nein',
+                aktion: 'suchen',
+                editorSuche: 'Lange',
+              },
+            ];
       for (const role of OUTSIDERS) {
         const { agent, csrf } = agents.get(role) as { agent: Agent; csrf: string };
         const call = (id: number, body: Record<string, string>) => {
           const url = pattern.replace(':id', String(id));
-          return method === 'GET' ? agent.get(url) : agent.post(url).type('form').send({ ...body, _csrf: csrf });
+          return method === 'GET'
+            ? agent.get(url)
+            : agent
+                .post(url)
+                .type('form')
+                .send({ ...body, _csrf: csrf });
         };
         for (const body of bodies) {
           const missing = await call(MISSING, body);
@@ -88,7 +140,9 @@ describe(`no answer reveals a request or presence someone may not see (${backend
             compared++;
             const got = { status: res.status, page: normalise(res.text, id) };
             if (got.status !== expected.status || got.page !== expected.page) {
-              mismatches.push(`${route} as ${role}, id ${id}, body ${JSON.stringify(body)}: ${got.status} vs ${expected.status}`);
+              mismatches.push(
+                `${route} as ${role}, id ${id}, body ${JSON.stringify(body)}: ${got.status} vs ${expected.status}`,
+              );
             }
           }
         }

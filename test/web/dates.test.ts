@@ -69,9 +69,13 @@ describe('date formats', () => {
   it('wraps a shown date in <time> with a machine-readable value', () => {
     expect(de.timeTag('dayText', winter)).toBe('<time datetime="2026-12-01">1. Dezember 2026</time>');
     expect(en.timeTag('dayTable', '2026-12-10')).toBe('<time datetime="2026-12-10">10 Dec 2026</time>');
-    expect(de.timeTag('momentText', winter)).toBe('<time datetime="2026-12-01T13:05:00.000Z">1. Dezember 2026, 14:05 Uhr</time>');
+    expect(de.timeTag('momentText', winter)).toBe(
+      '<time datetime="2026-12-01T13:05:00.000Z">1. Dezember 2026, 14:05 Uhr</time>',
+    );
     // the machine value is the Hannover day, not the UTC one
-    expect(de.timeTag('dayTable', new Date('2026-12-31T23:30:00Z'))).toBe('<time datetime="2027-01-01">01.01.2027</time>');
+    expect(de.timeTag('dayTable', new Date('2026-12-31T23:30:00Z'))).toBe(
+      '<time datetime="2027-01-01">01.01.2027</time>',
+    );
   });
 });
 

@@ -22,9 +22,28 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
+const VOID = new Set([
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'link',
+  'meta',
+  'source',
+  'track',
+  'wbr',
+]);
 const decode = (s: string) =>
-  s.replace(/&#(\d+);/g, (_m, n: string) => String.fromCharCode(Number(n))).replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  s
+    .replace(/&#(\d+);/g, (_m, n: string) => String.fromCharCode(Number(n)))
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 /** The text of <main> in pieces, each with the language it is in (nearest lang attribute). */
 function textWithLanguage(html: string): Array<{ text: string; lang: string }> {
@@ -57,7 +76,10 @@ function textWithLanguage(html: string): Array<{ text: string; lang: string }> {
 function expectMarkedGerman(html: string, german: string) {
   const pieces = textWithLanguage(html).filter((p) => p.text.includes(german));
   expect(pieces.length, `"${german}" is on the page`).toBeGreaterThan(0);
-  expect(pieces.filter((p) => p.lang !== 'de').map((p) => p.text.trim()), `"${german}" outside lang="de"`).toEqual([]);
+  expect(
+    pieces.filter((p) => p.lang !== 'de').map((p) => p.text.trim()),
+    `"${german}" outside lang="de"`,
+  ).toEqual([]);
 }
 
 /** A German page: lang="de" only on <html>, nowhere else. */

@@ -22,7 +22,8 @@ beforeAll(async () => {
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
       raw += chunk.toString();
-      for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>);
+      for (const l of chunk.toString().split('\n').filter(Boolean))
+        lines.push(JSON.parse(l) as Record<string, unknown>);
       done();
     },
   });
@@ -40,7 +41,12 @@ describe('request log', () => {
     await request(app).get('/gibt-es-nicht').expect(404);
     const done = completed();
     expect(done).toHaveLength(2);
-    expect(done[0]).toMatchObject({ level: 30, reqId: res.headers['x-request-id'], req: { method: 'GET', url: '/?q=Museum' }, res: { statusCode: 200 } });
+    expect(done[0]).toMatchObject({
+      level: 30,
+      reqId: res.headers['x-request-id'],
+      req: { method: 'GET', url: '/?q=Museum' },
+      res: { statusCode: 200 },
+    });
     expect(typeof done[0]?.responseTime).toBe('number');
     expect(done[1]).toMatchObject({ req: { url: '/gibt-es-nicht' }, res: { statusCode: 404 } });
   });
@@ -59,10 +65,16 @@ describe('request log', () => {
     raw = '';
     const agent = request.agent(app);
     const form = await agent.get('/anmelden').expect(200);
-    const res = await agent.post('/anmelden').type('form').send({ username: 'redaktion', password: 'geheim-demo-1', _csrf: csrfFrom(form.text) });
+    const res = await agent
+      .post('/anmelden')
+      .type('form')
+      .send({ username: 'redaktion', password: 'geheim-demo-1', _csrf: csrfFrom(form.text) });
     expect(res.status).toBe(401);
     await signIn(app, 'redaktion', 'demo');
-    const signedIn = await agent.post('/anmelden').type('form').send({ username: 'redaktion', password: 'demo', _csrf: csrfFrom(res.text) });
+    const signedIn = await agent
+      .post('/anmelden')
+      .type('form')
+      .send({ username: 'redaktion', password: 'demo', _csrf: csrfFrom(res.text) });
     expect(signedIn.status).toBe(303);
     const sid = /smr\.sid=([^;]+)/.exec(String(signedIn.headers['set-cookie']))?.[1] ?? '';
     expect(sid.length).toBeGreaterThan(20);
@@ -78,13 +90,16 @@ describe('request log', () => {
 describe('error log', () => {
   it('logs a database error with code, table and constraint, but without the values of the form', async () => {
     // a rule only this test's database has: the insert of this draft fails inside the database
-    await ctx.database.db.raw("ALTER TABLE requests ADD CONSTRAINT log_probe CHECK (title <> 'Geheimprojekt Lindenblatt')");
+    await ctx.database.db.raw(
+      "ALTER TABLE requests ADD CONSTRAINT log_probe CHECK (title <> 'Geheimprojekt Lindenblatt')",
+    );
     let text = '';
     const logged: Array<Record<string, unknown>> = [];
     const sink = new Writable({
       write(chunk: Buffer, _enc, done) {
         text += chunk.toString();
-        for (const l of chunk.toString().split('\n').filter(Boolean)) logged.push(JSON.parse(l) as Record<string, unknown>);
+        for (const l of chunk.toString().split('\n').filter(Boolean))
+          logged.push(JSON.parse(l) as Record<string, unknown>);
         done();
       },
     });
@@ -95,7 +110,12 @@ describe('error log', () => {
     const res = await agent
       .post('/intern/antraege/neu')
       .type('form')
-      .send({ _csrf: csrfFrom(form.text), aktion: 'entwurf', name: 'Geheimprojekt Lindenblatt', purpose: 'Vertraulicher Zweck 4711' });
+      .send({
+        _csrf: csrfFrom(form.text),
+        aktion: 'entwurf',
+        name: 'Geheimprojekt Lindenblatt',
+        purpose: 'Vertraulicher Zweck 4711',
+      });
     expect(res.status).toBe(500);
     const failed = logged.find((l) => l.msg === 'request failed' && l.level === 50);
     expect(failed?.err).toMatchObject({ code: '23514', table: 'requests', constraint: 'log_probe' });
@@ -112,6 +132,8 @@ describe('error log', () => {
     expect(res.status).toBe(400);
     expect(res.text).toContain('id="inhalt"');
     expect(lines.filter((l) => (l.level as number) >= 50)).toEqual([]);
-    expect(lines.some((l) => l.msg === 'request completed' && (l.res as { statusCode: number }).statusCode === 400)).toBe(true);
+    expect(
+      lines.some((l) => l.msg === 'request completed' && (l.res as { statusCode: number }).statusCode === 400),
+    ).toBe(true);
   });
 });

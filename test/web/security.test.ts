@@ -9,7 +9,17 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const PUBLIC_PAGES = ['/', '/en', '/impressum', '/datenschutz', '/barrierefreiheit', '/en/impressum', '/en/datenschutz', '/en/barrierefreiheit', '/gibt-es-nicht'];
+const PUBLIC_PAGES = [
+  '/',
+  '/en',
+  '/impressum',
+  '/datenschutz',
+  '/barrierefreiheit',
+  '/en/impressum',
+  '/en/datenschutz',
+  '/en/barrierefreiheit',
+  '/gibt-es-nicht',
+];
 
 describe('public pages', () => {
   it.each(PUBLIC_PAGES)('%s sets no cookie and sends a strict CSP', async (path) => {
@@ -75,11 +85,19 @@ describe('framing and browser features', () => {
     expect(res.headers['x-frame-options'], path).toBe('DENY');
     expect(res.headers['content-security-policy'], path).toContain("frame-ancestors 'none'");
     const policy = String(res.headers['permissions-policy'] ?? '');
-    for (const feature of ['camera', 'microphone', 'geolocation', 'payment', 'usb']) expect(policy, path).toContain(`${feature}=()`);
+    for (const feature of ['camera', 'microphone', 'geolocation', 'payment', 'usb'])
+      expect(policy, path).toContain(`${feature}=()`);
   };
 
   it('denies framing and powerful features on public pages, the embed fragment and assets', async () => {
-    for (const path of ['/', '/en/impressum', '/einbetten', '/angebote.json', '/assets/kern/kern.min.css', '/gibt-es-nicht']) {
+    for (const path of [
+      '/',
+      '/en/impressum',
+      '/einbetten',
+      '/angebote.json',
+      '/assets/kern/kern.min.css',
+      '/gibt-es-nicht',
+    ]) {
       expectHardened(await request(ctx.app).get(path), path);
     }
   });
@@ -105,7 +123,10 @@ describe('error pages', () => {
       const res = await request(ctx.app).get(path);
       expect(res.status, path).toBe(404);
       const links = [...res.text.matchAll(/href="([^"]*)"/g)].map((m) => m[1] ?? '');
-      expect(links.filter((h) => /^(\/\/|\/\\|\\)/.test(h)), path).toEqual([]);
+      expect(
+        links.filter((h) => /^(\/\/|\/\\|\\)/.test(h)),
+        path,
+      ).toEqual([]);
     }
   });
 
@@ -137,7 +158,10 @@ describe('CSRF protection', () => {
   it('refuses a wrong token', async () => {
     const agent = request.agent(ctx.app);
     await agent.get('/anmelden').expect(200);
-    const res = await agent.post('/anmelden').type('form').send({ username: 'redaktion', password: 'demo', _csrf: 'falsch' });
+    const res = await agent
+      .post('/anmelden')
+      .type('form')
+      .send({ username: 'redaktion', password: 'demo', _csrf: 'falsch' });
     expect(res.status).toBe(403);
   });
 
@@ -152,7 +176,10 @@ describe('CSRF protection', () => {
     const token = csrfFrom((await other.get('/anmelden')).text);
     const agent = request.agent(ctx.app);
     await agent.get('/anmelden');
-    const res = await agent.post('/anmelden').type('form').send({ username: 'redaktion', password: 'demo', _csrf: token });
+    const res = await agent
+      .post('/anmelden')
+      .type('form')
+      .send({ username: 'redaktion', password: 'demo', _csrf: token });
     expect(res.status).toBe(403);
   });
 });

@@ -4,7 +4,12 @@ import { decide, isFinal, newInstance, type Action, type Actor, type Instance } 
 import { DIENSTANWEISUNG_V1 } from '../../src/workflow/default-definitions';
 
 const UNIT = '41';
-const person = (uid: string, roles: Actor['roles'], headOfUnits: string[] = [], actingFor: Actor['actingFor'] = []): Actor => ({
+const person = (
+  uid: string,
+  roles: Actor['roles'],
+  headOfUnits: string[] = [],
+  actingFor: Actor['actingFor'] = [],
+): Actor => ({
   uid,
   roles,
   headOfUnits,
@@ -61,8 +66,20 @@ const mostlyAuthor = fc.oneof({ weight: 4, arbitrary: fc.constant(anna) }, { wei
 const by = (kind: fc.Arbitrary<Move>, actor: fc.Arbitrary<Actor>) => fc.record({ kind, actor });
 
 const moveKind = fc.oneof(
-  { weight: 4, arbitrary: by(changedFields.map((f): Move => ({ type: 'submit', changedFields: f })), mostlyAuthor) },
-  { weight: 4, arbitrary: by(changedFields.map((f): Move => ({ type: 'resubmit', changedFields: f })), mostlyAuthor) },
+  {
+    weight: 4,
+    arbitrary: by(
+      changedFields.map((f): Move => ({ type: 'submit', changedFields: f })),
+      mostlyAuthor,
+    ),
+  },
+  {
+    weight: 4,
+    arbitrary: by(
+      changedFields.map((f): Move => ({ type: 'resubmit', changedFields: f })),
+      mostlyAuthor,
+    ),
+  },
   {
     weight: 30,
     arbitrary: by(
@@ -72,9 +89,27 @@ const moveKind = fc.oneof(
       anyone,
     ),
   },
-  { weight: 3, arbitrary: by(fc.tuple(target, comment).map(([t, c]): Move => ({ type: 'return', target: t, comment: c })), anyone) },
-  { weight: 1, arbitrary: by(fc.tuple(target, comment).map(([t, c]): Move => ({ type: 'reject', target: t, comment: c })), anyone) },
-  { weight: 1, arbitrary: by(fc.option(comment, { nil: undefined }).map((c): Move => ({ type: 'withdraw', comment: c })), anyone) },
+  {
+    weight: 3,
+    arbitrary: by(
+      fc.tuple(target, comment).map(([t, c]): Move => ({ type: 'return', target: t, comment: c })),
+      anyone,
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: by(
+      fc.tuple(target, comment).map(([t, c]): Move => ({ type: 'reject', target: t, comment: c })),
+      anyone,
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: by(
+      fc.option(comment, { nil: undefined }).map((c): Move => ({ type: 'withdraw', comment: c })),
+      anyone,
+    ),
+  },
   { weight: 3, arbitrary: by(fc.constant<Move>({ type: 'sync' }), anyone) },
 );
 
@@ -86,7 +121,8 @@ const move = fc.record({
 });
 
 function toAction(m: Move, instance: Instance): Action {
-  if (!('target' in m)) return m.type === 'submit' || m.type === 'resubmit' ? { type: m.type, changedFields: m.changedFields } : m;
+  if (!('target' in m))
+    return m.type === 'submit' || m.type === 'resubmit' ? { type: m.type, changedFields: m.changedFields } : m;
   const open = Object.entries(instance.steps)
     .filter(([, s]) => s.state === 'open')
     .map(([id]) => id);
@@ -130,7 +166,11 @@ describe('decide: properties over random action sequences (Dienstanweisung v1)',
     let finished = 0;
     fc.assert(
       fc.property(fc.array(move, { minLength: 10, maxLength: 60, size: 'max' }), (moves) => {
-        let instance = newInstance(DIENSTANWEISUNG_V1, { authorUid: anna.uid, editorUids: [emma.uid, erik.uid], unit: UNIT });
+        let instance = newInstance(DIENSTANWEISUNG_V1, {
+          authorUid: anna.uid,
+          editorUids: [emma.uid, erik.uid],
+          unit: UNIT,
+        });
         let time = Date.parse('2027-01-04T08:00:00Z');
         for (const m of moves) {
           const action = toAction(m.play.kind, instance);

@@ -19,7 +19,12 @@ import type { WorkflowDefinition } from '../../src/workflow/definition';
 // --- People -------------------------------------------------------------------------------------
 
 const UNIT = '41';
-const person = (uid: string, roles: Actor['roles'] = [], headOfUnits: string[] = [], actingFor: Actor['actingFor'] = []): Actor => ({
+const person = (
+  uid: string,
+  roles: Actor['roles'] = [],
+  headOfUnits: string[] = [],
+  actingFor: Actor['actingFor'] = [],
+): Actor => ({
   uid,
   roles,
   headOfUnits,
@@ -81,7 +86,8 @@ const approve = (stepId: string): Action => ({ type: 'approve', stepId });
 const submitted = () => run(draft(), [[{ type: 'submit' }, anna]]);
 const inParallelReview = () => run(submitted(), [[approve('unit_head'), hugo]]);
 
-const states = (instance: Instance) => Object.fromEntries(Object.entries(instance.steps).map(([id, s]) => [id, s.state]));
+const states = (instance: Instance) =>
+  Object.fromEntries(Object.entries(instance.steps).map(([id, s]) => [id, s.state]));
 const types = (events: WorkflowEvent[]) => events.map((e) => e.type);
 
 function refusalCode(result: DecideResult): RefusalCode | 'ok' {
@@ -101,7 +107,8 @@ function deepFreeze<T>(value: T): T {
 const instanceIn: Record<Status, () => Instance> = {
   draft: () => draft(),
   in_review: submitted,
-  returned: () => run(submitted(), [[{ type: 'return', stepId: 'unit_head', comment: 'Bitte Konzept ergänzen' }, hans]]),
+  returned: () =>
+    run(submitted(), [[{ type: 'return', stepId: 'unit_head', comment: 'Bitte Konzept ergänzen' }, hans]]),
   rejected: () => run(submitted(), [[{ type: 'reject', stepId: 'unit_head', comment: 'Nicht erforderlich' }, hans]]),
   withdrawn: () => run(submitted(), [[{ type: 'withdraw' }, anna]]),
   published: () =>
@@ -198,7 +205,12 @@ describe('decide: submission', () => {
       authorUid: 'anna',
       editorUids: ['erik', 'emma'],
       unit: UNIT,
-      steps: { unit_head: { state: 'waiting' }, communications: { state: 'waiting' }, data_protection: { state: 'waiting' }, hannoverde: { state: 'waiting' } },
+      steps: {
+        unit_head: { state: 'waiting' },
+        communications: { state: 'waiting' },
+        data_protection: { state: 'waiting' },
+        hannoverde: { state: 'waiting' },
+      },
       pausedSteps: [],
       submissions: 0,
     });
@@ -210,7 +222,11 @@ describe('decide: submission', () => {
     expect(instance.status).toBe('in_review');
     expect(instance.submissions).toBe(1);
     expect(instance.steps.unit_head).toEqual({ state: 'open', openedAt: '2027-03-01T09:00:00.000Z' });
-    expect(states(instance)).toMatchObject({ communications: 'waiting', data_protection: 'waiting', hannoverde: 'waiting' });
+    expect(states(instance)).toMatchObject({
+      communications: 'waiting',
+      data_protection: 'waiting',
+      hannoverde: 'waiting',
+    });
     expect(events).toEqual([
       { type: 'submitted', at: '2027-03-01T09:00:00.000Z', actorUid: 'anna', submission: 1 },
       {
@@ -225,12 +241,18 @@ describe('decide: submission', () => {
   });
 
   it('only the author may submit, resubmit or withdraw', () => {
-    expect(act(draft(), { type: 'submit' }, erik)).toEqual({ ok: false, refusal: { code: 'not_author', action: 'submit' } });
+    expect(act(draft(), { type: 'submit' }, erik)).toEqual({
+      ok: false,
+      refusal: { code: 'not_author', action: 'submit' },
+    });
     expect(act(instanceIn.returned(), { type: 'resubmit' }, hans)).toEqual({
       ok: false,
       refusal: { code: 'not_author', action: 'resubmit' },
     });
-    expect(act(submitted(), { type: 'withdraw' }, carl)).toEqual({ ok: false, refusal: { code: 'not_author', action: 'withdraw' } });
+    expect(act(submitted(), { type: 'withdraw' }, carl)).toEqual({
+      ok: false,
+      refusal: { code: 'not_author', action: 'withdraw' },
+    });
   });
 });
 
@@ -242,10 +264,19 @@ describe('decide: the full Dienstanweisung happy path', () => {
     it(`opens step 3 only after both parallel steps approved (${order.join(' then ')}) and the editors confirmed`, () => {
       let instance = submitted();
 
-      const step1 = ok(act(instance, { type: 'approve', stepId: 'unit_head', comment: 'Einverstanden' }, hans, { editorsConfirmed: false }));
+      const step1 = ok(
+        act(instance, { type: 'approve', stepId: 'unit_head', comment: 'Einverstanden' }, hans, {
+          editorsConfirmed: false,
+        }),
+      );
       instance = step1.instance;
       expect(types(step1.events)).toEqual(['approved', 'step_opened', 'step_opened']);
-      expect(states(instance)).toEqual({ unit_head: 'approved', communications: 'open', data_protection: 'open', hannoverde: 'waiting' });
+      expect(states(instance)).toEqual({
+        unit_head: 'approved',
+        communications: 'open',
+        data_protection: 'open',
+        hannoverde: 'waiting',
+      });
       expect(instance.steps.unit_head).toMatchObject({ decidedBy: 'hans', comment: 'Einverstanden' });
       expect(instance.steps.unit_head?.onBehalfOf).toBeUndefined();
 
@@ -260,7 +291,11 @@ describe('decide: the full Dienstanweisung happy path', () => {
       // Both approved, but the editors have not all confirmed the guidelines yet.
       expect(instance.steps.hannoverde?.state).toBe('waiting');
       expect(second.events).toContainEqual(
-        expect.objectContaining({ type: 'editor_confirmation_needed', stepId: 'hannoverde', notifyUids: ['erik', 'emma'] }),
+        expect.objectContaining({
+          type: 'editor_confirmation_needed',
+          stepId: 'hannoverde',
+          notifyUids: ['erik', 'emma'],
+        }),
       );
 
       // The request page can say which step waits for the editors, and only while it does.
@@ -289,7 +324,11 @@ describe('decide: the full Dienstanweisung happy path', () => {
       expect(published.instance.status).toBe('published');
       expect(Object.values(published.instance.steps).every((s) => s.state === 'approved')).toBe(true);
       expect(types(published.events)).toEqual(['approved', 'published']);
-      expect(published.events[1]).toMatchObject({ stepId: 'hannoverde', actorUid: 'hedi', notifyUids: ['anna', 'erik', 'emma'] });
+      expect(published.events[1]).toMatchObject({
+        stepId: 'hannoverde',
+        actorUid: 'hedi',
+        notifyUids: ['anna', 'erik', 'emma'],
+      });
     });
   }
 
@@ -322,7 +361,9 @@ describe('decide: the full Dienstanweisung happy path', () => {
 describe('decide: return and resubmit', () => {
   it('return at 2b while 2a is open pauses 2a; resubmit reopens both and keeps step 1 approved', () => {
     const reviewing = inParallelReview();
-    const returned = ok(act(reviewing, { type: 'return', stepId: 'data_protection', comment: ' Datenschutzhinweis fehlt ' }, dana));
+    const returned = ok(
+      act(reviewing, { type: 'return', stepId: 'data_protection', comment: ' Datenschutzhinweis fehlt ' }, dana),
+    );
     expect(returned.instance.status).toBe('returned');
     expect(states(returned.instance)).toEqual({
       unit_head: 'approved',
@@ -331,7 +372,10 @@ describe('decide: return and resubmit', () => {
       hannoverde: 'waiting',
     });
     expect(returned.instance.pausedSteps).toEqual(['communications']);
-    expect(returned.instance.steps.data_protection).toMatchObject({ decidedBy: 'dana', comment: 'Datenschutzhinweis fehlt' });
+    expect(returned.instance.steps.data_protection).toMatchObject({
+      decidedBy: 'dana',
+      comment: 'Datenschutzhinweis fehlt',
+    });
     expect(returned.events).toEqual([
       expect.objectContaining({
         type: 'returned',
@@ -357,7 +401,10 @@ describe('decide: return and resubmit', () => {
     // The returned step starts over: the old decision lives on in the history only.
     expect(resubmitted.instance.steps.data_protection?.decidedBy).toBeUndefined();
     expect(types(resubmitted.events)).toEqual(['resubmitted', 'step_opened', 'step_opened']);
-    expect(resubmitted.events[0]).toMatchObject({ reopenedSteps: ['communications', 'data_protection'], submission: 2 });
+    expect(resubmitted.events[0]).toMatchObject({
+      reopenedSteps: ['communications', 'data_protection'],
+      submission: 2,
+    });
     expect(resubmitted.events.filter((e) => e.type === 'step_opened')).toEqual([
       expect.objectContaining({ stepId: 'communications', reopened: true }),
       expect.objectContaining({ stepId: 'data_protection', reopened: true }),
@@ -387,7 +434,9 @@ describe('decide: return and resubmit', () => {
 
 describe('decide: reject and withdraw are final', () => {
   it('reject ends the request and closes the other open steps', () => {
-    const result = ok(act(inParallelReview(), { type: 'reject', stepId: 'communications', comment: 'Kein Bedarf' }, carl));
+    const result = ok(
+      act(inParallelReview(), { type: 'reject', stepId: 'communications', comment: 'Kein Bedarf' }, carl),
+    );
     expect(result.instance.status).toBe('rejected');
     expect(states(result.instance)).toMatchObject({ communications: 'rejected', data_protection: 'waiting' });
     expect(result.events).toEqual([
@@ -412,7 +461,10 @@ describe('decide: reject and withdraw are final', () => {
       expect(result.instance.status).toBe('withdrawn');
       expect(Object.values(result.instance.steps).some((s) => s.state === 'open')).toBe(false);
       expect(result.events[0]).toMatchObject({ type: 'withdrawn', actorUid: 'anna', comment: 'Erledigt sich' });
-      expect(act(result.instance, { type: 'resubmit' }, anna)).toEqual({ ok: false, refusal: { code: 'finished', status: 'withdrawn' } });
+      expect(act(result.instance, { type: 'resubmit' }, anna)).toEqual({
+        ok: false,
+        refusal: { code: 'finished', status: 'withdrawn' },
+      });
     }
   });
 
@@ -432,7 +484,10 @@ describe('decide: reject and withdraw are final', () => {
 
 describe('decide: step guards', () => {
   it('refuses unknown steps', () => {
-    expect(act(submitted(), approve('nope'), hans)).toEqual({ ok: false, refusal: { code: 'unknown_step', stepId: 'nope' } });
+    expect(act(submitted(), approve('nope'), hans)).toEqual({
+      ok: false,
+      refusal: { code: 'unknown_step', stepId: 'nope' },
+    });
   });
 
   it('refuses "publish" on a step that does not publish', () => {
@@ -447,7 +502,13 @@ describe('decide: step guards', () => {
     const instance = ok(act(submitted(), approve('unit_head'), hans, { now })).instance;
     expect(act(instance, approve('unit_head'), hugo)).toEqual({
       ok: false,
-      refusal: { code: 'step_not_open', stepId: 'unit_head', state: 'approved', decidedBy: 'hans', decidedAt: '2027-03-02T10:15:00.000Z' },
+      refusal: {
+        code: 'step_not_open',
+        stepId: 'unit_head',
+        state: 'approved',
+        decidedBy: 'hans',
+        decidedAt: '2027-03-02T10:15:00.000Z',
+      },
     });
   });
 
@@ -465,7 +526,11 @@ describe('decide: step guards', () => {
     });
     expect(act(inParallelReview(), approve('data_protection'), carl)).toEqual({
       ok: false,
-      refusal: { code: 'not_candidate', stepId: 'data_protection', candidates: { kind: 'role', role: 'data_protection' } },
+      refusal: {
+        code: 'not_candidate',
+        stepId: 'data_protection',
+        candidates: { kind: 'role', role: 'data_protection' },
+      },
     });
   });
 
@@ -488,7 +553,13 @@ describe('decide: step guards', () => {
     const instance = inParallelReview(); // hugo approved step 1 and is in communications too
     expect(act(instance, approve('communications'), hugo)).toEqual({
       ok: false,
-      refusal: { code: 'already_decided_another_step', stepId: 'communications', uid: 'hugo', as: 'self', otherStepId: 'unit_head' },
+      refusal: {
+        code: 'already_decided_another_step',
+        stepId: 'communications',
+        uid: 'hugo',
+        as: 'self',
+        otherStepId: 'unit_head',
+      },
     });
     // Somebody else from communications may.
     expect(refusalCode(act(instance, approve('communications'), carl))).toBe('ok');
@@ -545,7 +616,13 @@ describe('decide: deputies', () => {
     const instance = run(submitted(), [[approve('unit_head'), hans]]);
     expect(act(instance, approve('communications'), plainDeputy)).toEqual({
       ok: false,
-      refusal: { code: 'already_decided_another_step', stepId: 'communications', uid: 'hans', as: 'principal', otherStepId: 'unit_head' },
+      refusal: {
+        code: 'already_decided_another_step',
+        stepId: 'communications',
+        uid: 'hans',
+        as: 'principal',
+        otherStepId: 'unit_head',
+      },
     });
   });
 
@@ -560,11 +637,16 @@ describe('decide: deputies', () => {
     const annaAsHead = { ...anna, headOfUnits: [UNIT] };
     const otherHead = person('olga', ['unit_head'], [UNIT]);
     const deputyOfBoth = person('paul', [], [], [annaAsHead, otherHead]);
-    expect(authorizeDecision(DIENSTANWEISUNG_V1, submitted(), 'unit_head', deputyOfBoth)).toEqual({ ok: true, onBehalfOf: 'olga' });
+    expect(authorizeDecision(DIENSTANWEISUNG_V1, submitted(), 'unit_head', deputyOfBoth)).toEqual({
+      ok: true,
+      onBehalfOf: 'olga',
+    });
   });
 
   it('decidableSteps lists the open steps an actor may decide', () => {
-    expect(decidableSteps(DIENSTANWEISUNG_V1, submitted(), dora)).toEqual([{ stepId: 'unit_head', onBehalfOf: 'hans' }]);
+    expect(decidableSteps(DIENSTANWEISUNG_V1, submitted(), dora)).toEqual([
+      { stepId: 'unit_head', onBehalfOf: 'hans' },
+    ]);
     expect(decidableSteps(DIENSTANWEISUNG_V1, inParallelReview(), dora)).toEqual([{ stepId: 'communications' }]);
     expect(decidableSteps(DIENSTANWEISUNG_V1, inParallelReview(), hugo)).toEqual([]);
     expect(decidableSteps(DIENSTANWEISUNG_V1, draft(), hans)).toEqual([]);
@@ -575,10 +657,17 @@ describe('decide: change requests (Änderung) and editor changes', () => {
   const change = () => draft(AENDERUNG_V1);
 
   it('publishes after communications alone when only the description changed', () => {
-    const submittedChange = ok(act(change(), { type: 'submit', changedFields: ['description'] }, anna, { definition: AENDERUNG_V1 }));
+    const submittedChange = ok(
+      act(change(), { type: 'submit', changedFields: ['description'] }, anna, { definition: AENDERUNG_V1 }),
+    );
     expect(states(submittedChange.instance)).toEqual({ communications: 'open', hannoverde: 'skipped' });
     expect(submittedChange.events).toContainEqual(
-      expect.objectContaining({ type: 'step_skipped', stepId: 'hannoverde', conditionFields: ['name', 'url'], changedFields: ['description'] }),
+      expect.objectContaining({
+        type: 'step_skipped',
+        stepId: 'hannoverde',
+        conditionFields: ['name', 'url'],
+        changedFields: ['description'],
+      }),
     );
 
     const approved = ok(act(submittedChange.instance, approve('communications'), carl, { definition: AENDERUNG_V1 }));
@@ -598,7 +687,14 @@ describe('decide: change requests (Änderung) and editor changes', () => {
   });
 
   it('assumes every step applies when the changed fields are unknown', () => {
-    const instance = run(change(), [[{ type: 'submit' }, anna], [approve('communications'), carl]], { definition: AENDERUNG_V1 });
+    const instance = run(
+      change(),
+      [
+        [{ type: 'submit' }, anna],
+        [approve('communications'), carl],
+      ],
+      { definition: AENDERUNG_V1 },
+    );
     expect(instance.steps.hannoverde?.state).toBe('open');
   });
 
@@ -632,9 +728,16 @@ describe('decide: change requests (Änderung) and editor changes', () => {
   });
 
   it('an editor change is published by the unit head alone', () => {
-    const instance = run(draft(EDITOR_CHANGE_V1), [[{ type: 'submit' }, anna], [approve('unit_head'), hans]], {
-      definition: EDITOR_CHANGE_V1,
-    });
+    const instance = run(
+      draft(EDITOR_CHANGE_V1),
+      [
+        [{ type: 'submit' }, anna],
+        [approve('unit_head'), hans],
+      ],
+      {
+        definition: EDITOR_CHANGE_V1,
+      },
+    );
     expect(instance.status).toBe('published');
   });
 });
@@ -643,7 +746,16 @@ describe('decide: never mutates its input', () => {
   const cases: Array<[string, () => Instance, Action, Actor]> = [
     ['submit', () => draft(), { type: 'submit', changedFields: ['name'] }, anna],
     ['approve', submitted, approve('unit_head'), dora],
-    ['publish', () => run(inParallelReview(), [[approve('communications'), carl], [approve('data_protection'), dana]]), { type: 'publish', stepId: 'hannoverde' }, hedi],
+    [
+      'publish',
+      () =>
+        run(inParallelReview(), [
+          [approve('communications'), carl],
+          [approve('data_protection'), dana],
+        ]),
+      { type: 'publish', stepId: 'hannoverde' },
+      hedi,
+    ],
     ['return', inParallelReview, { type: 'return', stepId: 'communications', comment: 'x' }, carl],
     ['resubmit', instanceIn.returned, { type: 'resubmit' }, anna],
     ['reject', inParallelReview, { type: 'reject', stepId: 'data_protection', comment: 'x' }, dana],

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { AENDERUNG_V1, DEFAULT_DEFINITIONS, DIENSTANWEISUNG_V1, EDITOR_CHANGE_V1 } from '../../src/workflow/default-definitions';
+import {
+  AENDERUNG_V1,
+  DEFAULT_DEFINITIONS,
+  DIENSTANWEISUNG_V1,
+  EDITOR_CHANGE_V1,
+} from '../../src/workflow/default-definitions';
 import { parseDefinition, publishingStep, type WorkflowDefinition } from '../../src/workflow/definition';
 
 /** A mutable deep copy of the default workflow, to break in one place per test. */
@@ -51,13 +56,22 @@ describe('default definitions', () => {
 
   it('AENDERUNG_V1 involves Hannover.de only when name or URL change', () => {
     expect(AENDERUNG_V1.key).toBe('aenderung');
-    expect(publishingStep(AENDERUNG_V1)).toMatchObject({ id: 'hannoverde', after: ['communications'], when: { changedFieldsAny: ['name', 'url'] } });
+    expect(publishingStep(AENDERUNG_V1)).toMatchObject({
+      id: 'hannoverde',
+      after: ['communications'],
+      when: { changedFieldsAny: ['name', 'url'] },
+    });
   });
 
   it('EDITOR_CHANGE_V1 is a single unit-head step that publishes', () => {
     expect(EDITOR_CHANGE_V1.key).toBe('redaktionswechsel');
     expect(EDITOR_CHANGE_V1.steps).toHaveLength(1);
-    expect(EDITOR_CHANGE_V1.steps[0]).toMatchObject({ id: 'unit_head', decider: { kind: 'unit_head' }, after: [], publishes: true });
+    expect(EDITOR_CHANGE_V1.steps[0]).toMatchObject({
+      id: 'unit_head',
+      decider: { kind: 'unit_head' },
+      after: [],
+      publishes: true,
+    });
   });
 
   it('are frozen, so a running request can never see its definition change', () => {
@@ -86,7 +100,10 @@ steps:
     publishes: true
 `;
     expect(parseDefinition(parseYaml(yaml))).toMatchObject({ ok: true, definition: { key: 'aenderung', version: 2 } });
-    expect(parseDefinition(JSON.parse(JSON.stringify(DIENSTANWEISUNG_V1)))).toEqual({ ok: true, definition: DIENSTANWEISUNG_V1 });
+    expect(parseDefinition(JSON.parse(JSON.stringify(DIENSTANWEISUNG_V1)))).toEqual({
+      ok: true,
+      definition: DIENSTANWEISUNG_V1,
+    });
   });
 });
 
@@ -95,14 +112,18 @@ describe('parseDefinition: graph errors', () => {
     const d = editable();
     d.steps[0].after = ['hannoverde']; // unit_head waits for hannoverde, which (indirectly) waits for unit_head
     const errors = errorsOf(d);
-    expect(errors).toContain('steps[0].after (step "unit_head"): cycle between steps: unit_head -> hannoverde -> communications -> unit_head');
+    expect(errors).toContain(
+      'steps[0].after (step "unit_head"): cycle between steps: unit_head -> hannoverde -> communications -> unit_head',
+    );
     expect(errors).toContain('steps: no step has an empty "after", so no step could open on submit');
   });
 
   it('reports a step that waits for itself', () => {
     const d = editable();
     d.steps[1].after = ['communications'];
-    expect(errorsOf(d)).toContain('steps[1].after[0] (step "communications"): step "communications" cannot wait for itself (cycle)');
+    expect(errorsOf(d)).toContain(
+      'steps[1].after[0] (step "communications"): step "communications" cannot wait for itself (cycle)',
+    );
   });
 
   it('reports an unknown step in after, with the known ones', () => {
@@ -181,7 +202,10 @@ describe('parseDefinition: shape errors', () => {
     const d = editable();
     delete d.name.en;
     d.steps[0].name.de = '  ';
-    expect(errorsOf(d)).toEqual(['name.en: required field is missing', 'steps[0].name.de (step "unit_head"): must not be empty']);
+    expect(errorsOf(d)).toEqual([
+      'name.en: required field is missing',
+      'steps[0].name.de (step "unit_head"): must not be empty',
+    ]);
   });
 
   it('rejects unknown keys, so a typo is not silently ignored', () => {

@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import Holidays from 'date-holidays';
-import { decide, dueDeadlines, markDeadline, newInstance, type Action, type Actor, type Instance } from '../../src/workflow/core';
+import {
+  decide,
+  dueDeadlines,
+  markDeadline,
+  newInstance,
+  type Action,
+  type Actor,
+  type Instance,
+} from '../../src/workflow/core';
 import { DIENSTANWEISUNG_V1 } from '../../src/workflow/default-definitions';
 import {
   addWorkingDays,
@@ -76,14 +84,18 @@ describe('easter and the public holidays of Lower Saxony', () => {
 describe('the hand-written table against date-holidays (oracle)', () => {
   it('matches the public holidays of DE-NI in every year 1995–2100', () => {
     const oracle = new Holidays('DE', 'NI');
-    const iso = (d: { year: number; month: number; day: number }) => `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+    const iso = (d: { year: number; month: number; day: number }) =>
+      `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
     for (let year = 1995; year <= 2100; year++) {
       const expected = oracle
         .getHolidays(year)
         .filter((h) => h.type === 'public')
         .map((h) => h.date.slice(0, 10))
         .sort();
-      expect(publicHolidays(year).map((h) => iso(h.date)), String(year)).toEqual(expected);
+      expect(
+        publicHolidays(year).map((h) => iso(h.date)),
+        String(year),
+      ).toEqual(expected);
     }
   });
 });
@@ -124,7 +136,11 @@ describe('addWorkingDays and workingDaysBetween', () => {
   });
 
   it('workingDaysBetween inverts addWorkingDays, which always lands on a working day', () => {
-    const instant = fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2035-12-31T00:00:00Z'), noInvalidDate: true });
+    const instant = fc.date({
+      min: new Date('2020-01-01T00:00:00Z'),
+      max: new Date('2035-12-31T00:00:00Z'),
+      noInvalidDate: true,
+    });
     fc.assert(
       fc.property(instant, fc.integer({ min: 0, max: 40 }), (start, days) => {
         const end = addWorkingDays(start, days);
@@ -141,7 +157,14 @@ describe('deadlines: reminders and escalations', () => {
   const hans: Actor = { uid: 'hans', roles: ['unit_head'], headOfUnits: ['41'], actingFor: [] };
 
   const play = (instance: Instance, action: Action, actor: Actor, now: Date): Instance => {
-    const result = decide({ definition: DIENSTANWEISUNG_V1, instance, action, actor, now, context: { editorsConfirmed: true } });
+    const result = decide({
+      definition: DIENSTANWEISUNG_V1,
+      instance,
+      action,
+      actor,
+      now,
+      context: { editorsConfirmed: true },
+    });
     if (!result.ok) throw new Error(JSON.stringify(result.refusal));
     return result.instance;
   };
@@ -149,7 +172,12 @@ describe('deadlines: reminders and escalations', () => {
   // Submitted on Monday 15 March 2027, 09:00 in Berlin.
   const submittedAt = new Date('2027-03-15T08:00:00Z');
   const submitted = () =>
-    play(newInstance(DIENSTANWEISUNG_V1, { authorUid: 'anna', editorUids: ['erik', 'emma'], unit: '41' }), { type: 'submit' }, anna, submittedAt);
+    play(
+      newInstance(DIENSTANWEISUNG_V1, { authorUid: 'anna', editorUids: ['erik', 'emma'], unit: '41' }),
+      { type: 'submit' },
+      anna,
+      submittedAt,
+    );
   const due = (instance: Instance, now: string) => dueDeadlines(DIENSTANWEISUNG_V1, instance, new Date(now));
 
   it('reminds after 5 working days, once', () => {
@@ -157,7 +185,12 @@ describe('deadlines: reminders and escalations', () => {
     expect(due(instance, '2027-03-19T16:00:00Z')).toEqual([]); // Friday: 4 working days
     const reminder = due(instance, '2027-03-22T06:00:00Z'); // Monday 07:00: 5 working days
     expect(reminder).toEqual([
-      { stepId: 'unit_head', kind: 'reminder', candidates: { kind: 'unit_head', unit: '41' }, openedAt: '2027-03-15T08:00:00.000Z' },
+      {
+        stepId: 'unit_head',
+        kind: 'reminder',
+        candidates: { kind: 'unit_head', unit: '41' },
+        openedAt: '2027-03-15T08:00:00.000Z',
+      },
     ]);
 
     const reminded = markDeadline(instance, 'unit_head', 'reminder', new Date('2027-03-22T06:00:00Z'));
@@ -191,7 +224,12 @@ describe('deadlines: reminders and escalations', () => {
 
   it('restarts the clock for the steps that open next', () => {
     // Step 1 approved on Wednesday 17 March; steps 2a and 2b open then.
-    const instance = play(submitted(), { type: 'approve', stepId: 'unit_head' }, hans, new Date('2027-03-17T08:00:00Z'));
+    const instance = play(
+      submitted(),
+      { type: 'approve', stepId: 'unit_head' },
+      hans,
+      new Date('2027-03-17T08:00:00Z'),
+    );
     // Step 1 would be overdue by now, but it is decided; 2a and 2b have waited 4 working days.
     expect(due(instance, '2027-03-23T08:00:00Z')).toEqual([]);
     expect(due(instance, '2027-03-24T08:00:00Z').map((d) => [d.stepId, d.kind])).toEqual([
@@ -203,7 +241,12 @@ describe('deadlines: reminders and escalations', () => {
   it('reports nothing for requests that are not in review', () => {
     const draft = newInstance(DIENSTANWEISUNG_V1, { authorUid: 'anna', editorUids: [], unit: '41' });
     expect(due(draft, '2027-12-01T08:00:00Z')).toEqual([]);
-    const returned = play(submitted(), { type: 'return', stepId: 'unit_head', comment: 'Bitte ergänzen' }, hans, submittedAt);
+    const returned = play(
+      submitted(),
+      { type: 'return', stepId: 'unit_head', comment: 'Bitte ergänzen' },
+      hans,
+      submittedAt,
+    );
     expect(due(returned, '2027-12-01T08:00:00Z')).toEqual([]);
   });
 

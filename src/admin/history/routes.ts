@@ -13,7 +13,21 @@ const UID = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]{0,${LIMITS.uid - 1}}$`);
 const ACTION = /^[a-z_.]{1,60}$/;
 
 /** action_label: the action in words, in the language of the download (appended: existing columns keep their place). */
-export const HISTORY_CSV_HEADER = ['id', 'at', 'actor_uid', 'actor_name', 'on_behalf_of', 'action', 'entity_type', 'entity_id', 'request_id', 'presence_id', 'comment', 'changes', 'action_label'];
+export const HISTORY_CSV_HEADER = [
+  'id',
+  'at',
+  'actor_uid',
+  'actor_name',
+  'on_behalf_of',
+  'action',
+  'entity_type',
+  'entity_id',
+  'request_id',
+  'presence_id',
+  'comment',
+  'changes',
+  'action_label',
+];
 
 /** Reads the search form (GET): every value kept, every problem named. */
 function readFilter(req: Request): { values: Record<string, string>; filter: HistoryFilter; errors: FieldError[] } {
@@ -66,7 +80,12 @@ export function registerHistoryRoutes(router: Router, deps: AdminDeps) {
     const page = pageParam(req);
     const actions = await knownActions(db);
     if (errors.length) {
-      return renderPage(res, 'admin/history', { title: res.locals.t('admin.history.title'), values, errors, actions, rows: [], total: 0, page: 1, pages: 1 }, 400);
+      return renderPage(
+        res,
+        'admin/history',
+        { title: res.locals.t('admin.history.title'), values, errors, actions, rows: [], total: 0, page: 1, pages: 1 },
+        400,
+      );
     }
     const { rows, total } = await searchHistory(db, filter, PAGE_SIZE, (page - 1) * PAGE_SIZE);
     await renderPage(res, 'admin/history', {
@@ -83,7 +102,21 @@ export function registerHistoryRoutes(router: Router, deps: AdminDeps) {
   router.get('/verlauf.csv', async (req, res) => {
     const { values, filter, errors } = readFilter(req);
     if (errors.length) {
-      return renderPage(res, 'admin/history', { title: res.locals.t('admin.history.title'), values, errors, actions: await knownActions(db), rows: [], total: 0, page: 1, pages: 1 }, 400);
+      return renderPage(
+        res,
+        'admin/history',
+        {
+          title: res.locals.t('admin.history.title'),
+          values,
+          errors,
+          actions: await knownActions(db),
+          rows: [],
+          total: 0,
+          page: 1,
+          pages: 1,
+        },
+        400,
+      );
     }
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', 'attachment; filename="verlauf.csv"');
@@ -92,7 +125,18 @@ export function registerHistoryRoutes(router: Router, deps: AdminDeps) {
       res.write(
         csvRows(
           rows.map((r) => [
-            r.id, new Date(r.at).toISOString(), r.actor_uid, r.actor_name, r.on_behalf_of, r.action, r.entity_type, r.entity_id, r.request_id, r.presence_id, r.comment, changesText(r.changes),
+            r.id,
+            new Date(r.at).toISOString(),
+            r.actor_uid,
+            r.actor_name,
+            r.on_behalf_of,
+            r.action,
+            r.entity_type,
+            r.entity_id,
+            r.request_id,
+            r.presence_id,
+            r.comment,
+            changesText(r.changes),
             historyLabel(res.locals.t, r.action),
           ]),
         ),

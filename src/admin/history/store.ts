@@ -35,7 +35,12 @@ function filtered(db: Knex, f: HistoryFilter) {
   return q;
 }
 
-export async function searchHistory(db: Knex, f: HistoryFilter, limit: number, offset: number): Promise<{ rows: HistoryListRow[]; total: number }> {
+export async function searchHistory(
+  db: Knex,
+  f: HistoryFilter,
+  limit: number,
+  offset: number,
+): Promise<{ rows: HistoryListRow[]; total: number }> {
   const [rows, count] = await Promise.all([
     filtered(db, f).select('*').orderBy('id', 'desc').limit(limit).offset(offset),
     filtered(db, f).count({ n: '*' }).first(),
@@ -44,11 +49,19 @@ export async function searchHistory(db: Knex, f: HistoryFilter, limit: number, o
 }
 
 /** The same filter in pages of `size`, newest first, for a download that never holds everything. */
-export async function* historyPages(db: Knex, f: HistoryFilter, size = 2000, max = 200_000): AsyncGenerator<HistoryListRow[]> {
+export async function* historyPages(
+  db: Knex,
+  f: HistoryFilter,
+  size = 2000,
+  max = 200_000,
+): AsyncGenerator<HistoryListRow[]> {
   let before: number | undefined;
   let sent = 0;
   while (sent < max) {
-    const q = filtered(db, f).select('*').orderBy('id', 'desc').limit(Math.min(size, max - sent));
+    const q = filtered(db, f)
+      .select('*')
+      .orderBy('id', 'desc')
+      .limit(Math.min(size, max - sent));
     if (before !== undefined) q.where('id', '<', before);
     const rows: HistoryListRow[] = await q;
     if (rows.length === 0) return;

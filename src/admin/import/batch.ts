@@ -3,7 +3,8 @@ import { recordHistory, type HistoryEntry } from '../../audit/history';
 
 const CHUNK = 500;
 
-export const chunks = <T>(list: T[], size = CHUNK) => Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, (i + 1) * size));
+export const chunks = <T>(list: T[], size = CHUNK) =>
+  Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, (i + 1) * size));
 
 /**
  * History entries written in bulk. Each row is made by recordHistory itself (it writes into a
@@ -41,7 +42,10 @@ export interface BatchingTransaction {
  * by flush(). Everything else goes to the transaction unchanged. 5,000 rows of one import ask
  * the notifier the same few questions, and each answer stays true until the import commits.
  */
-export function batchingTransaction(trx: Knex.Transaction, opts: { cacheReads: readonly string[]; collect: string }): BatchingTransaction {
+export function batchingTransaction(
+  trx: Knex.Transaction,
+  opts: { cacheReads: readonly string[]; collect: string },
+): BatchingTransaction {
   const cacheable = new Set(opts.cacheReads);
   const cache = new Map<string, Promise<unknown>>();
   const collected: Array<Record<string, unknown>> = [];
@@ -57,7 +61,14 @@ export function batchingTransaction(trx: Knex.Transaction, opts: { cacheReads: r
         query.then = ((onFulfilled?: (v: unknown) => unknown, onRejected?: (e: unknown) => unknown) => {
           // ON CONFLICT, RETURNING or several rows: not ours to reorder
           const sql = query.toSQL();
-          if (rest.length > 0 || Array.isArray(row) || typeof row !== 'object' || row === null || /on conflict|returning/i.test(sql.sql)) return run(onFulfilled, onRejected);
+          if (
+            rest.length > 0 ||
+            Array.isArray(row) ||
+            typeof row !== 'object' ||
+            row === null ||
+            /on conflict|returning/i.test(sql.sql)
+          )
+            return run(onFulfilled, onRejected);
           collected.push(row as Record<string, unknown>);
           return Promise.resolve([]).then(onFulfilled, onRejected);
         }) as unknown as typeof query.then;

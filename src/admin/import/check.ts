@@ -74,12 +74,19 @@ export async function checkImport(
   now: Date,
 ): Promise<CheckedRow[]> {
   const units = new Map((await listUnits(db, { includeRetired: true })).map((u) => [u.code, u]));
-  const platformRows: Array<{ key: string; name: string; enabled: boolean; rules: unknown }> = await db('platforms').select('key', 'name', 'enabled', 'rules');
+  const platformRows: Array<{ key: string; name: string; enabled: boolean; rules: unknown }> = await db(
+    'platforms',
+  ).select('key', 'name', 'enabled', 'rules');
   const platforms = new Map<string, { name: string; enabled: boolean; rules: PlatformRules }>(
     platformRows.map((p) => [p.key, { name: p.name, enabled: p.enabled, rules: platformRulesSchema.parse(p.rules) }]),
   );
   const registered = new Map<string, { id: number; name: string }>();
-  for (const p of (await db('presences').select('id', 'name', 'platform_key', 'account_id')) as Array<{ id: number; name: string; platform_key: string; account_id: string }>) {
+  for (const p of (await db('presences').select('id', 'name', 'platform_key', 'account_id')) as Array<{
+    id: number;
+    name: string;
+    platform_key: string;
+    account_id: string;
+  }>) {
     registered.set(accountKey(p.platform_key, p.account_id), { id: p.id, name: p.name });
   }
   const inFlight = new Map<string, number>();
@@ -89,7 +96,8 @@ export async function checkImport(
   for (const r of open) {
     const rules = r.platform ? platforms.get(r.platform)?.rules : undefined;
     const c = rules && r.url ? canonicalise(r.url, rules) : undefined;
-    if (r.platform && c?.ok && !inFlight.has(accountKey(r.platform, c.id))) inFlight.set(accountKey(r.platform, c.id), r.id);
+    if (r.platform && c?.ok && !inFlight.has(accountKey(r.platform, c.id)))
+      inFlight.set(accountKey(r.platform, c.id), r.id);
   }
 
   const rows: CheckedRow[] = records.map((record) => {
@@ -103,7 +111,10 @@ export async function checkImport(
       description: (c.description ?? '').replace(/\r\n?/g, '\n'),
       hannoverDeUrl: c.hannover_de_url ?? '',
       existingSince: c.existing_since ?? '',
-      editorUids: (c.editors ?? '').toLowerCase().split(/[\s|,;]+/).filter((u) => u !== ''),
+      editorUids: (c.editors ?? '')
+        .toLowerCase()
+        .split(/[\s|,;]+/)
+        .filter((u) => u !== ''),
       authorUid: (c.author ?? '').toLowerCase(),
       problems: [],
       editors: [],
@@ -137,7 +148,11 @@ export async function checkImport(
 
     const platform = row.platform ? platforms.get(row.platform) : undefined;
     if (!row.platform) problem('platform', 'admin.import.problem.platformMissing');
-    else if (!platform) problem('platform', 'admin.import.problem.platformUnknown', { key: row.platform, known: [...platforms.keys()].join(', ') });
+    else if (!platform)
+      problem('platform', 'admin.import.problem.platformUnknown', {
+        key: row.platform,
+        known: [...platforms.keys()].join(', '),
+      });
     else {
       row.platformName = platform.name;
       if (!platform.enabled) problem('platform', 'admin.import.problem.platformDisabled', { name: platform.name });
@@ -149,9 +164,13 @@ export async function checkImport(
     if (!row.url) problem('url', 'admin.import.problem.urlMissing');
     else if (platform) {
       const canonical = canonicalise(row.url, platform.rules);
-      if (!canonical.ok) problem('url', PROBLEM_URL[canonical.reason] ?? 'admin.import.problem.url.not_an_account', { platform: platform.name });
+      if (!canonical.ok)
+        problem('url', PROBLEM_URL[canonical.reason] ?? 'admin.import.problem.url.not_an_account', {
+          platform: platform.name,
+        });
       // the register stores the canonical form: it must fit its columns
-      else if (canonical.id.length > LIMITS.accountId || canonical.url.length > LIMITS.url) problem('url', 'admin.error.tooLong', { max: LIMITS.url });
+      else if (canonical.id.length > LIMITS.accountId || canonical.url.length > LIMITS.url)
+        problem('url', 'admin.error.tooLong', { max: LIMITS.url });
       else {
         row.accountId = canonical.id;
         row.canonicalUrl = canonical.url;
@@ -167,7 +186,8 @@ export async function checkImport(
     }
     if (row.url.length > LIMITS.url) problem('url', 'admin.error.tooLong', { max: LIMITS.url });
 
-    if (row.description.length > LIMITS.longText) problem('description', 'admin.error.tooLong', { max: LIMITS.longText });
+    if (row.description.length > LIMITS.longText)
+      problem('description', 'admin.error.tooLong', { max: LIMITS.longText });
     if (row.hannoverDeUrl && (row.hannoverDeUrl.length > LIMITS.url || !isHannoverDeUrl(row.hannoverDeUrl))) {
       problem('hannover_de_url', 'admin.import.problem.hannoverDe');
     }
@@ -178,12 +198,15 @@ export async function checkImport(
       else row.existingSince = day;
     }
 
-    if (row.editorUids.length < MIN_EDITORS) problem('editors', 'admin.import.problem.editorsTooFew', { min: MIN_EDITORS });
-    else if (row.editorUids.length > MAX_EDITORS) problem('editors', 'admin.import.problem.editorsTooMany', { max: MAX_EDITORS });
+    if (row.editorUids.length < MIN_EDITORS)
+      problem('editors', 'admin.import.problem.editorsTooFew', { min: MIN_EDITORS });
+    else if (row.editorUids.length > MAX_EDITORS)
+      problem('editors', 'admin.import.problem.editorsTooMany', { max: MAX_EDITORS });
     else {
       // a person named twice is named, as the directory knows them
       const twice = row.editorUids.find((uid, i) => row.editorUids.indexOf(uid) < i);
-      if (twice !== undefined) problem('editors', 'admin.import.problem.editorsDuplicate', { name: person(twice)?.name ?? twice });
+      if (twice !== undefined)
+        problem('editors', 'admin.import.problem.editorsDuplicate', { name: person(twice)?.name ?? twice });
     }
     for (const uid of row.editorUids) {
       if (!UID.test(uid)) problem('editors', 'admin.error.uidInvalid');
@@ -201,4 +224,3 @@ export async function checkImport(
   }
   return rows;
 }
-

@@ -6,7 +6,9 @@ import type { SessionUser } from '../../directory/user';
  * directory answers repeated questions from memory (for the length of one import only),
  * so mail addressing during the import does not ask the directory again for every row.
  */
-export function memoDirectory(directory: Directory): Directory & { lookupAll(uids: Iterable<string>): Promise<Map<string, SessionUser | undefined>> } {
+export function memoDirectory(
+  directory: Directory,
+): Directory & { lookupAll(uids: Iterable<string>): Promise<Map<string, SessionUser | undefined>> } {
   const cache = new Map<string, Promise<SessionUser | undefined>>();
   const findByUid = (uid: string) => {
     let hit = cache.get(uid);

@@ -27,7 +27,10 @@ export const IMPORT_CHECK_PATH = `${BASE}/import/pruefen`;
 export function registerImportRoutes(router: Router, deps: AdminDeps) {
   const { db, config, clock } = deps;
 
-  async function show(res: Response, opts: { csv: string; errors?: FieldError[]; rows?: CheckedRow[]; token?: string; status?: number }) {
+  async function show(
+    res: Response,
+    opts: { csv: string; errors?: FieldError[]; rows?: CheckedRow[]; token?: string; status?: number },
+  ) {
     const rows = opts.rows ?? [];
     await renderPage(
       res,
@@ -51,7 +54,10 @@ export function registerImportRoutes(router: Router, deps: AdminDeps) {
   }
 
   /** Reads and checks a CSV; rows are present when the file itself could be read. */
-  async function dryRun(text: string, q = db as Parameters<typeof checkImport>[0]): Promise<{ errors: FieldError[]; rows?: CheckedRow[] }> {
+  async function dryRun(
+    text: string,
+    q = db as Parameters<typeof checkImport>[0],
+  ): Promise<{ errors: FieldError[]; rows?: CheckedRow[] }> {
     const table = readCsv(text, { columns: IMPORT_COLUMNS, required: IMPORT_REQUIRED, limits: IMPORT_LIMITS });
     if (!table.ok) return { errors: csvProblemErrors(table.problems) };
     let rows: CheckedRow[];
@@ -77,7 +83,12 @@ export function registerImportRoutes(router: Router, deps: AdminDeps) {
     if (checked.errors.length === 0 && checked.rows) {
       token = await storeUpload(db, 'presences', currentUser(req).uid, text.text, checked.rows.length, clock());
     }
-    await show(res, { csv: text.text, errors: checked.errors, ...(checked.rows ? { rows: checked.rows } : {}), ...(token ? { token } : {}) });
+    await show(res, {
+      csv: text.text,
+      errors: checked.errors,
+      ...(checked.rows ? { rows: checked.rows } : {}),
+      ...(token ? { token } : {}),
+    });
   });
 
   router.post('/import/ausfuehren', async (req, res) => {
@@ -100,28 +111,65 @@ export function registerImportRoutes(router: Router, deps: AdminDeps) {
         const checked = await dryRun(upload.content, trx);
         if (checked.errors.length > 0 || !checked.rows) {
           // the register changed since the dry run: nothing is imported
-          const errors = checked.rows ? [error('csv', 'admin.import.error.changed'), ...checked.errors] : checked.errors;
-          return { kind: 'problems' as const, csv: upload.content, errors, ...(checked.rows ? { rows: checked.rows } : {}) };
+          const errors = checked.rows
+            ? [error('csv', 'admin.import.error.changed'), ...checked.errors]
+            : checked.errors;
+          return {
+            kind: 'problems' as const,
+            csv: upload.content,
+            errors,
+            ...(checked.rows ? { rows: checked.rows } : {}),
+          };
         }
-        const result = await importRows(trx, checked.rows, { admin: { uid: me.uid, name: me.name, email: me.email ?? null }, notify, now, token });
-        await markConsumed(trx, token, { created: result.created, firstId: result.firstId, lastId: result.lastId, definitionVersion: result.definitionVersion }, now);
+        const result = await importRows(trx, checked.rows, {
+          admin: { uid: me.uid, name: me.name, email: me.email ?? null },
+          notify,
+          now,
+          token,
+        });
+        await markConsumed(
+          trx,
+          token,
+          {
+            created: result.created,
+            firstId: result.firstId,
+            lastId: result.lastId,
+            definitionVersion: result.definitionVersion,
+          },
+          now,
+        );
         return { kind: 'done' as const };
       });
     } catch (err) {
       // all or nothing: the transaction is rolled back; say so instead of a bare error page
       req.log?.error({ err }, 'bulk import failed');
       const upload = await findUpload(db, token, 'presences', me.uid);
-      return show(res, { csv: upload?.content ?? '', errors: [error('csv', 'admin.import.error.failed')], status: 500 });
+      return show(res, {
+        csv: upload?.content ?? '',
+        errors: [error('csv', 'admin.import.error.failed')],
+        status: 500,
+      });
     }
     if (outcome.kind === 'gone') throw new HttpError(404);
-    if (outcome.kind === 'expired') return show(res, { csv: '', errors: [error('csv', 'admin.import.error.expired')], status: 409 });
-    if (outcome.kind === 'problems') return show(res, { csv: outcome.csv, errors: outcome.errors, ...(outcome.rows ? { rows: outcome.rows } : {}), status: 409 });
+    if (outcome.kind === 'expired')
+      return show(res, { csv: '', errors: [error('csv', 'admin.import.error.expired')], status: 409 });
+    if (outcome.kind === 'problems')
+      return show(res, {
+        csv: outcome.csv,
+        errors: outcome.errors,
+        ...(outcome.rows ? { rows: outcome.rows } : {}),
+        status: 409,
+      });
     res.redirect(303, res.locals.url(`${BASE}/import/ergebnis/${token}`));
   });
 
   router.get('/import/ergebnis/:token', async (req: Request, res) => {
     const upload = await findUpload(db, String(req.params.token), 'presences', currentUser(req).uid);
     if (!upload?.consumed_at) throw new HttpError(404);
-    await renderPage(res, 'admin/import/done', { title: res.locals.t('admin.import.doneTitle'), result: upload.result ?? {}, rowCount: upload.row_count });
+    await renderPage(res, 'admin/import/done', {
+      title: res.locals.t('admin.import.doneTitle'),
+      result: upload.result ?? {},
+      rowCount: upload.row_count,
+    });
   });
 }

@@ -11,7 +11,10 @@ import type { CheckedRow, Person } from './check';
 export const IMPORT_DEFINITION_KEY = 'dienstanweisung';
 
 export class ImportRefused extends Error {
-  constructor(public readonly line: number, reason: string) {
+  constructor(
+    public readonly line: number,
+    reason: string,
+  ) {
     super(`row ${line}: ${reason}`);
     this.name = 'ImportRefused';
   }
@@ -79,14 +82,17 @@ export async function importRows(
     });
     if (!result.ok) throw new ImportRefused(row.line, `workflow refused: ${result.refusal.code}`);
     // an imported presence must be reviewed: it waits at the first step, it is never published here
-    if (result.instance.status !== 'in_review') throw new ImportRefused(row.line, `workflow status ${result.instance.status}`);
+    if (result.instance.status !== 'in_review')
+      throw new ImportRefused(row.line, `workflow status ${result.instance.status}`);
     return { row, author, data, state: result.instance as Instance, events: result.events };
   });
   if (prepared.length === 0) return { created: 0, firstId: 0, lastId: 0, definitionVersion: definition.version };
 
   // ids first, so that every table can be written in bulk without relying on RETURNING order
   const idRows: Array<{ id: number }> = (
-    await trx.raw("SELECT nextval(pg_get_serial_sequence('requests', 'id'))::int AS id FROM generate_series(1, ?)", [prepared.length])
+    await trx.raw("SELECT nextval(pg_get_serial_sequence('requests', 'id'))::int AS id FROM generate_series(1, ?)", [
+      prepared.length,
+    ])
   ).rows;
   const ids = idRows.map((r) => Number(r.id)).sort((a, b) => a - b);
   const items = prepared.map((p, i) => ({ ...p, id: ids[i] as number }));
@@ -108,12 +114,37 @@ export async function importRows(
         updated_at: now,
       })),
     );
-    await trx('request_versions').insert(chunk.map((it) => ({ request_id: it.id, version: 1, data: JSON.stringify(it.data), submitted_by: admin.uid, submitted_at: now })));
+    await trx('request_versions').insert(
+      chunk.map((it) => ({
+        request_id: it.id,
+        version: 1,
+        data: JSON.stringify(it.data),
+        submitted_by: admin.uid,
+        submitted_at: now,
+      })),
+    );
     await trx('request_editors').insert(
-      chunk.flatMap((it) => it.row.editors.map((e, position) => ({ request_id: it.id, uid: e.uid, name: e.name, email: e.email, position, confirmed_at: null }))),
+      chunk.flatMap((it) =>
+        it.row.editors.map((e, position) => ({
+          request_id: it.id,
+          uid: e.uid,
+          name: e.name,
+          email: e.email,
+          position,
+          confirmed_at: null,
+        })),
+      ),
     );
     await trx('workflow_instances').insert(
-      chunk.map((it) => ({ request_id: it.id, definition_id: newest.id, status: it.state.status, state: JSON.stringify(it.state), revision: 1, created_at: now, updated_at: now })),
+      chunk.map((it) => ({
+        request_id: it.id,
+        definition_id: newest.id,
+        status: it.state.status,
+        state: JSON.stringify(it.state),
+        revision: 1,
+        created_at: now,
+        updated_at: now,
+      })),
     );
   }
 
@@ -134,7 +165,10 @@ export async function importRows(
   await recordHistoryInBulk(trx, entries);
 
   // mails to the first step's deciders, as for any submission: reference data read once, mails written in bulk
-  const batch = batchingTransaction(trx, { cacheReads: ['org_units', 'org_unit_heads', 'people', 'platforms'], collect: 'outbox' });
+  const batch = batchingTransaction(trx, {
+    cacheReads: ['org_units', 'org_unit_heads', 'people', 'platforms'],
+    collect: 'outbox',
+  });
   for (const it of items) {
     const request: RequestRow = {
       id: it.id,
@@ -166,7 +200,10 @@ export async function importRows(
     entityType: 'import',
     entityId: token,
     comment: `${items.length} requests ${firstId}..${lastId}`,
-    changes: { requests: { before: null, after: items.length }, definition: { before: null, after: `${definition.key} v${definition.version}` } },
+    changes: {
+      requests: { before: null, after: items.length },
+      definition: { before: null, after: `${definition.key} v${definition.version}` },
+    },
   });
   return { created: items.length, firstId, lastId, definitionVersion: definition.version };
 }

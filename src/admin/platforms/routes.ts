@@ -5,7 +5,15 @@ import { renderPage } from '../../web/render';
 import type { CanonicalResult } from '../../registry/canonical';
 import type { AdminDeps } from '../deps';
 import { BASE, currentUser, error, field, rawField } from '../web';
-import { affectedPresences, createPlatformService, hostsText, preview, readRules, rulesWithoutHosts, type PlatformRow } from './service';
+import {
+  affectedPresences,
+  createPlatformService,
+  hostsText,
+  preview,
+  readRules,
+  rulesWithoutHosts,
+  type PlatformRow,
+} from './service';
 
 const KEY = /^[a-z][a-z0-9_-]{0,39}$/;
 
@@ -32,7 +40,11 @@ export function registerPlatformRoutes(router: Router, deps: AdminDeps) {
     await renderPage(res, 'admin/platforms/list', {
       title: res.locals.t('admin.platforms.title'),
       platforms: await service.list(),
-      notice: req.query.freigegeben ? 'admin.platforms.notice.enabled' : req.query.gesperrt ? 'admin.platforms.notice.disabled' : undefined,
+      notice: req.query.freigegeben
+        ? 'admin.platforms.notice.enabled'
+        : req.query.gesperrt
+          ? 'admin.platforms.notice.disabled'
+          : undefined,
     });
   });
 
@@ -41,9 +53,13 @@ export function registerPlatformRoutes(router: Router, deps: AdminDeps) {
     const value = field(req.body, 'freigegeben');
     if (value !== 'ja' && value !== 'nein') throw new HttpError(400, 'freigegeben must be ja or nein');
     // blocking stops every new request for the platform: it happens only from its confirmation page
-    if (value === 'nein' && platform.enabled && field(req.body, 'bestaetigt') !== '1') return confirmDisable(res, platform);
+    if (value === 'nein' && platform.enabled && field(req.body, 'bestaetigt') !== '1')
+      return confirmDisable(res, platform);
     await service.setEnabled(currentUser(req), platform.key, value === 'ja');
-    res.redirect(303, res.locals.url(`${BASE}/plattformen?${value === 'ja' ? 'freigegeben' : 'gesperrt'}=${platform.key}`));
+    res.redirect(
+      303,
+      res.locals.url(`${BASE}/plattformen?${value === 'ja' ? 'freigegeben' : 'gesperrt'}=${platform.key}`),
+    );
   });
 
   /** "Really disable?", with an explicit warning when no other platform would stay enabled. */
@@ -58,7 +74,10 @@ export function registerPlatformRoutes(router: Router, deps: AdminDeps) {
       lead: t('admin.platforms.disableConfirm.lead', { name: platform.name, active }),
       details: [
         { label: t('admin.platforms.disableConfirm.platform'), value: `${platform.name} (${platform.key})` },
-        { label: t('admin.platforms.disableConfirm.stillEnabled'), value: others.map((p) => p.name).join(', ') || t('admin.platforms.disableConfirm.none') },
+        {
+          label: t('admin.platforms.disableConfirm.stillEnabled'),
+          value: others.map((p) => p.name).join(', ') || t('admin.platforms.disableConfirm.none'),
+        },
       ],
       action: `${BASE}/plattformen/${platform.key}/freigabe`,
       hidden: { freigegeben: 'nein' },
@@ -71,7 +90,14 @@ export function registerPlatformRoutes(router: Router, deps: AdminDeps) {
   async function showEdit(
     res: Response,
     platform: PlatformRow,
-    opts: { values: EditValues; errors?: FieldError[]; result?: CanonicalResult; affected?: Array<{ id: number; name: string; url: string }>; status?: number; notice?: string },
+    opts: {
+      values: EditValues;
+      errors?: FieldError[];
+      result?: CanonicalResult;
+      affected?: Array<{ id: number; name: string; url: string }>;
+      status?: number;
+      notice?: string;
+    },
   ) {
     await renderPage(
       res,
@@ -92,7 +118,12 @@ export function registerPlatformRoutes(router: Router, deps: AdminDeps) {
   router.get('/plattformen/:key', async (req, res) => {
     const platform = await load(req);
     await showEdit(res, platform, {
-      values: { hosts: hostsText(platform.rules), regeln: rulesWithoutHosts(platform.rules), beispiel: '', trotzdem: false },
+      values: {
+        hosts: hostsText(platform.rules),
+        regeln: rulesWithoutHosts(platform.rules),
+        beispiel: '',
+        trotzdem: false,
+      },
       notice: req.query.gespeichert ? 'admin.notice.saved' : undefined,
     });
   });
@@ -112,7 +143,8 @@ export function registerPlatformRoutes(router: Router, deps: AdminDeps) {
     if (!read.ok) return showEdit(res, platform, { values, errors: read.errors });
 
     if (aktion === 'vorschau') {
-      if (!values.beispiel) return showEdit(res, platform, { values, errors: [error('beispiel', 'admin.platforms.error.sampleMissing')] });
+      if (!values.beispiel)
+        return showEdit(res, platform, { values, errors: [error('beispiel', 'admin.platforms.error.sampleMissing')] });
       const affected = await affectedPresences(deps.db, platform.key, read.rules);
       return showEdit(res, platform, { values, result: preview(read.rules, values.beispiel), affected });
     }

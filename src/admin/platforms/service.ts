@@ -26,7 +26,10 @@ export const hostsText = (rules: PlatformRules) => rules.hosts.join('\n');
  * Reads the host list (one per line) and the rules (JSON) as typed and validates them with
  * the platform schema. Host problems are shown at the host list, everything else at the rules.
  */
-export function readRules(hosts: string, json: string): { ok: true; rules: PlatformRules } | { ok: false; errors: FieldError[] } {
+export function readRules(
+  hosts: string,
+  json: string,
+): { ok: true; rules: PlatformRules } | { ok: false; errors: FieldError[] } {
   const hostList = hosts
     .split(/[\n,]+/)
     .map((h) => h.trim())
@@ -45,7 +48,9 @@ export function readRules(hosts: string, json: string): { ok: true; rules: Platf
   if (result.ok) return result;
   return {
     ok: false,
-    errors: result.errors.map((detail) => error(/^hosts\b/.test(detail) ? 'hosts' : 'regeln', 'admin.platforms.error.rule', { detail })),
+    errors: result.errors.map((detail) =>
+      error(/^hosts\b/.test(detail) ? 'hosts' : 'regeln', 'admin.platforms.error.rule', { detail }),
+    ),
   };
 }
 
@@ -111,7 +116,12 @@ export function createPlatformService(deps: { db: Knex; clock: () => Date }) {
     },
 
     /** Saves new rules; refuses when they would misread registered presences, unless forced. */
-    async saveRules(actor: SessionUser, key: string, rules: PlatformRules, force: boolean): Promise<{ ok: true } | { ok: false; affected: Array<{ id: number; name: string; url: string }> } | undefined> {
+    async saveRules(
+      actor: SessionUser,
+      key: string,
+      rules: PlatformRules,
+      force: boolean,
+    ): Promise<{ ok: true } | { ok: false; affected: Array<{ id: number; name: string; url: string }> } | undefined> {
       const now = clock();
       return db.transaction(async (trx) => {
         const row = await trx('platforms').where({ key }).forUpdate().first();
@@ -120,12 +130,16 @@ export function createPlatformService(deps: { db: Knex; clock: () => Date }) {
         if (affected.length > 0 && !force) return { ok: false, affected };
         const before = parse(row);
         if (JSON.stringify(before) === JSON.stringify(rules)) return { ok: true };
-        await trx('platforms').where({ key }).update({ rules: JSON.stringify(rules), updated_at: now });
+        await trx('platforms')
+          .where({ key })
+          .update({ rules: JSON.stringify(rules), updated_at: now });
         const changes: Record<string, { before: unknown; after: unknown }> = {};
-        if (JSON.stringify(before.hosts) !== JSON.stringify(rules.hosts)) changes.hosts = { before: before.hosts, after: rules.hosts };
+        if (JSON.stringify(before.hosts) !== JSON.stringify(rules.hosts))
+          changes.hosts = { before: before.hosts, after: rules.hosts };
         const { hosts: _b, ...restBefore } = before;
         const { hosts: _a, ...restAfter } = rules;
-        if (JSON.stringify(restBefore) !== JSON.stringify(restAfter)) changes.rules = { before: restBefore, after: restAfter };
+        if (JSON.stringify(restBefore) !== JSON.stringify(restAfter))
+          changes.rules = { before: restBefore, after: restAfter };
         await recordHistory(trx, {
           at: now,
           actorUid: actor.uid,
@@ -133,7 +147,9 @@ export function createPlatformService(deps: { db: Knex; clock: () => Date }) {
           action: 'platform.rules_changed',
           entityType: 'platform',
           entityId: key,
-          comment: affected.length ? `${affected.length} presence(s) read differently: ${affected.map((a) => a.id).join(', ')}` : null,
+          comment: affected.length
+            ? `${affected.length} presence(s) read differently: ${affected.map((a) => a.id).join(', ')}`
+            : null,
           changes,
         });
         return { ok: true };

@@ -14,9 +14,14 @@ export function registerRoleRoutes(router: Router, deps: AdminDeps) {
   router.get('/rollen', async (_req, res) => {
     const demo = config.directory === undefined;
     const groups = config.directory?.roleGroups ?? DEMO_ROLE_GROUPS;
-    const people: Array<{ uid: string; name: string; unit: string | null; roles: string[]; seen_at: Date; missing_since: Date | null }> = await db('people')
-      .select('uid', 'name', 'unit', 'roles', 'seen_at', 'missing_since')
-      .orderBy('name');
+    const people: Array<{
+      uid: string;
+      name: string;
+      unit: string | null;
+      roles: string[];
+      seen_at: Date;
+      missing_since: Date | null;
+    }> = await db('people').select('uid', 'name', 'unit', 'roles', 'seen_at', 'missing_since').orderBy('name');
     const heads = await db('org_unit_heads as h')
       .join('org_units as u', 'u.id', 'h.org_unit_id')
       .select('h.uid', 'h.name', 'h.kind', 'u.id as unit_id', 'u.code', 'u.name as unit_name', 'u.retired_at')

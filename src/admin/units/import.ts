@@ -64,24 +64,31 @@ export async function planUnitImport(db: Knex | Knex.Transaction, records: CsvRe
       row.problems.push({ column, message, ...(params ? { params } : {}) });
     if (!row.code) problem('code', 'admin.units.error.codeMissing');
     else if (!CODE.test(row.code)) problem('code', 'admin.units.error.codeInvalid');
-    else if (fileCodes.has(row.code)) problem('code', 'admin.units.import.duplicate', { line: fileCodes.get(row.code) ?? 0 });
+    else if (fileCodes.has(row.code))
+      problem('code', 'admin.units.import.duplicate', { line: fileCodes.get(row.code) ?? 0 });
     else fileCodes.set(row.code, row.line);
     if (!row.name) problem('name', 'admin.units.error.nameMissing');
     else if (row.name.length > LIMITS.name) problem('name', 'admin.error.tooLong', { max: LIMITS.name });
     if (!(UNIT_KINDS as readonly string[]).includes(row.kind)) problem('kind', 'admin.units.error.kind');
     if (row.parentCode === row.code && row.code) problem('parent_code', 'admin.units.import.ownParent');
-    if (row.hannoverDeUrl && (row.hannoverDeUrl.length > LIMITS.url || !isHannoverDeUrl(row.hannoverDeUrl))) problem('hannover_de_url', 'admin.units.error.hannoverDe');
+    if (row.hannoverDeUrl && (row.hannoverDeUrl.length > LIMITS.url || !isHannoverDeUrl(row.hannoverDeUrl)))
+      problem('hannover_de_url', 'admin.units.error.hannoverDe');
     return row;
   });
 
   // the tree as it would be after the import: existing parents, changed by the file
   const parentAfter = new Map<string, string | null>();
   for (const u of units) parentAfter.set(u.code, u.parent_id ? (codeOf.get(u.parent_id) ?? null) : null);
-  for (const row of rows) if (row.code && row.problems.every((p) => p.column !== 'code')) parentAfter.set(row.code, row.parentCode || null);
+  for (const row of rows)
+    if (row.code && row.problems.every((p) => p.column !== 'code')) parentAfter.set(row.code, row.parentCode || null);
 
   for (const row of rows) {
     if (row.parentCode && !parentAfter.has(row.parentCode)) {
-      row.problems.push({ column: 'parent_code', message: 'admin.units.import.parentUnknown', params: { code: row.parentCode } });
+      row.problems.push({
+        column: 'parent_code',
+        message: 'admin.units.import.parentUnknown',
+        params: { code: row.parentCode },
+      });
     } else if (row.parentCode && byCode.get(row.parentCode)?.retired_at) {
       row.problems.push({ column: 'parent_code', message: 'admin.units.error.parentRetired' });
     } else if (row.parentCode && row.parentCode !== row.code) {
@@ -96,8 +103,16 @@ export async function planUnitImport(db: Knex | Knex.Transaction, records: CsvRe
     }
     const existing = byCode.get(row.code);
     if (existing) {
-      const before = snapshot({ ...existing, parent: existing.parent_id ? (codeOf.get(existing.parent_id) ?? null) : null });
-      const after = snapshot({ name: row.name, kind: row.kind, parent: row.parentCode || null, hannover_de_url: row.hannoverDeUrl || null });
+      const before = snapshot({
+        ...existing,
+        parent: existing.parent_id ? (codeOf.get(existing.parent_id) ?? null) : null,
+      });
+      const after = snapshot({
+        name: row.name,
+        kind: row.kind,
+        parent: row.parentCode || null,
+        hannover_de_url: row.hannoverDeUrl || null,
+      });
       row.changes = Object.keys(diffRecords(before, after));
       row.action = row.changes.length ? 'update' : 'unchanged';
     }
@@ -106,7 +121,13 @@ export async function planUnitImport(db: Knex | Knex.Transaction, records: CsvRe
 }
 
 /** Applies a clean plan in the caller's transaction: parents before children. */
-export async function applyUnitImport(trx: Knex.Transaction, rows: UnitRow[], actor: SessionUser, now: Date, token: string) {
+export async function applyUnitImport(
+  trx: Knex.Transaction,
+  rows: UnitRow[],
+  actor: SessionUser,
+  now: Date,
+  token: string,
+) {
   let created = 0;
   let updated = 0;
   const pending = rows.filter((r) => r.action !== 'unchanged');
@@ -122,7 +143,9 @@ export async function applyUnitImport(trx: Knex.Transaction, rows: UnitRow[], ac
     const values = { name: row.name, kind: row.kind, parent_id: parentId, hannover_de_url: row.hannoverDeUrl || null };
     const existingId = ids.get(row.code);
     if (existingId === undefined) {
-      const [inserted] = await trx('org_units').insert({ ...values, code: row.code, sort_order: ++sortOrder, created_at: now, updated_at: now }).returning('id');
+      const [inserted] = await trx('org_units')
+        .insert({ ...values, code: row.code, sort_order: ++sortOrder, created_at: now, updated_at: now })
+        .returning('id');
       ids.set(row.code, inserted.id);
       created++;
       await recordHistory(trx, {
@@ -137,9 +160,16 @@ export async function applyUnitImport(trx: Knex.Transaction, rows: UnitRow[], ac
       });
     } else {
       const before = await trx('org_units').where({ id: existingId }).first();
-      const parentBefore = before.parent_id ? ((await trx('org_units').where({ id: before.parent_id }).first('code'))?.code ?? null) : null;
-      const changes = diffRecords(snapshot({ ...before, parent: parentBefore }), snapshot({ ...values, parent: row.parentCode || null }));
-      await trx('org_units').where({ id: existingId }).update({ ...values, updated_at: now });
+      const parentBefore = before.parent_id
+        ? ((await trx('org_units').where({ id: before.parent_id }).first('code'))?.code ?? null)
+        : null;
+      const changes = diffRecords(
+        snapshot({ ...before, parent: parentBefore }),
+        snapshot({ ...values, parent: row.parentCode || null }),
+      );
+      await trx('org_units')
+        .where({ id: existingId })
+        .update({ ...values, updated_at: now });
       updated++;
       await recordHistory(trx, {
         at: now,

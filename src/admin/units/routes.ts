@@ -33,8 +33,14 @@ export function registerUnitRoutes(router: Router, deps: AdminDeps) {
 
   router.get('/organisationseinheiten', async (req, res) => {
     const units = await service.all();
-    const heads = await db('org_unit_heads').select('org_unit_id', 'uid', 'name', 'kind').orderBy([{ column: 'kind', order: 'desc' }, { column: 'name' }]);
-    const presences: Array<{ org_unit_id: number; n: number | string }> = await db('presences').where({ status: 'active' }).groupBy('org_unit_id').select('org_unit_id').count({ n: '*' });
+    const heads = await db('org_unit_heads')
+      .select('org_unit_id', 'uid', 'name', 'kind')
+      .orderBy([{ column: 'kind', order: 'desc' }, { column: 'name' }]);
+    const presences: Array<{ org_unit_id: number; n: number | string }> = await db('presences')
+      .where({ status: 'active' })
+      .groupBy('org_unit_id')
+      .select('org_unit_id')
+      .count({ n: '*' });
     await renderPage(res, 'admin/units/list', {
       title: res.locals.t('admin.units.title'),
       nodes: nest(units),
@@ -44,16 +50,35 @@ export function registerUnitRoutes(router: Router, deps: AdminDeps) {
     });
   });
 
-  async function showForm(res: Response, opts: { unit?: OrgUnit; values: UnitForm; errors?: FieldError[]; status?: number; headValues?: { leitung: string; funktion: string }; retireReason?: string; notice?: string }) {
+  async function showForm(
+    res: Response,
+    opts: {
+      unit?: OrgUnit;
+      values: UnitForm;
+      errors?: FieldError[];
+      status?: number;
+      headValues?: { leitung: string; funktion: string };
+      retireReason?: string;
+      notice?: string;
+    },
+  ) {
     const units = await service.all();
     const excluded = new Set(opts.unit ? [opts.unit.id] : []);
-    const heads = opts.unit ? await db('org_unit_heads').where({ org_unit_id: opts.unit.id }).orderBy([{ column: 'kind', order: 'desc' }, { column: 'name' }]) : [];
-    const presenceCount = opts.unit ? Number((await db('presences').where({ org_unit_id: opts.unit.id }).count({ n: '*' }))[0]?.n ?? 0) : 0;
+    const heads = opts.unit
+      ? await db('org_unit_heads')
+          .where({ org_unit_id: opts.unit.id })
+          .orderBy([{ column: 'kind', order: 'desc' }, { column: 'name' }])
+      : [];
+    const presenceCount = opts.unit
+      ? Number((await db('presences').where({ org_unit_id: opts.unit.id }).count({ n: '*' }))[0]?.n ?? 0)
+      : 0;
     await renderPage(
       res,
       'admin/units/form',
       {
-        title: opts.unit ? res.locals.t('admin.units.editTitle', { name: opts.unit.name }) : res.locals.t('admin.units.newTitle'),
+        title: opts.unit
+          ? res.locals.t('admin.units.editTitle', { name: opts.unit.name })
+          : res.locals.t('admin.units.newTitle'),
         unit: opts.unit,
         values: opts.values,
         errors: opts.errors ?? [],
@@ -119,11 +144,23 @@ export function registerUnitRoutes(router: Router, deps: AdminDeps) {
     const unit = await loadUnit(req);
     const reason = field(req.body, 'grund');
     if (reason.length > LIMITS.retireReason) {
-      return showForm(res, { unit, values: unitToForm(unit, await service.all()), errors: [error('grund', 'admin.error.tooLong', { max: LIMITS.retireReason })], retireReason: reason });
+      return showForm(res, {
+        unit,
+        values: unitToForm(unit, await service.all()),
+        errors: [error('grund', 'admin.error.tooLong', { max: LIMITS.retireReason })],
+        retireReason: reason,
+      });
     }
     const outcome = await service.retire(currentUser(req), unit.id, reason);
     if (!outcome) throw new HttpError(404);
-    if (!outcome.ok) return showForm(res, { unit, values: unitToForm(unit, await service.all()), errors: outcome.errors, status: 409, retireReason: reason });
+    if (!outcome.ok)
+      return showForm(res, {
+        unit,
+        values: unitToForm(unit, await service.all()),
+        errors: outcome.errors,
+        status: 409,
+        retireReason: reason,
+      });
     res.redirect(303, res.locals.url(`${U}/${unit.id}?aufgeloest=1`));
   });
 
@@ -131,7 +168,13 @@ export function registerUnitRoutes(router: Router, deps: AdminDeps) {
     const unit = await loadUnit(req);
     const outcome = await service.reactivate(currentUser(req), unit.id);
     if (!outcome) throw new HttpError(404);
-    if (!outcome.ok) return showForm(res, { unit, values: unitToForm(unit, await service.all()), errors: outcome.errors, status: 409 });
+    if (!outcome.ok)
+      return showForm(res, {
+        unit,
+        values: unitToForm(unit, await service.all()),
+        errors: outcome.errors,
+        status: 409,
+      });
     res.redirect(303, res.locals.url(`${U}/${unit.id}?reaktiviert=1`));
   });
 
@@ -146,7 +189,8 @@ export function registerUnitRoutes(router: Router, deps: AdminDeps) {
       outcome = { ok: false as const, errors: [error('leitung', 'admin.error.directoryDown')] };
     }
     if (!outcome) throw new HttpError(404);
-    if (!outcome.ok) return showForm(res, { unit, values: unitToForm(unit, await service.all()), errors: outcome.errors, headValues });
+    if (!outcome.ok)
+      return showForm(res, { unit, values: unitToForm(unit, await service.all()), errors: outcome.errors, headValues });
     res.redirect(303, res.locals.url(`${U}/${unit.id}?leitung=1`));
   });
 
@@ -163,7 +207,10 @@ function registerUnitImportRoutes(router: Router, deps: AdminDeps) {
   const { db } = deps;
   router.get('/organisationseinheiten/import', (_req, res) => showImport(res, { csv: '' }));
 
-  async function showImport(res: Response, opts: { csv: string; errors?: FieldError[]; rows?: UnitRow[]; token?: string; status?: number }) {
+  async function showImport(
+    res: Response,
+    opts: { csv: string; errors?: FieldError[]; rows?: UnitRow[]; token?: string; status?: number },
+  ) {
     await renderPage(
       res,
       'admin/units/import',
@@ -193,10 +240,16 @@ function registerUnitImportRoutes(router: Router, deps: AdminDeps) {
     const text = csvTextOf(req);
     if (!text.ok) return showImport(res, { csv: '', errors: csvProblemErrors([text.problem]) });
     const checked = await check(text.text);
-    const token = checked.errors.length === 0 && checked.rows
-      ? await storeUpload(db, 'org_units', currentUser(req).uid, text.text, checked.rows.length, deps.clock())
-      : undefined;
-    await showImport(res, { csv: text.text, errors: checked.errors, ...(checked.rows ? { rows: checked.rows } : {}), ...(token ? { token } : {}) });
+    const token =
+      checked.errors.length === 0 && checked.rows
+        ? await storeUpload(db, 'org_units', currentUser(req).uid, text.text, checked.rows.length, deps.clock())
+        : undefined;
+    await showImport(res, {
+      csv: text.text,
+      errors: checked.errors,
+      ...(checked.rows ? { rows: checked.rows } : {}),
+      ...(token ? { token } : {}),
+    });
   });
 
   router.post('/organisationseinheiten/import/ausfuehren', async (req, res) => {
@@ -209,24 +262,41 @@ function registerUnitImportRoutes(router: Router, deps: AdminDeps) {
       if (upload === 'expired') return { kind: 'expired' as const };
       if (!upload) return { kind: 'gone' as const };
       const table = readCsv(upload.content, { columns: UNIT_COLUMNS, required: UNIT_REQUIRED, limits: UNIT_LIMITS });
-      if (!table.ok) return { kind: 'problems' as const, csv: upload.content, errors: csvProblemErrors(table.problems) };
+      if (!table.ok)
+        return { kind: 'problems' as const, csv: upload.content, errors: csvProblemErrors(table.problems) };
       const rows = await planUnitImport(trx, table.table.records);
-      if (rows.some((r) => r.problems.length)) return { kind: 'problems' as const, csv: upload.content, rows, errors: [error('csv', 'admin.import.error.changed')] };
+      if (rows.some((r) => r.problems.length))
+        return {
+          kind: 'problems' as const,
+          csv: upload.content,
+          rows,
+          errors: [error('csv', 'admin.import.error.changed')],
+        };
       const result = await applyUnitImport(trx, rows, me, now, token);
       await markConsumed(trx, token, result, now);
       return { kind: 'done' as const, result };
     });
     if (outcome.kind === 'gone') throw new HttpError(404);
-    if (outcome.kind === 'expired') return showImport(res, { csv: '', errors: [error('csv', 'admin.import.error.expired')], status: 409 });
+    if (outcome.kind === 'expired')
+      return showImport(res, { csv: '', errors: [error('csv', 'admin.import.error.expired')], status: 409 });
     if (outcome.kind === 'used') return res.redirect(303, res.locals.url(`${U}/import/${token}`));
-    if (outcome.kind === 'problems') return showImport(res, { csv: outcome.csv, errors: outcome.errors, ...(outcome.rows ? { rows: outcome.rows } : {}), status: 409 });
+    if (outcome.kind === 'problems')
+      return showImport(res, {
+        csv: outcome.csv,
+        errors: outcome.errors,
+        ...(outcome.rows ? { rows: outcome.rows } : {}),
+        status: 409,
+      });
     res.redirect(303, res.locals.url(`${U}/import/${token}`));
   });
 
   router.get('/organisationseinheiten/import/:token', async (req, res) => {
     const upload = await findUpload(db, String(req.params.token), 'org_units', currentUser(req).uid);
     if (!upload?.consumed_at) throw new HttpError(404);
-    await renderPage(res, 'admin/units/import-done', { title: res.locals.t('admin.units.import.doneTitle'), result: upload.result ?? {} });
+    await renderPage(res, 'admin/units/import-done', {
+      title: res.locals.t('admin.units.import.doneTitle'),
+      result: upload.result ?? {},
+    });
   });
 }
 
@@ -255,4 +325,3 @@ function noticeOf(req: Request): string | undefined {
   if (req.query.leitung) return 'admin.units.notice.heads';
   return undefined;
 }
-

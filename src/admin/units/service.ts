@@ -24,7 +24,15 @@ export interface UnitForm {
   reihenfolge: string;
 }
 
-export const emptyUnitForm = (): UnitForm => ({ code: '', name: '', kurzname: '', art: '', oberhalb: '', hannoverDe: '', reihenfolge: '0' });
+export const emptyUnitForm = (): UnitForm => ({
+  code: '',
+  name: '',
+  kurzname: '',
+  art: '',
+  oberhalb: '',
+  hannoverDe: '',
+  reihenfolge: '0',
+});
 
 export const unitToForm = (u: OrgUnit, units: OrgUnit[]): UnitForm => ({
   code: u.code,
@@ -37,7 +45,11 @@ export const unitToForm = (u: OrgUnit, units: OrgUnit[]): UnitForm => ({
 });
 
 /** Would `parentId` as the new parent of `unitId` close a loop (the unit itself or one below it)? */
-export function wouldCycle(units: Array<Pick<OrgUnit, 'id' | 'parent_id'>>, unitId: number, parentId: number | null): boolean {
+export function wouldCycle(
+  units: Array<Pick<OrgUnit, 'id' | 'parent_id'>>,
+  unitId: number,
+  parentId: number | null,
+): boolean {
   const byId = new Map(units.map((u) => [u.id, u]));
   const seen = new Set<number>();
   for (let current = parentId; current !== null; current = byId.get(current)?.parent_id ?? null) {
@@ -61,7 +73,11 @@ export function descendants(units: OrgUnit[], unitId: number): OrgUnit[] {
   return out;
 }
 
-function validate(form: UnitForm, units: OrgUnit[], existing: OrgUnit | undefined): { errors: FieldError[]; parent: OrgUnit | undefined } {
+function validate(
+  form: UnitForm,
+  units: OrgUnit[],
+  existing: OrgUnit | undefined,
+): { errors: FieldError[]; parent: OrgUnit | undefined } {
   const errors: FieldError[] = [];
   if (!form.code) errors.push(error('code', 'admin.units.error.codeMissing'));
   else if (!CODE.test(form.code)) errors.push(error('code', 'admin.units.error.codeInvalid'));
@@ -70,14 +86,17 @@ function validate(form: UnitForm, units: OrgUnit[], existing: OrgUnit | undefine
   }
   if (!form.name) errors.push(error('name', 'admin.units.error.nameMissing'));
   else if (form.name.length > LIMITS.name) errors.push(error('name', 'admin.error.tooLong', { max: LIMITS.name }));
-  if (form.kurzname.length > LIMITS.unitShortName) errors.push(error('kurzname', 'admin.error.tooLong', { max: LIMITS.unitShortName }));
+  if (form.kurzname.length > LIMITS.unitShortName)
+    errors.push(error('kurzname', 'admin.error.tooLong', { max: LIMITS.unitShortName }));
   if (!(UNIT_KINDS as readonly string[]).includes(form.art)) errors.push(error('art', 'admin.units.error.kind'));
   let parent: OrgUnit | undefined;
   if (form.oberhalb) {
     parent = units.find((u) => u.code === form.oberhalb);
     if (!parent) errors.push(error('oberhalb', 'admin.units.error.parentUnknown'));
-    else if (existing && wouldCycle(units, existing.id, parent.id)) errors.push(error('oberhalb', 'admin.units.error.cycle', { parent: parent.name }));
-    else if (parent.retired_at && parent.id !== existing?.parent_id) errors.push(error('oberhalb', 'admin.units.error.parentRetired'));
+    else if (existing && wouldCycle(units, existing.id, parent.id))
+      errors.push(error('oberhalb', 'admin.units.error.cycle', { parent: parent.name }));
+    else if (parent.retired_at && parent.id !== existing?.parent_id)
+      errors.push(error('oberhalb', 'admin.units.error.parentRetired'));
   }
   if (form.hannoverDe && (form.hannoverDe.length > LIMITS.url || !isHannoverDeUrl(form.hannoverDe))) {
     errors.push(error('hannoverDe', 'admin.units.error.hannoverDe'));
@@ -97,8 +116,26 @@ const columnsOf = (form: UnitForm, parent: OrgUnit | undefined) => ({
 });
 
 /** What the history shows of a unit: codes instead of ids. */
-function snapshot(u: { code: string; name: string; short_name: string | null; kind: string; hannover_de_url: string | null; sort_order: number }, parentCode: string | null) {
-  return { code: u.code, name: u.name, short_name: u.short_name, kind: u.kind, parent: parentCode, hannover_de_url: u.hannover_de_url, sort_order: u.sort_order };
+function snapshot(
+  u: {
+    code: string;
+    name: string;
+    short_name: string | null;
+    kind: string;
+    hannover_de_url: string | null;
+    sort_order: number;
+  },
+  parentCode: string | null,
+) {
+  return {
+    code: u.code,
+    name: u.name,
+    short_name: u.short_name,
+    kind: u.kind,
+    parent: parentCode,
+    hannover_de_url: u.hannover_de_url,
+    sort_order: u.sort_order,
+  };
 }
 
 export type Outcome = { ok: true; id: number } | { ok: false; errors: FieldError[] };
@@ -117,7 +154,9 @@ export function createUnitService(deps: { db: Knex; directory: Directory; clock:
         const { errors, parent } = validate(form, units, undefined);
         if (errors.length) return { ok: false, errors };
         const values = columnsOf(form, parent);
-        const [row] = await trx('org_units').insert({ ...values, created_at: now, updated_at: now }).returning('id');
+        const [row] = await trx('org_units')
+          .insert({ ...values, created_at: now, updated_at: now })
+          .returning('id');
         await recordHistory(trx, {
           at: now,
           actorUid: actor.uid,
@@ -140,7 +179,11 @@ export function createUnitService(deps: { db: Knex; directory: Directory; clock:
         if (!unit) return undefined;
         const { errors, parent } = validate(form, units, unit);
         // requests store the unit's code: changing it would cut them off from their unit
-        if (!errors.some((e) => e.field === 'code') && form.code !== unit.code && (await trx('requests').where({ org_unit_id: id }).first('id'))) {
+        if (
+          !errors.some((e) => e.field === 'code') &&
+          form.code !== unit.code &&
+          (await trx('requests').where({ org_unit_id: id }).first('id'))
+        ) {
           errors.push(error('code', 'admin.units.error.codeInUse'));
         }
         if (errors.length) return { ok: false, errors };
@@ -149,9 +192,20 @@ export function createUnitService(deps: { db: Knex; directory: Directory; clock:
         const after = snapshot(values, parent?.code ?? null);
         const changes = diffRecords(before, after);
         if (Object.keys(changes).length === 0) return { ok: true, id };
-        await trx('org_units').where({ id }).update({ ...values, updated_at: now });
-        const action = 'parent' in changes ? 'org_unit.moved' : 'name' in changes ? 'org_unit.renamed' : 'org_unit.changed';
-        await recordHistory(trx, { at: now, actorUid: actor.uid, actorName: actor.name, action, entityType: 'org_unit', entityId: id, changes });
+        await trx('org_units')
+          .where({ id })
+          .update({ ...values, updated_at: now });
+        const action =
+          'parent' in changes ? 'org_unit.moved' : 'name' in changes ? 'org_unit.renamed' : 'org_unit.changed';
+        await recordHistory(trx, {
+          at: now,
+          actorUid: actor.uid,
+          actorName: actor.name,
+          action,
+          entityType: 'org_unit',
+          entityId: id,
+          changes,
+        });
         return { ok: true, id };
       });
     },
@@ -166,7 +220,12 @@ export function createUnitService(deps: { db: Knex; directory: Directory; clock:
         if (unit.retired_at) return { ok: true, id };
         const active = units.filter((u) => u.parent_id === id && !u.retired_at);
         if (active.length > 0) {
-          return { ok: false, errors: [error('aufloesen', 'admin.units.error.activeChildren', { names: active.map((u) => u.name).join(', ') })] };
+          return {
+            ok: false,
+            errors: [
+              error('aufloesen', 'admin.units.error.activeChildren', { names: active.map((u) => u.name).join(', ') }),
+            ],
+          };
         }
         await trx('org_units').where({ id }).update({ retired_at: now, updated_at: now });
         await recordHistory(trx, {
@@ -191,7 +250,8 @@ export function createUnitService(deps: { db: Knex; directory: Directory; clock:
         if (!unit) return undefined;
         if (!unit.retired_at) return { ok: true, id };
         const parent = units.find((u) => u.id === unit.parent_id);
-        if (parent?.retired_at) return { ok: false, errors: [error('reaktivieren', 'admin.units.error.parentRetired')] };
+        if (parent?.retired_at)
+          return { ok: false, errors: [error('reaktivieren', 'admin.units.error.parentRetired')] };
         await trx('org_units').where({ id }).update({ retired_at: null, updated_at: now });
         await recordHistory(trx, {
           at: now,

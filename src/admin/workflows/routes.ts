@@ -11,11 +11,19 @@ export function registerWorkflowRoutes(router: Router, deps: AdminDeps) {
   const service = createWorkflowService(deps);
 
   router.get('/ablaeufe', async (_req, res) => {
-    await renderPage(res, 'admin/workflows/list', { title: res.locals.t('admin.workflows.title'), groups: await service.list() });
+    await renderPage(res, 'admin/workflows/list', {
+      title: res.locals.t('admin.workflows.title'),
+      groups: await service.list(),
+    });
   });
 
   async function showUpload(res: Response, definition: string, errors: FieldError[] = [], status?: number) {
-    await renderPage(res, 'admin/workflows/upload', { title: res.locals.t('admin.workflows.uploadTitle'), values: { definition }, errors }, status ?? (errors.length ? 400 : 200));
+    await renderPage(
+      res,
+      'admin/workflows/upload',
+      { title: res.locals.t('admin.workflows.uploadTitle'), values: { definition }, errors },
+      status ?? (errors.length ? 400 : 200),
+    );
   }
 
   router.get('/ablaeufe/neu', async (req, res) => {
@@ -31,7 +39,10 @@ export function registerWorkflowRoutes(router: Router, deps: AdminDeps) {
     const result = await service.upload(currentUser(req), text);
     if (!result.ok) return showUpload(res, text, result.errors);
     const renumbered = result.givenVersion !== undefined && result.givenVersion !== result.version;
-    res.redirect(303, res.locals.url(`${BASE}/ablaeufe/${result.id}?neu=1${renumbered ? `&angegeben=${result.givenVersion}` : ''}`));
+    res.redirect(
+      303,
+      res.locals.url(`${BASE}/ablaeufe/${result.id}?neu=1${renumbered ? `&angegeben=${result.givenVersion}` : ''}`),
+    );
   });
 
   router.get('/ablaeufe/:id', async (req, res) => {

@@ -23,7 +23,9 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
 }
 
 /** JSON (starts with "{") or YAML text → a plain value, or the syntax error with its position. */
-export function parseText(text: string): { ok: true; value: unknown; format: 'json' | 'yaml' } | { ok: false; errors: FieldError[] } {
+export function parseText(
+  text: string,
+): { ok: true; value: unknown; format: 'json' | 'yaml' } | { ok: false; errors: FieldError[] } {
   const trimmed = text.trim();
   if (trimmed === '') return { ok: false, errors: [error('definition', 'admin.workflows.error.empty')] };
   if (trimmed.startsWith('{')) {
@@ -34,10 +36,21 @@ export function parseText(text: string): { ok: true; value: unknown; format: 'js
       const position = /position (\d+)/.exec(message)?.[1];
       // JSON is YAML's flow style: where JSON.parse names no position, the YAML parser does
       const yamlAt = YAML.parseDocument(trimmed).errors[0]?.linePos?.[0];
-      const at = position !== undefined ? lineAndColumn(trimmed, Number(position)) : yamlAt ? { line: yamlAt.line, column: yamlAt.col } : undefined;
+      const at =
+        position !== undefined
+          ? lineAndColumn(trimmed, Number(position))
+          : yamlAt
+            ? { line: yamlAt.line, column: yamlAt.col }
+            : undefined;
       return {
         ok: false,
-        errors: [error('definition', at ? 'admin.workflows.error.jsonAt' : 'admin.workflows.error.json', { detail: message, line: at?.line ?? 0, column: at?.column ?? 0 })],
+        errors: [
+          error('definition', at ? 'admin.workflows.error.jsonAt' : 'admin.workflows.error.json', {
+            detail: message,
+            line: at?.line ?? 0,
+            column: at?.column ?? 0,
+          }),
+        ],
       };
     }
   }
@@ -45,13 +58,21 @@ export function parseText(text: string): { ok: true; value: unknown; format: 'js
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      errors: doc.errors.map((e) => error('definition', 'admin.workflows.error.yaml', { detail: e.message.split('\n')[0] ?? e.message, line: e.linePos?.[0]?.line ?? 0 })),
+      errors: doc.errors.map((e) =>
+        error('definition', 'admin.workflows.error.yaml', {
+          detail: e.message.split('\n')[0] ?? e.message,
+          line: e.linePos?.[0]?.line ?? 0,
+        }),
+      ),
     };
   }
   try {
     return { ok: true, value: doc.toJS({ maxAliasCount: 100 }), format: 'yaml' };
   } catch (e) {
-    return { ok: false, errors: [error('definition', 'admin.workflows.error.yaml', { detail: (e as Error).message, line: 0 })] };
+    return {
+      ok: false,
+      errors: [error('definition', 'admin.workflows.error.yaml', { detail: (e as Error).message, line: 0 })],
+    };
   }
 }
 
@@ -91,13 +112,18 @@ export function createWorkflowService(deps: { db: Knex; clock: () => Date }) {
 
   return {
     async list() {
-      const rows: DefinitionRow[] = await db('workflow_definitions').orderBy([{ column: 'key' }, { column: 'version', order: 'desc' }]);
+      const rows: DefinitionRow[] = await db('workflow_definitions').orderBy([
+        { column: 'key' },
+        { column: 'version', order: 'desc' },
+      ]);
       const usage: Array<{ definition_id: number; status: string; n: number }> = await db('workflow_instances')
         .groupBy('definition_id', 'status')
         .select('definition_id', 'status')
         .count({ n: '*' });
       const count = (id: number, statuses?: string[]) =>
-        usage.filter((u) => u.definition_id === id && (!statuses || statuses.includes(u.status))).reduce((s, u) => s + Number(u.n), 0);
+        usage
+          .filter((u) => u.definition_id === id && (!statuses || statuses.includes(u.status)))
+          .reduce((s, u) => s + Number(u.n), 0);
       const keys = [...new Set(rows.map((r) => r.key))];
       return keys.map((key) => ({
         key,
@@ -111,15 +137,28 @@ export function createWorkflowService(deps: { db: Knex; clock: () => Date }) {
       const row: DefinitionRow | undefined = await db('workflow_definitions').where({ id }).first();
       if (!row) return undefined;
       const newest = await db('workflow_definitions').where({ key: row.key }).max<{ m: number }[]>({ m: 'version' });
-      const usage: Array<{ status: string; n: number }> = await db('workflow_instances').where({ definition_id: id }).groupBy('status').select('status').count({ n: '*' });
-      return { ...row, newest: Number(newest[0]?.m ?? row.version), usage: usage.map((u) => ({ status: u.status, n: Number(u.n) })) };
+      const usage: Array<{ status: string; n: number }> = await db('workflow_instances')
+        .where({ definition_id: id })
+        .groupBy('status')
+        .select('status')
+        .count({ n: '*' });
+      return {
+        ...row,
+        newest: Number(newest[0]?.m ?? row.version),
+        usage: usage.map((u) => ({ status: u.status, n: Number(u.n) })),
+      };
     },
 
     /**
      * Validates an uploaded definition and stores it as the key's next version. Requests in
      * flight keep the version they started with (they point at its row).
      */
-    async upload(actor: SessionUser, text: string): Promise<{ ok: true; id: number; version: number; givenVersion: number | undefined } | { ok: false; errors: FieldError[] }> {
+    async upload(
+      actor: SessionUser,
+      text: string,
+    ): Promise<
+      { ok: true; id: number; version: number; givenVersion: number | undefined } | { ok: false; errors: FieldError[] }
+    > {
       const parsed = parseText(text);
       if (!parsed.ok) return parsed;
       const value = parsed.value;
@@ -127,24 +166,47 @@ export function createWorkflowService(deps: { db: Knex; clock: () => Date }) {
         return { ok: false, errors: [error('definition', 'admin.workflows.error.notObject')] };
       }
       const input = value as Record<string, unknown>;
-      const keys: string[] = (await db('workflow_definitions').distinct('key')).map((r: { key: string }) => r.key).sort();
+      const keys: string[] = (await db('workflow_definitions').distinct('key'))
+        .map((r: { key: string }) => r.key)
+        .sort();
       if (typeof input.key === 'string' && !keys.includes(input.key)) {
-        return { ok: false, errors: [error('definition', 'admin.workflows.error.unknownKey', { key: input.key, known: keys.join(', ') })] };
+        return {
+          ok: false,
+          errors: [error('definition', 'admin.workflows.error.unknownKey', { key: input.key, known: keys.join(', ') })],
+        };
       }
       const givenVersion = typeof input.version === 'number' ? input.version : undefined;
       const now = clock();
       return db.transaction(async (trx) => {
         // one upload per key at a time, so two administrators never get the same number
-        if (typeof input.key === 'string') await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`workflow_definitions:${input.key}`]);
-        const max = typeof input.key === 'string'
-          ? Number((await trx('workflow_definitions').where({ key: input.key }).max<{ m: number | null }[]>({ m: 'version' }))[0]?.m ?? 0)
-          : 0;
+        if (typeof input.key === 'string')
+          await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`workflow_definitions:${input.key}`]);
+        const max =
+          typeof input.key === 'string'
+            ? Number(
+                (
+                  await trx('workflow_definitions')
+                    .where({ key: input.key })
+                    .max<{ m: number | null }[]>({ m: 'version' })
+                )[0]?.m ?? 0,
+              )
+            : 0;
         const version = max + 1;
         const result = parseDefinition({ ...input, version });
-        if (!result.ok) return { ok: false as const, errors: result.errors.map((detail) => error('definition', 'admin.workflows.error.detail', { detail })) };
+        if (!result.ok)
+          return {
+            ok: false as const,
+            errors: result.errors.map((detail) => error('definition', 'admin.workflows.error.detail', { detail })),
+          };
         const definition = result.definition;
         const [row] = await trx('workflow_definitions')
-          .insert({ key: definition.key, version, definition: JSON.stringify(definition), created_by: actor.uid, created_at: now })
+          .insert({
+            key: definition.key,
+            version,
+            definition: JSON.stringify(definition),
+            created_by: actor.uid,
+            created_at: now,
+          })
           .returning('id');
         await recordHistory(trx, {
           at: now,
