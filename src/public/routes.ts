@@ -322,11 +322,9 @@ export function publicRoutes(deps: {
     const input = parseVerifyQuery(req.query as Record<string, unknown>);
     const fail = (reason: string, message: MessageKey) => {
       res.setHeader('Cache-Control', 'no-store');
-      res
-        .status(400)
-        .json({
-          error: { status: 400, reason, message: t(message, { max: MAX_INPUT_LENGTH }), requestId: req.requestId },
-        });
+      res.status(400).json({
+        error: { status: 400, reason, message: t(message, { max: MAX_INPUT_LENGTH }), requestId: req.requestId },
+      });
     };
     if (input.kind === 'missing') return fail('missing_url', 'public.verify.error.empty');
     if (input.kind === 'repeated') return fail('repeated_parameter', 'public.verify.error.repeated');
