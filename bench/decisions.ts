@@ -211,7 +211,7 @@ async function main() {
   const rounds = Math.min(10, Math.max(1, Number(values.rounds)));
   const perRound = Math.min(2000, Math.max(10, Number(values['per-round'])));
   const connections = Math.min(64, Math.max(1, Number(values.connections)));
-  const admin = new URL(values.postgres as string);
+  const admin = new URL(values.postgres);
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(admin.hostname))
     throw new Error('The benchmark only talks to a database on this machine (loopback).');
   const dbName = `smr_bench_decisions_${process.pid}`;

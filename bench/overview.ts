@@ -162,7 +162,7 @@ async function server() {
       const session = profiler;
       if (!session) return false;
       const result = await new Promise<{ profile: object }>((resolve, reject) =>
-        session.post('Profiler.stop', (err, r) => (err ? reject(err) : resolve(r as { profile: object }))),
+        session.post('Profiler.stop', (err, r) => (err ? reject(err) : resolve(r))),
       );
       fs.writeFileSync(file as string, JSON.stringify(result.profile));
       session.disconnect();

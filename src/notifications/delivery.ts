@@ -94,7 +94,7 @@ async function claimDue<T>(
       .andWhere('status', 'pending')
       .andWhere('next_attempt_at', '<=', now)
       .update({ attempts: trx.raw('attempts + 1'), next_attempt_at: claimUntil })
-      .returning(columns) as unknown as Promise<T[]>;
+      .returning<T[]>(columns);
   });
 }
 

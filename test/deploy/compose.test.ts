@@ -19,7 +19,8 @@ const packageJson = JSON.parse(read('package.json')) as {
 };
 /** The text of every .ts file under a folder of the repository. */
 const sourceFiles = (folder: string): string[] =>
-  (fs.readdirSync(path.join(ROOT, folder), { recursive: true, encoding: 'utf8' }) as string[])
+  fs
+    .readdirSync(path.join(ROOT, folder), { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts'))
     .map((f) => read(path.join(folder, f)));
 

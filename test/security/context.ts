@@ -183,7 +183,7 @@ export async function createSecurityContext(opts: ContextOptions = {}): Promise<
     service,
     close: async () => {
       await database.close();
-      await (demo as DemoDirectory).close();
+      await demo.close();
     },
   };
   if (opts.seed !== false) {

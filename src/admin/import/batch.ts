@@ -55,7 +55,7 @@ export function batchingTransaction(
     const base = name.split(/\s+/)[0] ?? '';
     if (base === opts.collect) {
       const insert = builder.insert.bind(builder);
-      builder.insert = ((row: unknown, ...rest: unknown[]) => {
+      builder.insert = (row: unknown, ...rest: unknown[]) => {
         const query = (insert as (...a: unknown[]) => Knex.QueryBuilder)(row, ...rest);
         const run = query.then.bind(query);
         query.then = ((onFulfilled?: (v: unknown) => unknown, onRejected?: (e: unknown) => unknown) => {
@@ -73,7 +73,7 @@ export function batchingTransaction(
           return Promise.resolve([]).then(onFulfilled, onRejected);
         }) as unknown as typeof query.then;
         return query;
-      }) as unknown as typeof builder.insert;
+      };
       return builder;
     }
     if (!cacheable.has(base)) return builder;

@@ -84,7 +84,7 @@ export async function importRows(
     // an imported presence must be reviewed: it waits at the first step, it is never published here
     if (result.instance.status !== 'in_review')
       throw new ImportRefused(row.line, `workflow status ${result.instance.status}`);
-    return { row, author, data, state: result.instance as Instance, events: result.events };
+    return { row, author, data, state: result.instance, events: result.events };
   });
   if (prepared.length === 0) return { created: 0, firstId: 0, lastId: 0, definitionVersion: definition.version };
 
