@@ -48,7 +48,10 @@ function query(db: Knex, f: RegisterFilter, units: number[] | undefined) {
     .join('platforms as pl', 'pl.key', 'p.platform_key');
   if (f.status) q.where('p.status', f.status);
   if (f.platform) q.where('p.platform_key', f.platform);
-  if (f.flagged) q.where((w) => w.where('p.review_overdue', true).orWhere('p.editors_flagged', true));
+  if (f.flagged)
+    q.where((w) => {
+      w.where('p.review_overdue', true).orWhere('p.editors_flagged', true);
+    });
   if (units) q.whereIn('p.org_unit_id', units);
   return q;
 }
