@@ -365,35 +365,36 @@ async function main() {
       const acked = results.portal.reduce((s, r) => s + r.ok, 0);
       const bareAcked = results.bare.reduce((s, r) => s + r.ok, 0);
       const decided = Number(
-        (await check.query("SELECT count(*) AS n FROM decisions WHERE comment = 'Entscheidungsprobe'")).rows[0].n,
+        (await check.query<{ n: string }>("SELECT count(*) AS n FROM decisions WHERE comment = 'Entscheidungsprobe'"))
+          .rows[0]?.n,
       );
       const doubled = Number(
         (
-          await check.query(
+          await check.query<{ n: string }>(
             "SELECT count(*) AS n FROM (SELECT 1 FROM decisions WHERE comment = 'Entscheidungsprobe' GROUP BY request_id, step_id HAVING count(*) > 1) d",
           )
-        ).rows[0].n,
+        ).rows[0]?.n,
       );
       const mismatched = Number(
         (
-          await check.query(
+          await check.query<{ n: string }>(
             'SELECT count(*) AS n FROM requests r JOIN workflow_instances w ON w.request_id = r.id WHERE r.status <> w.status',
           )
-        ).rows[0].n,
+        ).rows[0]?.n,
       );
       const bareRows = Number(
         (
-          await check.query(
+          await check.query<{ n: string }>(
             "SELECT count(*) AS n FROM bench_bare_decisions WHERE comment = 'Entscheidungsprobe' AND request_id > 0",
           )
-        ).rows[0].n,
+        ).rows[0]?.n,
       );
       const bareDoubled = Number(
         (
-          await check.query(
+          await check.query<{ n: string }>(
             'SELECT count(*) AS n FROM (SELECT 1 FROM bench_bare_decisions WHERE request_id > 0 GROUP BY request_id HAVING count(*) > 1) d',
           )
-        ).rows[0].n,
+        ).rows[0]?.n,
       );
       consistent = { lost: acked - decided, doubled, mismatched, bareLost: bareAcked - bareRows, bareDoubled };
     } finally {

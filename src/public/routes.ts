@@ -182,7 +182,7 @@ export function publicRoutes(deps: {
 
   /** A long address in a page title: the start and an ellipsis. */
   const shorten = (text: string, max: number) => {
-    const chars = [...text];
+    const chars = Array.from(new Intl.Segmenter().segment(text), (s) => s.segment); // what a reader counts
     return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
   };
 

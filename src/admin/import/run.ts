@@ -4,7 +4,7 @@ import { batchingTransaction, chunks, recordHistoryInBulk } from './batch';
 import { emptyRequestData, type RequestData } from '../../requests/form';
 import type { Notify } from '../../requests/service';
 import { newestDefinition, type RequestRow } from '../../requests/store';
-import { decide, newInstance, type Instance, type WorkflowEvent } from '../../workflow/core';
+import { decide, newInstance, type WorkflowEvent } from '../../workflow/core';
 import type { CheckedRow, Person } from './check';
 
 /** The directive's workflow: existing presences are registered like new ones. */
