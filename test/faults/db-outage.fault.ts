@@ -117,7 +117,7 @@ describe('PostgreSQL stops while the portal serves', () => {
               entscheidung: 'approve',
               kommentar: `Burst ${id}`,
             });
-        } catch (err) {
+        } catch {
           // no answer within 20 s: the request hangs (recorded, asserted below)
           hung.push(id);
           outcomes.set(id, 0);

@@ -211,7 +211,7 @@ export function serverEnv(opts: {
     // the same secret for every process: a cookie from one instance is good on the other, and after a restart
     SESSION_SECRET: 'fault-tests-session-secret-0123456789abcdef',
     ...(opts.smtpUrl ? { SMTP_URL: opts.smtpUrl } : {}),
-    ...(opts.extra ?? {}),
+    ...opts.extra,
   };
 }
 
