@@ -20,6 +20,7 @@ import { errorHandler, notFoundHandler, HttpError } from './web/errors';
 import { publicRoutes } from './public/routes';
 import { internRoutes } from './intern/routes';
 import { isLargeAdminForm, largeAdminForms } from './admin/body';
+import { createAdminServices } from './admin/services';
 import './web/express-types';
 
 export interface Services {
@@ -143,7 +144,9 @@ export function createApp(config: Config, services: Services) {
     next();
   });
   staff.use(signIn.router);
-  staff.use('/intern', requireUser, internRoutes({ config, db, directory, clock: services.clock }));
+  // the administration's services, built once here (until src/container.ts builds every service)
+  const admin = createAdminServices({ config, db, directory, clock: services.clock });
+  staff.use('/intern', requireUser, internRoutes({ config, db, directory, clock: services.clock, admin }));
   app.use((req, res, next) => (STAFF_PATHS.test(req.path) ? staff(req, res, next) : next()));
 
   app.use(notFoundHandler);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
+import { isToken } from './input';
 
 /**
  * Checked uploads waiting for confirmation (table admin_uploads). Stored in the database,
@@ -9,7 +10,6 @@ import type { Knex } from 'knex';
 
 export type UploadKind = 'presences' | 'org_units';
 const MAX_AGE_MS = 24 * 60 * 60 * 1000;
-const TOKEN = /^[A-Za-z0-9_-]{20,64}$/;
 
 export interface UploadRow {
   token: string;
@@ -21,8 +21,6 @@ export interface UploadRow {
   consumed_at: Date | null;
   result: Record<string, number> | null;
 }
-
-export const isToken = (value: string) => TOKEN.test(value);
 
 export async function storeUpload(
   db: Knex,

@@ -12,7 +12,7 @@ import { substitutionRoutes } from '../requests/substitutions';
 import { whereRequestVisible } from '../policy/access';
 import { selfViewer } from '../policy/viewer';
 import { outboxRoutes } from '../notifications/routes';
-import { adminRoutes } from '../admin/routes';
+import { adminRoutes, type AdminDeps } from '../admin/routes';
 import { presenceRoutes } from '../presences/routes';
 import { guidelineRoutes } from '../guidelines/routes';
 import { toDoFor } from './todo';
@@ -20,7 +20,14 @@ import { toDoFor } from './todo';
 const STATUSES = ['draft', 'in_review', 'returned', 'rejected', 'withdrawn', 'published'] as const;
 
 /** The staff area: task list, requests, deputies; every route behind the sign-in guard. */
-export function internRoutes(deps: { config: Config; db: Knex; directory: Directory; clock: () => Date }) {
+export function internRoutes(deps: {
+  config: Config;
+  db: Knex;
+  directory: Directory;
+  clock: () => Date;
+  /** The administration's services (src/admin/services.ts). */
+  admin: AdminDeps;
+}) {
   const { db, directory, clock, config } = deps;
   const service = createRequestService({
     db,
@@ -73,7 +80,7 @@ export function internRoutes(deps: { config: Config; db: Knex; directory: Direct
   router.use('/vertretung', substitutionRoutes({ db, directory, clock }));
   router.use('/angebote', presenceRoutes({ db, directory, clock, service }));
   router.use('/postausgang', outboxRoutes({ db, clock }));
-  router.use('/verwaltung', adminRoutes({ config, db, directory, clock }));
+  router.use('/verwaltung', adminRoutes(deps.admin));
   router.use(requestErrorHandler(db));
   return router;
 }

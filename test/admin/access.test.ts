@@ -3,6 +3,7 @@ import { createTestContext, type TestContext } from '../helpers/app';
 import { signIn } from '../helpers/http';
 import { seedDemoUnits } from '../../src/demo/org-units';
 import { adminRoutes, routeTable, ADMIN_PAGES } from '../../src/admin/routes';
+import { createAdminServices } from '../../src/admin/services';
 import { NON_ADMINS, tokenOf, type Agent } from './helpers';
 
 let ctx: TestContext;
@@ -11,12 +12,14 @@ beforeAll(async () => {
   ctx = await createTestContext();
   await seedDemoUnits(ctx.database.db);
   routes = routeTable(
-    adminRoutes({
-      config: ctx.config,
-      db: ctx.database.db,
-      directory: ctx.services.directory,
-      clock: () => ctx.clock.now,
-    }),
+    adminRoutes(
+      createAdminServices({
+        config: ctx.config,
+        db: ctx.database.db,
+        directory: ctx.services.directory,
+        clock: () => ctx.clock.now,
+      }),
+    ),
   );
 });
 afterAll(() => ctx.close());

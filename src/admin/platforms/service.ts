@@ -75,6 +75,9 @@ export function createPlatformService(deps: { db: Knex; clock: () => Date }) {
   const parse = (row: { rules: unknown }) => platformRulesSchema.parse(row.rules);
 
   return {
+    /** The presences the rules as typed would read differently (the preview's warning). */
+    affected: (key: string, rules: PlatformRules) => affectedPresences(db, key, rules),
+
     async list(): Promise<Array<PlatformRow & { presences: number; active: number }>> {
       const rows = await db('platforms').orderBy([{ column: 'sort_order' }, { column: 'key' }]);
       const counts: Array<{ platform_key: string; status: string; n: number }> = await db('presences')
@@ -157,3 +160,5 @@ export function createPlatformService(deps: { db: Knex; clock: () => Date }) {
     },
   };
 }
+
+export type PlatformService = ReturnType<typeof createPlatformService>;

@@ -157,3 +157,48 @@ export async function approvalRecord(db: Knex, id: number) {
     : [];
   return { presence, editors, requests, instances, decisions, history, requestEditors };
 }
+
+/** The uids that appear in an approval record (decisions, history, workflow steps). */
+function uidsOf(record: NonNullable<Awaited<ReturnType<typeof approvalRecord>>>): string[] {
+  const uids = new Set<string>();
+  const add = (...values: Array<string | null | undefined>) => values.forEach((u) => u && uids.add(u));
+  for (const d of record.decisions) add(d.actor_uid, d.on_behalf_of);
+  for (const h of record.history) add(h.actor_uid, h.on_behalf_of);
+  for (const i of record.instances)
+    for (const st of Object.values(
+      (i.state?.steps ?? {}) as Record<string, { decidedBy?: string; onBehalfOf?: string }>,
+    ))
+      add(st.decidedBy, st.onBehalfOf);
+  return [...uids];
+}
+
+/** The internal register: filter choices, pages, the whole list for the CSV, the approval record. */
+export function createRegisterService(deps: { db: Knex; clock: () => Date }) {
+  const { db, clock } = deps;
+  return {
+    /** What the filters offer: every platform and every unit (retired ones too). */
+    async choices() {
+      const platforms = await db<{ key: string; name: string }>('platforms')
+        .orderBy('sort_order')
+        .select('key', 'name');
+      return { platforms, units: await listUnits(db, { includeRetired: true }) };
+    },
+    list: (f: RegisterFilter, limit: number, offset: number) => listRegister(db, f, limit, offset),
+    all: (f: RegisterFilter) => allRegister(db, f),
+
+    /** The printable approval record, with the names of everyone in it and the time of printing. */
+    async record(id: number) {
+      const record = await approvalRecord(db, id);
+      if (!record) return undefined;
+      const names: Record<string, string> = {};
+      const people = await db<{ uid: string; name: string }>('people')
+        .whereIn('uid', uidsOf(record))
+        .select('uid', 'name');
+      for (const p of people) names[p.uid] = p.name;
+      for (const d of record.decisions) names[d.actor_uid] ??= d.actor_name;
+      return { ...record, names, printedAt: clock() };
+    },
+  };
+}
+
+export type RegisterService = ReturnType<typeof createRegisterService>;

@@ -1,15 +1,13 @@
 import type { Knex } from 'knex';
-import { LIMITS } from '../../limits';
 import type { SessionUser } from '../../directory/user';
 import type { Directory } from '../../directory/directory';
 import { recordHistory, diffRecords } from '../../audit/history';
-import { listUnits, type OrgUnit } from '../../registry/org-units';
+import { listUnits, type OrgUnit, type UnitHead } from '../../registry/org-units';
 import type { FieldError } from '../../web/forms';
 import { error, formErrors } from '../web';
 import { UNIT_FIELDS, unitFormSchema } from './schemas';
 
 export { CODE, UNIT_KINDS, type UnitKind } from './schemas';
-const UID = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]{0,${LIMITS.uid - 1}}$`);
 
 /** The unit form as typed (field names as in the form). */
 export interface UnitForm {
@@ -134,8 +132,38 @@ export function createUnitService(deps: { db: Knex; directory: Directory; clock:
   const { db, directory, clock } = deps;
   const all = (q: Knex | Knex.Transaction = db) => listUnits(q, { includeRetired: true });
 
+  const heads = (q: Knex.QueryBuilder<UnitHead>) =>
+    q.select('org_unit_id', 'uid', 'name', 'kind').orderBy([{ column: 'kind', order: 'desc' }, { column: 'name' }]);
+
   return {
     all,
+
+    async get(id: number): Promise<OrgUnit | undefined> {
+      return (await all()).find((u) => u.id === id);
+    },
+
+    /** The tree page: every unit, every head, and the number of active presences per unit. */
+    async overview(): Promise<{ units: OrgUnit[]; heads: UnitHead[]; activePresences: Map<number, number> }> {
+      const counts: Array<{ org_unit_id: number; n: number | string }> = await db('presences')
+        .where({ status: 'active' })
+        .groupBy('org_unit_id')
+        .select('org_unit_id')
+        .count({ n: '*' });
+      return {
+        units: await all(),
+        heads: await heads(db<UnitHead>('org_unit_heads')),
+        activePresences: new Map(counts.map((c) => [c.org_unit_id, Number(c.n)])),
+      };
+    },
+
+    /** A unit's form page: its heads and how many presences (any state) belong to it. */
+    async details(id: number): Promise<{ heads: UnitHead[]; presenceCount: number }> {
+      const count = await db('presences').where({ org_unit_id: id }).count<Array<{ n: number | string }>>({ n: '*' });
+      return {
+        heads: await heads(db<UnitHead>('org_unit_heads').where({ org_unit_id: id })),
+        presenceCount: Number(count[0]?.n ?? 0),
+      };
+    },
 
     async create(actor: SessionUser, form: UnitForm): Promise<Outcome> {
       const now = clock();
@@ -256,14 +284,8 @@ export function createUnitService(deps: { db: Knex; directory: Directory; clock:
       });
     },
 
-    /** Adds a head or deputy head; the person must exist in the directory. */
-    async addHead(actor: SessionUser, id: number, uidInput: string, kind: string): Promise<Outcome | undefined> {
-      const errors: FieldError[] = [];
-      const uid = uidInput.toLowerCase();
-      if (!uid) errors.push(error('leitung', 'admin.units.error.headMissing'));
-      else if (!UID.test(uid)) errors.push(error('leitung', 'admin.error.uidInvalid'));
-      if (kind !== 'head' && kind !== 'deputy') errors.push(error('funktion', 'admin.units.error.headKind'));
-      if (errors.length) return { ok: false, errors };
+    /** Adds a head or deputy head (uid and kind as headSchema reads them); the person must exist in the directory. */
+    async addHead(actor: SessionUser, id: number, uid: string, kind: 'head' | 'deputy'): Promise<Outcome | undefined> {
       const person = await directory.findByUid(uid);
       if (!person) return { ok: false, errors: [error('leitung', 'admin.error.uidUnknown', { uid })] };
       const now = clock();

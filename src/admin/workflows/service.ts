@@ -223,3 +223,5 @@ export function createWorkflowService(deps: { db: Knex; clock: () => Date }) {
     },
   };
 }
+
+export type WorkflowService = ReturnType<typeof createWorkflowService>;
