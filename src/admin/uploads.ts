@@ -51,10 +51,7 @@ export async function takeUpload(
   now: Date,
 ): Promise<UploadRow | 'used' | 'expired' | undefined> {
   if (!isToken(token)) return undefined;
-  const row: UploadRow | undefined = await trx('admin_uploads')
-    .where({ token, kind, created_by: uid })
-    .forUpdate()
-    .first();
+  const row = await trx<UploadRow>('admin_uploads').where({ token, kind, created_by: uid }).forUpdate().first();
   if (!row) return undefined;
   if (row.consumed_at) return 'used';
   if (now.getTime() - new Date(row.created_at).getTime() > MAX_AGE_MS) return 'expired';
@@ -79,5 +76,5 @@ export async function findUpload(
   uid: string,
 ): Promise<UploadRow | undefined> {
   if (!isToken(token)) return undefined;
-  return db('admin_uploads').where({ token, kind, created_by: uid }).first();
+  return db<UploadRow>('admin_uploads').where({ token, kind, created_by: uid }).first();
 }

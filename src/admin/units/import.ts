@@ -149,7 +149,8 @@ export async function applyUnitImport(
     if (existingId === undefined) {
       const [inserted] = await trx('org_units')
         .insert({ ...values, code: row.code, sort_order: ++sortOrder, created_at: now, updated_at: now })
-        .returning('id');
+        .returning<Array<{ id: number }>>('id');
+      if (!inserted) throw new Error('org_units insert returned no id');
       ids.set(row.code, inserted.id);
       created++;
       await recordHistory(trx, {
@@ -163,9 +164,10 @@ export async function applyUnitImport(
         changes: diffRecords({}, { code: row.code, ...snapshot({ ...values, parent: row.parentCode || null }) }),
       });
     } else {
-      const before = await trx('org_units').where({ id: existingId }).first();
+      const before = await trx<OrgUnit>('org_units').where({ id: existingId }).first();
+      if (!before) throw new Error(`org unit ${existingId} vanished inside the import's transaction`);
       const parentBefore = before.parent_id
-        ? ((await trx('org_units').where({ id: before.parent_id }).first('code'))?.code ?? null)
+        ? ((await trx<OrgUnit>('org_units').where({ id: before.parent_id }).first('code'))?.code ?? null)
         : null;
       const changes = diffRecords(
         snapshot({ ...before, parent: parentBefore }),

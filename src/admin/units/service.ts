@@ -132,8 +132,14 @@ export function createUnitService(deps: { db: Knex; directory: Directory; clock:
   const { db, directory, clock } = deps;
   const all = (q: Knex | Knex.Transaction = db) => listUnits(q, { includeRetired: true });
 
-  const heads = (q: Knex.QueryBuilder<UnitHead>) =>
-    q.select('org_unit_id', 'uid', 'name', 'kind').orderBy([{ column: 'kind', order: 'desc' }, { column: 'name' }]);
+  /** Heads before deputies, by name; of one unit or of all. */
+  const heads = (unitId?: number): Promise<UnitHead[]> =>
+    db<UnitHead>('org_unit_heads')
+      .modify((q) => {
+        if (unitId !== undefined) q.where({ org_unit_id: unitId });
+      })
+      .select('org_unit_id', 'uid', 'name', 'kind')
+      .orderBy([{ column: 'kind', order: 'desc' }, { column: 'name' }]);
 
   return {
     all,
@@ -151,7 +157,7 @@ export function createUnitService(deps: { db: Knex; directory: Directory; clock:
         .count({ n: '*' });
       return {
         units: await all(),
-        heads: await heads(db<UnitHead>('org_unit_heads')),
+        heads: await heads(),
         activePresences: new Map(counts.map((c) => [c.org_unit_id, Number(c.n)])),
       };
     },
@@ -160,7 +166,7 @@ export function createUnitService(deps: { db: Knex; directory: Directory; clock:
     async details(id: number): Promise<{ heads: UnitHead[]; presenceCount: number }> {
       const count = await db('presences').where({ org_unit_id: id }).count<Array<{ n: number | string }>>({ n: '*' });
       return {
-        heads: await heads(db<UnitHead>('org_unit_heads').where({ org_unit_id: id })),
+        heads: await heads(id),
         presenceCount: Number(count[0]?.n ?? 0),
       };
     },
@@ -174,7 +180,8 @@ export function createUnitService(deps: { db: Knex; directory: Directory; clock:
         const values = columnsOf(form, parent);
         const [row] = await trx('org_units')
           .insert({ ...values, created_at: now, updated_at: now })
-          .returning('id');
+          .returning<Array<{ id: number }>>('id');
+        if (!row) throw new Error('org_units insert returned no id');
         await recordHistory(trx, {
           at: now,
           actorUid: actor.uid,
@@ -184,7 +191,7 @@ export function createUnitService(deps: { db: Knex; directory: Directory; clock:
           entityId: row.id,
           changes: diffRecords({}, snapshot(values, parent?.code ?? null)),
         });
-        return { ok: true, id: row.id as number };
+        return { ok: true, id: row.id };
       });
     },
 
@@ -290,9 +297,9 @@ export function createUnitService(deps: { db: Knex; directory: Directory; clock:
       if (!person) return { ok: false, errors: [error('leitung', 'admin.error.uidUnknown', { uid })] };
       const now = clock();
       return db.transaction(async (trx) => {
-        const unit = await trx('org_units').where({ id }).first('id');
+        const unit = await trx<OrgUnit>('org_units').where({ id }).first('id');
         if (!unit) return undefined;
-        if (await trx('org_unit_heads').where({ org_unit_id: id, uid: person.uid }).first('uid')) {
+        if (await trx<UnitHead>('org_unit_heads').where({ org_unit_id: id, uid: person.uid }).first('uid')) {
           return { ok: false, errors: [error('leitung', 'admin.units.error.headTwice', { name: person.name })] };
         }
         await trx('org_unit_heads').insert({ org_unit_id: id, uid: person.uid, name: person.name, kind });
@@ -312,7 +319,7 @@ export function createUnitService(deps: { db: Knex; directory: Directory; clock:
     async removeHead(actor: SessionUser, id: number, uid: string): Promise<Outcome | undefined> {
       const now = clock();
       return db.transaction(async (trx) => {
-        const head = await trx('org_unit_heads').where({ org_unit_id: id, uid }).first();
+        const head = await trx<UnitHead>('org_unit_heads').where({ org_unit_id: id, uid }).first();
         if (!head) return undefined;
         await trx('org_unit_heads').where({ org_unit_id: id, uid }).delete();
         await recordHistory(trx, {
