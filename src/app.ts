@@ -20,6 +20,7 @@ import { errorHandler, notFoundHandler, HttpError } from './web/errors';
 import { publicRoutes } from './public/routes';
 import { internRoutes } from './intern/routes';
 import { isLargeAdminForm, largeAdminForms } from './admin/body';
+import { drawRoute } from './oversight/route-svg';
 import './web/express-types';
 
 export interface Services {
@@ -78,6 +79,8 @@ export function createApp(config: Config, services: Services) {
     res.locals.user = undefined;
     res.locals.currentPath = req.path;
     res.locals.errors = [];
+    // the route of a request as SVG (views/partials/route-svg.ejs)
+    res.locals.drawRoute = drawRoute;
     next();
   });
   // after the view locals: a refused asset path (/assets/%00) gets the normal error page
