@@ -39,7 +39,8 @@ const GRID = '#c9c9c9';
 
 export interface Series {
   name: string;
-  values: number[];
+  /** null: no value (drawn as no bar, written as the format's text for null) */
+  values: Array<number | null>;
 }
 
 export interface ChartInput {
@@ -51,7 +52,7 @@ export interface ChartInput {
   categories: string[];
   series: Series[];
   /** Number to text (locale decimal separator). */
-  format: (n: number) => string;
+  format: (n: number | null) => string;
 }
 
 function open(input: ChartInput, width: number, height: number, cls: string): string {
@@ -105,7 +106,7 @@ export function barChart(input: ChartInput): string {
   const valueWidth = Math.max(40, ...input.series.flatMap((s) => s.values.map((v) => textWidth(input.format(v), 13))));
   const barArea = width - labelWidth - valueWidth - 16;
   const barHeight = 14;
-  const max = niceMax(Math.max(0, ...input.series.flatMap((s) => s.values)));
+  const max = niceMax(Math.max(0, ...input.series.flatMap((s) => s.values.map((v) => v ?? 0))));
   const top = 8;
   const leg = legend(input.series, 0, top, false);
   let y = top + leg.height;
@@ -118,12 +119,13 @@ export function barChart(input: ChartInput): string {
       body += `<text x="${r(labelWidth - 8)}" y="${r(y + 12 + li * 16)}" text-anchor="end" font-size="13">${escapeXml(line)}</text>`;
     });
     input.series.forEach((s, si) => {
-      const v = s.values[ci] ?? 0;
+      const value = s.values[ci] ?? null;
+      const v = value ?? 0;
       const w = (v / max) * barArea;
       const by = y + si * (barHeight + 3);
       const colour = SERIES_COLOURS[si % SERIES_COLOURS.length];
       body += `<rect x="${r(labelWidth)}" y="${r(by)}" width="${r(Math.max(w, v > 0 ? 1 : 0))}" height="${barHeight}" fill="${colour}"/>`;
-      body += `<text x="${r(labelWidth + w + 4)}" y="${r(by + 11)}" font-size="13">${escapeXml(input.format(v))}</text>`;
+      body += `<text x="${r(labelWidth + w + 4)}" y="${r(by + 11)}" font-size="13">${escapeXml(input.format(value))}</text>`;
     });
     body += '</g>';
     y += groupHeight;
@@ -142,7 +144,7 @@ export function lineChart(input: ChartInput): string {
   const plotHeight = 220;
   const leg = legend(input.series, 0, top, true);
   const plotTop = top + leg.height + 6;
-  const max = niceMax(Math.max(0, ...input.series.flatMap((s) => s.values)));
+  const max = niceMax(Math.max(0, ...input.series.flatMap((s) => s.values.map((v) => v ?? 0))));
   const n = input.categories.length;
   const plotWidth = width - left - right;
   const x = (i: number) => left + (n <= 1 ? plotWidth / 2 : (i * plotWidth) / (n - 1));
@@ -162,11 +164,11 @@ export function lineChart(input: ChartInput): string {
   input.series.forEach((s, si) => {
     const colour = SERIES_COLOURS[si % SERIES_COLOURS.length];
     const dash = DASHES[si % DASHES.length];
-    const points = s.values.map((v, i) => `${r(x(i))},${r(yOf(v))}`).join(' ');
+    const points = s.values.map((v, i) => `${r(x(i))},${r(yOf(v ?? 0))}`).join(' ');
     svg += `<g class="chart__series">`;
     svg += `<polyline points="${points}" fill="none" stroke="${colour}" stroke-width="2.5"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`;
     s.values.forEach((v, i) => {
-      svg += `<circle cx="${r(x(i))}" cy="${r(yOf(v))}" r="3" fill="${colour}"/>`;
+      svg += `<circle cx="${r(x(i))}" cy="${r(yOf(v ?? 0))}" r="3" fill="${colour}"/>`;
     });
     svg += '</g>';
   });
