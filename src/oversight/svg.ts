@@ -1,8 +1,8 @@
 /**
- * Small server-side SVG charts. No library: the maintained ones that render SVG without a
- * browser (ECharts' SSR mode, Vega) write `style` attributes and a `<style>` element, which the
- * portal's CSP (style-src 'self') blocks — so the charts would lose their fonts and text
- * placement. These charts use presentation attributes only, carry <title>/<desc> with
+ * Small server-side SVG charts. No library: ECharts 6, maintained and able to render SVG
+ * without a browser (SSR mode), was tried — its output carries `style` attributes and a
+ * `<style>` element, which the portal's CSP (style-src 'self') blocks, so its charts would lose
+ * fonts and text placement. These charts use presentation attributes only, carry <title>/<desc> with
  * role="img", print every value as text (never colour alone), and come with the same
  * numbers as a table on the page.
  */
