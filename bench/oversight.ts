@@ -30,7 +30,6 @@ import { FIGURE_KEYS, createFigureService, resolvePeriod } from '../src/oversigh
 
 const PRESENCES = 10_000;
 const REQUESTS = 5_000;
-const HISTORY_PER_REQUEST = 10; // 50,000 entries
 const IN_REVIEW = 300;
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
 const runs = Number(args.runs);
@@ -82,7 +81,7 @@ async function seed(db: ReturnType<typeof connectPostgres>['db'], now: Date) {
   }
   for (let i = 0; i < rows.length; i += 1000) await db('presences').insert(rows.slice(i, i + 1000));
 
-  const definition = (await db('workflow_definitions').where({ key: 'dienstanweisung' }).first('id')) as { id: number };
+  const definition = await db('workflow_definitions').where({ key: 'dienstanweisung' }).first<{ id: number }>('id');
   const steps = ['unit_head', 'communications', 'data_protection', 'hannoverde'];
   for (let start = 0; start < REQUESTS; start += 500) {
     const batch = [];
@@ -214,7 +213,7 @@ async function main() {
     const t0 = Date.now();
     await migrateLatest(database.db);
     await seed(database.db, now);
-    const counts = await database.db.raw(
+    const counts = await database.db.raw<{ rows: unknown[] }>(
       'select (select count(*) from presences) as presences, (select count(*) from history) as history, (select count(*) from decisions) as decisions',
     );
     console.log(`Seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s:`, counts.rows[0]);

@@ -45,7 +45,10 @@ export function oversightRoutes(deps: { figures: FigureService; clock: () => Dat
     next();
   });
 
-  const labels = (res: Response): Labels => ({ t: res.locals.t, locale: res.locals.locale });
+  const labels = (res: Response): Labels => ({
+    t: res.locals.t,
+    locale: res.locals.locale as Labels['locale'],
+  });
 
   /** The period from the query; a bad one is a 400 with the form kept and each error named. */
   function periodOf(req: Request): { period?: Period; errors: FieldError[]; values: Record<string, string> } {

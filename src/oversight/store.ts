@@ -12,6 +12,14 @@ export interface Range {
   to: Date;
 }
 
+type Row = Record<string, unknown>;
+
+/** The rows of a raw query (both backends answer { rows }). */
+async function rows(db: Knex, sql: string, bindings: readonly Knex.RawBinding[] = []): Promise<Row[]> {
+  const result = await db.raw<{ rows: Row[] }>(sql, bindings);
+  return result.rows;
+}
+
 const num = (v: unknown): number => Number(v ?? 0);
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
@@ -40,7 +48,9 @@ export interface StepCount {
 
 /** Open steps of requests in review, with how many are past their reminder deadline and how many were escalated. */
 export async function openSteps(db: Knex): Promise<StepCount[]> {
-  const { rows } = await db.raw(`
+  const found = await rows(
+    db,
+    `
     select s.key as step_id,
            count(*) as open,
            count(*) filter (where s.value->>'remindedAt' is not null) as overdue,
@@ -49,8 +59,9 @@ export async function openSteps(db: Knex): Promise<StepCount[]> {
      cross join lateral jsonb_each(i.state->'steps') s
      where i.status = 'in_review' and s.value->>'state' = 'open'
      group by s.key
-     order by s.key`);
-  return rows.map((r: Record<string, unknown>) => ({
+     order by s.key`,
+  );
+  return found.map((r) => ({
     step_id: String(r.step_id),
     open: num(r.open),
     overdue: num(r.overdue),
@@ -72,7 +83,8 @@ export interface LeadTime {
  * the range; end to end: from the first submission to publication, for requests published in it.
  */
 export async function leadTimes(db: Knex, range: Range): Promise<LeadTime[]> {
-  const perStep = await db.raw(
+  const perStep = await rows(
+    db,
     `
     select d.step_id,
            count(*) as n,
@@ -88,7 +100,8 @@ export async function leadTimes(db: Knex, range: Range): Promise<LeadTime[]> {
      order by d.step_id`,
     [range.from, range.to],
   );
-  const endToEnd = await db.raw(
+  const endToEnd = await rows(
+    db,
     `
     select count(*) as n,
            percentile_cont(0.5) within group (order by extract(epoch from (r.finished_at - v.submitted_at))::float8 / 86400) as median,
@@ -98,16 +111,13 @@ export async function leadTimes(db: Knex, range: Range): Promise<LeadTime[]> {
      where r.status = 'published' and r.finished_at >= ? and r.finished_at < ?`,
     [range.from, range.to],
   );
-  const row = (r: Record<string, unknown>, step: string | null): LeadTime => ({
+  const row = (r: Row, step: string | null): LeadTime => ({
     step_id: step,
     n: num(r.n),
     median: numOrNull(r.median),
     p90: numOrNull(r.p90),
   });
-  return [
-    ...perStep.rows.map((r: Record<string, unknown>) => row(r, String(r.step_id))),
-    row(endToEnd.rows[0] ?? {}, null),
-  ];
+  return [...perStep.map((r) => row(r, String(r.step_id))), row(endToEnd[0] ?? {}, null)];
 }
 
 export interface DezernatCount {
@@ -118,14 +128,17 @@ export interface DezernatCount {
 
 /** Active presences whose yearly confirmation is overdue, by Dezernat. */
 export async function overdueConfirmations(db: Knex): Promise<DezernatCount[]> {
-  const { rows } = await db.raw(`
+  const found = await rows(
+    db,
+    `
     with dz as (${DEZERNAT_OF_UNIT})
     select dz.dezernat_id, dz.dezernat_name, min(dz.dezernat_sort) as sort, count(*) as n
       from presences p left join dz on dz.unit_id = p.org_unit_id
      where p.status = 'active' and p.review_overdue
      group by dz.dezernat_id, dz.dezernat_name
-     order by sort nulls last, dz.dezernat_name`);
-  return rows.map((r: Record<string, unknown>) => ({
+     order by sort nulls last, dz.dezernat_name`,
+  );
+  return found.map((r) => ({
     dezernat_id: numOrNull(r.dezernat_id),
     dezernat_name: (r.dezernat_name as string | null) ?? null,
     n: num(r.n),
@@ -155,7 +168,8 @@ export async function activeAt(db: Knex, at: Date[], by: 'platform' | 'dezernat'
           name: 'g.dezernat_name',
           sort: 'g.dezernat_sort',
         };
-  const { rows } = await db.raw(
+  const found = await rows(
+    db,
     `
     select b.i, ${group.key} as group_key, ${group.name} as group_name, count(*) as n
       from unnest(?::timestamptz[]) with ordinality as b(at, i)
@@ -166,7 +180,7 @@ export async function activeAt(db: Knex, at: Date[], by: 'platform' | 'dezernat'
      order by b.i, ${group.sort} nulls last, ${group.name}`,
     [instants(at)],
   );
-  return rows.map((r: Record<string, unknown>) => ({
+  return found.map((r) => ({
     i: num(r.i) - 1,
     group_key: (r.group_key as string | null) ?? null,
     group_name: (r.group_name as string | null) ?? null,
@@ -177,7 +191,8 @@ export async function activeAt(db: Knex, at: Date[], by: 'platform' | 'dezernat'
 /** Presences published and closed within each range (quarters). */
 export async function openedAndClosed(db: Knex, ranges: Range[]): Promise<Array<{ opened: number; closed: number }>> {
   if (ranges.length === 0) return [];
-  const { rows } = await db.raw(
+  const found = await rows(
+    db,
     `
     select r.i,
            (select count(*) from presences p where p.published_at >= r.s and p.published_at < r.e) as opened,
@@ -186,7 +201,7 @@ export async function openedAndClosed(db: Knex, ranges: Range[]): Promise<Array<
      order by r.i`,
     [instants(ranges.map((r) => r.from)), instants(ranges.map((r) => r.to))],
   );
-  return rows.map((r: Record<string, unknown>) => ({ opened: num(r.opened), closed: num(r.closed) }));
+  return found.map((r) => ({ opened: num(r.opened), closed: num(r.closed) }));
 }
 
 export interface Outcomes {
@@ -197,7 +212,8 @@ export interface Outcomes {
 
 /** Returns and rejections decided in the range, by step. */
 export async function returnsAndRejections(db: Knex, range: Range): Promise<Outcomes[]> {
-  const { rows } = await db.raw(
+  const found = await rows(
+    db,
     `
     select step_id,
            count(*) filter (where outcome = 'returned') as returned,
@@ -208,7 +224,7 @@ export async function returnsAndRejections(db: Knex, range: Range): Promise<Outc
      order by step_id`,
     [range.from, range.to],
   );
-  return rows.map((r: Record<string, unknown>) => ({
+  return found.map((r) => ({
     step_id: String(r.step_id),
     returned: num(r.returned),
     rejected: num(r.rejected),
@@ -286,7 +302,9 @@ export async function presencesActiveAt(db: Knex, at: Date): Promise<PresenceLin
     .join('platforms as g', 'g.key', 'p.platform_key')
     .join('org_units as u', 'u.id', 'p.org_unit_id')
     .whereRaw('coalesce(p.published_at, p.created_at) < ?', [at])
-    .where((w) => w.whereNull('p.closed_at').orWhere('p.closed_at', '>=', at))
+    .where((w) => {
+      void w.whereNull('p.closed_at').orWhere('p.closed_at', '>=', at);
+    })
     .orderBy([{ column: 'u.sort_order' }, { column: 'u.name' }, { column: 'p.name' }])
     .select(presenceColumns);
 }

@@ -9,9 +9,9 @@ export const NOW = new Date('2026-07-15T10:00:00.000Z');
 export async function seedFigures(db: Knex) {
   const unit = async (code: string, name: string, kind: string, parent: number | null, sort = 0) =>
     (
-      (await db('org_units')
+      await db('org_units')
         .insert({ code, name, kind, parent_id: parent, sort_order: sort })
-        .returning('id')) as Array<{ id: number }>
+        .returning<Array<{ id: number }>>('id')
     )[0]!.id;
   const d1 = await unit('FX-I', 'Dezernat I', 'dezernat', null, 1);
   const u11 = await unit('FX-11', 'Fachbereich A', 'fachbereich', d1);
@@ -51,13 +51,13 @@ export async function seedFigures(db: Knex) {
   await presence(u21, 'instagram', '2026-05-05T10:00:00Z', { overdue: true }); // P4
   await presence(u21, 'facebook', '2026-08-01T10:00:00Z'); // P5: after the period
 
-  const definition = (await db('workflow_definitions').where({ key: 'dienstanweisung' }).first('id')) as { id: number };
+  const definition = await db('workflow_definitions').where({ key: 'dienstanweisung' }).first<{ id: number }>('id');
   const request = async (
     title: string,
     status: string,
     opts: { submitted?: string; finished?: string; steps?: Record<string, unknown> } = {},
   ) => {
-    const [row] = (await db('requests')
+    const [row] = await db('requests')
       .insert({
         kind: 'new',
         author_uid: 'redaktion',
@@ -70,7 +70,7 @@ export async function seedFigures(db: Knex) {
         submitted_at: opts.submitted ? new Date(opts.submitted) : null,
         finished_at: opts.finished ? new Date(opts.finished) : null,
       })
-      .returning('id')) as Array<{ id: number }>;
+      .returning<Array<{ id: number }>>('id');
     const id = row!.id;
     if (opts.submitted)
       await db('request_versions').insert({
