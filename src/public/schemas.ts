@@ -27,6 +27,7 @@ const UNIT_CODE = /^[^\s\u0000-\u001f]{1,40}$/;
 /** One value of a parameter; a repeated one (an array) is refused: no link of the portal sends it. */
 const oneValue = z
   .custom<string | undefined>((v) => v === undefined || typeof v === 'string', { message: 'public.error.repeated' })
+  .optional()
   .transform((v) => v ?? '');
 const trimmed = oneValue.transform((v) => v.trim());
 

@@ -9,7 +9,10 @@ import { formText, limitedText } from '../web/input';
  */
 
 /** A field that may be missing (undefined), else its text trimmed; repeated (an array) counts as missing. */
-const present = z.unknown().transform((v) => (typeof v === 'string' ? v.trim() : undefined));
+const present = z
+  .unknown()
+  .optional()
+  .transform((v) => (typeof v === 'string' ? v.trim() : undefined));
 
 /**
  * The buttons and the people search of the request form (and of a presence's change form):

@@ -51,9 +51,11 @@ export function safeReturnPath(value: unknown): string | undefined {
 const carriedSchema = z.object({
   username: z.string().catch(''),
   gesichert: z.string().optional().catch(undefined),
-  zurueck: z.unknown().transform(safeReturnPath),
+  zurueck: z.unknown().optional().transform(safeReturnPath),
 });
-const pageQuery = z.object({ zurueck: z.unknown().transform(safeReturnPath) }).and(noticeFlags('abgemeldet'));
+const pageQuery = z
+  .object({ zurueck: z.unknown().optional().transform(safeReturnPath) })
+  .and(noticeFlags('abgemeldet'));
 
 export type { DemoAccount } from '../directory/demo-accounts';
 

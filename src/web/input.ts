@@ -11,8 +11,12 @@ import { HttpError } from './errors';
 /**
  * One form field as text: trimmed, line ends as LF. A missing field, and one that arrived
  * repeated (an array) or as anything else, is empty: no person's browser sends that.
+ * (`.optional()` first: zod 4 refuses a missing key unless its schema says it may be missing.)
  */
-export const formText = z.unknown().transform((v) => (typeof v === 'string' ? v.replace(/\r\n/g, '\n').trim() : ''));
+export const formText = z
+  .unknown()
+  .optional()
+  .transform((v) => (typeof v === 'string' ? v.replace(/\r\n/g, '\n').trim() : ''));
 
 /** A text field with its length limit: over-long text is refused with `message` and `{max}`. */
 export const limitedText = (max: number, message: string) => formText.pipe(z.string().max(max, message));
