@@ -5,7 +5,7 @@ import { DirectoryUnavailableError, type Directory } from '../directory/director
 import { renderPage } from '../web/render';
 import { HttpError, notFound } from '../web/errors';
 import { pathId, type FieldError } from '../web/forms';
-import { formText, noticeFlags, parseForm, parseQuery } from '../web/input';
+import { formText, noticeFlags, parseControls, parseForm, parseQuery } from '../web/input';
 import { LIMITS } from '../limits';
 import type { MessageKey } from '../i18n/keys';
 import { PresenceError } from './lifecycle';
@@ -201,7 +201,7 @@ export function presenceRoutes(deps: { presences: PresenceService; directory: Di
     const data: RequestData = { ...current, editors: posted.editors };
     for (const f of CHANGE_FIELDS) (data as unknown as Record<string, string>)[f] = posted[f];
     // a button no page of the portal offers: 400
-    const { uebernehmen: take, editorSuche: q, aktion } = parseQuery(editorButtonsSchema, req.body);
+    const { uebernehmen: take, editorSuche: q, aktion } = parseControls(editorButtonsSchema, req.body);
     if (take !== undefined || aktion === 'suchen') {
       if (take && !data.editors.includes(take) && data.editors.length < EDITOR_SLOTS) data.editors.push(take);
       try {

@@ -5,7 +5,7 @@ import { HttpError, notFound } from '../web/errors';
 import { renderPage } from '../web/render';
 import { datesFor } from '../web/dates';
 import { pathId, type FieldError } from '../web/forms';
-import { noticeFlags, parseForm, parseQuery } from '../web/input';
+import { noticeFlags, parseControls, parseForm, parseQuery } from '../web/input';
 import type { MessageKey } from '../i18n/keys';
 import {
   emptyRequestData,
@@ -120,7 +120,7 @@ export function requestRoutes(deps: RequestRouteDeps) {
     const existing = requestId ? await editableRequest(req, requestId) : undefined;
     const data = readForm(req.body ?? {});
     // a button no page of the portal offers: 400
-    const { uebernehmen: take, aktion, editorSuche: q } = parseQuery(editorButtonsSchema, req.body);
+    const { uebernehmen: take, aktion, editorSuche: q } = parseControls(editorButtonsSchema, req.body);
     const resubmit = existing?.status === 'returned';
     // a refused form keeps the search box's text, too
     const keptSearch = { q, results: undefined };
@@ -280,7 +280,7 @@ export function requestRoutes(deps: RequestRouteDeps) {
     const id = pathId(req.params.id);
     await visibleRequest(req, id);
     // the step comes from the page's hidden field: anything else was not sent by the portal (400)
-    const { schritt: stepId } = parseQuery(stepIdSchema, req.body);
+    const { schritt: stepId } = parseControls(stepIdSchema, req.body);
     const form = parseForm(decisionSchema, req.body);
     if (!form.ok) {
       const values = { entscheidung: form.values.entscheidung ?? '', kommentar: form.values.kommentar ?? '' };

@@ -53,3 +53,9 @@ export function noticeFlags<K extends string>(...names: K[]) {
   const flag = z.enum(['0', '1']).optional().catch(undefined);
   return z.object(Object.fromEntries(names.map((n) => [n, flag])) as Record<K, typeof flag>);
 }
+
+/**
+ * A form's hidden fields and buttons: nobody types them, so a value no page of the portal
+ * offers is answered like a bad query (400), not as a field error.
+ */
+export const parseControls = parseQuery;
