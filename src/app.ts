@@ -17,6 +17,9 @@ import { errorHandler, notFoundHandler, HttpError } from './web/errors';
 import { publicRoutes } from './public/routes';
 import { internRoutes } from './intern/routes';
 import { isLargeAdminForm, largeAdminForms } from './admin/body';
+import { drawRoute } from './oversight/route-svg';
+import { oversightRoutes } from './oversight/routes';
+import { maySeeFigures } from './policy/access';
 import './web/express-types';
 
 /** The services an app is built from: src/container.ts builds them once (buildContainer). */
@@ -69,6 +72,8 @@ export function createApp(config: Config, services: Services) {
     res.locals.user = undefined;
     res.locals.currentPath = req.path;
     res.locals.errors = [];
+    // the route of a request as SVG (views/partials/route-svg.ejs)
+    res.locals.drawRoute = drawRoute;
     next();
   });
   // after the view locals: a refused asset path (/assets/%00) gets the normal error page
@@ -107,7 +112,7 @@ export function createApp(config: Config, services: Services) {
   staff.use(
     sessionMiddleware,
     passport.initialize(),
-    passport.session(),
+    passport.session() as express.RequestHandler,
     lifetime,
     largeAdminForms(FORM_LIMIT),
     (req, res, next) => (isLargeAdminForm(req) ? refuseNulBytes(req, res, next) : next()),
@@ -130,10 +135,17 @@ export function createApp(config: Config, services: Services) {
         }
       : undefined;
     res.locals.staffPage = true;
+    // the link to the process figures (views/intern/home.ejs)
+    res.locals.maySeeFigures = req.user ? maySeeFigures(req.user) : false;
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
   staff.use(signIn.router);
+  staff.use(
+    '/intern/auswertung',
+    requireUser,
+    oversightRoutes({ figures: services.figures, clock: services.clock, catalogues }),
+  );
   staff.use('/intern', requireUser, internRoutes({ ...services, baseUrl: config.baseUrl }));
   app.use((req, res, next) => (STAFF_PATHS.test(req.path) ? staff(req, res, next) : next()));
 

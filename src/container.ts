@@ -15,6 +15,7 @@ import type { RoleResolver } from './notifications/outbox';
 import { createRoleResolver } from './people/roles';
 import { PublicService } from './public/service';
 import { createLinkResolver } from './public/resolve';
+import { createFigureService, type FigureService } from './oversight/figures';
 import { createSignInStore, type SignInStore } from './signin/store';
 import { RateLimiter } from './web/rate-limit';
 import type { AdminDeps } from './admin/deps';
@@ -58,6 +59,8 @@ export interface Container extends Infra {
   signIn: SignInStore;
   /** Sign-in attempts per account and address (in the database: shared by every instance). */
   limiter: RateLimiter;
+  /** Process figures and the council report (src/oversight/). */
+  figures: FigureService;
   /** The administration's wiring (src/admin/deps.ts). */
   admin: AdminDeps;
 }
@@ -93,6 +96,7 @@ export function buildContainer(infra: Infra): Container {
     }),
     signIn: createSignInStore(db),
     limiter: new RateLimiter(db, config.login.windowMinutes * 60_000, clock),
+    figures: createFigureService({ db, clock }),
     admin: { config, db, directory, clock },
   };
 }

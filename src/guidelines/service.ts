@@ -13,8 +13,9 @@ export function createGuidelineService(db: Knex): GuidelineService {
   return {
     current: () => currentTexts(db),
     async confirmedAt(uid, key, version) {
-      const row = (await db('guideline_confirmations').where({ uid, key, version }).first('confirmed_at')) as
-        { confirmed_at: Date | string } | undefined;
+      const row = await db('guideline_confirmations')
+        .where({ uid, key, version })
+        .first<{ confirmed_at: Date | string } | undefined>('confirmed_at');
       return row ? new Date(row.confirmed_at) : undefined;
     },
   };

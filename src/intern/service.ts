@@ -15,13 +15,14 @@ export function createInternService(deps: { db: Knex; clock: () => Date }) {
   return {
     /** The start page: own requests, what to do apart from decisions, the own unit's name. */
     async home(me: SessionUser): Promise<{ mine: RequestRow[]; todo: ToDo; unitName: string | undefined }> {
-      const mine = (await db('requests')
+      const mine = await db('requests')
         .where({ author_uid: me.uid })
         .orderBy('updated_at', 'desc')
-        .limit(50)) as RequestRow[];
+        .limit(50)
+        .select<RequestRow[]>('*');
       const todo = await toDoFor(db, me, clock());
       const unit = me.unit
-        ? ((await db('org_units').where({ code: me.unit }).first('name')) as { name: string } | undefined)
+        ? await db('org_units').where({ code: me.unit }).first<{ name: string } | undefined>('name')
         : undefined;
       return { mine, todo, unitName: unit?.name };
     },

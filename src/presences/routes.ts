@@ -206,7 +206,7 @@ export function presenceRoutes(deps: { presences: PresenceService; directory: Di
       if (take && !data.editors.includes(take) && data.editors.length < EDITOR_SLOTS) data.editors.push(take);
       try {
         const results = aktion === 'suchen' && q ? await directory.search(directoryQuery(q), 10) : undefined;
-        return changeForm(req, res, id, data, [], 200, { q: take ? '' : q, results });
+        return await changeForm(req, res, id, data, [], 200, { q: take ? '' : q, results });
       } catch (err) {
         if (!(err instanceof DirectoryUnavailableError)) throw err;
         return changeForm(

@@ -5,7 +5,7 @@ import { wherePresenceVisible, type PresenceAccess } from '../policy/access';
 import { selfViewer } from '../policy/viewer';
 import { presenceAsRequestData } from '../requests/publish';
 import type { RequestData } from '../requests/form';
-import { historyOfPresence, type LinkedHistoryRow } from '../audit/history';
+import { historyOfPresence } from '../audit/history';
 import type { WorkflowDefinition } from '../workflow/definition';
 import { loadPresenceAccess, confirmPresence, closePresence } from './lifecycle';
 
@@ -71,12 +71,16 @@ export function createPresenceService(deps: { db: Knex; clock: () => Date }) {
 
     /** The presence and what this person may do with it; undefined if it does not exist. */
     async load(me: SessionUser, id: number): Promise<{ presence: PresenceRecord; access: PresenceAccess } | undefined> {
-      const presence = (await db('presences as p')
+      const presence = await db('presences as p')
         .join('org_units as u', 'u.id', 'p.org_unit_id')
         .join('platforms as pl', 'pl.key', 'p.platform_key')
         .where('p.id', id)
-        .first('p.*', 'u.name as unit_name', 'u.code as unit_code', 'pl.name as platform_name')) as
-        PresenceRecord | undefined;
+        .first<PresenceRecord | undefined>(
+          'p.*',
+          'u.name as unit_name',
+          'u.code as unit_code',
+          'pl.name as platform_name',
+        );
       if (!presence) return undefined;
       return { presence, access: await loadPresenceAccess(db, me, presence) };
     },
@@ -88,16 +92,16 @@ export function createPresenceService(deps: { db: Knex; clock: () => Date }) {
      * fixed number of queries, whatever the timeline's length.
      */
     async details(id: number) {
-      const editors = (await db('presence_editors as e')
+      const editors = await db('presence_editors as e')
         .leftJoin('people as pe', 'pe.uid', 'e.uid')
         .where('e.presence_id', id)
         .orderBy('e.position')
-        .select('e.*', 'pe.missing_since')) as Array<Record<string, unknown>>;
+        .select<Array<Record<string, unknown>>>('e.*', 'pe.missing_since');
       const history = await historyOfPresence(db, id);
-      const requests = (await db('requests')
+      const requests = await db('requests')
         .where({ presence_id: id })
         .orderBy('id', 'desc')
-        .select('id', 'kind', 'status', 'title', 'updated_at')) as Array<Record<string, unknown>>;
+        .select<Array<Record<string, unknown>>>('id', 'kind', 'status', 'title', 'updated_at');
 
       const requestIds = [...new Set(history.flatMap((h) => (h.request_id === null ? [] : [h.request_id])))];
       const definitions: Array<{ request_id: number; definition: WorkflowDefinition }> = requestIds.length
@@ -115,12 +119,11 @@ export function createPresenceService(deps: { db: Knex; clock: () => Date }) {
       ];
       const names: Record<string, string> = {};
       if (unnamed.length)
-        for (const p of (await db('people').whereIn('uid', unnamed).select('uid', 'name')) as Array<{
-          uid: string;
-          name: string;
-        }>)
+        for (const p of await db('people')
+          .whereIn('uid', unnamed)
+          .select<Array<{ uid: string; name: string }>>('uid', 'name'))
           names[p.uid] = p.name;
-      return { editors, history: history as LinkedHistoryRow[], requests, steps, names };
+      return { editors, history, requests, steps, names };
     },
 
     /** The units a change may move the presence to (without the portal's own). */

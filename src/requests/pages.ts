@@ -65,10 +65,7 @@ export function createRequestPages(deps: { db: Knex; clock: () => Date; service:
   async function namesOf(uids: Iterable<string>): Promise<Map<string, string>> {
     const wanted = [...new Set(uids)];
     if (wanted.length === 0) return new Map();
-    const rows = (await db('people').whereIn('uid', wanted).select('uid', 'name')) as Array<{
-      uid: string;
-      name: string;
-    }>;
+    const rows = await db('people').whereIn('uid', wanted).select<Array<{ uid: string; name: string }>>('uid', 'name');
     return new Map(rows.map((r) => [r.uid, r.name]));
   }
 
@@ -132,13 +129,10 @@ export function createRequestPages(deps: { db: Knex; clock: () => Date; service:
     /** The request form's choices: the units (without the portal's own) and the enabled platforms. */
     async formChoices() {
       const units = unitTree(await listUnits(db)).filter((u) => u.unit.code !== 'HDE');
-      const platforms = (await db('platforms')
+      const platforms = await db('platforms')
         .where({ enabled: true })
         .orderBy('sort_order')
-        .select('key', 'name')) as Array<{
-        key: string;
-        name: string;
-      }>;
+        .select<Array<{ key: string; name: string }>>('key', 'name');
       return { units, platforms };
     },
 
@@ -162,19 +156,19 @@ export function createRequestPages(deps: { db: Knex; clock: () => Date; service:
 
     /** The comment of the latest return (shown above the form the author edits). */
     async lastReturnComment(id: number): Promise<string | null> {
-      const row = (await db('decisions')
+      const row = await db('decisions')
         .where({ request_id: id, outcome: 'returned' })
         .orderBy('id', 'desc')
-        .first('comment')) as { comment: string | null } | undefined;
+        .first<{ comment: string | null } | undefined>('comment');
       return row?.comment ?? null;
     },
 
     /** The comment of the latest reminder to the editors (the names it went to). */
     async lastReminder(id: number): Promise<string | undefined> {
-      const row = (await db('history')
+      const row = await db('history')
         .where({ request_id: id, action: 'request.editors_reminded' })
         .orderBy('id', 'desc')
-        .first('comment')) as { comment: string | null } | undefined;
+        .first<{ comment: string | null } | undefined>('comment');
       return row?.comment ?? undefined;
     },
 
@@ -190,7 +184,7 @@ export function createRequestPages(deps: { db: Knex; clock: () => Date; service:
       // one person decides at most one step of a request: offer the first they may decide
       const decidable = (definition && instance ? decidableSteps(definition, instance.state, actor) : []).slice(0, 1);
       const history: HistoryRow[] = await historyOfRequest(db, id);
-      const decisions = (await db('decisions').where({ request_id: id }).orderBy('id')) as DecisionRow[];
+      const decisions = await db('decisions').where({ request_id: id }).orderBy('id').select<DecisionRow[]>('*');
       const unit: OrgUnit | undefined = request.org_unit_id ? await unitById(db, request.org_unit_id) : undefined;
 
       // what changed since this person last looked (deciders see it; everybody's view is recorded)
@@ -224,8 +218,9 @@ export function createRequestPages(deps: { db: Knex; clock: () => Date; service:
       for (const [uid, name] of await namesOf(mentioned)) names.set(uid, name);
 
       const next = await nextStep(request, editors, definition, instance?.state);
-      const platform = (await db('platforms').where({ key: request.data.platform }).first('name')) as
-        { name: string } | undefined;
+      const platform = await db('platforms')
+        .where({ key: request.data.platform })
+        .first<{ name: string } | undefined>('name');
       return {
         instance,
         definition,
