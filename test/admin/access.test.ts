@@ -3,7 +3,6 @@ import { createTestContext, type TestContext } from '../helpers/app';
 import { signIn } from '../helpers/http';
 import { seedDemoUnits } from '../../src/demo/org-units';
 import { adminRoutes, routeTable, ADMIN_PAGES } from '../../src/admin/routes';
-import { createAdminServices } from '../../src/admin/services';
 import { NON_ADMINS, tokenOf, type Agent } from './helpers';
 
 let ctx: TestContext;
@@ -11,16 +10,8 @@ let routes: Array<{ method: 'get' | 'post'; path: string }>;
 beforeAll(async () => {
   ctx = await createTestContext();
   await seedDemoUnits(ctx.database.db);
-  routes = routeTable(
-    adminRoutes(
-      createAdminServices({
-        config: ctx.config,
-        db: ctx.database.db,
-        directory: ctx.services.directory,
-        clock: () => ctx.clock.now,
-      }),
-    ),
-  );
+  // the router as the app builds it, with the services the container built for this app
+  routes = routeTable(adminRoutes(ctx.services.admin));
 });
 afterAll(() => ctx.close());
 
