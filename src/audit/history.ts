@@ -21,19 +21,27 @@ export interface HistoryEntry {
 
 /** Appends to the history (the database refuses UPDATE and DELETE on it). */
 export async function recordHistory(db: Knex | Knex.Transaction, entry: HistoryEntry): Promise<void> {
-  await db('history').insert({
-    at: entry.at,
-    actor_uid: entry.actorUid,
-    actor_name: entry.actorName,
-    on_behalf_of: entry.onBehalfOf ?? null,
-    action: entry.action,
-    entity_type: entry.entityType,
-    entity_id: String(entry.entityId),
-    request_id: entry.requestId ?? null,
-    presence_id: entry.presenceId ?? null,
-    comment: entry.comment ?? null,
-    changes: entry.changes ? JSON.stringify(entry.changes) : null,
-  });
+  await recordHistories(db, [entry]);
+}
+
+/** Appends several entries with one INSERT, in the order given (ids ascend in that order). */
+export async function recordHistories(db: Knex | Knex.Transaction, entries: HistoryEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db('history').insert(
+    entries.map((entry) => ({
+      at: entry.at,
+      actor_uid: entry.actorUid,
+      actor_name: entry.actorName,
+      on_behalf_of: entry.onBehalfOf ?? null,
+      action: entry.action,
+      entity_type: entry.entityType,
+      entity_id: String(entry.entityId),
+      request_id: entry.requestId ?? null,
+      presence_id: entry.presenceId ?? null,
+      comment: entry.comment ?? null,
+      changes: entry.changes ? JSON.stringify(entry.changes) : null,
+    })),
+  );
 }
 
 /** Field-by-field differences between two flat records (only fields that differ). */

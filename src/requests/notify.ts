@@ -1,7 +1,13 @@
 import type { Directory } from '../directory/directory';
 import type { WorkflowDefinition } from '../workflow/definition';
 import type { Candidates, WorkflowEvent } from '../workflow/core';
-import { enqueue, isDeliverableAddress, type Recipient, type RoleAddress } from '../notifications/outbox';
+import {
+  enqueueMany,
+  isDeliverableAddress,
+  type OutgoingMessage,
+  type Recipient,
+  type RoleAddress,
+} from '../notifications/outbox';
 import { findPeople } from '../people/store';
 import { headsForUnit, unitByCode } from '../registry/org-units';
 import { confirmedCurrent } from '../guidelines/store';
@@ -14,6 +20,8 @@ import type { Notify } from './service';
  * editors on publication, the staff council when the Hannover.de step starts.
  * Mails to a role are queued addressed to the role: the delivery job reads the role's
  * members from the directory when it sends them (never from who has signed in).
+ * The people the events name are read in one query, and all mails go in with one INSERT at
+ * the end, in the order the events produced them (issue 14: statements per decision).
  */
 export function createNotifier(deps: { baseUrl: string; directory: Directory }): Notify {
   return async (trx, request, definition, events) => {
@@ -21,11 +29,24 @@ export function createNotifier(deps: { baseUrl: string; directory: Directory }):
     const title = request.title || `Antrag Nr. ${request.id}`;
     const stepName = (id: string) => definition.steps.find((s) => s.id === id)?.name.de ?? id;
 
+    // everyone the events name (author, deciders, people to tell), read once
+    const named = new Set<string>([request.author_uid]);
+    for (const e of events) {
+      if ('actorUid' in e) named.add(e.actorUid);
+      if ('notifyUids' in e) e.notifyUids.forEach((uid) => named.add(uid));
+    }
+    const people = await findPeople(trx, [...named]);
+    const known = async (uids: string[]) => {
+      const missing = uids.filter((uid) => !people.has(uid));
+      if (missing.length > 0) for (const [uid, p] of await findPeople(trx, missing)) people.set(uid, p);
+      return people;
+    };
+
     const byUid = async (uids: string[]): Promise<Recipient[]> => {
-      const known = await findPeople(trx, uids);
+      const knownPeople = await known(uids);
       const out: Recipient[] = [];
       for (const uid of uids) {
-        let p: { uid: string; name: string; email: string | null | undefined } | undefined = known.get(uid);
+        let p: { uid: string; name: string; email: string | null | undefined } | undefined = knownPeople.get(uid);
         if (!p) {
           const found = await deps.directory.findByUid(uid).catch(() => undefined);
           if (found) p = { uid: found.uid, name: found.name, email: found.email };
@@ -38,17 +59,15 @@ export function createNotifier(deps: { baseUrl: string; directory: Directory }):
       if (c.kind === 'unit_head') return byUid((await headsForUnit(trx, c.unit)).map((h) => h.uid));
       return [{ role: c.role }];
     };
-    const actorName = async (uid: string) => (await findPeople(trx, [uid])).get(uid)?.name ?? uid;
-    const send = async (
-      to: Array<Recipient | RoleAddress>,
-      build: (r: Recipient | RoleAddress) => Parameters<typeof enqueue>[1],
-    ) => {
+    const actorName = async (uid: string) => (await known([uid])).get(uid)?.name ?? uid;
+    const queued: OutgoingMessage[] = [];
+    const send = async (to: Array<Recipient | RoleAddress>, build: (r: Recipient | RoleAddress) => OutgoingMessage) => {
       const seen = new Set<string>();
       for (const r of to) {
         const key = 'role' in r ? `role:${r.role}` : r.email;
         if (seen.has(key)) continue;
         seen.add(key);
-        await enqueue(trx, build(r));
+        queued.push(build(r));
       }
     };
 
@@ -171,5 +190,6 @@ export function createNotifier(deps: { baseUrl: string; directory: Directory }):
           break;
       }
     }
+    await enqueueMany(trx, queued);
   };
 }
