@@ -79,7 +79,8 @@ export async function enqueueMany(
 ): Promise<void> {
   if (messages.length === 0) return;
   const rows = messages.map((message) => outboxRow(message, now));
-  const insert = trx('outbox').insert(rows);
+  // one message: one row object, as the bulk import collects them (src/admin/import/batch.ts)
+  const insert = trx('outbox').insert(rows.length === 1 ? rows[0] : rows);
   // ON CONFLICT DO NOTHING: a second reminder for the same key is silently dropped,
   // and a concurrent transaction with the same key waits instead of failing (a message
   // without a key never conflicts: NULLs are distinct)
