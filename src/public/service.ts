@@ -168,6 +168,11 @@ export class PublicService {
     return this.versions.current();
   }
 
+  /** When the first presence was published (the open-data catalogue's "issued"). */
+  firstPublished(): Promise<Date | undefined> {
+    return store.firstPublished(this.db);
+  }
+
   /** Units and platforms of this register version, loaded once per version. */
   snapshot(state: store.RegisterState): Promise<Snapshot> {
     if (this.snapshotPromise === undefined || state.version > this.snapshotVersion) {

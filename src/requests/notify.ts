@@ -1,6 +1,5 @@
 import type { Directory } from '../directory/directory';
-import type { WorkflowDefinition } from '../workflow/definition';
-import type { Candidates, WorkflowEvent } from '../workflow/core';
+import type { Candidates } from '../workflow/core';
 import {
   enqueueMany,
   isDeliverableAddress,
@@ -11,7 +10,6 @@ import {
 import { findPeople } from '../people/store';
 import { headsForUnit, unitByCode } from '../registry/org-units';
 import { confirmedCurrent } from '../guidelines/store';
-import type { RequestRow } from './store';
 import type { Notify } from './service';
 
 /**
