@@ -87,7 +87,7 @@ export function connectPglite(pglite: PGlite, onClose?: () => void, options: { k
 function keptOpen(pglite: PGlite): PGlite {
   return new Proxy(pglite, {
     get(target, prop) {
-      if (prop === 'close') return async () => undefined;
+      if (prop === 'close') return () => Promise.resolve();
       const value: unknown = Reflect.get(target, prop, target);
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },

@@ -59,7 +59,7 @@ export function createNotifier(deps: { baseUrl: string; directory: Directory }):
     };
     const actorName = async (uid: string) => (await known([uid])).get(uid)?.name ?? uid;
     const queued: OutgoingMessage[] = [];
-    const send = async (to: Array<Recipient | RoleAddress>, build: (r: Recipient | RoleAddress) => OutgoingMessage) => {
+    const send = (to: Array<Recipient | RoleAddress>, build: (r: Recipient | RoleAddress) => OutgoingMessage) => {
       const seen = new Set<string>();
       for (const r of to) {
         const key = 'role' in r ? `role:${r.role}` : r.email;
@@ -72,7 +72,7 @@ export function createNotifier(deps: { baseUrl: string; directory: Directory }):
     for (const e of events) {
       switch (e.type) {
         case 'step_opened': {
-          await send(await candidates(e.candidates), (to) => ({
+          send(await candidates(e.candidates), (to) => ({
             template: 'step_waiting',
             to,
             requestId: request.id,
@@ -81,7 +81,7 @@ export function createNotifier(deps: { baseUrl: string; directory: Directory }):
           if (e.notify.includes('staff_council')) {
             const unit = await unitByCode(trx, request.data.orgUnit);
             const platform = await trx('platforms').where({ key: request.data.platform }).first('name');
-            await send(await candidates({ kind: 'role', role: 'staff_council' }), (to) => ({
+            send(await candidates({ kind: 'role', role: 'staff_council' }), (to) => ({
               template: 'staff_council_notice',
               to,
               requestId: request.id,
@@ -97,7 +97,7 @@ export function createNotifier(deps: { baseUrl: string; directory: Directory }):
         }
         case 'approved': {
           const actor = await actorName(e.actorUid);
-          await send(await byUid([request.author_uid]), (to) => ({
+          send(await byUid([request.author_uid]), (to) => ({
             template: 'approved',
             to,
             requestId: request.id,
@@ -107,7 +107,7 @@ export function createNotifier(deps: { baseUrl: string; directory: Directory }):
         }
         case 'returned': {
           const actor = await actorName(e.actorUid);
-          await send(await byUid(e.notifyUids), (to) => ({
+          send(await byUid(e.notifyUids), (to) => ({
             template: 'returned',
             to,
             requestId: request.id,
@@ -123,7 +123,7 @@ export function createNotifier(deps: { baseUrl: string; directory: Directory }):
         }
         case 'rejected': {
           const actor = await actorName(e.actorUid);
-          await send(await byUid(e.notifyUids), (to) => ({
+          send(await byUid(e.notifyUids), (to) => ({
             template: 'rejected',
             to,
             requestId: request.id,
@@ -136,7 +136,7 @@ export function createNotifier(deps: { baseUrl: string; directory: Directory }):
             },
           }));
           for (const c of e.cancelledSteps) {
-            await send(await candidates(c.candidates), (to) => ({
+            send(await candidates(c.candidates), (to) => ({
               template: 'task_cancelled',
               to,
               requestId: request.id,
@@ -147,7 +147,7 @@ export function createNotifier(deps: { baseUrl: string; directory: Directory }):
         }
         case 'withdrawn':
           for (const c of e.cancelledSteps) {
-            await send(await candidates(c.candidates), (to) => ({
+            send(await candidates(c.candidates), (to) => ({
               template: 'withdrawn',
               to,
               requestId: request.id,
@@ -158,7 +158,7 @@ export function createNotifier(deps: { baseUrl: string; directory: Directory }):
         case 'editor_confirmation_needed': {
           // one confirmation covers all requests: only those without one for the current texts are asked
           const confirmed = await confirmedCurrent(trx, e.notifyUids);
-          await send(await byUid(e.notifyUids.filter((uid) => !confirmed.has(uid))), (to) => ({
+          send(await byUid(e.notifyUids.filter((uid) => !confirmed.has(uid))), (to) => ({
             template: 'editor_confirmation_needed',
             to,
             requestId: request.id,
@@ -171,7 +171,7 @@ export function createNotifier(deps: { baseUrl: string; directory: Directory }):
             .join('presences as p', 'p.id', 'r.presence_id')
             .where('r.id', request.id)
             .first('p.slug', 'p.name');
-          await send(await byUid(e.notifyUids), (to) => ({
+          send(await byUid(e.notifyUids), (to) => ({
             template: 'published',
             to,
             requestId: request.id,
