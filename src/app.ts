@@ -17,7 +17,10 @@ import { createSessionMiddleware, sessionLifetime } from './web/session';
 import { setUpCsrf, signInTokens } from './web/csrf';
 import { RateLimiter } from './web/rate-limit';
 import { errorHandler, notFoundHandler, HttpError } from './web/errors';
-import { publicRoutes } from './public/routes';
+import { createPublicService, publicRoutes } from './public/routes';
+import { reportAccountCheck } from './public/report-check';
+import { ReportService } from './reports/service';
+import { reportPublicRoutes } from './reports/public-routes';
 import { internRoutes } from './intern/routes';
 import { isLargeAdminForm, largeAdminForms } from './admin/body';
 import './web/express-types';
@@ -89,7 +92,18 @@ export function createApp(config: Config, services: Services) {
   app.use((req, res, next) => (isLargeAdminForm(req) ? next() : formParser(req, res, next)));
   app.use(refuseNulBytes);
 
-  app.use(publicRoutes({ config, db, clock: services.clock, logger, catalogues }));
+  // the public register's service is shared with the report form (it asks the same check)
+  const publicService = createPublicService(db, config);
+  const reports = new ReportService({
+    db,
+    clock: services.clock,
+    secret: config.session.secret,
+    baseUrl: config.baseUrl,
+    maxPerAddress: config.reports.maxPerAddress,
+    check: reportAccountCheck(publicService),
+  });
+  app.use(publicRoutes({ config, db, clock: services.clock, logger, catalogues, service: publicService }));
+  app.use(reportPublicRoutes({ config, reports }));
 
   // staff area: session, passport, CSRF — never on public paths. One passport per app,
   // so that two apps in one process (tests, two instances) never share a strategy.
@@ -143,7 +157,7 @@ export function createApp(config: Config, services: Services) {
     next();
   });
   staff.use(signIn.router);
-  staff.use('/intern', requireUser, internRoutes({ config, db, directory, clock: services.clock }));
+  staff.use('/intern', requireUser, internRoutes({ config, db, directory, clock: services.clock, reports }));
   app.use((req, res, next) => (STAFF_PATHS.test(req.path) ? staff(req, res, next) : next()));
 
   app.use(notFoundHandler);

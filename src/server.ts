@@ -11,6 +11,7 @@ import { createMailer } from './notifications/mailer';
 import { outboxJob } from './notifications/delivery';
 import { createScheduler, defaultHolder } from './jobs/scheduler';
 import { maintenanceJob } from './jobs/maintenance';
+import { reportDigestJob } from './jobs/report-digest';
 import { deadlineJob } from './jobs/deadlines';
 import { reviewJob, directoryCheckJob } from './presences/lifecycle';
 import { createRoleResolver } from './people/roles';
@@ -73,6 +74,7 @@ async function main() {
       reviewJob(database.db, config.baseUrl),
       directoryCheckJob(database.db, directory, config.baseUrl),
       maintenanceJob(database.db, config, logger),
+      reportDigestJob(database.db, config.baseUrl),
       directorySyncJob(database.db, directory, logger, config.directorySyncMinutes * 60_000),
     ],
   });

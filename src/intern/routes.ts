@@ -16,11 +16,19 @@ import { adminRoutes } from '../admin/routes';
 import { presenceRoutes } from '../presences/routes';
 import { guidelineRoutes } from '../guidelines/routes';
 import { toDoFor } from './todo';
+import { reportRoutes } from '../reports/routes';
+import type { ReportService } from '../reports/service';
 
 const STATUSES = ['draft', 'in_review', 'returned', 'rejected', 'withdrawn', 'published'] as const;
 
 /** The staff area: task list, requests, deputies; every route behind the sign-in guard. */
-export function internRoutes(deps: { config: Config; db: Knex; directory: Directory; clock: () => Date }) {
+export function internRoutes(deps: {
+  config: Config;
+  db: Knex;
+  directory: Directory;
+  clock: () => Date;
+  reports: ReportService;
+}) {
   const { db, directory, clock, config } = deps;
   const service = createRequestService({
     db,
@@ -74,6 +82,7 @@ export function internRoutes(deps: { config: Config; db: Knex; directory: Direct
   router.use('/angebote', presenceRoutes({ db, directory, clock, service }));
   router.use('/postausgang', outboxRoutes({ db, clock }));
   router.use('/verwaltung', adminRoutes({ config, db, directory, clock }));
+  router.use(reportRoutes({ reports: deps.reports }));
   router.use(requestErrorHandler(db));
   return router;
 }

@@ -180,3 +180,13 @@ export function whereSubstitutionVisible(q: Knex.QueryBuilder, viewer: Pick<View
 /** Ending a deputy entry: its principal, or an administrator (the deputy cannot). */
 export const mayEndSubstitution = (viewer: Pick<Viewer, 'uid' | 'roles'>, row: { principal_uid: string }): boolean =>
   row.principal_uid === viewer.uid || isAdmin(viewer);
+
+// ---------------------------------------------------------------- reports of fake accounts
+
+/** The reports of fake accounts (/intern/meldungen): the press office (communications) decides, administrators read. */
+export const maySeeAccountReports = (viewer: Pick<Viewer, 'roles'>): boolean =>
+  viewer.roles.includes('communications') || isAdmin(viewer);
+
+/** Deciding a report (impostor, ours, unrelated, closed): communications only. */
+export const mayDecideAccountReports = (viewer: Pick<Viewer, 'roles'>): boolean =>
+  viewer.roles.includes('communications');

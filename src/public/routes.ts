@@ -25,6 +25,15 @@ import { PublicService, type OverviewResult, type PresenceView, type Snapshot, t
 import { firstPublished, type RegisterState } from './store';
 import { MAX_INPUT_LENGTH } from '../registry/canonical';
 
+/** The public register's service, as the app wires it. */
+export function createPublicService(db: Db, config: Config): PublicService {
+  return new PublicService(db, {
+    resolver: config.verify.resolveLinks
+      ? createLinkResolver({ timeoutMs: config.verify.resolveTimeoutMs })
+      : undefined,
+  });
+}
+
 /** Entries per overview page: short enough to scan, few pages even with thousands. */
 export const PER_PAGE = 50;
 /** Entries in the Atom feed. */
@@ -50,13 +59,11 @@ export function publicRoutes(deps: {
   clock: () => Date;
   logger: Logger;
   catalogues: Catalogues;
+  /** Built in app.ts when others need it too (the report form asks the same check). */
+  service?: PublicService;
 }) {
   const router = Router();
-  const service = new PublicService(deps.db, {
-    resolver: deps.config.verify.resolveLinks
-      ? createLinkResolver({ timeoutMs: deps.config.verify.resolveTimeoutMs })
-      : undefined,
-  });
+  const service = deps.service ?? createPublicService(deps.db, deps.config);
   const baseUrl = deps.config.baseUrl;
   const rendering = new Map<string, Promise<CachedResponse>>();
   const cachePublic = (res: Response) => res.setHeader('Cache-Control', 'public, max-age=300');
@@ -311,6 +318,12 @@ export function publicRoutes(deps: {
         return `${t('public.verify.titleFormerly', { name: outcome.presence.name, platform: outcome.platform.name })} – ${page}`;
       case 'unresolvable':
         return `${t('public.verify.titleUnresolvable', { address })} – ${page}`;
+      case 'impostor':
+        return `${t('reports.verify.titleImpostor', { address })} – ${page}`;
+      case 'unknown':
+        if (outcome.lookalikeOf[0])
+          return `${t('reports.verify.titleLookalike', { name: outcome.lookalikeOf[0].name, address })} – ${page}`;
+        return `${t('public.verify.titleUnknown', { address })} – ${page}`;
       default:
         return `${t('public.verify.titleUnknown', { address })} – ${page}`;
     }
@@ -322,11 +335,9 @@ export function publicRoutes(deps: {
     const input = parseVerifyQuery(req.query as Record<string, unknown>);
     const fail = (reason: string, message: MessageKey) => {
       res.setHeader('Cache-Control', 'no-store');
-      res
-        .status(400)
-        .json({
-          error: { status: 400, reason, message: t(message, { max: MAX_INPUT_LENGTH }), requestId: req.requestId },
-        });
+      res.status(400).json({
+        error: { status: 400, reason, message: t(message, { max: MAX_INPUT_LENGTH }), requestId: req.requestId },
+      });
     };
     if (input.kind === 'missing') return fail('missing_url', 'public.verify.error.empty');
     if (input.kind === 'repeated') return fail('repeated_parameter', 'public.verify.error.repeated');
@@ -350,6 +361,24 @@ export function publicRoutes(deps: {
       canonicalUrl: outcome.canonicalUrl,
       officialUntil: known && outcome.officialUntil ? outcome.officialUntil.toISOString() : null,
       presence: known ? presenceJson(outcome.presence, baseUrl) : null,
+      // issue 12: the registered presences an unknown account imitates, and the public warning
+      lookalikeOf:
+        outcome.result === 'unknown'
+          ? outcome.lookalikeOf.map((l) => ({
+              name: l.name,
+              url: l.url,
+              page: absolute(baseUrl, `/angebote/${l.slug}`),
+              status: l.status,
+            }))
+          : [],
+      warning:
+        outcome.result === 'impostor'
+          ? {
+              since: outcome.warnedSince.toISOString(),
+              reportedToPlatformOn: outcome.reportedToPlatformOn,
+              list: absolute(baseUrl, '/warnungen'),
+            }
+          : null,
     };
   }
 
@@ -384,6 +413,13 @@ export function publicRoutes(deps: {
       body: presencesAtom(await service.newest(snap, FEED_ENTRIES), {
         baseUrl,
         updated: state.changedAt,
+        warnings: (await service.warnings(FEED_ENTRIES)).map((w) => ({
+          id: w.id,
+          title: t('reports.feed.title', { account: w.account_id, platform: w.platform_name }),
+          summary: t('reports.feed.summary', { url: w.account_url, platform: w.platform_name }),
+          since: w.confirmed_at ?? state.changedAt,
+          platform: { key: w.platform_key, name: w.platform_name },
+        })),
         texts: {
           lang: res.locals.locale as string,
           title: t('public.feed.title'),

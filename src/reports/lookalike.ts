@@ -384,3 +384,32 @@ export class PlatformLookalikes<T> {
     return this.indexes.get(platform)?.match(accountId) ?? [];
   }
 }
+
+/**
+ * The name in the path of an address whose account the platform's rules refuse because it is
+ * not ASCII ("facebook.com/hannоver.de" with a Cyrillic "о"): the homoglyph case, which the
+ * look-alike check must still see. Null for anything else (reserved pages, share links, paths
+ * the rules read as accounts): those have their own answers.
+ */
+export function nonAsciiHandleInPath(input: string): string | null {
+  const text = input.trim();
+  let url: URL;
+  try {
+    url = new URL(/^https?:\/\//i.test(text) ? text : `https://${text.replace(/^[/\\]+/, '')}`);
+  } catch {
+    return null;
+  }
+  const first = url.pathname.split('/').find((s) => s !== '');
+  if (first === undefined) return null;
+  let segment: string;
+  try {
+    segment = decodeURIComponent(first);
+  } catch {
+    return null;
+  }
+  segment = segment.normalize('NFC').replace(/^@/, '');
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\u0000-\u007f]/.test(segment)) return null;
+  if (!/^[\p{L}\p{N}\p{M}\p{Cf}._-]{1,100}$/u.test(segment)) return null;
+  return segment.toLowerCase();
+}

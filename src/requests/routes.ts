@@ -183,6 +183,11 @@ export function requestRoutes(deps: RequestRouteDeps) {
     const data = emptyRequestData();
     data.orgUnit = user(req).unit ?? '';
     data.editors = [user(req).uid];
+    // "actually ours" on a reported account (src/reports): a request for an existing presence,
+    // platform and address filled in; the form checks them like anything typed
+    if (req.query.art === 'bestehend') data.kind = 'existing';
+    if (typeof req.query.plattform === 'string') data.platform = req.query.plattform.slice(0, 40);
+    if (typeof req.query.url === 'string') data.url = req.query.url.slice(0, LIMITS.url);
     await showForm(res, { data });
   });
   router.post('/antraege/neu', (req, res) => handleForm(req, res, undefined));
