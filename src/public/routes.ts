@@ -320,10 +320,6 @@ export function publicRoutes(deps: {
         return `${t('public.verify.titleUnresolvable', { address })} – ${page}`;
       case 'impostor':
         return `${t('reports.verify.titleImpostor', { address })} – ${page}`;
-      case 'unknown':
-        if (outcome.lookalikeOf[0])
-          return `${t('reports.verify.titleLookalike', { name: outcome.lookalikeOf[0].name, address })} – ${page}`;
-        return `${t('public.verify.titleUnknown', { address })} – ${page}`;
       default:
         return `${t('public.verify.titleUnknown', { address })} – ${page}`;
     }

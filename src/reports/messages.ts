@@ -13,9 +13,7 @@ export const de = {
     'Dieser Account ähnelt dem offiziellen Auftritt „{name}“ – er gehört nicht zur Landeshauptstadt Hannover.',
   'reports.verify.lookalikeFormerly':
     'Dieser Account ähnelt dem ehemals offiziellen Auftritt „{name}“ – er gehört nicht zur Landeshauptstadt Hannover.',
-  'reports.verify.lookalikeTitle': 'Achtung: Dieser Account sieht einem offiziellen Auftritt ähnlich.',
   'reports.verify.lookalikeLink': 'Der echte Auftritt: {address}',
-  'reports.verify.titleLookalike': 'Achtung, ähnelt „{name}“: {address}',
   'reports.verify.report': 'Account melden',
   'reports.verify.reportHint':
     'Gibt sich dieser Account als Landeshauptstadt Hannover aus? Melden Sie ihn der Pressestelle – ohne Anmeldung, eine E-Mail-Adresse ist freiwillig.',
@@ -167,9 +165,7 @@ export const en: Catalogue<typeof de> = {
     'This account resembles the official presence “{name}” – it does not belong to the City of Hannover.',
   'reports.verify.lookalikeFormerly':
     'This account resembles the formerly official presence “{name}” – it does not belong to the City of Hannover.',
-  'reports.verify.lookalikeTitle': 'Caution: this account looks like an official presence.',
   'reports.verify.lookalikeLink': 'The real presence: {address}',
-  'reports.verify.titleLookalike': 'Caution, resembles “{name}”: {address}',
   'reports.verify.report': 'Report this account',
   'reports.verify.reportHint':
     'Does this account pretend to be the City of Hannover? Report it to the press office – no sign-in, an e-mail address is optional.',
