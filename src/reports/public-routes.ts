@@ -54,7 +54,7 @@ export function reportPublicRoutes(deps: { config: Config; reports: ReportServic
       locale: String(res.locals.locale ?? 'de'),
     });
     if (!result.ok) return showForm(res, result.form, result.errors, result.status);
-    res.redirect(303, `${res.locals.url('/melden')}?gesendet=1`);
+    res.redirect(303, `${localUrl(res, '/melden')}?gesendet=1`);
   });
 
   /** Open data: the warnings as JSON (docs/open-data.md). */
@@ -90,4 +90,9 @@ export function reportPublicRoutes(deps: { config: Config; reports: ReportServic
   });
 
   return router;
+}
+
+/** The page's address in the visitor's language (src/web/i18n.ts sets res.locals.url). */
+function localUrl(res: Response, path: string): string {
+  return (res.locals.url as (path: string) => string)(path);
 }

@@ -72,7 +72,7 @@ export function reportRoutes(deps: { reports: ReportService }) {
     const decision = readDecision((req.body ?? {}) as Record<string, unknown>);
     const result = await reports.decide(me(req), id, decision);
     if (!result.ok) return showCase(req, res, id, { decision, errors: result.errors, status: 400 });
-    res.redirect(303, `${res.locals.url(`/intern/meldungen/${id}`)}?gespeichert=1`);
+    res.redirect(303, `${localUrl(res, `/intern/meldungen/${id}`)}?gespeichert=1`);
   });
 
   router.use('/meldungen', (err: unknown, _req: Request, _res: Response, next: NextFunction) => {
@@ -82,4 +82,9 @@ export function reportRoutes(deps: { reports: ReportService }) {
     next(err);
   });
   return router;
+}
+
+/** The page's address in the visitor's language (src/web/i18n.ts sets res.locals.url). */
+function localUrl(res: Response, path: string): string {
+  return (res.locals.url as (path: string) => string)(path);
 }

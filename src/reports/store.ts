@@ -54,7 +54,7 @@ const ids = (v: unknown): number[] => {
 };
 /** A date column as 'YYYY-MM-DD' on both backends. */
 const day = (v: unknown): string | null =>
-  v === null || v === undefined ? null : v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10);
+  typeof v === 'string' ? v.slice(0, 10) : v instanceof Date ? v.toISOString().slice(0, 10) : null;
 
 const CASE_COLUMNS = ['c.*', 'pl.name as platform_name'];
 const toCase = (r: Record<string, unknown>): CaseRow =>
@@ -67,11 +67,16 @@ const toCase = (r: Record<string, unknown>): CaseRow =>
 
 /** Every verdict that changes a public answer (read once per register version). */
 export async function publicVerdicts(db: Knex): Promise<VerdictRow[]> {
-  const rows = (await db('report_cases')
+  const rows = await db('report_cases')
     .whereIn('state', ['impostor', 'ours', 'unrelated'])
-    .select('platform_key', 'account_id', 'state', 'account_url', 'confirmed_at', 'reported_to_platform_on')) as Array<
-    Record<string, unknown>
-  >;
+    .select<Array<Record<string, unknown>>>(
+      'platform_key',
+      'account_id',
+      'state',
+      'account_url',
+      'confirmed_at',
+      'reported_to_platform_on',
+    );
   return rows.map((r) => ({ ...r, reported_to_platform_on: day(r.reported_to_platform_on) }) as VerdictRow);
 }
 
@@ -107,7 +112,7 @@ export async function addReport(
     now: Date;
   },
 ): Promise<{ caseId: number; count: number; created: boolean }> {
-  const [row] = (await trx('report_cases')
+  const [row] = await trx('report_cases')
     .insert({
       platform_key: report.platform,
       account_id: report.accountId,
@@ -125,11 +130,11 @@ export async function addReport(
       last_reported_at: report.now,
       lookalike_of: JSON.stringify(report.lookalikeOf),
     })
-    .returning(['id', 'report_count', 'first_reported_at'])) as Array<{
-    id: number;
-    report_count: number;
-    first_reported_at: Date;
-  }>;
+    .returning<Array<{ id: number; report_count: number; first_reported_at: Date }>>([
+      'id',
+      'report_count',
+      'first_reported_at',
+    ]);
   if (!row) throw new Error('report_cases upsert returned nothing');
   await trx('account_reports').insert({
     case_id: row.id,
@@ -154,10 +159,10 @@ export async function listCases(db: Knex, state: CaseState | undefined, limit = 
 }
 
 export async function countByState(db: Knex): Promise<Record<CaseState, number>> {
-  const rows = (await db('report_cases').select('state').count({ n: '*' }).groupBy('state')) as Array<{
-    state: CaseState;
-    n: number | string;
-  }>;
+  const rows = await db('report_cases')
+    .select('state')
+    .count<Array<{ state: CaseState; n: number | string }>>({ n: '*' })
+    .groupBy('state');
   const out = Object.fromEntries(CASE_STATES.map((s) => [s, 0])) as Record<CaseState, number>;
   for (const r of rows) out[r.state] = Number(r.n);
   return out;
@@ -219,7 +224,9 @@ export async function undigestedNewCases(trx: Knex.Transaction): Promise<CaseRow
   const rows = (await trx('report_cases as c')
     .join('platforms as pl', 'pl.key', 'c.platform_key')
     .where('c.state', 'new')
-    .where((w) => w.whereNull('c.digested_at').orWhereRaw('c.last_reported_at > c.digested_at'))
+    .where((w) => {
+      w.whereNull('c.digested_at').orWhereRaw('c.last_reported_at > c.digested_at');
+    })
     .select(CASE_COLUMNS)
     .orderBy('c.first_reported_at')
     .forUpdate('c')) as Array<Record<string, unknown>>;
@@ -249,7 +256,9 @@ export async function deleteExpiredPersonalData(db: Knex, now: Date, days: numbe
   const cutoff = new Date(now.getTime() - days * 24 * 60 * 60_000);
   return db('account_reports')
     .whereNull('personal_data_deleted_at')
-    .where((w) => w.whereNotNull('email').orWhereNotNull('client_address'))
+    .where((w) => {
+      w.whereNotNull('email').orWhereNotNull('client_address');
+    })
     .where('created_at', '<', cutoff)
     .whereIn('case_id', db('report_cases').whereNotNull('closed_at').where('closed_at', '<', cutoff).select('id'))
     .update({ email: null, client_address: null, personal_data_deleted_at: now });

@@ -320,7 +320,7 @@ describe(`fake accounts (${backendName})`, () => {
     const logger = { error: () => undefined, debug: () => undefined };
     const a = createScheduler({ db: db(), logger, clock: () => now, holder: 'a', jobs: [job()] });
     const b = createScheduler({ db: db(), logger, clock: () => now, holder: 'b', jobs: [job()] });
-    const ran = [...(await Promise.all([a.runDue(), b.runDue()])).flat()];
+    const ran = (await Promise.all([a.runDue(), b.runDue()])).flat();
     expect(ran).toEqual(['report-digest']);
     const digests = await db()('outbox').where({ template: 'report_digest' });
     expect(digests).toHaveLength(1);
@@ -351,7 +351,9 @@ describe(`fake accounts (${backendName})`, () => {
     const decidedWithData = await db()('account_reports as r')
       .join('report_cases as c', 'c.id', 'r.case_id')
       .whereNotNull('c.closed_at')
-      .where((w) => w.whereNotNull('r.email').orWhereNotNull('r.client_address'))
+      .where((w) => {
+        w.whereNotNull('r.email').orWhereNotNull('r.client_address');
+      })
       .count({ n: '*' })
       .first();
     const result = await runMaintenance(db(), new Date(decidedAt.getTime() + 31 * 24 * 60 * 60_000), keep);
