@@ -300,6 +300,12 @@ describe(`fake accounts (${backendName})`, () => {
     expect(after.body.result).toBe('unknown');
     expect(after.body.lookalikeOf).toEqual([]);
     expect(page.text).toContain('/intern/antraege/neu?art=bestehend&amp;plattform=facebook');
+    // the link starts a request for an existing presence with platform and address filled in
+    const start = /href="(\/intern\/antraege\/neu\?art=bestehend[^"]+)"/.exec(page.text)?.[1]?.replace(/&amp;/g, '&');
+    expect(start).toBeDefined();
+    const requestForm = await press.get(start as string).expect(200);
+    expect(requestForm.text).toMatch(/id="feld-kind-existing" name="kind" value="existing" checked/);
+    expect(requestForm.text).toContain('value="https://www.facebook.com/hannoverde2"');
 
     const admin = await signIn(ctx.app, 'admin');
     const adminPage = await admin.get(`/intern/meldungen/${row.id}`).expect(200);
