@@ -9,6 +9,7 @@ import * as registryMessages from './registry/messages';
 import * as historyMessages from './audit/messages';
 import * as nextStepMessages from './requests/next-step-messages';
 import * as guidelineMessages from './guidelines/messages';
+import * as oversightMessages from './oversight/messages';
 import * as reportMessages from './reports/messages';
 
 /**
@@ -29,6 +30,7 @@ export const de: Record<MessageKey, string> = {
   ...historyMessages.de,
   ...nextStepMessages.de,
   ...guidelineMessages.de,
+  ...oversightMessages.de,
   ...reportMessages.de,
 };
 
@@ -42,6 +44,7 @@ export const en: Record<MessageKey, string> = {
   ...historyMessages.en,
   ...nextStepMessages.en,
   ...guidelineMessages.en,
+  ...oversightMessages.en,
   ...reportMessages.en,
 };
 

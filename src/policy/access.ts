@@ -184,6 +184,15 @@ export function whereSubstitutionVisible(q: Knex.QueryBuilder, viewer: Pick<View
 export const mayEndSubstitution = (viewer: Pick<Viewer, 'uid' | 'roles'>, row: { principal_uid: string }): boolean =>
   row.principal_uid === viewer.uid || isAdmin(viewer);
 
+// ---------------------------------------------------------------- oversight
+
+/** The process figures and the council report (/intern/auswertung): communications, data protection, administrators. */
+export const OVERSIGHT_ROLES = ['communications', 'data_protection', 'admin'] as const;
+
+/** May see the process figures, their CSV files and the council report (whole-register numbers, no list filter needed). */
+export const maySeeFigures = (viewer: Pick<Viewer, 'roles'>): boolean =>
+  viewer.roles.some((r) => (OVERSIGHT_ROLES as readonly string[]).includes(r));
+
 // ---------------------------------------------------------------- reports of fake accounts
 
 /** The reports of fake accounts (/intern/meldungen): the press office (communications) decides, administrators read. */
