@@ -15,6 +15,7 @@ import { createSessionMiddleware, sessionLifetime } from './web/session';
 import { setUpCsrf, signInTokens } from './web/csrf';
 import { errorHandler, notFoundHandler, HttpError } from './web/errors';
 import { publicRoutes } from './public/routes';
+import { reportPublicRoutes } from './reports/public-routes';
 import { internRoutes } from './intern/routes';
 import { isLargeAdminForm, largeAdminForms } from './admin/body';
 import { drawRoute } from './oversight/route-svg';
@@ -86,6 +87,7 @@ export function createApp(config: Config, services: Services) {
   app.use(refuseNulBytes);
 
   app.use(publicRoutes({ config, register: services.register, logger, catalogues }));
+  app.use(reportPublicRoutes({ config, reports: services.reports }));
 
   // staff area: session, passport, CSRF — never on public paths. One passport per app,
   // so that two apps in one process (tests, two instances) never share a strategy.

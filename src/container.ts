@@ -14,6 +14,8 @@ import { createOutboxPages, type OutboxPages } from './notifications/outbox';
 import type { RoleResolver } from './notifications/outbox';
 import { createRoleResolver } from './people/roles';
 import { PublicService } from './public/service';
+import { reportAccountCheck } from './public/report-check';
+import { ReportService } from './reports/service';
 import { createLinkResolver } from './public/resolve';
 import { createFigureService, type FigureService } from './oversight/figures';
 import { createSignInStore, type SignInStore } from './signin/store';
@@ -59,6 +61,8 @@ export interface Container extends Infra {
   signIn: SignInStore;
   /** Sign-in attempts per account and address (in the database: shared by every instance). */
   limiter: RateLimiter;
+  /** Reports of fake accounts: the public form, the press office's triage (src/reports/). */
+  reports: ReportService;
   /** Process figures and the council report (src/oversight/). */
   figures: FigureService;
   /** The administration's services (src/admin/services.ts). */
@@ -73,6 +77,12 @@ export function buildContainer(infra: Infra): Container {
     directory,
     clock,
     notify: createNotifier({ baseUrl: config.baseUrl, directory }),
+  });
+  // the report form asks the same account check as /pruefen, with the same cache
+  const register = new PublicService(db, {
+    resolver: config.verify.resolveLinks
+      ? createLinkResolver({ timeoutMs: config.verify.resolveTimeoutMs })
+      : undefined,
   });
   return {
     config,
@@ -89,10 +99,14 @@ export function buildContainer(infra: Infra): Container {
     guidelines: createGuidelineService(db),
     outbox: createOutboxPages(db, clock),
     roles: createRoleResolver(directory, config.mail.roleMailboxes),
-    register: new PublicService(db, {
-      resolver: config.verify.resolveLinks
-        ? createLinkResolver({ timeoutMs: config.verify.resolveTimeoutMs })
-        : undefined,
+    register,
+    reports: new ReportService({
+      db,
+      clock,
+      secret: config.session.secret,
+      baseUrl: config.baseUrl,
+      maxPerAddress: config.reports.maxPerAddress,
+      check: reportAccountCheck(register),
     }),
     signIn: createSignInStore(db),
     limiter: new RateLimiter(db, config.login.windowMinutes * 60_000, clock),

@@ -12,6 +12,7 @@ import { createMailer } from './notifications/mailer';
 import { outboxJob } from './notifications/delivery';
 import { createScheduler, defaultHolder } from './jobs/scheduler';
 import { maintenanceJob } from './jobs/maintenance';
+import { reportDigestJob } from './jobs/report-digest';
 import { deadlineJob } from './jobs/deadlines';
 import { reviewJob, directoryCheckJob } from './presences/lifecycle';
 import { directorySyncJob } from './people/sync';
@@ -83,6 +84,7 @@ async function main() {
       reviewJob(db, config.baseUrl),
       directoryCheckJob(db, directory, config.baseUrl),
       maintenanceJob(db, config, logger),
+      reportDigestJob(db, config.baseUrl),
       directorySyncJob(db, directory, logger, config.directorySyncMinutes * 60_000),
     ],
   });

@@ -15,6 +15,11 @@ export const ADMIN_STYLESHEETS = ['/assets/admin.css'];
 /** A numeric id from the path (404 otherwise): the one parser of the whole app. */
 export { pathId } from '../web/forms';
 
+/** A path of the portal in the request's language (src/web/i18n.ts sets res.locals.url: '/en' in front for English). */
+export function localUrl(res: Response, path: string): string {
+  return (res.locals.url as (path: string) => string)(path);
+}
+
 export const currentUser = (req: Request) => req.user as SessionUser;
 
 export function error(fieldName: string, message: MessageKey, params?: Record<string, string | number>): FieldError {
@@ -59,13 +64,13 @@ export function listLinks(
 ) {
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const link = (p: number) =>
-    res.locals.url(`${BASE}${path}${queryString({ ...values, seite: p > 1 ? p : undefined })}`);
+    localUrl(res, `${BASE}${path}${queryString({ ...values, seite: p > 1 ? p : undefined })}`);
   return {
     page,
     pages,
     previousHref: page > 1 ? link(page - 1) : undefined,
     nextHref: page < pages ? link(page + 1) : undefined,
-    csvHref: res.locals.url(`${BASE}${path}.csv${queryString(values)}`),
+    csvHref: localUrl(res, `${BASE}${path}.csv${queryString(values)}`),
   };
 }
 

@@ -17,6 +17,8 @@ import type { PresenceService } from '../presences/service';
 import type { OutboxPages } from '../notifications/outbox';
 import type { GuidelineService } from '../guidelines/service';
 import { REQUEST_STATUSES, type InternService } from './service';
+import { reportRoutes } from '../reports/routes';
+import type { ReportService } from '../reports/service';
 
 /** The request list's filter; '' (the "all" option) or none is every status. */
 const listQuery = z.object({
@@ -38,6 +40,8 @@ export interface InternDeps {
   presences: PresenceService;
   outbox: OutboxPages;
   guidelines: GuidelineService;
+  /** Reports of fake accounts: the press office's triage (src/reports/). */
+  reports: ReportService;
   /** The administration's services (src/admin/services.ts). */
   admin: AdminDeps;
 }
@@ -81,6 +85,7 @@ export function internRoutes(deps: InternDeps) {
   router.use('/angebote', presenceRoutes({ presences: deps.presences, directory, service }));
   router.use('/postausgang', outboxRoutes({ outbox: deps.outbox }));
   router.use('/verwaltung', adminRoutes(deps.admin));
+  router.use(reportRoutes({ reports: deps.reports }));
   router.use(requestErrorHandler(deps.requestPages));
   return router;
 }

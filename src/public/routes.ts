@@ -305,6 +305,8 @@ export function publicRoutes(deps: {
         return `${t('public.verify.titleFormerly', { name: outcome.presence.name, platform: outcome.platform.name })} – ${page}`;
       case 'unresolvable':
         return `${t('public.verify.titleUnresolvable', { address })} – ${page}`;
+      case 'impostor':
+        return `${t('reports.verify.titleImpostor', { address })} – ${page}`;
       default:
         return `${t('public.verify.titleUnknown', { address })} – ${page}`;
     }
@@ -342,6 +344,24 @@ export function publicRoutes(deps: {
       canonicalUrl: outcome.canonicalUrl,
       officialUntil: known && outcome.officialUntil ? outcome.officialUntil.toISOString() : null,
       presence: known ? presenceJson(outcome.presence, baseUrl) : null,
+      // issue 12: the registered presences an unknown account imitates, and the public warning
+      lookalikeOf:
+        outcome.result === 'unknown'
+          ? outcome.lookalikeOf.map((l) => ({
+              name: l.name,
+              url: l.url,
+              page: absolute(baseUrl, `/angebote/${l.slug}`),
+              status: l.status,
+            }))
+          : [],
+      warning:
+        outcome.result === 'impostor'
+          ? {
+              since: outcome.warnedSince.toISOString(),
+              reportedToPlatformOn: outcome.reportedToPlatformOn,
+              list: absolute(baseUrl, '/warnungen'),
+            }
+          : null,
     };
   }
 
@@ -376,6 +396,13 @@ export function publicRoutes(deps: {
       body: presencesAtom(await service.newest(snap, FEED_ENTRIES), {
         baseUrl,
         updated: state.changedAt,
+        warnings: (await service.warnings(FEED_ENTRIES)).map((w) => ({
+          id: w.id,
+          title: t('reports.feed.title', { account: w.account_id, platform: w.platform_name }),
+          summary: t('reports.feed.summary', { url: w.account_url, platform: w.platform_name }),
+          since: w.confirmed_at ?? state.changedAt,
+          platform: { key: w.platform_key, name: w.platform_name },
+        })),
         texts: {
           lang: res.locals.locale as string,
           title: t('public.feed.title'),

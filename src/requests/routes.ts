@@ -4,6 +4,8 @@ import type { SessionUser } from '../directory/user';
 import { HttpError, notFound } from '../web/errors';
 import { renderPage } from '../web/render';
 import { datesFor } from '../web/dates';
+import { z } from 'zod';
+import { LIMITS } from '../limits';
 import { pathId, type FieldError } from '../web/forms';
 import { noticeFlags, parseControls, parseForm, parseQuery } from '../web/input';
 import type { MessageKey } from '../i18n/keys';
@@ -30,6 +32,17 @@ import {
 } from './schemas';
 import { mayRemindEditors, mayConfirmAsEditor, requestEditRefusal } from '../policy/access';
 import { nextStepRoutes } from './next-step';
+
+/**
+ * "Actually ours" on a reported account (src/reports) opens a new request for an existing
+ * presence with platform and address filled in; the form then checks them like anything typed.
+ * Longer values than the form takes are a bad address (400), not cut silently.
+ */
+const newRequestPrefill = z.object({
+  art: z.literal('bestehend').optional(),
+  plattform: z.string().max(40).optional(),
+  url: z.string().max(LIMITS.url).optional(),
+});
 
 /** The notices of the request page, set by the redirects after each action. */
 const pageNotices = noticeFlags(
@@ -175,6 +188,12 @@ export function requestRoutes(deps: RequestRouteDeps) {
     const data = emptyRequestData();
     data.orgUnit = user(req).unit ?? '';
     data.editors = [user(req).uid];
+    // "actually ours" on a reported account (src/reports): a request for an existing presence,
+    // platform and address filled in; the form checks them like anything typed
+    const prefill = parseQuery(newRequestPrefill, req.query);
+    if (prefill.art === 'bestehend') data.kind = 'existing';
+    if (prefill.plattform) data.platform = prefill.plattform;
+    if (prefill.url) data.url = prefill.url;
     await showForm(res, { data });
   });
   router.post('/antraege/neu', (req, res) => handleForm(req, res, undefined));

@@ -20,8 +20,6 @@ declare global {
     interface Locals {
       /** The request's translator (src/web/i18n.ts); error pages before it is set call it with `?.`. */
       t: Translate;
-      /** A path of the portal in the request's language (src/web/i18n.ts: '/en' in front for English). */
-      url: (path: string) => string;
     }
   }
 }

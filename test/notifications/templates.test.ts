@@ -45,6 +45,7 @@ describe('mail templates', () => {
         'review_due',
         'review_overdue',
         'editor_missing',
+        'report_digest',
       ].sort(),
     );
   });

@@ -6,7 +6,7 @@ import { csvTextOf } from '../body';
 import { csvProblemErrors } from '../csv-messages';
 import type { AdminDeps } from '../deps';
 import { importRunSchema, parseControls, tokenParam } from '../input';
-import { BASE, currentUser, error, sendCsv } from '../web';
+import { BASE, currentUser, error, localUrl, sendCsv } from '../web';
 import type { CheckedRow } from './check';
 import { IMPORT_COLUMNS, IMPORT_LIMITS, IMPORT_REQUIRED, MAX_EDITORS, MIN_EDITORS, importTemplate } from './columns';
 
@@ -82,7 +82,7 @@ export function registerImportRoutes(router: Router, deps: AdminDeps) {
         ...(outcome.rows ? { rows: outcome.rows } : {}),
         status: 409,
       });
-    res.redirect(303, res.locals.url(`${BASE}/import/ergebnis/${token}`));
+    res.redirect(303, localUrl(res, `${BASE}/import/ergebnis/${token}`));
   });
 
   router.get('/import/ergebnis/:token', async (req: Request, res) => {

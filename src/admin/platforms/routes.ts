@@ -5,7 +5,7 @@ import { renderPage } from '../../web/render';
 import type { CanonicalResult } from '../../registry/canonical';
 import type { AdminDeps } from '../deps';
 import { parseControls, parseForm, readNotices } from '../input';
-import { BASE, currentUser, error } from '../web';
+import { BASE, currentUser, error, localUrl } from '../web';
 import { hostsText, preview, readRules, rulesWithoutHosts, type PlatformRow } from './service';
 import { PLATFORM_KEY, enableSchema, platformNotice, rulesActionSchema, rulesFormSchema } from './schemas';
 
@@ -44,7 +44,7 @@ export function registerPlatformRoutes(router: Router, deps: AdminDeps) {
     await service.setEnabled(currentUser(req), platform.key, value === 'ja');
     res.redirect(
       303,
-      res.locals.url(`${BASE}/plattformen?${value === 'ja' ? 'freigegeben' : 'gesperrt'}=${platform.key}`),
+      localUrl(res, `${BASE}/plattformen?${value === 'ja' ? 'freigegeben' : 'gesperrt'}=${platform.key}`),
     );
   });
 
@@ -68,7 +68,7 @@ export function registerPlatformRoutes(router: Router, deps: AdminDeps) {
       action: `${BASE}/plattformen/${platform.key}/freigabe`,
       hidden: { freigegeben: 'nein' },
       submitLabel: t('admin.platforms.disableConfirm.submit'),
-      backUrl: res.locals.url(`${BASE}/plattformen`),
+      backUrl: localUrl(res, `${BASE}/plattformen`),
       backLabel: t('admin.platforms.disableConfirm.back'),
     });
   }
@@ -145,6 +145,6 @@ export function registerPlatformRoutes(router: Router, deps: AdminDeps) {
         status: 409,
       });
     }
-    res.redirect(303, res.locals.url(`${BASE}/plattformen/${platform.key}?gespeichert=1`));
+    res.redirect(303, localUrl(res, `${BASE}/plattformen/${platform.key}?gespeichert=1`));
   });
 }

@@ -9,7 +9,7 @@ import { csvTextOf } from '../body';
 import { csvProblemErrors } from '../csv-messages';
 import type { AdminDeps } from '../deps';
 import { importRunSchema, parseControls, parseForm, readNotices, tokenParam } from '../input';
-import { BASE, currentUser, error, isUniqueViolation, pathId } from '../web';
+import { BASE, currentUser, error, isUniqueViolation, localUrl, pathId } from '../web';
 import { UNIT_KINDS, descendants, emptyUnitForm, unitToForm, type UnitForm } from './service';
 import { UNIT_COLUMNS, type UnitRow } from './import';
 import { UNIT_NOTICES, headSchema, removeHeadSchema, retireSchema, unitFormSchema } from './schemas';
@@ -103,7 +103,7 @@ export function registerUnitRoutes(router: Router, deps: AdminDeps) {
       outcome = { ok: false as const, errors: [error('code', 'admin.units.error.codeTaken', { code: values.code })] };
     }
     if (!outcome.ok) return showForm(res, { values, errors: outcome.errors });
-    res.redirect(303, res.locals.url(`${U}/${outcome.id}?gespeichert=1`));
+    res.redirect(303, localUrl(res, `${U}/${outcome.id}?gespeichert=1`));
   });
 
   registerUnitImportRoutes(router, deps);
@@ -125,7 +125,7 @@ export function registerUnitRoutes(router: Router, deps: AdminDeps) {
     }
     if (!outcome) throw new HttpError(404);
     if (!outcome.ok) return showForm(res, { unit, values, errors: outcome.errors });
-    res.redirect(303, res.locals.url(`${U}/${unit.id}?gespeichert=1`));
+    res.redirect(303, localUrl(res, `${U}/${unit.id}?gespeichert=1`));
   });
 
   router.post('/organisationseinheiten/:id/aufloesen', async (req, res) => {
@@ -150,7 +150,7 @@ export function registerUnitRoutes(router: Router, deps: AdminDeps) {
         status: 409,
         retireReason: reason,
       });
-    res.redirect(303, res.locals.url(`${U}/${unit.id}?aufgeloest=1`));
+    res.redirect(303, localUrl(res, `${U}/${unit.id}?aufgeloest=1`));
   });
 
   router.post('/organisationseinheiten/:id/reaktivieren', async (req, res) => {
@@ -164,7 +164,7 @@ export function registerUnitRoutes(router: Router, deps: AdminDeps) {
         errors: outcome.errors,
         status: 409,
       });
-    res.redirect(303, res.locals.url(`${U}/${unit.id}?reaktiviert=1`));
+    res.redirect(303, localUrl(res, `${U}/${unit.id}?reaktiviert=1`));
   });
 
   router.post('/organisationseinheiten/:id/leitung', async (req, res) => {
@@ -183,7 +183,7 @@ export function registerUnitRoutes(router: Router, deps: AdminDeps) {
     if (!outcome) throw new HttpError(404);
     if (!outcome.ok)
       return showForm(res, { unit, values: unitToForm(unit, await service.all()), errors: outcome.errors, headValues });
-    res.redirect(303, res.locals.url(`${U}/${unit.id}?leitung=1`));
+    res.redirect(303, localUrl(res, `${U}/${unit.id}?leitung=1`));
   });
 
   router.post('/organisationseinheiten/:id/leitung/entfernen', async (req, res) => {
@@ -191,7 +191,7 @@ export function registerUnitRoutes(router: Router, deps: AdminDeps) {
     const { uid } = parseControls(removeHeadSchema, req.body);
     const outcome = await service.removeHead(currentUser(req), unit.id, uid);
     if (!outcome) throw new HttpError(404);
-    res.redirect(303, res.locals.url(`${U}/${unit.id}?leitung=1`));
+    res.redirect(303, localUrl(res, `${U}/${unit.id}?leitung=1`));
   });
 }
 
@@ -238,7 +238,7 @@ function registerUnitImportRoutes(router: Router, deps: AdminDeps) {
     if (outcome.kind === 'gone') throw new HttpError(404);
     if (outcome.kind === 'expired')
       return showImport(res, { csv: '', errors: [error('csv', 'admin.import.error.expired')], status: 409 });
-    if (outcome.kind === 'used') return res.redirect(303, res.locals.url(`${U}/import/${token}`));
+    if (outcome.kind === 'used') return res.redirect(303, localUrl(res, `${U}/import/${token}`));
     if (outcome.kind === 'problems')
       return showImport(res, {
         csv: outcome.csv,
@@ -246,7 +246,7 @@ function registerUnitImportRoutes(router: Router, deps: AdminDeps) {
         ...(outcome.rows ? { rows: outcome.rows } : {}),
         status: 409,
       });
-    res.redirect(303, res.locals.url(`${U}/import/${token}`));
+    res.redirect(303, localUrl(res, `${U}/import/${token}`));
   });
 
   router.get('/organisationseinheiten/import/:token', async (req, res) => {

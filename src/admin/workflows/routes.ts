@@ -4,7 +4,7 @@ import type { FieldError } from '../../web/forms';
 import { renderPage } from '../../web/render';
 import type { AdminDeps } from '../deps';
 import { parseForm, parseQuery } from '../input';
-import { BASE, currentUser, pathId } from '../web';
+import { BASE, currentUser, localUrl, pathId } from '../web';
 import { stagesOf, toYaml } from './service';
 import { newFromQuery, uploadNotice, uploadSchema } from './schemas';
 
@@ -45,7 +45,7 @@ export function registerWorkflowRoutes(router: Router, deps: AdminDeps) {
     const renumbered = result.givenVersion !== undefined && result.givenVersion !== result.version;
     res.redirect(
       303,
-      res.locals.url(`${BASE}/ablaeufe/${result.id}?neu=1${renumbered ? `&angegeben=${result.givenVersion}` : ''}`),
+      localUrl(res, `${BASE}/ablaeufe/${result.id}?neu=1${renumbered ? `&angegeben=${result.givenVersion}` : ''}`),
     );
   });
 
