@@ -50,6 +50,15 @@ module.exports = {
       to: { path: '^(src/db/|node_modules/(knex|knex-pglite|pg)/)' },
     },
     {
+      name: 'no-db-in-route-deps',
+      severity: 'error',
+      comment:
+        'What a router receives (a deps.ts interface) names services, not the database: a router handed ' +
+        'a Knex queries without importing knex (test/architecture/routes-no-db.test.ts reads the route files too).',
+      from: { path: '^src/.*/deps\\.ts$' },
+      to: { path: '^(src/db/|node_modules/(knex|knex-pglite|pg)/)' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       comment: 'No module imports itself through others.',

@@ -21,6 +21,7 @@ import { createFigureService, type FigureService } from './oversight/figures';
 import { createSignInStore, type SignInStore } from './signin/store';
 import { RateLimiter } from './web/rate-limit';
 import type { AdminDeps } from './admin/deps';
+import { createAdminServices } from './admin/services';
 
 /** What the process provides: settings, the database, the directory, the log and the clock. */
 export interface Infra {
@@ -35,8 +36,7 @@ export interface Infra {
 
 /**
  * Every domain service, built once per app (issue 11 point 1). Routers receive these and never
- * the database; `db` stays here for the web layer's own parts (health check, session store)
- * and for the administration, whose routes take it until they get services of their own.
+ * the database; `db` stays here for the web layer's own parts (health check, session store).
  */
 export interface Container extends Infra {
   /** Requests: create, edit, submit, decide, confirm, remind, delete, change requests, tasks. */
@@ -65,7 +65,7 @@ export interface Container extends Infra {
   reports: ReportService;
   /** Process figures and the council report (src/oversight/). */
   figures: FigureService;
-  /** The administration's wiring (src/admin/deps.ts). */
+  /** The administration's services (src/admin/services.ts). */
   admin: AdminDeps;
 }
 
@@ -111,6 +111,6 @@ export function buildContainer(infra: Infra): Container {
     signIn: createSignInStore(db),
     limiter: new RateLimiter(db, config.login.windowMinutes * 60_000, clock),
     figures: createFigureService({ db, clock }),
-    admin: { config, db, directory, clock },
+    admin: createAdminServices({ config, db, directory, clock }),
   };
 }

@@ -38,6 +38,14 @@ export const LIMITS = {
   stepId: 60,
   /** a directory search */
   search: 100,
+  /** history.action (the administration's history search filters by a prefix of it) */
+  historyAction: 60,
+  /** a platform's host list as typed, one host a line (platforms.rules, jsonb: at most 100 hosts of 253 characters) */
+  platformHosts: 25_400,
+  /** a platform's other canonicalisation rules as typed JSON (platforms.rules, jsonb) */
+  platformRules: 20_000,
+  /** an uploaded workflow definition as typed JSON or YAML (workflow_definitions.definition, jsonb; the directive's is 1,444) */
+  workflowDefinition: 50_000,
 } as const;
 
 /** Each limited column behind a form field and the limit that guards it. */
@@ -60,6 +68,7 @@ export const COLUMN_LIMITS: ReadonlyArray<{ table: string; column: string; limit
   { table: 'people', column: 'uid', limit: LIMITS.uid },
   { table: 'workflow_definitions', column: 'key', limit: LIMITS.workflowKey },
   { table: 'decisions', column: 'step_id', limit: LIMITS.stepId },
+  { table: 'history', column: 'action', limit: LIMITS.historyAction },
 ];
 
 /**

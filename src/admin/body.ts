@@ -2,7 +2,12 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import multer from 'multer';
 import { HttpError } from '../web/errors';
 import { textFromBytes, textFromForm, textFromPaste } from './csv';
-import { BASE, rawField } from './web';
+import { z } from 'zod';
+import { parseControls, rawText } from './input';
+import { BASE } from './web';
+
+/** The paste box of the CSV forms, kept exactly as pasted (readCsv owns the size and row limits). */
+const pasteSchema = z.object({ csv: rawText });
 
 /**
  * The two admin forms that carry a whole CSV file (bulk import of presences, import of the
@@ -69,6 +74,6 @@ export function uploadedFile(req: Request): Buffer | undefined {
 export function csvTextOf(req: Request) {
   const file = uploadedFile(req);
   if (file) return textFromBytes(file);
-  const pasted = rawField(req.body, 'csv');
+  const pasted = parseControls(pasteSchema, req.body).csv;
   return req.is('multipart/form-data') ? textFromPaste(pasted) : textFromForm(pasted);
 }

@@ -10,7 +10,6 @@ import { registerRoleRoutes } from './roles/routes';
 import { registerHistoryRoutes } from './history/routes';
 import { registerRegisterRoutes } from './register/routes';
 import { registerImportRoutes } from './import/routes';
-import { roleGroupStatus } from '../people/sync';
 import { datesFor } from '../web/dates';
 import { isAdmin } from '../policy/access';
 
@@ -46,14 +45,12 @@ export function adminRoutes(deps: AdminDeps) {
   router.get('/', async (req, res) => {
     // what the last directory sync found: a role whose group is empty or missing gets no mail
     const { momentText } = datesFor(req.locale);
-    const groupProblems = (await roleGroupStatus(deps.db))
-      .filter((g) => g.state === 'empty' || g.state === 'missing')
-      .map((g) => ({
-        role: g.role,
-        group: g.groupDn ?? '',
-        state: g.state,
-        checked: { iso: g.checkedAt.toISOString(), text: momentText(g.checkedAt) },
-      }));
+    const groupProblems = (await deps.overview.groupProblems()).map((g) => ({
+      role: g.role,
+      group: g.groupDn ?? '',
+      state: g.state,
+      checked: { iso: g.checkedAt.toISOString(), text: momentText(g.checkedAt) },
+    }));
     await renderPage(res, 'admin/index', {
       title: res.locals.t('admin.index.title'),
       pages: ADMIN_PAGES,

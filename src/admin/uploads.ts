@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
+import { isToken } from './input';
 
 /**
  * Checked uploads waiting for confirmation (table admin_uploads). Stored in the database,
@@ -9,7 +10,6 @@ import type { Knex } from 'knex';
 
 export type UploadKind = 'presences' | 'org_units';
 const MAX_AGE_MS = 24 * 60 * 60 * 1000;
-const TOKEN = /^[A-Za-z0-9_-]{20,64}$/;
 
 export interface UploadRow {
   token: string;
@@ -21,8 +21,6 @@ export interface UploadRow {
   consumed_at: Date | null;
   result: Record<string, number> | null;
 }
-
-export const isToken = (value: string) => TOKEN.test(value);
 
 export async function storeUpload(
   db: Knex,
@@ -53,10 +51,7 @@ export async function takeUpload(
   now: Date,
 ): Promise<UploadRow | 'used' | 'expired' | undefined> {
   if (!isToken(token)) return undefined;
-  const row: UploadRow | undefined = await trx('admin_uploads')
-    .where({ token, kind, created_by: uid })
-    .forUpdate()
-    .first();
+  const row = await trx<UploadRow>('admin_uploads').where({ token, kind, created_by: uid }).forUpdate().first();
   if (!row) return undefined;
   if (row.consumed_at) return 'used';
   if (now.getTime() - new Date(row.created_at).getTime() > MAX_AGE_MS) return 'expired';
@@ -81,5 +76,5 @@ export async function findUpload(
   uid: string,
 ): Promise<UploadRow | undefined> {
   if (!isToken(token)) return undefined;
-  return db('admin_uploads').where({ token, kind, created_by: uid }).first();
+  return db<UploadRow>('admin_uploads').where({ token, kind, created_by: uid }).first();
 }

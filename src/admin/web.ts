@@ -1,7 +1,6 @@
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { SessionUser } from '../directory/user';
-import { HttpError } from '../web/errors';
 import type { FieldError } from '../web/forms';
 import type { MessageKey } from '../i18n/keys';
 import { berlinOffsetMs } from '../web/dates';
@@ -16,41 +15,9 @@ export const ADMIN_STYLESHEETS = ['/assets/admin.css'];
 /** A numeric id from the path (404 otherwise): the one parser of the whole app. */
 export { pathId } from '../web/forms';
 
-/**
- * A form field as trimmed text ('' when missing); repeated fields are a malformed request.
- * Kept whole, however long: the form's check refuses an over-long entry (src/limits.ts)
- * and shows it again as typed.
- */
-export function field(body: unknown, name: string): string {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  if (value === undefined || value === null) return '';
-  if (typeof value !== 'string') throw new HttpError(400, `field ${name} is not a single value`);
-  return value.replace(/\r\n?/g, '\n').trim();
-}
-
-/** A form field kept as typed (no trimming): textareas with JSON, YAML or CSV. */
-export function rawField(body: unknown, name: string): string {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  if (value === undefined || value === null) return '';
-  if (typeof value !== 'string') throw new HttpError(400, `field ${name} is not a single value`);
-  return value;
-}
-
-/** A query parameter as text ('' when missing); arrays and objects are a malformed URL (400). */
-export function queryParam(req: Request, name: string, max = 200): string {
-  const value = req.query[name];
-  if (value === undefined) return '';
-  if (typeof value !== 'string') throw new HttpError(400, `query ${name} is not a single value`);
-  if (value.length > max) throw new HttpError(400, `query ${name} too long`);
-  return value.trim();
-}
-
-/** "?seite=3": a page number, 1 when missing; anything else is a malformed URL. */
-export function pageParam(req: Request): number {
-  const raw = queryParam(req, 'seite', 7);
-  if (raw === '') return 1;
-  if (!/^[1-9]\d{0,5}$/.test(raw)) throw new HttpError(400, 'bad page number');
-  return Number(raw);
+/** A path of the portal in the request's language (src/web/i18n.ts sets res.locals.url: '/en' in front for English). */
+export function localUrl(res: Response, path: string): string {
+  return (res.locals.url as (path: string) => string)(path);
 }
 
 export const currentUser = (req: Request) => req.user as SessionUser;
@@ -97,13 +64,13 @@ export function listLinks(
 ) {
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const link = (p: number) =>
-    res.locals.url(`${BASE}${path}${queryString({ ...values, seite: p > 1 ? p : undefined })}`);
+    localUrl(res, `${BASE}${path}${queryString({ ...values, seite: p > 1 ? p : undefined })}`);
   return {
     page,
     pages,
     previousHref: page > 1 ? link(page - 1) : undefined,
     nextHref: page < pages ? link(page + 1) : undefined,
-    csvHref: res.locals.url(`${BASE}${path}.csv${queryString(values)}`),
+    csvHref: localUrl(res, `${BASE}${path}.csv${queryString(values)}`),
   };
 }
 

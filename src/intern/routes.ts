@@ -42,7 +42,7 @@ export interface InternDeps {
   guidelines: GuidelineService;
   /** Reports of fake accounts: the press office's triage (src/reports/). */
   reports: ReportService;
-  /** The administration's own wiring (src/admin/), until its routes take services as well. */
+  /** The administration's services (src/admin/services.ts). */
   admin: AdminDeps;
 }
 

@@ -10,14 +10,8 @@ let routes: Array<{ method: 'get' | 'post'; path: string }>;
 beforeAll(async () => {
   ctx = await createTestContext();
   await seedDemoUnits(ctx.database.db);
-  routes = routeTable(
-    adminRoutes({
-      config: ctx.config,
-      db: ctx.database.db,
-      directory: ctx.services.directory,
-      clock: () => ctx.clock.now,
-    }),
-  );
+  // the router as the app builds it, with the services the container built for this app
+  routes = routeTable(adminRoutes(ctx.services.admin));
 });
 afterAll(() => ctx.close());
 

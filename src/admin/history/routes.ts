@@ -1,16 +1,15 @@
 import type { Request, Router } from 'express';
-import { LIMITS } from '../../limits';
 import { renderPage } from '../../web/render';
-import { ID_PATTERN, type FieldError } from '../../web/forms';
+import type { FieldError } from '../../web/forms';
 import { csvRows } from '../csv';
 import type { AdminDeps } from '../deps';
-import { berlinDayStart, error, isDay, listLinks, nextDay, pageParam, queryParam } from '../web';
-import { historyPages, knownActions, searchHistory, type HistoryFilter } from './store';
+import { parseForm, parseQuery } from '../input';
+import { listLinks } from '../web';
+import type { HistoryFilter } from './store';
+import { historyFilter, historyPageSchema, historySearchSchema } from './schemas';
 import { historyLabel } from '../../audit/labels';
 
 const PAGE_SIZE = 50;
-const UID = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]{0,${LIMITS.uid - 1}}$`);
-const ACTION = /^[a-z_.]{1,60}$/;
 
 /** action_label: the action in words, in the language of the download (appended: existing columns keep their place). */
 export const HISTORY_CSV_HEADER = [
@@ -31,54 +30,21 @@ export const HISTORY_CSV_HEADER = [
 
 /** Reads the search form (GET): every value kept, every problem named. */
 function readFilter(req: Request): { values: Record<string, string>; filter: HistoryFilter; errors: FieldError[] } {
-  const values = {
-    praesenz: queryParam(req, 'praesenz', 20),
-    antrag: queryParam(req, 'antrag', 20),
-    person: queryParam(req, 'person', 100),
-    aktion: queryParam(req, 'aktion', 60),
-    von: queryParam(req, 'von', 10),
-    bis: queryParam(req, 'bis', 10),
-  };
-  const filter: HistoryFilter = {};
-  const errors: FieldError[] = [];
-  if (values.praesenz) {
-    if (ID_PATTERN.test(values.praesenz)) filter.presenceId = Number(values.praesenz);
-    else errors.push(error('praesenz', 'admin.history.error.id'));
-  }
-  if (values.antrag) {
-    if (ID_PATTERN.test(values.antrag)) filter.requestId = Number(values.antrag);
-    else errors.push(error('antrag', 'admin.history.error.id'));
-  }
-  if (values.person) {
-    if (UID.test(values.person)) filter.uid = values.person.toLowerCase();
-    else errors.push(error('person', 'admin.error.uidInvalid'));
-  }
-  if (values.aktion) {
-    if (ACTION.test(values.aktion)) filter.action = values.aktion;
-    else errors.push(error('aktion', 'admin.history.error.action'));
-  }
-  if (values.von) {
-    if (isDay(values.von)) filter.from = berlinDayStart(values.von);
-    else errors.push(error('von', 'admin.error.date'));
-  }
-  if (values.bis) {
-    if (!isDay(values.bis)) errors.push(error('bis', 'admin.error.date'));
-    else if (isDay(values.von) && values.bis < values.von) errors.push(error('bis', 'admin.error.dateRange'));
-    else filter.until = berlinDayStart(nextDay(values.bis));
-  }
-  return { values, filter, errors };
+  const form = parseForm(historySearchSchema, req.query);
+  if (!form.ok) return { values: form.values, filter: {}, errors: form.errors };
+  return { values: form.values, filter: historyFilter(form.data), errors: [] };
 }
 
 const changesText = (changes: unknown) => (changes ? JSON.stringify(changes) : '');
 
 /** History search (GET form, paginated) and the CSV export of the same filter. */
 export function registerHistoryRoutes(router: Router, deps: AdminDeps) {
-  const { db } = deps;
+  const history = deps.history;
 
   router.get('/verlauf', async (req, res) => {
     const { values, filter, errors } = readFilter(req);
-    const page = pageParam(req);
-    const actions = await knownActions(db);
+    const { seite: page } = parseQuery(historyPageSchema, req.query);
+    const actions = await history.knownActions();
     if (errors.length) {
       return renderPage(
         res,
@@ -87,7 +53,7 @@ export function registerHistoryRoutes(router: Router, deps: AdminDeps) {
         400,
       );
     }
-    const { rows, total } = await searchHistory(db, filter, PAGE_SIZE, (page - 1) * PAGE_SIZE);
+    const { rows, total } = await history.search(filter, PAGE_SIZE, (page - 1) * PAGE_SIZE);
     await renderPage(res, 'admin/history', {
       title: res.locals.t('admin.history.title'),
       values,
@@ -109,7 +75,7 @@ export function registerHistoryRoutes(router: Router, deps: AdminDeps) {
           title: res.locals.t('admin.history.title'),
           values,
           errors,
-          actions: await knownActions(db),
+          actions: await history.knownActions(),
           rows: [],
           total: 0,
           page: 1,
@@ -121,7 +87,7 @@ export function registerHistoryRoutes(router: Router, deps: AdminDeps) {
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', 'attachment; filename="verlauf.csv"');
     res.write(`\uFEFF${csvRows([HISTORY_CSV_HEADER])}`);
-    for await (const rows of historyPages(db, filter)) {
+    for await (const rows of history.pages(filter)) {
       res.write(
         csvRows(
           rows.map((r) => [

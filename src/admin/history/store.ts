@@ -76,3 +76,14 @@ export async function* historyPages(
 export async function knownActions(db: Knex): Promise<string[]> {
   return (await db('history').distinct('action').orderBy('action')).map((r: { action: string }) => r.action);
 }
+
+/** The administration's history search and download. */
+export function createHistoryService(db: Knex) {
+  return {
+    search: (f: HistoryFilter, limit: number, offset: number) => searchHistory(db, f, limit, offset),
+    pages: (f: HistoryFilter) => historyPages(db, f),
+    knownActions: () => knownActions(db),
+  };
+}
+
+export type HistoryService = ReturnType<typeof createHistoryService>;

@@ -103,7 +103,7 @@ export function batchingTransaction(
   return {
     trx: new Proxy(table, {
       apply: (_target, _this, args: [string]) => table(args[0]),
-      get: (_target, prop) => Reflect.get(trx, prop),
+      get: (_target, prop): unknown => Reflect.get(trx, prop),
     }) as unknown as Knex.Transaction,
     async flush() {
       const rows = collected.splice(0);

@@ -89,10 +89,11 @@ export async function importRows(
   if (prepared.length === 0) return { created: 0, firstId: 0, lastId: 0, definitionVersion: definition.version };
 
   // ids first, so that every table can be written in bulk without relying on RETURNING order
-  const idRows: Array<{ id: number }> = (
-    await trx.raw("SELECT nextval(pg_get_serial_sequence('requests', 'id'))::int AS id FROM generate_series(1, ?)", [
-      prepared.length,
-    ])
+  const idRows = (
+    await trx.raw<{ rows: Array<{ id: number }> }>(
+      "SELECT nextval(pg_get_serial_sequence('requests', 'id'))::int AS id FROM generate_series(1, ?)",
+      [prepared.length],
+    )
   ).rows;
   const ids = idRows.map((r) => Number(r.id)).sort((a, b) => a - b);
   const items = prepared.map((p, i) => ({ ...p, id: ids[i] as number }));

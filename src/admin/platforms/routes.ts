@@ -4,18 +4,10 @@ import type { FieldError } from '../../web/forms';
 import { renderPage } from '../../web/render';
 import type { CanonicalResult } from '../../registry/canonical';
 import type { AdminDeps } from '../deps';
-import { BASE, currentUser, error, field, rawField } from '../web';
-import {
-  affectedPresences,
-  createPlatformService,
-  hostsText,
-  preview,
-  readRules,
-  rulesWithoutHosts,
-  type PlatformRow,
-} from './service';
-
-const KEY = /^[a-z][a-z0-9_-]{0,39}$/;
+import { parseControls, parseForm, readNotices } from '../input';
+import { BASE, currentUser, error, localUrl } from '../web';
+import { hostsText, preview, readRules, rulesWithoutHosts, type PlatformRow } from './service';
+import { PLATFORM_KEY, enableSchema, platformNotice, rulesActionSchema, rulesFormSchema } from './schemas';
 
 interface EditValues {
   hosts: string;
@@ -26,11 +18,11 @@ interface EditValues {
 
 /** Platforms: enable/disable, host list and canonicalisation rules with a preview. */
 export function registerPlatformRoutes(router: Router, deps: AdminDeps) {
-  const service = createPlatformService(deps);
+  const service = deps.platforms;
 
   async function load(req: Request): Promise<PlatformRow> {
     const key = String(req.params.key);
-    if (!KEY.test(key)) throw new HttpError(404);
+    if (!PLATFORM_KEY.test(key)) throw new HttpError(404);
     const platform = await service.get(key);
     if (!platform) throw new HttpError(404);
     return platform;
@@ -40,25 +32,19 @@ export function registerPlatformRoutes(router: Router, deps: AdminDeps) {
     await renderPage(res, 'admin/platforms/list', {
       title: res.locals.t('admin.platforms.title'),
       platforms: await service.list(),
-      notice: req.query.freigegeben
-        ? 'admin.platforms.notice.enabled'
-        : req.query.gesperrt
-          ? 'admin.platforms.notice.disabled'
-          : undefined,
+      notice: platformNotice(req.query),
     });
   });
 
   router.post('/plattformen/:key/freigabe', async (req, res) => {
     const platform = await load(req);
-    const value = field(req.body, 'freigegeben');
-    if (value !== 'ja' && value !== 'nein') throw new HttpError(400, 'freigegeben must be ja or nein');
+    const { freigegeben: value, bestaetigt } = parseControls(enableSchema, req.body);
     // blocking stops every new request for the platform: it happens only from its confirmation page
-    if (value === 'nein' && platform.enabled && field(req.body, 'bestaetigt') !== '1')
-      return confirmDisable(res, platform);
+    if (value === 'nein' && platform.enabled && bestaetigt !== '1') return confirmDisable(res, platform);
     await service.setEnabled(currentUser(req), platform.key, value === 'ja');
     res.redirect(
       303,
-      res.locals.url(`${BASE}/plattformen?${value === 'ja' ? 'freigegeben' : 'gesperrt'}=${platform.key}`),
+      localUrl(res, `${BASE}/plattformen?${value === 'ja' ? 'freigegeben' : 'gesperrt'}=${platform.key}`),
     );
   });
 
@@ -82,7 +68,7 @@ export function registerPlatformRoutes(router: Router, deps: AdminDeps) {
       action: `${BASE}/plattformen/${platform.key}/freigabe`,
       hidden: { freigegeben: 'nein' },
       submitLabel: t('admin.platforms.disableConfirm.submit'),
-      backUrl: res.locals.url(`${BASE}/plattformen`),
+      backUrl: localUrl(res, `${BASE}/plattformen`),
       backLabel: t('admin.platforms.disableConfirm.back'),
     });
   }
@@ -124,28 +110,29 @@ export function registerPlatformRoutes(router: Router, deps: AdminDeps) {
         beispiel: '',
         trotzdem: false,
       },
-      notice: req.query.gespeichert ? 'admin.notice.saved' : undefined,
+      notice: readNotices(req.query, ['gespeichert']).has('gespeichert') ? 'admin.notice.saved' : undefined,
     });
   });
 
   /** One form, two buttons: "preview" canonicalises the sample with the rules as typed; "save" stores them. */
   router.post('/plattformen/:key', async (req, res) => {
     const platform = await load(req);
+    const { aktion, trotzdem } = parseControls(rulesActionSchema, req.body);
+    const form = parseForm(rulesFormSchema, req.body);
     const values: EditValues = {
-      hosts: field(req.body, 'hosts'),
-      regeln: rawField(req.body, 'regeln'),
-      beispiel: field(req.body, 'beispiel'),
-      trotzdem: field(req.body, 'trotzdem') === 'ja',
+      hosts: form.values.hosts ?? '',
+      regeln: form.ok ? form.data.regeln : (form.values.regeln ?? ''),
+      beispiel: form.values.beispiel ?? '',
+      trotzdem: trotzdem === 'ja',
     };
-    const aktion = field(req.body, 'aktion');
-    if (aktion !== 'vorschau' && aktion !== 'speichern') throw new HttpError(400, 'unknown action');
+    if (!form.ok) return showEdit(res, platform, { values, errors: form.errors });
     const read = readRules(values.hosts, values.regeln);
     if (!read.ok) return showEdit(res, platform, { values, errors: read.errors });
 
     if (aktion === 'vorschau') {
       if (!values.beispiel)
         return showEdit(res, platform, { values, errors: [error('beispiel', 'admin.platforms.error.sampleMissing')] });
-      const affected = await affectedPresences(deps.db, platform.key, read.rules);
+      const affected = await service.affected(platform.key, read.rules);
       return showEdit(res, platform, { values, result: preview(read.rules, values.beispiel), affected });
     }
     const saved = await service.saveRules(currentUser(req), platform.key, read.rules, values.trotzdem);
@@ -158,6 +145,6 @@ export function registerPlatformRoutes(router: Router, deps: AdminDeps) {
         status: 409,
       });
     }
-    res.redirect(303, res.locals.url(`${BASE}/plattformen/${platform.key}?gespeichert=1`));
+    res.redirect(303, localUrl(res, `${BASE}/plattformen/${platform.key}?gespeichert=1`));
   });
 }

@@ -70,13 +70,25 @@ export function preview(rules: PlatformRules, sample: string): CanonicalResult {
   return canonicalise(sample, rules);
 }
 
+/** A platforms row as stored (rules are jsonb, read through the platform schema). */
+interface StoredPlatform {
+  key: string;
+  name: string;
+  enabled: boolean;
+  sort_order: number;
+  rules: unknown;
+}
+
 export function createPlatformService(deps: { db: Knex; clock: () => Date }) {
   const { db, clock } = deps;
   const parse = (row: { rules: unknown }) => platformRulesSchema.parse(row.rules);
 
   return {
+    /** The presences the rules as typed would read differently (the preview's warning). */
+    affected: (key: string, rules: PlatformRules) => affectedPresences(db, key, rules),
+
     async list(): Promise<Array<PlatformRow & { presences: number; active: number }>> {
-      const rows = await db('platforms').orderBy([{ column: 'sort_order' }, { column: 'key' }]);
+      const rows = await db<StoredPlatform>('platforms').orderBy([{ column: 'sort_order' }, { column: 'key' }]);
       const counts: Array<{ platform_key: string; status: string; n: number }> = await db('presences')
         .groupBy('platform_key', 'status')
         .select('platform_key', 'status')
@@ -90,7 +102,7 @@ export function createPlatformService(deps: { db: Knex; clock: () => Date }) {
     },
 
     async get(key: string): Promise<PlatformRow | undefined> {
-      const row = await db('platforms').where({ key }).first();
+      const row = await db<StoredPlatform>('platforms').where({ key }).first();
       return row ? { ...row, rules: parse(row) } : undefined;
     },
 
@@ -98,7 +110,7 @@ export function createPlatformService(deps: { db: Knex; clock: () => Date }) {
     async setEnabled(actor: SessionUser, key: string, enabled: boolean): Promise<boolean> {
       const now = clock();
       return db.transaction(async (trx) => {
-        const row = await trx('platforms').where({ key }).forUpdate().first('key', 'enabled');
+        const row = await trx<StoredPlatform>('platforms').where({ key }).forUpdate().first('key', 'enabled');
         if (!row) return false;
         if (row.enabled === enabled) return true;
         await trx('platforms').where({ key }).update({ enabled, updated_at: now });
@@ -124,7 +136,7 @@ export function createPlatformService(deps: { db: Knex; clock: () => Date }) {
     ): Promise<{ ok: true } | { ok: false; affected: Array<{ id: number; name: string; url: string }> } | undefined> {
       const now = clock();
       return db.transaction(async (trx) => {
-        const row = await trx('platforms').where({ key }).forUpdate().first();
+        const row = await trx<StoredPlatform>('platforms').where({ key }).forUpdate().first();
         if (!row) return undefined;
         const affected = await affectedPresences(trx, key, rules);
         if (affected.length > 0 && !force) return { ok: false, affected };
@@ -157,3 +169,5 @@ export function createPlatformService(deps: { db: Knex; clock: () => Date }) {
     },
   };
 }
+
+export type PlatformService = ReturnType<typeof createPlatformService>;

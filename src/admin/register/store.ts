@@ -1,6 +1,10 @@
 import type { Knex } from 'knex';
 import { listUnits } from '../../registry/org-units';
 import { descendants } from '../units/service';
+import type { LinkedHistoryRow } from '../../audit/history';
+import type { RequestRow } from '../../requests/store';
+import type { Instance } from '../../workflow/core';
+import type { WorkflowDefinition } from '../../workflow/definition';
 
 export interface RegisterFilter {
   status?: 'active' | 'closed';
@@ -115,6 +119,37 @@ export async function allRegister(db: Knex, f: RegisterFilter): Promise<Register
   return withEditors(db, rows);
 }
 
+/** An editor of a presence or of a request, in the order given (0 = lead). */
+export interface EditorRow {
+  uid: string;
+  name: string;
+  email: string | null;
+  position: number;
+}
+
+/** A decision on a workflow step. */
+export interface DecisionRow {
+  id: number;
+  request_id: number;
+  step_id: string;
+  version: number;
+  outcome: string;
+  actor_uid: string;
+  actor_name: string;
+  on_behalf_of: string | null;
+  comment: string | null;
+  decided_at: Date;
+}
+
+/** A request's workflow instance with the definition it runs on. */
+export interface InstanceRow {
+  request_id: number;
+  state: Instance;
+  definition: WorkflowDefinition;
+  key: string;
+  version: number;
+}
+
 /** Everything the printable approval record shows about one presence. */
 export async function approvalRecord(db: Knex, id: number) {
   const presence = await db('presences as p')
@@ -131,29 +166,80 @@ export async function approvalRecord(db: Knex, id: number) {
       | undefined
     >([...COLUMNS, 'p.description', 'p.owner', 'p.details', 'p.created_at']);
   if (!presence) return undefined;
-  const editors = await db('presence_editors').where({ presence_id: id }).orderBy('position');
-  const requests = await db('requests')
-    .where('presence_id', id)
-    .modify((q) => {
-      if (presence.request_id) q.orWhere('id', presence.request_id);
+  const editors = await db<EditorRow & { presence_id: number }>('presence_editors')
+    .where({ presence_id: id })
+    .orderBy('position');
+  const requests = await db<RequestRow>('requests')
+    .where((w) => {
+      w.where('presence_id', id);
+      if (presence.request_id) w.orWhere('id', presence.request_id);
     })
     .orderBy('id');
-  const requestIds = requests.map((r: { id: number }) => r.id);
-  const instances = requestIds.length
+  const requestIds = requests.map((r) => r.id);
+  const instances: InstanceRow[] = requestIds.length
     ? await db('workflow_instances as i')
         .join('workflow_definitions as d', 'd.id', 'i.definition_id')
         .whereIn('i.request_id', requestIds)
-        .select('i.request_id', 'i.state', 'd.definition', 'd.key', 'd.version')
+        .select<InstanceRow[]>('i.request_id', 'i.state', 'd.definition', 'd.key', 'd.version')
     : [];
-  const decisions = requestIds.length ? await db('decisions').whereIn('request_id', requestIds).orderBy('id') : [];
-  const history = await db('history')
-    .where('presence_id', id)
-    .modify((q) => {
-      if (requestIds.length) q.orWhereIn('request_id', requestIds);
+  const decisions = requestIds.length
+    ? await db<DecisionRow>('decisions').whereIn('request_id', requestIds).orderBy('id')
+    : [];
+  const history = await db<LinkedHistoryRow>('history')
+    .where((w) => {
+      w.where('presence_id', id);
+      if (requestIds.length) w.orWhereIn('request_id', requestIds);
     })
     .orderBy('id');
   const requestEditors = requestIds.length
-    ? await db('request_editors').whereIn('request_id', requestIds).orderBy(['request_id', 'position'])
+    ? await db<EditorRow & { request_id: number }>('request_editors')
+        .whereIn('request_id', requestIds)
+        .orderBy(['request_id', 'position'])
     : [];
   return { presence, editors, requests, instances, decisions, history, requestEditors };
 }
+
+/** The uids that appear in an approval record (decisions, history, workflow steps). */
+function uidsOf(record: NonNullable<Awaited<ReturnType<typeof approvalRecord>>>): string[] {
+  const uids = new Set<string>();
+  const add = (...values: Array<string | null | undefined>) => values.forEach((u) => u && uids.add(u));
+  for (const d of record.decisions) add(d.actor_uid, d.on_behalf_of);
+  for (const h of record.history) add(h.actor_uid, h.on_behalf_of);
+  for (const i of record.instances)
+    for (const st of Object.values(
+      (i.state?.steps ?? {}) as Record<string, { decidedBy?: string; onBehalfOf?: string }>,
+    ))
+      add(st.decidedBy, st.onBehalfOf);
+  return [...uids];
+}
+
+/** The internal register: filter choices, pages, the whole list for the CSV, the approval record. */
+export function createRegisterService(deps: { db: Knex; clock: () => Date }) {
+  const { db, clock } = deps;
+  return {
+    /** What the filters offer: every platform and every unit (retired ones too). */
+    async choices() {
+      const platforms = await db<{ key: string; name: string }>('platforms')
+        .orderBy('sort_order')
+        .select('key', 'name');
+      return { platforms, units: await listUnits(db, { includeRetired: true }) };
+    },
+    list: (f: RegisterFilter, limit: number, offset: number) => listRegister(db, f, limit, offset),
+    all: (f: RegisterFilter) => allRegister(db, f),
+
+    /** The printable approval record, with the names of everyone in it and the time of printing. */
+    async record(id: number) {
+      const record = await approvalRecord(db, id);
+      if (!record) return undefined;
+      const names: Record<string, string> = {};
+      const people = await db<{ uid: string; name: string }>('people')
+        .whereIn('uid', uidsOf(record))
+        .select('uid', 'name');
+      for (const p of people) names[p.uid] = p.name;
+      for (const d of record.decisions) names[d.actor_uid] ??= d.actor_name;
+      return { ...record, names, printedAt: clock() };
+    },
+  };
+}
+
+export type RegisterService = ReturnType<typeof createRegisterService>;

@@ -5,7 +5,11 @@ import { recordHistory, diffRecords } from '../../audit/history';
 import { listUnits, type OrgUnit } from '../../registry/org-units';
 import { isHannoverDeUrl } from '../../requests/form';
 import type { MessageKey } from '../../i18n/keys';
-import type { CsvRecord } from '../csv';
+import { readCsv, type CsvRecord } from '../csv';
+import { csvProblemErrors } from '../csv-messages';
+import { findUpload, markConsumed, storeUpload, takeUpload } from '../uploads';
+import { error } from '../web';
+import type { FieldError } from '../../web/forms';
 import { CODE, UNIT_KINDS } from './service';
 
 /** CSV import of the unit tree: code;name;kind;parent_code;hannover_de_url. */
@@ -145,7 +149,8 @@ export async function applyUnitImport(
     if (existingId === undefined) {
       const [inserted] = await trx('org_units')
         .insert({ ...values, code: row.code, sort_order: ++sortOrder, created_at: now, updated_at: now })
-        .returning('id');
+        .returning<Array<{ id: number }>>('id');
+      if (!inserted) throw new Error('org_units insert returned no id');
       ids.set(row.code, inserted.id);
       created++;
       await recordHistory(trx, {
@@ -159,9 +164,10 @@ export async function applyUnitImport(
         changes: diffRecords({}, { code: row.code, ...snapshot({ ...values, parent: row.parentCode || null }) }),
       });
     } else {
-      const before = await trx('org_units').where({ id: existingId }).first();
+      const before = await trx<OrgUnit>('org_units').where({ id: existingId }).first();
+      if (!before) throw new Error(`org unit ${existingId} vanished inside the import's transaction`);
       const parentBefore = before.parent_id
-        ? ((await trx('org_units').where({ id: before.parent_id }).first('code'))?.code ?? null)
+        ? ((await trx<OrgUnit>('org_units').where({ id: before.parent_id }).first('code'))?.code ?? null)
         : null;
       const changes = diffRecords(
         snapshot({ ...before, parent: parentBefore }),
@@ -185,3 +191,57 @@ export async function applyUnitImport(
   }
   return { created, updated, unchanged: rows.filter((r) => r.action === 'unchanged').length };
 }
+
+/** What the unit import's pages get back from a check or a run. */
+export type UnitImportOutcome =
+  | { kind: 'gone' | 'used' | 'expired' }
+  | { kind: 'problems'; csv: string; errors: FieldError[]; rows?: UnitRow[] }
+  | { kind: 'done'; result: Record<string, number> };
+
+/**
+ * The CSV import of the unit tree: a dry run that stages a clean file under a token, then the
+ * run that checks the staged file again and applies it in one transaction, all or nothing.
+ */
+export function createUnitImportService(deps: { db: Knex; clock: () => Date }) {
+  const { db, clock } = deps;
+  const read = (text: string) => readCsv(text, { columns: UNIT_COLUMNS, required: UNIT_REQUIRED, limits: UNIT_LIMITS });
+
+  return {
+    /** Checks CSV text; `rows` when the file itself could be read, `token` when it is clean and staged. */
+    async check(actor: SessionUser, text: string): Promise<{ errors: FieldError[]; rows?: UnitRow[]; token?: string }> {
+      const table = read(text);
+      if (!table.ok) return { errors: csvProblemErrors(table.problems) };
+      const rows = await planUnitImport(db, table.table.records);
+      const bad = rows.filter((r) => r.problems.length > 0).length;
+      if (bad) return { errors: [error('csv', 'admin.import.error.rows', { count: bad })], rows };
+      const token = await storeUpload(db, 'org_units', actor.uid, text, rows.length, clock());
+      return { errors: [], rows, token };
+    },
+
+    /** Imports a staged file, if it is still clean: in one transaction, and only once. */
+    async run(actor: SessionUser, token: string): Promise<UnitImportOutcome> {
+      const now = clock();
+      return db.transaction(async (trx): Promise<UnitImportOutcome> => {
+        const upload = await takeUpload(trx, token, 'org_units', actor.uid, now);
+        if (upload === 'used' || upload === 'expired') return { kind: upload };
+        if (!upload) return { kind: 'gone' };
+        const table = read(upload.content);
+        if (!table.ok) return { kind: 'problems', csv: upload.content, errors: csvProblemErrors(table.problems) };
+        const rows = await planUnitImport(trx, table.table.records);
+        if (rows.some((r) => r.problems.length))
+          return { kind: 'problems', csv: upload.content, rows, errors: [error('csv', 'admin.import.error.changed')] };
+        const result = await applyUnitImport(trx, rows, actor, now, token);
+        await markConsumed(trx, token, result, now);
+        return { kind: 'done', result };
+      });
+    },
+
+    /** The result of a finished import, for the administrator who ran it. */
+    async result(actor: SessionUser, token: string): Promise<Record<string, number> | undefined> {
+      const upload = await findUpload(db, token, 'org_units', actor.uid);
+      return upload?.consumed_at ? (upload.result ?? {}) : undefined;
+    },
+  };
+}
+
+export type UnitImportService = ReturnType<typeof createUnitImportService>;

@@ -4,48 +4,43 @@ import { unitTree, type OrgUnit } from '../../registry/org-units';
 import { HttpError } from '../../web/errors';
 import type { FieldError } from '../../web/forms';
 import { renderPage } from '../../web/render';
-import { LIMITS } from '../../limits';
+import type { MessageKey } from '../../i18n/keys';
 import { csvTextOf } from '../body';
-import { readCsv } from '../csv';
 import { csvProblemErrors } from '../csv-messages';
-import { findUpload, markConsumed, storeUpload, takeUpload } from '../uploads';
 import type { AdminDeps } from '../deps';
-import { BASE, currentUser, error, field, isUniqueViolation, pathId } from '../web';
-import { UNIT_KINDS, createUnitService, descendants, emptyUnitForm, unitToForm, type UnitForm } from './service';
-import { UNIT_COLUMNS, UNIT_LIMITS, UNIT_REQUIRED, applyUnitImport, planUnitImport, type UnitRow } from './import';
+import { importRunSchema, parseControls, parseForm, readNotices, tokenParam } from '../input';
+import { BASE, currentUser, error, isUniqueViolation, localUrl, pathId } from '../web';
+import { UNIT_KINDS, descendants, emptyUnitForm, unitToForm, type UnitForm } from './service';
+import { UNIT_COLUMNS, type UnitRow } from './import';
+import { UNIT_NOTICES, headSchema, removeHeadSchema, retireSchema, unitFormSchema } from './schemas';
 
 const U = `${BASE}/organisationseinheiten`;
 
-const readForm = (body: unknown): UnitForm => ({
-  code: field(body, 'code'),
-  name: field(body, 'name'),
-  kurzname: field(body, 'kurzname'),
-  art: field(body, 'art'),
-  oberhalb: field(body, 'oberhalb'),
-  hannoverDe: field(body, 'hannoverDe'),
-  reihenfolge: field(body, 'reihenfolge') || '0',
-});
+/** The unit form as typed (a repeated field is a 400); the service checks it with unitFormSchema. */
+function readForm(body: unknown): UnitForm {
+  const { values } = parseForm(unitFormSchema, body);
+  return {
+    code: values.code ?? '',
+    name: values.name ?? '',
+    kurzname: values.kurzname ?? '',
+    art: values.art ?? '',
+    oberhalb: values.oberhalb ?? '',
+    hannoverDe: values.hannoverDe ?? '',
+    reihenfolge: values.reihenfolge || '0',
+  };
+}
 
 /** Organisational units: tree, create, rename, move, retire, heads and deputies, CSV import. */
 export function registerUnitRoutes(router: Router, deps: AdminDeps) {
-  const { db } = deps;
-  const service = createUnitService(deps);
+  const service = deps.units;
 
   router.get('/organisationseinheiten', async (req, res) => {
-    const units = await service.all();
-    const heads = await db('org_unit_heads')
-      .select('org_unit_id', 'uid', 'name', 'kind')
-      .orderBy([{ column: 'kind', order: 'desc' }, { column: 'name' }]);
-    const presences: Array<{ org_unit_id: number; n: number | string }> = await db('presences')
-      .where({ status: 'active' })
-      .groupBy('org_unit_id')
-      .select('org_unit_id')
-      .count({ n: '*' });
+    const { units, heads, activePresences } = await service.overview();
     await renderPage(res, 'admin/units/list', {
       title: res.locals.t('admin.units.title'),
       nodes: nest(units),
       heads,
-      presenceCounts: Object.fromEntries(presences.map((p) => [p.org_unit_id, Number(p.n)])),
+      presenceCounts: Object.fromEntries(activePresences),
       notice: noticeOf(req),
     });
   });
@@ -64,14 +59,7 @@ export function registerUnitRoutes(router: Router, deps: AdminDeps) {
   ) {
     const units = await service.all();
     const excluded = new Set(opts.unit ? [opts.unit.id] : []);
-    const heads = opts.unit
-      ? await db('org_unit_heads')
-          .where({ org_unit_id: opts.unit.id })
-          .orderBy([{ column: 'kind', order: 'desc' }, { column: 'name' }])
-      : [];
-    const presenceCount = opts.unit
-      ? Number((await db('presences').where({ org_unit_id: opts.unit.id }).count({ n: '*' }))[0]?.n ?? 0)
-      : 0;
+    const { heads, presenceCount } = opts.unit ? await service.details(opts.unit.id) : { heads: [], presenceCount: 0 };
     await renderPage(
       res,
       'admin/units/form',
@@ -98,7 +86,7 @@ export function registerUnitRoutes(router: Router, deps: AdminDeps) {
   }
 
   async function loadUnit(req: Request) {
-    const unit = (await service.all()).find((u) => u.id === pathId(req.params.id));
+    const unit = await service.get(pathId(req.params.id));
     if (!unit) throw new HttpError(404);
     return unit;
   }
@@ -115,7 +103,7 @@ export function registerUnitRoutes(router: Router, deps: AdminDeps) {
       outcome = { ok: false as const, errors: [error('code', 'admin.units.error.codeTaken', { code: values.code })] };
     }
     if (!outcome.ok) return showForm(res, { values, errors: outcome.errors });
-    res.redirect(303, res.locals.url(`${U}/${outcome.id}?gespeichert=1`));
+    res.redirect(303, localUrl(res, `${U}/${outcome.id}?gespeichert=1`));
   });
 
   registerUnitImportRoutes(router, deps);
@@ -137,21 +125,22 @@ export function registerUnitRoutes(router: Router, deps: AdminDeps) {
     }
     if (!outcome) throw new HttpError(404);
     if (!outcome.ok) return showForm(res, { unit, values, errors: outcome.errors });
-    res.redirect(303, res.locals.url(`${U}/${unit.id}?gespeichert=1`));
+    res.redirect(303, localUrl(res, `${U}/${unit.id}?gespeichert=1`));
   });
 
   router.post('/organisationseinheiten/:id/aufloesen', async (req, res) => {
     const unit = await loadUnit(req);
-    const reason = field(req.body, 'grund');
-    if (reason.length > LIMITS.retireReason) {
+    const form = parseForm(retireSchema, req.body);
+    const reason = form.values.grund ?? '';
+    if (!form.ok) {
       return showForm(res, {
         unit,
         values: unitToForm(unit, await service.all()),
-        errors: [error('grund', 'admin.error.tooLong', { max: LIMITS.retireReason })],
+        errors: form.errors,
         retireReason: reason,
       });
     }
-    const outcome = await service.retire(currentUser(req), unit.id, reason);
+    const outcome = await service.retire(currentUser(req), unit.id, form.data.grund);
     if (!outcome) throw new HttpError(404);
     if (!outcome.ok)
       return showForm(res, {
@@ -161,7 +150,7 @@ export function registerUnitRoutes(router: Router, deps: AdminDeps) {
         status: 409,
         retireReason: reason,
       });
-    res.redirect(303, res.locals.url(`${U}/${unit.id}?aufgeloest=1`));
+    res.redirect(303, localUrl(res, `${U}/${unit.id}?aufgeloest=1`));
   });
 
   router.post('/organisationseinheiten/:id/reaktivieren', async (req, res) => {
@@ -175,15 +164,18 @@ export function registerUnitRoutes(router: Router, deps: AdminDeps) {
         errors: outcome.errors,
         status: 409,
       });
-    res.redirect(303, res.locals.url(`${U}/${unit.id}?reaktiviert=1`));
+    res.redirect(303, localUrl(res, `${U}/${unit.id}?reaktiviert=1`));
   });
 
   router.post('/organisationseinheiten/:id/leitung', async (req, res) => {
     const unit = await loadUnit(req);
-    const headValues = { leitung: field(req.body, 'leitung'), funktion: field(req.body, 'funktion') };
+    const form = parseForm(headSchema, req.body);
+    const headValues = { leitung: form.values.leitung ?? '', funktion: form.values.funktion ?? '' };
+    if (!form.ok)
+      return showForm(res, { unit, values: unitToForm(unit, await service.all()), errors: form.errors, headValues });
     let outcome;
     try {
-      outcome = await service.addHead(currentUser(req), unit.id, headValues.leitung, headValues.funktion);
+      outcome = await service.addHead(currentUser(req), unit.id, form.data.leitung, form.data.funktion);
     } catch (err) {
       if (!(err instanceof DirectoryUnavailableError)) throw err;
       outcome = { ok: false as const, errors: [error('leitung', 'admin.error.directoryDown')] };
@@ -191,20 +183,21 @@ export function registerUnitRoutes(router: Router, deps: AdminDeps) {
     if (!outcome) throw new HttpError(404);
     if (!outcome.ok)
       return showForm(res, { unit, values: unitToForm(unit, await service.all()), errors: outcome.errors, headValues });
-    res.redirect(303, res.locals.url(`${U}/${unit.id}?leitung=1`));
+    res.redirect(303, localUrl(res, `${U}/${unit.id}?leitung=1`));
   });
 
   router.post('/organisationseinheiten/:id/leitung/entfernen', async (req, res) => {
     const unit = await loadUnit(req);
-    const outcome = await service.removeHead(currentUser(req), unit.id, field(req.body, 'uid'));
+    const { uid } = parseControls(removeHeadSchema, req.body);
+    const outcome = await service.removeHead(currentUser(req), unit.id, uid);
     if (!outcome) throw new HttpError(404);
-    res.redirect(303, res.locals.url(`${U}/${unit.id}?leitung=1`));
+    res.redirect(303, localUrl(res, `${U}/${unit.id}?leitung=1`));
   });
 }
 
 /** CSV import of the tree: dry run first, then one transaction. Registered before /:id. */
 function registerUnitImportRoutes(router: Router, deps: AdminDeps) {
-  const { db } = deps;
+  const imports = deps.unitImport;
   router.get('/organisationseinheiten/import', (_req, res) => showImport(res, { csv: '' }));
 
   async function showImport(
@@ -227,59 +220,25 @@ function registerUnitImportRoutes(router: Router, deps: AdminDeps) {
     );
   }
 
-  /** Checks CSV text; the plan when the file itself could be read. */
-  async function check(text: string): Promise<{ errors: FieldError[]; rows?: UnitRow[] }> {
-    const table = readCsv(text, { columns: UNIT_COLUMNS, required: UNIT_REQUIRED, limits: UNIT_LIMITS });
-    if (!table.ok) return { errors: csvProblemErrors(table.problems) };
-    const rows = await planUnitImport(db, table.table.records);
-    const bad = rows.filter((r) => r.problems.length > 0).length;
-    return { errors: bad ? [error('csv', 'admin.import.error.rows', { count: bad })] : [], rows };
-  }
-
   router.post('/organisationseinheiten/import', async (req, res) => {
     const text = csvTextOf(req);
     if (!text.ok) return showImport(res, { csv: '', errors: csvProblemErrors([text.problem]) });
-    const checked = await check(text.text);
-    const token =
-      checked.errors.length === 0 && checked.rows
-        ? await storeUpload(db, 'org_units', currentUser(req).uid, text.text, checked.rows.length, deps.clock())
-        : undefined;
+    const checked = await imports.check(currentUser(req), text.text);
     await showImport(res, {
       csv: text.text,
       errors: checked.errors,
       ...(checked.rows ? { rows: checked.rows } : {}),
-      ...(token ? { token } : {}),
+      ...(checked.token ? { token: checked.token } : {}),
     });
   });
 
   router.post('/organisationseinheiten/import/ausfuehren', async (req, res) => {
-    const me = currentUser(req);
-    const token = field(req.body, 'token');
-    const now = deps.clock();
-    const outcome = await db.transaction(async (trx) => {
-      const upload = await takeUpload(trx, token, 'org_units', me.uid, now);
-      if (upload === 'used') return { kind: 'used' as const };
-      if (upload === 'expired') return { kind: 'expired' as const };
-      if (!upload) return { kind: 'gone' as const };
-      const table = readCsv(upload.content, { columns: UNIT_COLUMNS, required: UNIT_REQUIRED, limits: UNIT_LIMITS });
-      if (!table.ok)
-        return { kind: 'problems' as const, csv: upload.content, errors: csvProblemErrors(table.problems) };
-      const rows = await planUnitImport(trx, table.table.records);
-      if (rows.some((r) => r.problems.length))
-        return {
-          kind: 'problems' as const,
-          csv: upload.content,
-          rows,
-          errors: [error('csv', 'admin.import.error.changed')],
-        };
-      const result = await applyUnitImport(trx, rows, me, now, token);
-      await markConsumed(trx, token, result, now);
-      return { kind: 'done' as const, result };
-    });
+    const { token } = parseControls(importRunSchema, req.body);
+    const outcome = await imports.run(currentUser(req), token);
     if (outcome.kind === 'gone') throw new HttpError(404);
     if (outcome.kind === 'expired')
       return showImport(res, { csv: '', errors: [error('csv', 'admin.import.error.expired')], status: 409 });
-    if (outcome.kind === 'used') return res.redirect(303, res.locals.url(`${U}/import/${token}`));
+    if (outcome.kind === 'used') return res.redirect(303, localUrl(res, `${U}/import/${token}`));
     if (outcome.kind === 'problems')
       return showImport(res, {
         csv: outcome.csv,
@@ -287,15 +246,16 @@ function registerUnitImportRoutes(router: Router, deps: AdminDeps) {
         ...(outcome.rows ? { rows: outcome.rows } : {}),
         status: 409,
       });
-    res.redirect(303, res.locals.url(`${U}/import/${token}`));
+    res.redirect(303, localUrl(res, `${U}/import/${token}`));
   });
 
   router.get('/organisationseinheiten/import/:token', async (req, res) => {
-    const upload = await findUpload(db, String(req.params.token), 'org_units', currentUser(req).uid);
-    if (!upload?.consumed_at) throw new HttpError(404);
+    const token = tokenParam(req.params.token);
+    const result = token ? await imports.result(currentUser(req), token) : undefined;
+    if (!result) throw new HttpError(404);
     await renderPage(res, 'admin/units/import-done', {
       title: res.locals.t('admin.units.import.doneTitle'),
-      result: upload.result ?? {},
+      result,
     });
   });
 }
@@ -318,10 +278,11 @@ function nest(units: OrgUnit[]): TreeNode[] {
   return roots;
 }
 
-function noticeOf(req: Request): string | undefined {
-  if (req.query.gespeichert) return 'admin.notice.saved';
-  if (req.query.aufgeloest) return 'admin.units.notice.retired';
-  if (req.query.reaktiviert) return 'admin.units.notice.reactivated';
-  if (req.query.leitung) return 'admin.units.notice.heads';
+function noticeOf(req: Request): MessageKey | undefined {
+  const notices = readNotices(req.query, UNIT_NOTICES);
+  if (notices.has('gespeichert')) return 'admin.notice.saved';
+  if (notices.has('aufgeloest')) return 'admin.units.notice.retired';
+  if (notices.has('reaktiviert')) return 'admin.units.notice.reactivated';
+  if (notices.has('leitung')) return 'admin.units.notice.heads';
   return undefined;
 }

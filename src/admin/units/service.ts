@@ -1,15 +1,13 @@
 import type { Knex } from 'knex';
-import { LIMITS } from '../../limits';
 import type { SessionUser } from '../../directory/user';
 import type { Directory } from '../../directory/directory';
 import { recordHistory, diffRecords } from '../../audit/history';
-import { listUnits, type OrgUnit } from '../../registry/org-units';
+import { listUnits, type OrgUnit, type UnitHead } from '../../registry/org-units';
 import type { FieldError } from '../../web/forms';
 import { error, formErrors } from '../web';
 import { UNIT_FIELDS, unitFormSchema } from './schemas';
 
 export { CODE, UNIT_KINDS, type UnitKind } from './schemas';
-const UID = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]{0,${LIMITS.uid - 1}}$`);
 
 /** The unit form as typed (field names as in the form). */
 export interface UnitForm {
@@ -134,8 +132,44 @@ export function createUnitService(deps: { db: Knex; directory: Directory; clock:
   const { db, directory, clock } = deps;
   const all = (q: Knex | Knex.Transaction = db) => listUnits(q, { includeRetired: true });
 
+  /** Heads before deputies, by name; of one unit or of all. */
+  const heads = (unitId?: number): Promise<UnitHead[]> =>
+    db<UnitHead>('org_unit_heads')
+      .modify((q) => {
+        if (unitId !== undefined) q.where({ org_unit_id: unitId });
+      })
+      .select('org_unit_id', 'uid', 'name', 'kind')
+      .orderBy([{ column: 'kind', order: 'desc' }, { column: 'name' }]);
+
   return {
     all,
+
+    async get(id: number): Promise<OrgUnit | undefined> {
+      return (await all()).find((u) => u.id === id);
+    },
+
+    /** The tree page: every unit, every head, and the number of active presences per unit. */
+    async overview(): Promise<{ units: OrgUnit[]; heads: UnitHead[]; activePresences: Map<number, number> }> {
+      const counts: Array<{ org_unit_id: number; n: number | string }> = await db('presences')
+        .where({ status: 'active' })
+        .groupBy('org_unit_id')
+        .select('org_unit_id')
+        .count({ n: '*' });
+      return {
+        units: await all(),
+        heads: await heads(),
+        activePresences: new Map(counts.map((c) => [c.org_unit_id, Number(c.n)])),
+      };
+    },
+
+    /** A unit's form page: its heads and how many presences (any state) belong to it. */
+    async details(id: number): Promise<{ heads: UnitHead[]; presenceCount: number }> {
+      const count = await db('presences').where({ org_unit_id: id }).count<Array<{ n: number | string }>>({ n: '*' });
+      return {
+        heads: await heads(id),
+        presenceCount: Number(count[0]?.n ?? 0),
+      };
+    },
 
     async create(actor: SessionUser, form: UnitForm): Promise<Outcome> {
       const now = clock();
@@ -146,7 +180,8 @@ export function createUnitService(deps: { db: Knex; directory: Directory; clock:
         const values = columnsOf(form, parent);
         const [row] = await trx('org_units')
           .insert({ ...values, created_at: now, updated_at: now })
-          .returning('id');
+          .returning<Array<{ id: number }>>('id');
+        if (!row) throw new Error('org_units insert returned no id');
         await recordHistory(trx, {
           at: now,
           actorUid: actor.uid,
@@ -156,7 +191,7 @@ export function createUnitService(deps: { db: Knex; directory: Directory; clock:
           entityId: row.id,
           changes: diffRecords({}, snapshot(values, parent?.code ?? null)),
         });
-        return { ok: true, id: row.id as number };
+        return { ok: true, id: row.id };
       });
     },
 
@@ -256,21 +291,15 @@ export function createUnitService(deps: { db: Knex; directory: Directory; clock:
       });
     },
 
-    /** Adds a head or deputy head; the person must exist in the directory. */
-    async addHead(actor: SessionUser, id: number, uidInput: string, kind: string): Promise<Outcome | undefined> {
-      const errors: FieldError[] = [];
-      const uid = uidInput.toLowerCase();
-      if (!uid) errors.push(error('leitung', 'admin.units.error.headMissing'));
-      else if (!UID.test(uid)) errors.push(error('leitung', 'admin.error.uidInvalid'));
-      if (kind !== 'head' && kind !== 'deputy') errors.push(error('funktion', 'admin.units.error.headKind'));
-      if (errors.length) return { ok: false, errors };
+    /** Adds a head or deputy head (uid and kind as headSchema reads them); the person must exist in the directory. */
+    async addHead(actor: SessionUser, id: number, uid: string, kind: 'head' | 'deputy'): Promise<Outcome | undefined> {
       const person = await directory.findByUid(uid);
       if (!person) return { ok: false, errors: [error('leitung', 'admin.error.uidUnknown', { uid })] };
       const now = clock();
       return db.transaction(async (trx) => {
-        const unit = await trx('org_units').where({ id }).first('id');
+        const unit = await trx<OrgUnit>('org_units').where({ id }).first('id');
         if (!unit) return undefined;
-        if (await trx('org_unit_heads').where({ org_unit_id: id, uid: person.uid }).first('uid')) {
+        if (await trx<UnitHead>('org_unit_heads').where({ org_unit_id: id, uid: person.uid }).first('uid')) {
           return { ok: false, errors: [error('leitung', 'admin.units.error.headTwice', { name: person.name })] };
         }
         await trx('org_unit_heads').insert({ org_unit_id: id, uid: person.uid, name: person.name, kind });
@@ -290,7 +319,7 @@ export function createUnitService(deps: { db: Knex; directory: Directory; clock:
     async removeHead(actor: SessionUser, id: number, uid: string): Promise<Outcome | undefined> {
       const now = clock();
       return db.transaction(async (trx) => {
-        const head = await trx('org_unit_heads').where({ org_unit_id: id, uid }).first();
+        const head = await trx<UnitHead>('org_unit_heads').where({ org_unit_id: id, uid }).first();
         if (!head) return undefined;
         await trx('org_unit_heads').where({ org_unit_id: id, uid }).delete();
         await recordHistory(trx, {

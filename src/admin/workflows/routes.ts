@@ -3,12 +3,14 @@ import { HttpError } from '../../web/errors';
 import type { FieldError } from '../../web/forms';
 import { renderPage } from '../../web/render';
 import type { AdminDeps } from '../deps';
-import { BASE, currentUser, pathId, queryParam, rawField } from '../web';
-import { createWorkflowService, stagesOf, toYaml } from './service';
+import { parseForm, parseQuery } from '../input';
+import { BASE, currentUser, localUrl, pathId } from '../web';
+import { stagesOf, toYaml } from './service';
+import { newFromQuery, uploadNotice, uploadSchema } from './schemas';
 
 /** Workflow definitions: every version of every key, drawn as steps; upload of a new version. */
 export function registerWorkflowRoutes(router: Router, deps: AdminDeps) {
-  const service = createWorkflowService(deps);
+  const service = deps.workflows;
 
   router.get('/ablaeufe', async (_req, res) => {
     await renderPage(res, 'admin/workflows/list', {
@@ -27,7 +29,7 @@ export function registerWorkflowRoutes(router: Router, deps: AdminDeps) {
   }
 
   router.get('/ablaeufe/neu', async (req, res) => {
-    const from = queryParam(req, 'von', 10);
+    const { von: from } = parseQuery(newFromQuery, req.query);
     if (from === '') return showUpload(res, '');
     const base = await service.get(pathId(from));
     if (!base) throw new HttpError(404);
@@ -35,28 +37,30 @@ export function registerWorkflowRoutes(router: Router, deps: AdminDeps) {
   });
 
   router.post('/ablaeufe/neu', async (req, res) => {
-    const text = rawField(req.body, 'definition');
+    const form = parseForm(uploadSchema, req.body);
+    if (!form.ok) return showUpload(res, form.values.definition ?? '', form.errors);
+    const text = form.data.definition;
     const result = await service.upload(currentUser(req), text);
     if (!result.ok) return showUpload(res, text, result.errors);
     const renumbered = result.givenVersion !== undefined && result.givenVersion !== result.version;
     res.redirect(
       303,
-      res.locals.url(`${BASE}/ablaeufe/${result.id}?neu=1${renumbered ? `&angegeben=${result.givenVersion}` : ''}`),
+      localUrl(res, `${BASE}/ablaeufe/${result.id}?neu=1${renumbered ? `&angegeben=${result.givenVersion}` : ''}`),
     );
   });
 
   router.get('/ablaeufe/:id', async (req, res) => {
     const row = await service.get(pathId(req.params.id));
     if (!row) throw new HttpError(404);
-    const given = queryParam(req, 'angegeben', 10);
+    const notice = uploadNotice.parse(req.query);
     await renderPage(res, 'admin/workflows/show', {
       title: res.locals.t('admin.workflows.showTitle', { key: row.key, version: row.version }),
       row,
       definition: row.definition,
       stages: stagesOf(row.definition),
       yaml: toYaml(row.definition),
-      created: req.query.neu === '1',
-      givenVersion: /^\d{1,6}$/.test(given) ? Number(given) : undefined,
+      created: notice.neu === '1',
+      givenVersion: notice.angegeben,
     });
   });
 }

@@ -112,7 +112,7 @@ export function createWorkflowService(deps: { db: Knex; clock: () => Date }) {
     },
 
     async get(id: number) {
-      const row: DefinitionRow | undefined = await db('workflow_definitions').where({ id }).first();
+      const row = await db<DefinitionRow>('workflow_definitions').where({ id }).first();
       if (!row) return undefined;
       const newest = await db('workflow_definitions').where({ key: row.key }).max<{ m: number }[]>({ m: 'version' });
       const usage: Array<{ status: string; n: number }> = await db('workflow_instances')
@@ -185,7 +185,8 @@ export function createWorkflowService(deps: { db: Knex; clock: () => Date }) {
             created_by: actor.uid,
             created_at: now,
           })
-          .returning('id');
+          .returning<Array<{ id: number }>>('id');
+        if (!row) throw new Error('workflow_definitions insert returned no id');
         await recordHistory(trx, {
           at: now,
           actorUid: actor.uid,
@@ -196,8 +197,10 @@ export function createWorkflowService(deps: { db: Knex; clock: () => Date }) {
           comment: `${definition.key} v${version}`,
           changes: { version: { before: max, after: version } },
         });
-        return { ok: true as const, id: row.id as number, version, givenVersion };
+        return { ok: true as const, id: row.id, version, givenVersion };
       });
     },
   };
 }
+
+export type WorkflowService = ReturnType<typeof createWorkflowService>;
