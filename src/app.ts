@@ -20,6 +20,7 @@ import { errorHandler, notFoundHandler, HttpError } from './web/errors';
 import { publicRoutes } from './public/routes';
 import { internRoutes } from './intern/routes';
 import { isLargeAdminForm, largeAdminForms } from './admin/body';
+import { createReassessmentService } from './reassessments/service';
 import './web/express-types';
 
 export interface Services {
@@ -143,7 +144,8 @@ export function createApp(config: Config, services: Services) {
     next();
   });
   staff.use(signIn.router);
-  staff.use('/intern', requireUser, internRoutes({ config, db, directory, clock: services.clock }));
+  const reassessments = createReassessmentService({ db, clock: services.clock, baseUrl: config.baseUrl });
+  staff.use('/intern', requireUser, internRoutes({ config, db, directory, clock: services.clock, reassessments }));
   app.use((req, res, next) => (STAFF_PATHS.test(req.path) ? staff(req, res, next) : next()));
 
   app.use(notFoundHandler);

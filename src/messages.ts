@@ -9,6 +9,7 @@ import * as registryMessages from './registry/messages';
 import * as historyMessages from './audit/messages';
 import * as nextStepMessages from './requests/next-step-messages';
 import * as guidelineMessages from './guidelines/messages';
+import * as reassessmentMessages from './reassessments/messages';
 
 /**
  * The message catalogue: every text a person reads. Each feature keeps its texts next to
@@ -28,6 +29,7 @@ export const de: Record<MessageKey, string> = {
   ...historyMessages.de,
   ...nextStepMessages.de,
   ...guidelineMessages.de,
+  ...reassessmentMessages.de,
 };
 
 export const en: Record<MessageKey, string> = {
@@ -40,6 +42,7 @@ export const en: Record<MessageKey, string> = {
   ...historyMessages.en,
   ...nextStepMessages.en,
   ...guidelineMessages.en,
+  ...reassessmentMessages.en,
 };
 
 export const catalogues: Catalogues = { de, en };

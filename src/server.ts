@@ -13,6 +13,7 @@ import { createScheduler, defaultHolder } from './jobs/scheduler';
 import { maintenanceJob } from './jobs/maintenance';
 import { deadlineJob } from './jobs/deadlines';
 import { reviewJob, directoryCheckJob } from './presences/lifecycle';
+import { reassessmentJob } from './reassessments/job';
 import { createRoleResolver } from './people/roles';
 import { directorySyncJob } from './people/sync';
 import { seedDemo } from './demo/seed';
@@ -71,6 +72,7 @@ async function main() {
       outboxJob(database.db, mailer, { roles: createRoleResolver(directory, config.mail.roleMailboxes) }),
       deadlineJob(database.db, config.baseUrl),
       reviewJob(database.db, config.baseUrl),
+      reassessmentJob(database.db, config.baseUrl),
       directoryCheckJob(database.db, directory, config.baseUrl),
       maintenanceJob(database.db, config, logger),
       directorySyncJob(database.db, directory, logger, config.directorySyncMinutes * 60_000),

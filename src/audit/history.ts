@@ -11,7 +11,15 @@ export interface HistoryEntry {
   /** Only listed actions: each has a label in both languages (src/audit/actions.ts). */
   action: HistoryAction;
   entityType:
-    'request' | 'presence' | 'org_unit' | 'platform' | 'workflow_definition' | 'substitution' | 'outbox' | 'import';
+    | 'request'
+    | 'presence'
+    | 'org_unit'
+    | 'platform'
+    | 'workflow_definition'
+    | 'substitution'
+    | 'outbox'
+    | 'import'
+    | 'reassessment';
   entityId: string | number;
   requestId?: number | null;
   presenceId?: number | null;

@@ -9,19 +9,27 @@ import { createRequestService } from '../requests/service';
 import { createNotifier } from '../requests/notify';
 import { requestRoutes, requestErrorHandler } from '../requests/routes';
 import { substitutionRoutes } from '../requests/substitutions';
-import { whereRequestVisible } from '../policy/access';
+import { maySeeReassessments, whereRequestVisible } from '../policy/access';
 import { selfViewer } from '../policy/viewer';
 import { outboxRoutes } from '../notifications/routes';
 import { adminRoutes } from '../admin/routes';
 import { presenceRoutes } from '../presences/routes';
 import { guidelineRoutes } from '../guidelines/routes';
 import { toDoFor } from './todo';
+import { reassessmentRoutes } from '../reassessments/routes';
+import type { ReassessmentService } from '../reassessments/service';
 
 const STATUSES = ['draft', 'in_review', 'returned', 'rejected', 'withdrawn', 'published'] as const;
 
 /** The staff area: task list, requests, deputies; every route behind the sign-in guard. */
-export function internRoutes(deps: { config: Config; db: Knex; directory: Directory; clock: () => Date }) {
-  const { db, directory, clock, config } = deps;
+export function internRoutes(deps: {
+  config: Config;
+  db: Knex;
+  directory: Directory;
+  clock: () => Date;
+  reassessments: ReassessmentService;
+}) {
+  const { db, directory, clock, config, reassessments } = deps;
   const service = createRequestService({
     db,
     directory,
@@ -35,7 +43,7 @@ export function internRoutes(deps: { config: Config; db: Knex; directory: Direct
     const me = user(req);
     const tasks = await service.tasksFor(me);
     const mine = await db('requests').where({ author_uid: me.uid }).orderBy('updated_at', 'desc').limit(50);
-    const todo = await toDoFor(db, me, clock());
+    const todo = await toDoFor(db, me, clock(), reassessments);
     const unit = me.unit ? await db('org_units').where({ code: me.unit }).first('name') : undefined;
     const notice = req.query.geloescht ? 'requests.delete.done' : undefined;
     await renderPage(res, 'intern/home', {
@@ -45,6 +53,7 @@ export function internRoutes(deps: { config: Config; db: Knex; directory: Direct
       todo,
       confirmations: todo.toConfirm,
       unitName: unit?.name,
+      showReassessments: maySeeReassessments(me),
       notice,
     });
   });
@@ -71,7 +80,11 @@ export function internRoutes(deps: { config: Config; db: Knex; directory: Direct
   router.use(guidelineRoutes({ db }));
   router.use(requestRoutes({ db, directory, service, clock, baseUrl: config.baseUrl }));
   router.use('/vertretung', substitutionRoutes({ db, directory, clock }));
-  router.use('/angebote', presenceRoutes({ db, directory, clock, service }));
+  router.use(
+    '/angebote',
+    presenceRoutes({ db, directory, clock, service, reassessmentNotes: reassessments.notesForPresence }),
+  );
+  router.use('/neubewertungen', reassessmentRoutes({ service: reassessments }));
   router.use('/postausgang', outboxRoutes({ db, clock }));
   router.use('/verwaltung', adminRoutes({ config, db, directory, clock }));
   router.use(requestErrorHandler(db));

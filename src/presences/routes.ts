@@ -33,8 +33,26 @@ const CHANGE_FIELDS = [
 ] as const;
 
 /** Presences after publication, for their editors, unit heads and the central offices. */
-export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: () => Date; service: RequestService }) {
-  const { db, directory, clock, service } = deps;
+/** A platform re-assessment waiting for this presence (given by the re-assessments feature, which builds on this one). */
+export interface PresenceReassessmentNote {
+  reassessmentId: number;
+  platformName: string;
+  deadline: string;
+  /** This person may answer it (policy: mayAnswerReassessment). */
+  mayAnswer: boolean;
+}
+
+export function presenceRoutes(deps: {
+  db: Knex;
+  directory: Directory;
+  clock: () => Date;
+  service: RequestService;
+  reassessmentNotes: (
+    user: SessionUser,
+    presence: { id: number; status: string; unit_code: string },
+  ) => Promise<PresenceReassessmentNote[]>;
+}) {
+  const { db, directory, clock, service, reassessmentNotes } = deps;
   const router = Router();
   const user = (req: Request) => req.user as SessionUser;
 
@@ -120,6 +138,7 @@ export function presenceRoutes(deps: { db: Knex; directory: Directory; clock: ()
         notice,
         errors: form.errors ?? [],
         reason: form.reason ?? '',
+        reassessments: await reassessmentNotes(user(req), presence),
       },
       status,
     );
