@@ -31,7 +31,14 @@ export const de = {
   'reassessments.field.block': 'Plattform bis auf Weiteres für neue Anträge sperren',
   'reassessments.field.block.hint':
     'Bestehende Auftritte bleiben davon unberührt. Die Verwaltung kann die Plattform unter „Plattformen“ wieder freigeben.',
-  'reassessments.open.submit': 'Neubewertung eröffnen',
+  'reassessments.open.submit': 'Weiter …',
+  'reassessments.open.confirmTitle': 'Neubewertung von {platform} eröffnen?',
+  'reassessments.open.confirmLead':
+    'Für {count} aktive Auftritte entsteht je eine Aufgabe; ihre Redakteur*innen und Leitungen erhalten sofort eine E-Mail mit dem Anlass und der Frist.',
+  'reassessments.open.confirmBlock':
+    'Die Plattform wird zugleich für neue Anträge gesperrt. Laufende Anträge und bestehende Auftritte bleiben davon unberührt.',
+  'reassessments.open.confirmSubmit': 'Ja, Neubewertung eröffnen',
+  'reassessments.open.change': 'Angaben ändern',
   'reassessments.opened': 'Die Neubewertung ist eröffnet; die Redaktionen sind benachrichtigt.',
   'reassessments.error.platform': 'Wählen Sie die Plattform aus, die neu bewertet wird.',
   'reassessments.error.alreadyOpen':
@@ -145,7 +152,14 @@ export const en: Catalogue<typeof de> = {
   'reassessments.field.block': 'Close the platform to new requests until further notice',
   'reassessments.field.block.hint':
     'Existing presences are not affected. The administration can enable the platform again under “Platforms”.',
-  'reassessments.open.submit': 'Open re-assessment',
+  'reassessments.open.submit': 'Continue …',
+  'reassessments.open.confirmTitle': 'Open a re-assessment of {platform}?',
+  'reassessments.open.confirmLead':
+    'Each of the {count} active presences gets a task; their editors and heads receive an e-mail with the reason and the deadline at once.',
+  'reassessments.open.confirmBlock':
+    'The platform is closed to new requests at the same time. Requests in progress and existing presences are not affected.',
+  'reassessments.open.confirmSubmit': 'Yes, open the re-assessment',
+  'reassessments.open.change': 'Change the details',
   'reassessments.opened': 'The re-assessment is open; the editorial teams have been notified.',
   'reassessments.error.platform': 'Choose the platform to re-assess.',
   'reassessments.error.alreadyOpen':

@@ -50,6 +50,31 @@ export function reassessmentRoutes(deps: { service: ReassessmentService }) {
       if (!overview.mayOpen) throw new ReassessmentError('forbidden');
       return showList(req, res, values, parsed.errors, 400);
     }
+    // opening mails every editorial team on the platform (and may close it to new requests):
+    // it happens only from its confirmation page
+    const checked = await service.check(user(req), parsed.data);
+    if (!checked.ok) return showList(req, res, values, checked.errors, 400);
+    const confirmed = (req.body as Record<string, unknown>).bestaetigt;
+    if (confirmed === 'nein') return showList(req, res, values);
+    if (confirmed !== '1') {
+      const t = res.locals.t;
+      return renderPage(res, 'partials/confirm', {
+        title: t('reassessments.open.confirmTitle', { platform: checked.platform.name }),
+        warning: parsed.data.sperren && checked.platform.enabled ? t('reassessments.open.confirmBlock') : undefined,
+        lead: t('reassessments.open.confirmLead', { count: checked.presences }),
+        details: [
+          { label: t('reassessments.field.platform'), value: checked.platform.name },
+          { label: t('reassessments.field.reason'), value: parsed.data.grund },
+          { label: t('reassessments.field.deadline'), value: res.locals.dayText(parsed.data.frist) },
+        ],
+        action: BASE,
+        hidden: { plattform: values.plattform, grund: values.grund, frist: parsed.data.frist, sperren: values.sperren },
+        submitLabel: t('reassessments.open.confirmSubmit'),
+        changeLabel: t('reassessments.open.change'),
+        backUrl: res.locals.url(BASE),
+        backLabel: t('reassessments.show.back'),
+      });
+    }
     const result = await service.open(user(req), parsed.data);
     if (!result.ok) return showList(req, res, values, result.errors, 400);
     res.redirect(303, res.locals.url(`${BASE}/${result.id}?eroeffnet=1`));

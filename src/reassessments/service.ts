@@ -104,7 +104,7 @@ export function createReassessmentService(deps: { db: Knex; clock: () => Date; b
     return { reassessment, task, access, mayAnswer, state: store.stateOf(task) };
   }
 
-  return {
+  const service = {
     async overview(user: SessionUser) {
       const viewer = await requireSeeing(user);
       return {
@@ -124,14 +124,19 @@ export function createReassessmentService(deps: { db: Knex; clock: () => Date; b
       return { reassessment, tasks, progress, today: berlinDay(clock()) };
     },
 
-    /** Opens a re-assessment: tasks for every active presence, mails to their editors and heads, optionally the platform closed to new requests. */
-    async open(user: SessionUser, input: OpenInput): Promise<OpenResult> {
+    /** What opening would do (for its confirmation page), or why it cannot be opened. */
+    async check(
+      user: SessionUser,
+      input: OpenInput,
+    ): Promise<
+      | { ok: true; platform: { key: string; name: string; enabled: boolean }; presences: number }
+      | { ok: false; errors: FieldError[] }
+    > {
       const viewer = await selfViewer(db, user);
       if (!mayOpenReassessment(viewer)) throw new ReassessmentError('forbidden');
-      const now = clock();
-      const today = berlinDay(now);
+      const today = berlinDay(clock());
       const errors: FieldError[] = [];
-      const platform = await db('platforms').where({ key: input.plattform }).first('key', 'name');
+      const platform = await db('platforms').where({ key: input.plattform }).first('key', 'name', 'enabled');
       if (!platform) errors.push({ field: 'plattform', message: 'reassessments.error.platform' });
       else if (await store.openReassessmentOf(db, platform.key))
         errors.push({ field: 'plattform', message: 'reassessments.error.alreadyOpen' });
@@ -139,6 +144,15 @@ export function createReassessmentService(deps: { db: Knex; clock: () => Date; b
       else if (input.frist > addDays(today, REASSESSMENT_LIMITS.maxDays))
         errors.push({ field: 'frist', message: 'reassessments.error.deadlineFar' });
       if (errors.length || !platform) return { ok: false, errors };
+      return { ok: true, platform, presences: (await store.activePresencesOn(db, platform.key)).length };
+    },
+
+    /** Opens a re-assessment: tasks for every active presence, mails to their editors and heads, optionally the platform closed to new requests. */
+    async open(user: SessionUser, input: OpenInput): Promise<OpenResult> {
+      const checked = await service.check(user, input);
+      if (!checked.ok) return checked;
+      const { platform } = checked;
+      const now = clock();
       try {
         const id = await db.transaction(async (trx) => {
           const [row] = await trx('reassessments')
@@ -319,6 +333,7 @@ export function createReassessmentService(deps: { db: Knex; clock: () => Date; b
       return open.map((t) => ({ ...t, mayAnswer }));
     },
   };
+  return service;
 }
 
 export type ReassessmentService = ReturnType<typeof createReassessmentService>;

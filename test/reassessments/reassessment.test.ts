@@ -117,12 +117,19 @@ describe('platform re-assessment over HTTP', () => {
     const active: number[] = await db()('presences').where({ platform_key: 'facebook', status: 'active' }).pluck('id');
     expect(active.length).toBeGreaterThanOrEqual(6);
     facebookActive = active.length;
-    const res = await post(await as('datenschutz'), '/intern/neubewertungen', '/intern/neubewertungen', {
+    const ask = await post(await as('datenschutz'), '/intern/neubewertungen', '/intern/neubewertungen', {
       plattform: 'facebook',
       grund: 'Urteil des BVerwG zu Facebook-Fanpages: gemeinsame Verantwortung neu zu bewerten.',
       frist: '15.12.2026',
       sperren: 'ja',
     });
+    // it reaches far: first a confirmation page that says what will happen; nothing happened yet
+    expect(ask.status).toBe(200);
+    expect(ask.text).toContain(`Für ${active.length} aktive Auftritte entsteht je eine Aufgabe`);
+    expect(ask.text).toContain('data-testid="confirm-warning"');
+    expect(await db()('reassessments')).toHaveLength(0);
+    expect((await db()('platforms').where({ key: 'facebook' }).first()).enabled).toBe(true);
+    const res = await confirmOnPage(await as('datenschutz'), ask);
     expect(res.status, res.text.slice(0, 500)).toBe(303);
     reassessmentId = Number(/neubewertungen\/(\d+)/.exec(res.headers.location as string)?.[1]);
     expect(reassessmentId).toBeGreaterThan(0);

@@ -174,29 +174,33 @@ async function freshUnit(ctx: SecurityContext, opts: { retired?: boolean; head?:
   return { id, code };
 }
 
-let platformCounter = 0;
-/**
- * A re-assessment of a platform of its own (one may run per platform) with a task for a
- * presence that the matrix sees like presence41: unit 41.2, editors redaktion and redaktion2.
- */
-async function freshReassessment(ctx: SecurityContext, key?: string): Promise<Fresh> {
+let reassessmentCounter = 0;
+/** The matrix's platforms for re-assessments, made by loadFixtures (so that no payload test sees a platform appear). */
+const REASSESS_PLATFORMS = ['mxfixture', 'mxanswer', 'mxopen'] as const;
+
+async function ensurePlatform(ctx: SecurityContext, key: string) {
   const db = ctx.database.db;
-  const platform = key ?? `mxr${process.pid % 1000}x${platformCounter++}`;
   // the rules of Facebook: the administration's platform pages read every platform's rules
   const { rules } = await db('platforms').where({ key: 'facebook' }).first('rules');
   await db('platforms')
-    .insert({ key: platform, name: `Matrix-Plattform ${platform}`, enabled: true, rules: JSON.stringify(rules) })
+    .insert({ key, name: `Matrix-Plattform ${key}`, enabled: true, rules: JSON.stringify(rules) })
     .onConflict('key')
     .ignore();
+}
+
+/** An active presence on `platform` that the matrix sees like presence41: unit 41.2, editors redaktion and redaktion2. */
+async function presenceOn(ctx: SecurityContext, platform: string): Promise<number> {
+  const db = ctx.database.db;
   const unit = await db('org_units').where({ code: '41.2' }).first('id');
   const now = ctx.clock.now;
+  const account = `${platform}-${process.pid % 1000}-${reassessmentCounter++}-${Date.now() % 100000}`;
   const [presence] = await db('presences')
     .insert({
-      slug: `${platform}-angebot`,
+      slug: account,
       platform_key: platform,
-      account_id: `${platform}-angebot`,
-      url: `https://example.org/${platform}`,
-      name: `Matrix-Neubewertung ${platform}`,
+      account_id: account,
+      url: `https://example.org/${account}`,
+      name: `Matrix-Neubewertung ${account}`,
       org_unit_id: unit.id,
       status: 'active',
       published_at: now,
@@ -209,6 +213,18 @@ async function freshReassessment(ctx: SecurityContext, key?: string): Promise<Fr
     { presence_id: presenceId, uid: 'redaktion', name: 'Robin Schäfer', position: 0 },
     { presence_id: presenceId, uid: 'redaktion2', name: 'Kim Nowak', position: 1 },
   ]);
+  return presenceId;
+}
+
+/**
+ * An open re-assessment with a task for a presence seen like presence41. One may run per
+ * platform: the one before on the same platform is set to "reported" (its tasks stay answerable).
+ */
+async function freshReassessment(ctx: SecurityContext, platform = 'mxanswer'): Promise<Fresh> {
+  const db = ctx.database.db;
+  await ensurePlatform(ctx, platform);
+  await db('reassessments').where({ platform_key: platform, status: 'open' }).update({ status: 'reported' });
+  const presenceId = await presenceOn(ctx, platform);
   const [row] = await db('reassessments')
     .insert({
       platform_key: platform,
@@ -216,22 +232,24 @@ async function freshReassessment(ctx: SecurityContext, key?: string): Promise<Fr
       deadline: '2099-01-01',
       opened_by_uid: 'datenschutz',
       opened_by_name: 'Fatma Yılmaz',
-      opened_at: now,
+      opened_at: ctx.clock.now,
     })
     .returning('id');
   const id = (row as { id: number }).id;
   await db('reassessment_tasks').insert({ reassessment_id: id, presence_id: presenceId });
-  return { id, presence: presenceId, platform };
+  return { id, presence: presenceId };
 }
 
-/** A platform of its own with one active presence, for opening a re-assessment. */
+/** The platform the open form names, with no re-assessment running and one active presence. */
 async function freshPlatform(ctx: SecurityContext): Promise<Fresh> {
-  const { platform, id } = await freshReassessment(ctx);
-  await ctx.database.db('reassessment_tasks').where({ reassessment_id: id }).del();
-  await ctx.database.db('reassessments').where({ id }).del();
+  const db = ctx.database.db;
+  await ensurePlatform(ctx, 'mxopen');
+  await db('reassessments').where({ platform_key: 'mxopen', status: 'open' }).update({ status: 'reported' });
+  if (!(await db('presences').where({ platform_key: 'mxopen', status: 'active' }).first('id')))
+    await presenceOn(ctx, 'mxopen');
   // a deadline a month ahead of the matrix's clock (at most a year is allowed)
   const deadline = new Date(ctx.clock.now.getTime() + 30 * 86_400_000).toISOString().slice(0, 10);
-  return { platform: platform as string, deadline };
+  return { platform: 'mxopen', deadline };
 }
 
 const r = (route: string, rest: Omit<Row, 'route'>): Row => ({ route, ...rest });
@@ -504,9 +522,26 @@ export const TABLE: Row[] = [
   r('POST /intern/neubewertungen', {
     fresh: (ctx) => freshPlatform(ctx),
     url: () => '/intern/neubewertungen',
-    body: (_f, x) => ({ plattform: String(x.platform), grund: 'Matrix-Urteil', frist: String(x.deadline) }),
+    body: (_f, x) => ({
+      plattform: String(x.platform),
+      grund: 'Matrix-Urteil',
+      frist: String(x.deadline),
+      bestaetigt: '1',
+    }),
     effect: true,
     expect: staff({ communications: 303, dataProtection: 303 }),
+  }),
+  r('POST /intern/neubewertungen', {
+    variant: 'confirmation page (nothing opened yet)',
+    fresh: (ctx) => freshPlatform(ctx),
+    url: () => '/intern/neubewertungen',
+    body: (_f, x) => ({
+      plattform: String(x.platform),
+      grund: 'Matrix-Urteil',
+      frist: String(x.deadline),
+      sperren: 'ja',
+    }),
+    expect: staff({ communications: 200, dataProtection: 200 }),
   }),
   r('GET /intern/neubewertungen/:id', {
     url: (f) => `/intern/neubewertungen/${f.reassessment}`,
@@ -718,6 +753,7 @@ export async function loadFixtures(ctx: SecurityContext): Promise<Fixtures> {
     .where({ key: 'dienstanweisung' })
     .orderBy('version', 'desc')
     .first('id');
+  for (const key of REASSESS_PLATFORMS) await ensurePlatform(ctx, key);
   const existingReassessment = await db('reassessments').where({ platform_key: 'mxfixture' }).first('id');
   const reassessment = existingReassessment
     ? {
