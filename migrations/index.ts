@@ -30,11 +30,10 @@ const migrations: Record<string, Knex.Migration> = {
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
-  getMigrations: async () => Object.keys(migrations),
+  getMigrations: () => Promise.resolve(Object.keys(migrations)),
   getMigrationName: (name) => name,
-  getMigration: async (name) => {
+  getMigration: (name) => {
     const migration = migrations[name];
-    if (!migration) throw new Error(`Unknown migration ${name}`);
-    return migration;
+    return migration ? Promise.resolve(migration) : Promise.reject(new Error(`Unknown migration ${name}`));
   },
 };

@@ -117,7 +117,7 @@ export function createApp(config: Config, services: Services) {
   staff.use(
     sessionMiddleware,
     passport.initialize(),
-    passport.session(),
+    passport.session() as express.RequestHandler,
     lifetime,
     largeAdminForms(FORM_LIMIT),
     (req, res, next) => (isLargeAdminForm(req) ? refuseNulBytes(req, res, next) : next()),

@@ -150,11 +150,12 @@ export function wherePresenceVisible(
   unitAlias = 'u',
 ): void {
   if (isCentral(viewer)) return;
-  q.where((w) =>
-    w
-      .whereIn(`${alias}.id`, db('presence_editors').where({ uid: viewer.uid }).select('presence_id'))
-      .orWhereIn(`${unitAlias}.code`, [...viewer.headOf]),
-  );
+  q.where((w) => {
+    w.whereIn(`${alias}.id`, db('presence_editors').where({ uid: viewer.uid }).select('presence_id')).orWhereIn(
+      `${unitAlias}.code`,
+      [...viewer.headOf],
+    );
+  });
 }
 
 // ---------------------------------------------------------------- platform re-assessments
@@ -214,7 +215,9 @@ export const maySeeSubstitution = (
 /** maySeeSubstitution as a filter on `substitutions`. */
 export function whereSubstitutionVisible(q: Knex.QueryBuilder, viewer: Pick<Viewer, 'uid' | 'roles'>): void {
   if (isAdmin(viewer)) return;
-  q.where((w) => w.where({ principal_uid: viewer.uid }).orWhere({ deputy_uid: viewer.uid }));
+  q.where((w) => {
+    w.where({ principal_uid: viewer.uid }).orWhere({ deputy_uid: viewer.uid });
+  });
 }
 
 /** Ending a deputy entry: its principal, or an administrator (the deputy cannot). */

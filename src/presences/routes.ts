@@ -280,7 +280,7 @@ export function presenceRoutes(deps: {
       try {
         const results =
           req.body?.aktion === 'suchen' && q ? await directory.search(q.slice(0, LIMITS.search), 10) : undefined;
-        return changeForm(req, res, id, data, [], 200, { q: take ? '' : q, results });
+        return await changeForm(req, res, id, data, [], 200, { q: take ? '' : q, results });
       } catch (err) {
         if (!(err instanceof DirectoryUnavailableError)) throw err;
         return changeForm(

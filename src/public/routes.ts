@@ -147,7 +147,7 @@ export function publicRoutes(deps: {
       res.setHeader('Cache-Control', 'no-store');
       return res.redirect(303, `${res.locals.url('/pruefen')}?${new URLSearchParams({ url: q })}`);
     }
-    const parsed = parseOverviewQuery(req.query as Record<string, unknown>);
+    const parsed = parseOverviewQuery(req.query);
     if (!parsed.ok) {
       const state = await service.state();
       const snap = await service.snapshot(state);
@@ -182,7 +182,7 @@ export function publicRoutes(deps: {
 
   /** A long address in a page title: the start and an ellipsis. */
   const shorten = (text: string, max: number) => {
-    const chars = [...text];
+    const chars = Array.from(new Intl.Segmenter().segment(text), (s) => s.segment); // what a reader counts
     return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
   };
 
@@ -263,7 +263,7 @@ export function publicRoutes(deps: {
   const verifyErrorKey = (reason: string): MessageKey => `public.verify.error.${reason}` as MessageKey;
 
   router.get('/pruefen', async (req, res) => {
-    const input = parseVerifyQuery(req.query as Record<string, unknown>);
+    const input = parseVerifyQuery(req.query);
     canonicalLinks(res, input.kind === 'value' ? `/pruefen?${new URLSearchParams({ url: input.value })}` : '/pruefen');
     const t = res.locals.t;
     const state = await service.state();
@@ -319,14 +319,12 @@ export function publicRoutes(deps: {
   router.get('/pruefen.json', async (req, res) => {
     openData(res);
     const t = res.locals.t;
-    const input = parseVerifyQuery(req.query as Record<string, unknown>);
+    const input = parseVerifyQuery(req.query);
     const fail = (reason: string, message: MessageKey) => {
       res.setHeader('Cache-Control', 'no-store');
-      res
-        .status(400)
-        .json({
-          error: { status: 400, reason, message: t(message, { max: MAX_INPUT_LENGTH }), requestId: req.requestId },
-        });
+      res.status(400).json({
+        error: { status: 400, reason, message: t(message, { max: MAX_INPUT_LENGTH }), requestId: req.requestId },
+      });
     };
     if (input.kind === 'missing') return fail('missing_url', 'public.verify.error.empty');
     if (input.kind === 'repeated') return fail('repeated_parameter', 'public.verify.error.repeated');

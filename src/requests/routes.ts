@@ -451,7 +451,7 @@ export function requestErrorHandler(db: Knex) {
     let status = 409;
     const r = err.refusal;
     const names = async (uid: string) =>
-      ((await db('people').where({ uid }).first('name')) as { name: string } | undefined)?.name ?? uid;
+      (await db('people').where({ uid }).first<{ name: string } | undefined>('name'))?.name ?? uid;
     if (err.code === 'stale_version') message = t('requests.refused.stale');
     else if (err.code === 'not_editable') message = t('requests.refused.notEditable');
     else if (err.code === 'duplicate_presence') message = t('requests.refused.duplicate');

@@ -54,7 +54,6 @@ export function signInRoutes(deps: {
 }) {
   const { config, directory, limiter } = deps;
   const router = Router();
-  const windowMinutes = config.login.windowMinutes;
 
   const show = async (
     req: Request,

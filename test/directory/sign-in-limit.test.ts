@@ -30,6 +30,7 @@ beforeAll(async () => {
     ping: () => real.ping(),
     strategy() {
       const strategy = real.strategy();
+      // oxlint-disable-next-line typescript/unbound-method -- called with .call(this) below
       const authenticate = strategy.authenticate;
       strategy.authenticate = function (this: typeof strategy, req, options) {
         binds.push(String((req as { credentials?: { username: string } }).credentials?.username));

@@ -114,7 +114,7 @@ describe('sign-in with the directory', () => {
   it('ends the session on the server at sign-out: the old cookie no longer works', async () => {
     const agent = await signIn(ctx.app, 'admin');
     const page = await agent.get('/intern').expect(200);
-    const cookie = (await agent.jar.getCookie('smr.sid', { path: '/', domain: '127.0.0.1', secure: false, script: false }))?.toValueString();
+    const cookie = agent.jar.getCookie('smr.sid', { path: '/', domain: '127.0.0.1', secure: false, script: false })?.toValueString();
     expect(cookie).toBeDefined();
     const out = await agent.post('/abmelden').type('form').send({ _csrf: csrfFrom(page.text) });
     expect(out.status).toBe(303);

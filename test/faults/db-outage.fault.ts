@@ -107,7 +107,7 @@ describe('PostgreSQL stops while the portal serves', () => {
         const started = Date.now();
         let res: Res;
         try {
-          res = (await head
+          res = await head
             .post(`/intern/antraege/${id}/entscheidung`)
             .timeout({ response: 20_000, deadline: 25_000 })
             .type('form')
@@ -116,8 +116,8 @@ describe('PostgreSQL stops while the portal serves', () => {
               schritt: 'unit_head',
               entscheidung: 'approve',
               kommentar: `Burst ${id}`,
-            })) as unknown as Res;
-        } catch (err) {
+            });
+        } catch {
           // no answer within 20 s: the request hangs (recorded, asserted below)
           hung.push(id);
           outcomes.set(id, 0);
@@ -151,13 +151,13 @@ describe('PostgreSQL stops while the portal serves', () => {
       '/einbetten',
       '/en/',
     ]) {
-      friendly503((await request(base).get(url)) as unknown as Res, `public ${url}`);
+      friendly503(await request(base).get(url), `public ${url}`);
     }
     const json = (await request(base).get('/angebote.json')) as unknown as Res;
     expect(json.status).toBe(503);
     expect(JSON.parse(json.text).error.status).toBe(503);
     for (const url of ['/intern', '/intern/antraege', `/intern/antraege/${ids[0]}`]) {
-      friendly503((await editor.get(url)) as unknown as Res, `internal ${url}`);
+      friendly503(await editor.get(url), `internal ${url}`);
     }
     const decision = (await head
       .post(`/intern/antraege/${ids[0]}/entscheidung`)
@@ -239,8 +239,8 @@ describe('PostgreSQL stops while the portal serves', () => {
 
   it('a clean stop (pg_ctl stop -m fast) and start again: same picture', async () => {
     await cluster.stop('fast');
-    friendly503((await request(base).get('/')) as unknown as Res, 'public after a clean stop');
-    friendly503((await editor.get('/intern')) as unknown as Res, 'internal after a clean stop');
+    friendly503(await request(base).get('/'), 'public after a clean stop');
+    friendly503(await editor.get('/intern'), 'internal after a clean stop');
     await cluster.start();
     await waitFor('public page back', async () => (await request(base).get('/')).status === 200, 30_000);
     expect((await editor.get('/intern')).status).toBe(200);

@@ -164,6 +164,8 @@ describe('mail templates', () => {
 
   it('checks parameters at compile time for callers', () => {
     // @ts-expect-error stepName is missing
-    expect(() => renderTemplate('step_waiting', 'de', { requestTitle: 'T', url: 'https://smr.test/1' })).toThrow();
+    expect(() => renderTemplate('step_waiting', 'de', { requestTitle: 'T', url: 'https://smr.test/1' })).toThrow(
+      'parameter stepName is missing',
+    );
   });
 });

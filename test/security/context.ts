@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import { loadConfig, demoDirectoryConfig, type Config, type Env } from '../../src/config';
 import { createApp, type Services } from '../../src/app';
 import { createDirectory, type Directory } from '../../src/directory/directory';
-import { startDemoDirectory, type DemoDirectory } from '../../src/directory/demo-server';
+import { startDemoDirectory } from '../../src/directory/demo-server';
 import { demoAccounts } from '../../src/directory/demo-accounts';
 import type { SessionUser } from '../../src/directory/user';
 import { createLogger } from '../../src/web/logging';
@@ -152,7 +152,7 @@ export interface ContextOptions {
 }
 
 export async function createSecurityContext(opts: ContextOptions = {}): Promise<SecurityContext> {
-  const config = loadConfig({ ...TEST_ENV, ...(opts.env ?? {}) });
+  const config = loadConfig({ ...TEST_ENV, ...opts.env });
   const [database, demo] = await Promise.all([createTestDatabase(), startDemoDirectory(0, extendedLdif())]);
   const directory = createDirectory(demoDirectoryConfig(demo.url));
   const clock = { now: new Date() };
@@ -183,7 +183,7 @@ export async function createSecurityContext(opts: ContextOptions = {}): Promise<
     service,
     close: async () => {
       await database.close();
-      await (demo as DemoDirectory).close();
+      await demo.close();
     },
   };
   if (opts.seed !== false) {
