@@ -82,7 +82,13 @@ export function internRoutes(deps: {
   router.use('/vertretung', substitutionRoutes({ db, directory, clock }));
   router.use(
     '/angebote',
-    presenceRoutes({ db, directory, clock, service, reassessmentNotes: reassessments.notesForPresence }),
+    presenceRoutes({
+      db,
+      directory,
+      clock,
+      service,
+      reassessmentNotes: (me, presence) => reassessments.notesForPresence(me, presence),
+    }),
   );
   router.use('/neubewertungen', reassessmentRoutes({ service: reassessments }));
   router.use('/postausgang', outboxRoutes({ db, clock }));

@@ -191,11 +191,12 @@ export function whereReassessmentAnswerable(
   alias = 'p',
   unitAlias = 'u',
 ): void {
-  q.where(`${alias}.status`, 'active').where((w) =>
-    w
-      .whereIn(`${alias}.id`, db('presence_editors').where({ uid: viewer.uid }).select('presence_id'))
-      .orWhereIn(`${unitAlias}.code`, [...viewer.headOf]),
-  );
+  q.where(`${alias}.status`, 'active').where((w) => {
+    w.whereIn(`${alias}.id`, db('presence_editors').where({ uid: viewer.uid }).select('presence_id')).orWhereIn(
+      `${unitAlias}.code`,
+      [...viewer.headOf],
+    );
+  });
 }
 
 // ---------------------------------------------------------------- administration, deputies

@@ -15,6 +15,10 @@ import {
 import { ReassessmentError, type ReassessmentService } from './service';
 
 const BASE = '/intern/neubewertungen';
+
+// the locale's helpers (src/web/i18n.ts), typed here: res.locals types only the translator
+const localUrl = (res: Response, path: string): string => (res.locals.url as (p: string) => string)(path);
+const dayText = (res: Response, day: string): string => (res.locals.dayText as (d: string) => string)(day);
 const OPEN_FIELDS = ['plattform', 'grund', 'frist', 'sperren'] as const;
 const CONFIRM_FIELDS = ['bedarf', 'datenschutz', 'kommentar'] as const;
 
@@ -65,19 +69,19 @@ export function reassessmentRoutes(deps: { service: ReassessmentService }) {
         details: [
           { label: t('reassessments.field.platform'), value: checked.platform.name },
           { label: t('reassessments.field.reason'), value: parsed.data.grund },
-          { label: t('reassessments.field.deadline'), value: res.locals.dayText(parsed.data.frist) },
+          { label: t('reassessments.field.deadline'), value: dayText(res, parsed.data.frist) },
         ],
         action: BASE,
         hidden: { plattform: values.plattform, grund: values.grund, frist: parsed.data.frist, sperren: values.sperren },
         submitLabel: t('reassessments.open.confirmSubmit'),
         changeLabel: t('reassessments.open.change'),
-        backUrl: res.locals.url(BASE),
+        backUrl: localUrl(res, BASE),
         backLabel: t('reassessments.show.back'),
       });
     }
     const result = await service.open(user(req), parsed.data);
     if (!result.ok) return showList(req, res, values, result.errors, 400);
-    res.redirect(303, res.locals.url(`${BASE}/${result.id}?eroeffnet=1`));
+    res.redirect(303, localUrl(res, `${BASE}/${result.id}?eroeffnet=1`));
   });
 
   router.get('/:id', async (req, res) => {
@@ -133,7 +137,7 @@ export function reassessmentRoutes(deps: { service: ReassessmentService }) {
     const parsed = parseForm(confirmSchema, values);
     if (!parsed.ok) return showAnswer(req, res, { values, errors: parsed.errors }, 400);
     await service.confirm(user(req), id, presenceId, parsed.data.kommentar);
-    res.redirect(303, res.locals.url(`${taskPath(req)}?beantwortet=1`));
+    res.redirect(303, localUrl(res, `${taskPath(req)}?beantwortet=1`));
   });
 
   router.post('/:id/angebote/:presenceId/schliessen', async (req, res) => {
@@ -161,12 +165,12 @@ export function reassessmentRoutes(deps: { service: ReassessmentService }) {
         hidden: { grund: reason },
         submitLabel: t('reassessments.answer.closeConfirmSubmit'),
         changeLabel: t('reassessments.answer.closeChange'),
-        backUrl: res.locals.url(taskPath(req)),
+        backUrl: localUrl(res, taskPath(req)),
         backLabel: t('reassessments.answer.back'),
       });
     }
     await service.close(user(req), id, presenceId, parsed.data.grund);
-    res.redirect(303, res.locals.url(`${taskPath(req)}?beantwortet=1`));
+    res.redirect(303, localUrl(res, `${taskPath(req)}?beantwortet=1`));
   });
 
   router.use((err: unknown, _req: Request, _res: Response, next: NextFunction) => {

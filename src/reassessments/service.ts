@@ -88,12 +88,14 @@ export function createReassessmentService(deps: { db: Knex; clock: () => Date; b
     const reassessment = await store.getReassessment(trx, id);
     const task = reassessment && (await store.getTask(trx, id, presenceId, { forUpdate: trx !== db }));
     if (!reassessment || !task) throw new ReassessmentError('not_found');
-    const presence = await trx('presences').where({ id: presenceId }).first('id', 'org_unit_id', 'status', 'name');
+    const presence = await trx('presences')
+      .where({ id: presenceId })
+      .first<{ id: number; org_unit_id: number; status: string }>('id', 'org_unit_id', 'status');
     const access: PresenceAccess = await loadPresenceAccess(trx, user, presence);
     if (!access.canSee) throw new ReassessmentError('not_found');
     const viewer = await selfViewer(trx, user);
     const subject = {
-      status: presence.status as string,
+      status: presence.status,
       unitCode: task.unit_code,
       editorUids: await trx('presence_editors').where({ presence_id: presenceId }).pluck('uid'),
     };
@@ -136,7 +138,9 @@ export function createReassessmentService(deps: { db: Knex; clock: () => Date; b
       if (!mayOpenReassessment(viewer)) throw new ReassessmentError('forbidden');
       const today = berlinDay(clock());
       const errors: FieldError[] = [];
-      const platform = await db('platforms').where({ key: input.plattform }).first('key', 'name', 'enabled');
+      const platform = await db('platforms')
+        .where({ key: input.plattform })
+        .first<{ key: string; name: string; enabled: boolean } | undefined>('key', 'name', 'enabled');
       if (!platform) errors.push({ field: 'plattform', message: 'reassessments.error.platform' });
       else if (await store.openReassessmentOf(db, platform.key))
         errors.push({ field: 'plattform', message: 'reassessments.error.alreadyOpen' });
@@ -166,7 +170,7 @@ export function createReassessmentService(deps: { db: Knex; clock: () => Date; b
               opened_by_name: user.name,
               opened_at: now,
             })
-            .returning('id');
+            .returning<Array<{ id: number }>>('id');
           const id = (row as { id: number }).id;
           await recordHistory(trx, {
             at: now,

@@ -65,7 +65,7 @@ export async function getReassessment(
 ): Promise<ReassessmentRow | undefined> {
   const q = withPlatform(db).where('r.id', id);
   if (opts.forUpdate) q.forUpdate('r');
-  const row = await q.first();
+  const row = await q.first<ReassessmentRow | undefined>();
   return row ? fromRow(row) : undefined;
 }
 
@@ -144,7 +144,7 @@ export async function getTask(
 ): Promise<TaskRow | undefined> {
   const q = tasksQuery(db).where({ 't.reassessment_id': reassessmentId, 't.presence_id': presenceId });
   if (opts.forUpdate) q.forUpdate('t');
-  const row = await q.first();
+  const row = await q.first<TaskRow | undefined>();
   return row ? taskFromRow(row) : undefined;
 }
 
