@@ -45,6 +45,9 @@ describe('mail templates', () => {
         'review_due',
         'review_overdue',
         'editor_missing',
+        'reassessment_task',
+        'reassessment_reminder',
+        'reassessment_report',
       ].sort(),
     );
   });
