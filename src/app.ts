@@ -21,6 +21,10 @@ import { publicRoutes } from './public/routes';
 import { internRoutes } from './intern/routes';
 import { isLargeAdminForm, largeAdminForms } from './admin/body';
 import { createReassessmentService } from './reassessments/service';
+import { drawRoute } from './oversight/route-svg';
+import { oversightRoutes } from './oversight/routes';
+import { createFigureService } from './oversight/figures';
+import { maySeeFigures } from './policy/access';
 import './web/express-types';
 
 export interface Services {
@@ -79,6 +83,8 @@ export function createApp(config: Config, services: Services) {
     res.locals.user = undefined;
     res.locals.currentPath = req.path;
     res.locals.errors = [];
+    // the route of a request as SVG (views/partials/route-svg.ejs)
+    res.locals.drawRoute = drawRoute;
     next();
   });
   // after the view locals: a refused asset path (/assets/%00) gets the normal error page
@@ -140,10 +146,21 @@ export function createApp(config: Config, services: Services) {
         }
       : undefined;
     res.locals.staffPage = true;
+    // the link to the process figures (views/intern/home.ejs)
+    res.locals.maySeeFigures = req.user ? maySeeFigures(req.user) : false;
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
   staff.use(signIn.router);
+  staff.use(
+    '/intern/auswertung',
+    requireUser,
+    oversightRoutes({
+      figures: createFigureService({ db, clock: services.clock }),
+      clock: services.clock,
+      catalogues,
+    }),
+  );
   const reassessments = createReassessmentService({ db, clock: services.clock, baseUrl: config.baseUrl });
   staff.use('/intern', requireUser, internRoutes({ config, db, directory, clock: services.clock, reassessments }));
   app.use((req, res, next) => (STAFF_PATHS.test(req.path) ? staff(req, res, next) : next()));

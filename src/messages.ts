@@ -10,6 +10,7 @@ import * as historyMessages from './audit/messages';
 import * as nextStepMessages from './requests/next-step-messages';
 import * as guidelineMessages from './guidelines/messages';
 import * as reassessmentMessages from './reassessments/messages';
+import * as oversightMessages from './oversight/messages';
 
 /**
  * The message catalogue: every text a person reads. Each feature keeps its texts next to
@@ -30,6 +31,7 @@ export const de: Record<MessageKey, string> = {
   ...nextStepMessages.de,
   ...guidelineMessages.de,
   ...reassessmentMessages.de,
+  ...oversightMessages.de,
 };
 
 export const en: Record<MessageKey, string> = {
@@ -43,6 +45,7 @@ export const en: Record<MessageKey, string> = {
   ...nextStepMessages.en,
   ...guidelineMessages.en,
   ...reassessmentMessages.en,
+  ...oversightMessages.en,
 };
 
 export const catalogues: Catalogues = { de, en };

@@ -224,3 +224,12 @@ export function whereSubstitutionVisible(q: Knex.QueryBuilder, viewer: Pick<View
 /** Ending a deputy entry: its principal, or an administrator (the deputy cannot). */
 export const mayEndSubstitution = (viewer: Pick<Viewer, 'uid' | 'roles'>, row: { principal_uid: string }): boolean =>
   row.principal_uid === viewer.uid || isAdmin(viewer);
+
+// ---------------------------------------------------------------- oversight
+
+/** The process figures and the council report (/intern/auswertung): communications, data protection, administrators. */
+export const OVERSIGHT_ROLES = ['communications', 'data_protection', 'admin'] as const;
+
+/** May see the process figures, their CSV files and the council report (whole-register numbers, no list filter needed). */
+export const maySeeFigures = (viewer: Pick<Viewer, 'roles'>): boolean =>
+  viewer.roles.some((r) => (OVERSIGHT_ROLES as readonly string[]).includes(r));

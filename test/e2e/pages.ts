@@ -89,6 +89,12 @@ export const NOT_PAGES: Array<{ route: string; as?: string; path: string; type: 
     type: /^text\/csv/,
   },
   { route: '/intern/verwaltung/verlauf.csv', as: 'admin', path: '/intern/verwaltung/verlauf.csv', type: /^text\/csv/ },
+  {
+    route: '/intern/auswertung/:figure.csv',
+    as: 'kommunikation',
+    path: '/intern/auswertung/rueckgaben.csv',
+    type: /^text\/csv/,
+  },
 ];
 
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
@@ -202,6 +208,22 @@ export const PAGES: PageSpec[] = [
   { name: 'tasks of Hannover.de editorial', route: '/intern', as: 'hannoverde', path: () => '/intern' },
   { name: 'tasks of an administrator', route: '/intern', as: 'admin', path: () => '/intern' },
   { name: 'requests, all', route: '/intern/antraege', as: 'kommunikation', path: () => '/intern/antraege' },
+  // ---------- process figures and the council report (issue 13)
+  { name: 'process figures', route: '/intern/auswertung', as: 'kommunikation', path: () => '/intern/auswertung' },
+  {
+    name: 'process figures, invalid period (error state)',
+    route: '/intern/auswertung',
+    as: 'datenschutz',
+    path: () => '/intern/auswertung?von=kein-Datum&bis=2026-01-01',
+    status: 400,
+    errorState: true,
+  },
+  {
+    name: 'council report',
+    route: '/intern/auswertung/bericht',
+    as: 'kommunikation',
+    path: () => '/intern/auswertung/bericht',
+  },
   {
     name: 'requests, returned',
     route: '/intern/antraege',

@@ -158,6 +158,12 @@ describe('platform re-assessment over HTTP', () => {
     expect(disabled).toHaveLength(1);
     expect(disabled[0].actor_uid).toBe('datenschutz');
 
+    // the council report lists it among the open re-assessments
+    const report = await (await as('kommunikation')).get('/intern/auswertung/bericht?jahr=2026');
+    expect(report.status).toBe(200);
+    const section = /data-testid="reassessments"[\s\S]*?<\/section>/.exec(report.text)![0];
+    expect(section).toContain('Urteil des BVerwG');
+    expect(section).toContain(`0 bestätigt, 0 geschlossen, ${active.length} offen`);
     const page = await (await as('datenschutz')).get(res.headers.location as string);
     expect(page.status).toBe(200);
     expect(page.text).toContain('Die Neubewertung ist eröffnet');

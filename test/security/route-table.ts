@@ -119,6 +119,8 @@ const everyoneSignedIn = (status: number) => staff(Object.fromEntries(SIGNED_IN.
 const roles = (list: RoleName[], status: number) =>
   Object.fromEntries(list.map((r) => [r, status])) as Partial<Record<RoleName, number>>;
 const adminOnly = (status: number) => staff({ admin: status });
+/** The process figures and the council report (issue 13): communications, data protection, administrators. */
+const figuresOnly = (status: number) => staff(roles(['communications', 'dataProtection', 'admin'], status));
 /**
  * Requests and presences of unit 41: who may not see them gets the answer of a missing id
  * (404, see visibility.test.ts); who may see but not act gets 403.
@@ -574,6 +576,17 @@ export const TABLE: Row[] = [
   }),
 
   // ---------------------------------------------------------------- outbox (administrators)
+  r('GET /intern/auswertung', { url: () => '/intern/auswertung', expect: figuresOnly(200) }),
+  r('GET /intern/auswertung', {
+    variant: 'bad period',
+    url: () => '/intern/auswertung?von=2026-06-01&bis=2026-01-01',
+    expect: figuresOnly(400),
+  }),
+  r('GET /intern/auswertung/bericht', { url: () => '/intern/auswertung/bericht', expect: figuresOnly(200) }),
+  r('GET /intern/auswertung/:figure.csv', {
+    url: () => '/intern/auswertung/rueckgaben.csv',
+    expect: figuresOnly(200),
+  }),
   r('GET /intern/postausgang', { url: () => '/intern/postausgang', expect: adminOnly(200) }),
   r('POST /intern/postausgang/:id/erneut', {
     url: (f) => `/intern/postausgang/${f.outboxId}/erneut`,
