@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import pino from 'pino';
 import { createApp } from '../src/app';
+import { buildContainer } from '../src/container';
 import { demoDirectoryConfig, loadConfig } from '../src/config';
 import { connectPostgres, migrateLatest } from '../src/db/knex';
 import { createDirectory } from '../src/directory/directory';
@@ -241,12 +242,16 @@ async function main() {
       BASE_URL: 'http://127.0.0.1',
       COOKIE_SECURE: 'false',
     });
-    const app = createApp(config, {
-      db: database.db,
-      directory: createDirectory(demoDirectoryConfig(demo.url)),
-      logger: pino({ level: 'silent' }),
-      clock: () => new Date(),
-    });
+    const app = createApp(
+      config,
+      buildContainer({
+        config,
+        db: database.db,
+        directory: createDirectory(demoDirectoryConfig(demo.url)),
+        logger: pino({ level: 'silent' }),
+        clock: () => new Date(),
+      }),
+    );
     server = http.createServer(app);
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -36,6 +36,7 @@ import { catalogues } from '../src/messages';
 import { historyLabel } from '../src/audit/labels';
 import { setUpStaticAssets } from '../src/web/static';
 import { createApp } from '../src/app';
+import { buildContainer } from '../src/container';
 import { seedSynthetic } from '../src/public/synthetic';
 
 // ---------------------------------------------------------------- server process
@@ -65,12 +66,16 @@ async function server() {
     ...(postgresUrl ? { DATABASE_URL: postgresUrl } : {}),
   });
   const logger = createLogger('silent');
-  const app = createApp(config, {
-    db: database.db,
-    directory: createDirectory(demoDirectoryConfig('ldap://127.0.0.1:1')), // never contacted by public pages
-    logger,
-    clock: () => new Date(),
-  });
+  const app = createApp(
+    config,
+    buildContainer({
+      config,
+      db: database.db,
+      directory: createDirectory(demoDirectoryConfig('ldap://127.0.0.1:1')), // never contacted by public pages
+      logger,
+      clock: () => new Date(),
+    }),
+  );
 
   let bareBody = Buffer.alloc(0);
   let bareType = 'text/html; charset=utf-8';

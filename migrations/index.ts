@@ -9,7 +9,8 @@ import * as m0007 from './20261126_0007_register_notify';
 import * as m0008 from './20261201_0008_role_recipients';
 import * as m0010 from './20261201_0010_platform_short_hosts';
 import * as m0011 from './20261201_0011_guideline_texts';
-import * as m0013 from './20261205_0013_platform_reassessments';
+import * as m0012 from './20261212_0012_account_reports';
+import * as m0013 from './20261213_0013_platform_reassessments';
 
 /**
  * Every migration, in order. A static list works the same under tsx, vitest and compiled
@@ -26,7 +27,8 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201_0008_role_recipients': m0008,
   '20261201_0010_platform_short_hosts': m0010,
   '20261201_0011_guideline_texts': m0011,
-  '20261205_0013_platform_reassessments': m0013,
+  '20261212_0012_account_reports': m0012,
+  '20261213_0013_platform_reassessments': m0013,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -11,6 +11,7 @@ import * as nextStepMessages from './requests/next-step-messages';
 import * as guidelineMessages from './guidelines/messages';
 import * as reassessmentMessages from './reassessments/messages';
 import * as oversightMessages from './oversight/messages';
+import * as reportMessages from './reports/messages';
 
 /**
  * The message catalogue: every text a person reads. Each feature keeps its texts next to
@@ -32,6 +33,7 @@ export const de: Record<MessageKey, string> = {
   ...guidelineMessages.de,
   ...reassessmentMessages.de,
   ...oversightMessages.de,
+  ...reportMessages.de,
 };
 
 export const en: Record<MessageKey, string> = {
@@ -46,6 +48,7 @@ export const en: Record<MessageKey, string> = {
   ...guidelineMessages.en,
   ...reassessmentMessages.en,
   ...oversightMessages.en,
+  ...reportMessages.en,
 };
 
 export const catalogues: Catalogues = { de, en };

@@ -19,6 +19,7 @@ export interface HistoryEntry {
     | 'substitution'
     | 'outbox'
     | 'import'
+    | 'report_case'
     | 'reassessment';
   entityId: string | number;
   requestId?: number | null;

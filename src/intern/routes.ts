@@ -1,98 +1,106 @@
 import { Router, type Request } from 'express';
-import type { Knex } from 'knex';
-import type { Config } from '../config';
-import type { Directory } from '../directory/directory';
+import { z } from 'zod';
 import type { SessionUser } from '../directory/user';
 import { renderPage } from '../web/render';
-import { HttpError } from '../web/errors';
-import { createRequestService } from '../requests/service';
-import { createNotifier } from '../requests/notify';
+import { noticeFlags, parseQuery } from '../web/input';
 import { requestRoutes, requestErrorHandler } from '../requests/routes';
 import { substitutionRoutes } from '../requests/substitutions';
-import { maySeeReassessments, whereRequestVisible } from '../policy/access';
-import { selfViewer } from '../policy/viewer';
+import { maySeeReassessments } from '../policy/access';
 import { outboxRoutes } from '../notifications/routes';
-import { adminRoutes } from '../admin/routes';
+import { adminRoutes, type AdminDeps } from '../admin/routes';
 import { presenceRoutes } from '../presences/routes';
 import { guidelineRoutes } from '../guidelines/routes';
-import { toDoFor } from './todo';
+import type { Directory } from '../directory/directory';
+import type { RequestService } from '../requests/service';
+import type { RequestPages } from '../requests/pages';
+import type { SubstitutionService } from '../requests/substitution-store';
+import type { PresenceService } from '../presences/service';
+import type { OutboxPages } from '../notifications/outbox';
+import type { GuidelineService } from '../guidelines/service';
+import { REQUEST_STATUSES, type InternService } from './service';
+import { reportRoutes } from '../reports/routes';
+import type { ReportService } from '../reports/service';
 import { reassessmentRoutes } from '../reassessments/routes';
 import type { ReassessmentService } from '../reassessments/service';
 
-const STATUSES = ['draft', 'in_review', 'returned', 'rejected', 'withdrawn', 'published'] as const;
+/** The request list's filter; '' (the "all" option) or none is every status. */
+const listQuery = z.object({
+  stand: z
+    .union([z.literal(''), z.enum(REQUEST_STATUSES)])
+    .optional()
+    .transform((v) => v || undefined),
+});
+const homeNotices = noticeFlags('geloescht');
+
+/** What the staff area is built from: the domain services, wired once (src/container.ts). */
+export interface InternDeps {
+  baseUrl: string;
+  directory: Directory;
+  intern: InternService;
+  requests: RequestService;
+  requestPages: RequestPages;
+  substitutions: SubstitutionService;
+  presences: PresenceService;
+  outbox: OutboxPages;
+  guidelines: GuidelineService;
+  /** Reports of fake accounts: the press office's triage (src/reports/). */
+  reports: ReportService;
+  /** Platform re-assessments (src/reassessments/). */
+  reassessments: ReassessmentService;
+  /** The administration's own wiring (src/admin/), until its routes take services as well. */
+  admin: AdminDeps;
+}
 
 /** The staff area: task list, requests, deputies; every route behind the sign-in guard. */
-export function internRoutes(deps: {
-  config: Config;
-  db: Knex;
-  directory: Directory;
-  clock: () => Date;
-  reassessments: ReassessmentService;
-}) {
-  const { db, directory, clock, config, reassessments } = deps;
-  const service = createRequestService({
-    db,
-    directory,
-    clock,
-    notify: createNotifier({ baseUrl: config.baseUrl, directory }),
-  });
+export function internRoutes(deps: InternDeps) {
+  const { intern, directory } = deps;
+  const service = deps.requests;
   const router = Router();
   const user = (req: Request) => req.user as SessionUser;
 
   router.get('/', async (req, res) => {
     const me = user(req);
+    const flags = parseQuery(homeNotices, req.query);
     const tasks = await service.tasksFor(me);
-    const mine = await db('requests').where({ author_uid: me.uid }).orderBy('updated_at', 'desc').limit(50);
-    const todo = await toDoFor(db, me, clock(), reassessments);
-    const unit = me.unit ? await db('org_units').where({ code: me.unit }).first('name') : undefined;
-    const notice = req.query.geloescht ? 'requests.delete.done' : undefined;
+    const { mine, todo, unitName } = await intern.home(me);
     await renderPage(res, 'intern/home', {
       title: res.locals.t('requests.tasks.title'),
       tasks,
       mine,
       todo,
       confirmations: todo.toConfirm,
-      unitName: unit?.name,
+      unitName,
       showReassessments: maySeeReassessments(me),
-      notice,
+      notice: flags.geloescht === '1' ? 'requests.delete.done' : undefined,
     });
   });
 
   router.get('/antraege', async (req, res) => {
-    const me = user(req);
-    const status = typeof req.query.stand === 'string' && req.query.stand !== '' ? req.query.stand : undefined;
-    if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) throw new HttpError(400);
-    const q = db('requests as r')
-      .leftJoin('org_units as u', 'u.id', 'r.org_unit_id')
-      .select('r.*', 'u.name as unit_name')
-      .orderBy('r.updated_at', 'desc')
-      .limit(500);
-    if (status) q.where('r.status', status);
-    whereRequestVisible(q, db, await selfViewer(db, me));
+    const { stand: status } = parseQuery(listQuery, req.query);
     await renderPage(res, 'requests/list', {
       title: res.locals.t('requests.list.title'),
-      requests: await q,
-      statuses: STATUSES,
+      requests: await intern.requestList(user(req), status),
+      statuses: REQUEST_STATUSES,
       status: status ?? '',
     });
   });
 
-  router.use(guidelineRoutes({ db }));
-  router.use(requestRoutes({ db, directory, service, clock, baseUrl: config.baseUrl }));
-  router.use('/vertretung', substitutionRoutes({ db, directory, clock }));
+  router.use(guidelineRoutes({ guidelines: deps.guidelines }));
+  router.use(requestRoutes({ directory, service, pages: deps.requestPages, baseUrl: deps.baseUrl }));
+  router.use('/vertretung', substitutionRoutes({ substitutions: deps.substitutions, directory }));
   router.use(
     '/angebote',
     presenceRoutes({
-      db,
+      presences: deps.presences,
       directory,
-      clock,
       service,
-      reassessmentNotes: (me, presence) => reassessments.notesForPresence(me, presence),
+      reassessmentNotes: (me, presence) => deps.reassessments.notesForPresence(me, presence),
     }),
   );
-  router.use('/neubewertungen', reassessmentRoutes({ service: reassessments }));
-  router.use('/postausgang', outboxRoutes({ db, clock }));
-  router.use('/verwaltung', adminRoutes({ config, db, directory, clock }));
-  router.use(requestErrorHandler(db));
+  router.use('/neubewertungen', reassessmentRoutes({ service: deps.reassessments }));
+  router.use('/postausgang', outboxRoutes({ outbox: deps.outbox }));
+  router.use('/verwaltung', adminRoutes(deps.admin));
+  router.use(reportRoutes({ reports: deps.reports }));
+  router.use(requestErrorHandler(deps.requestPages));
   return router;
 }

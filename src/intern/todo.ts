@@ -3,7 +3,8 @@ import type { SessionUser } from '../directory/user';
 import { berlinDay } from '../policy/actors';
 import { confirmedCurrent, currentTexts, type GuidelineText, type GuidelineKey } from '../guidelines/store';
 import * as store from '../requests/store';
-import type { OpenTask } from '../reassessments/store';
+import { openTasksFor, type OpenTask } from '../reassessments/store';
+import { selfViewer } from '../policy/viewer';
 
 export interface ReturnedRequest {
   id: number;
@@ -38,12 +39,7 @@ export interface ToDo {
  * confirmation (from 30 days before the review date, as the reminder mails), presences whose
  * platform is being re-assessed.
  */
-export async function toDoFor(
-  db: Knex,
-  me: SessionUser,
-  now: Date,
-  reassessments: { openTasksFor(me: SessionUser): Promise<OpenTask[]> },
-): Promise<ToDo> {
+export async function toDoFor(db: Knex, me: SessionUser, now: Date): Promise<ToDo> {
   const returnedRows = await db('requests as r')
     .join('workflow_instances as w', 'w.request_id', 'r.id')
     .where({ 'r.author_uid': me.uid, 'r.status': 'returned' })
@@ -94,6 +90,9 @@ export async function toDoFor(
     overdue: Boolean(p.review_overdue) || String(p.review_due).slice(0, 10) < berlinDay(now),
   }));
   const today = berlinDay(now);
-  const reassessmentTasks = (await reassessments.openTasksFor(me)).map((t) => ({ ...t, overdue: t.deadline < today }));
+  const reassessmentTasks = (await openTasksFor(db, await selfViewer(db, me))).map((t) => ({
+    ...t,
+    overdue: t.deadline < today,
+  }));
   return { returned, toConfirm, texts, presencesDue, reassessments: reassessmentTasks };
 }

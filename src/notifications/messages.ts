@@ -84,6 +84,10 @@ export const de = {
   'notifications.mail.reassessment_report.body':
     'die Frist der Neubewertung der Plattform {platformName} ist am {deadline} abgelaufen. Für diese Auftritte hat bis dahin niemand geantwortet:\n\n{presences}\n\nSie erhalten diese Nachricht als Kommunikation oder Datenschutz. Den Stand der Neubewertung finden Sie hier:\n{url}',
 
+  'notifications.mail.report_digest.subject': 'Neue Meldungen zu Fake-Accounts: {count}',
+  'notifications.mail.report_digest.body':
+    'Bürger*innen haben Accounts gemeldet, die sich als Landeshauptstadt Hannover ausgeben könnten. Neue oder erneut gemeldete Fälle ({count}, in Klammern die Zahl der Meldungen):\n{cases}\n\nBitte prüfen Sie die Fälle als Pressestelle und entscheiden Sie, ob es sich um Fake-Accounts handelt:\n{url}',
+
   'notifications.outbox.title': 'Postausgang',
   'notifications.outbox.lead':
     'Alle E-Mails, die das Social-Media-Register verschickt oder verschicken wird. Nachrichten, die auch nach mehreren Versuchen nicht zugestellt werden konnten, können Sie hier erneut senden.',
@@ -138,6 +142,8 @@ export const de = {
   'notifications.template.reassessment_task': 'Neubewertung der Plattform',
   'notifications.template.reassessment_reminder': 'Erinnerung Neubewertung',
   'notifications.template.reassessment_report': 'Bericht Neubewertung',
+
+  'notifications.template.report_digest': 'Meldungen zu Fake-Accounts',
 } as const;
 
 declare module '../i18n/keys' {
@@ -223,6 +229,10 @@ export const en: Catalogue<typeof de> = {
   'notifications.mail.reassessment_report.body':
     'the deadline of the re-assessment of the platform {platformName} passed on {deadline}. Nobody answered for these presences by then:\n\n{presences}\n\nYou receive this message as communications or data protection. The progress of the re-assessment is here:\n{url}',
 
+  'notifications.mail.report_digest.subject': 'New reports of fake accounts: {count}',
+  'notifications.mail.report_digest.body':
+    'Citizens have reported accounts that may pretend to be the City of Hannover. New or again reported cases ({count}, the number of reports in brackets):\n{cases}\n\nAs the press office, please check the cases and decide whether they are fake accounts:\n{url}',
+
   'notifications.outbox.title': 'Outbox',
   'notifications.outbox.lead':
     'Every e-mail the Social-Media-Register has sent or is going to send. Messages that could not be delivered even after several attempts can be sent again here.',
@@ -277,4 +287,6 @@ export const en: Catalogue<typeof de> = {
   'notifications.template.reassessment_task': 'Platform re-assessment',
   'notifications.template.reassessment_reminder': 'Re-assessment reminder',
   'notifications.template.reassessment_report': 'Re-assessment report',
+
+  'notifications.template.report_digest': 'Reports of fake accounts',
 };

@@ -24,6 +24,8 @@ export const TEMPLATE_PARAMS = {
   review_due: ['presenceName', 'reviewDue', 'url'],
   review_overdue: ['presenceName', 'reviewDue', 'url'],
   editor_missing: ['presenceName', 'editors', 'url'],
+  // fake accounts (src/reports): the daily digest to communications
+  report_digest: ['count', 'cases', 'url'],
   // platform re-assessment (src/reassessments): the task, its reminder, the report at the deadline
   reassessment_task: ['presenceName', 'platformName', 'reason', 'deadline', 'url'],
   reassessment_reminder: ['presenceName', 'platformName', 'deadline', 'url'],

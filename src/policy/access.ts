@@ -233,3 +233,13 @@ export const OVERSIGHT_ROLES = ['communications', 'data_protection', 'admin'] as
 /** May see the process figures, their CSV files and the council report (whole-register numbers, no list filter needed). */
 export const maySeeFigures = (viewer: Pick<Viewer, 'roles'>): boolean =>
   viewer.roles.some((r) => (OVERSIGHT_ROLES as readonly string[]).includes(r));
+
+// ---------------------------------------------------------------- reports of fake accounts
+
+/** The reports of fake accounts (/intern/meldungen): the press office (communications) decides, administrators read. */
+export const maySeeAccountReports = (viewer: Pick<Viewer, 'roles'>): boolean =>
+  viewer.roles.includes('communications') || isAdmin(viewer);
+
+/** Deciding a report (impostor, ours, unrelated, closed): communications only. */
+export const mayDecideAccountReports = (viewer: Pick<Viewer, 'roles'>): boolean =>
+  viewer.roles.includes('communications');

@@ -213,3 +213,20 @@ export async function firstPublished(db: Knex): Promise<Date | undefined> {
     { first: Date | string | null } | undefined;
   return row?.first ? new Date(row.first) : undefined;
 }
+
+/** Every presence's account (closed ones too): what the look-alike check compares with. */
+export interface AccountRow {
+  id: number;
+  slug: string;
+  name: string;
+  url: string;
+  platform_key: string;
+  account_id: string;
+  status: 'active' | 'closed';
+}
+
+export async function registeredAccounts(db: Knex): Promise<AccountRow[]> {
+  return db('presences')
+    .select('id', 'slug', 'name', 'url', 'platform_key', 'account_id', 'status')
+    .orderByRaw("(status = 'active') DESC, id");
+}

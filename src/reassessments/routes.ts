@@ -3,6 +3,8 @@ import type { SessionUser } from '../directory/user';
 import { renderPage } from '../web/render';
 import { HttpError, notFound } from '../web/errors';
 import { pathId, type FieldError } from '../web/forms';
+import { noticeFlags, parseControls, parseQuery } from '../web/input';
+import { z } from 'zod';
 import {
   closeSchema,
   confirmSchema,
@@ -19,6 +21,10 @@ const BASE = '/intern/neubewertungen';
 // the locale's helpers (src/web/i18n.ts), typed here: res.locals types only the translator
 const localUrl = (res: Response, path: string): string => (res.locals.url as (p: string) => string)(path);
 const dayText = (res: Response, day: string): string => (res.locals.dayText as (d: string) => string)(day);
+const openedNotice = noticeFlags('eroeffnet');
+/** The confirmation page's buttons (views/partials/confirm.ejs). */
+const confirmControls = z.object({ bestaetigt: z.enum(['1', 'nein']).optional() });
+const answeredNotice = noticeFlags('beantwortet');
 const OPEN_FIELDS = ['plattform', 'grund', 'frist', 'sperren'] as const;
 const CONFIRM_FIELDS = ['bedarf', 'datenschutz', 'kommentar'] as const;
 
@@ -58,7 +64,7 @@ export function reassessmentRoutes(deps: { service: ReassessmentService }) {
     // it happens only from its confirmation page
     const checked = await service.check(user(req), parsed.data);
     if (!checked.ok) return showList(req, res, values, checked.errors, 400);
-    const confirmed = (req.body as Record<string, unknown>).bestaetigt;
+    const confirmed = parseControls(confirmControls, req.body).bestaetigt;
     if (confirmed === 'nein') return showList(req, res, values);
     if (confirmed !== '1') {
       const t = res.locals.t;
@@ -89,7 +95,7 @@ export function reassessmentRoutes(deps: { service: ReassessmentService }) {
     await renderPage(res, 'reassessments/show', {
       title: res.locals.t('reassessments.show.title', { platform: progress.reassessment.platform_name }),
       ...progress,
-      notice: req.query.eroeffnet ? 'reassessments.opened' : undefined,
+      notice: parseQuery(openedNotice, req.query).eroeffnet === '1' ? 'reassessments.opened' : undefined,
     });
   });
 
@@ -116,7 +122,9 @@ export function reassessmentRoutes(deps: { service: ReassessmentService }) {
         reason: form.reason ?? '',
         errors: form.errors ?? [],
         notice:
-          req.query.beantwortet && loaded.state !== 'open' ? `reassessments.answer.done.${loaded.state}` : undefined,
+          parseQuery(answeredNotice, req.query).beantwortet === '1' && loaded.state !== 'open'
+            ? `reassessments.answer.done.${loaded.state}`
+            : undefined,
       },
       status,
     );
@@ -149,10 +157,10 @@ export function reassessmentRoutes(deps: { service: ReassessmentService }) {
     const reason = formValues(req.body, ['grund'] as const).grund;
     const parsed = parseForm(closeSchema, { grund: reason });
     if (!parsed.ok) return showAnswer(req, res, { reason, errors: parsed.errors }, 400);
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    const { bestaetigt } = parseControls(confirmControls, req.body);
     // closing reaches far (the public overview): it happens only from its confirmation page
-    if (body.bestaetigt === 'nein') return showAnswer(req, res, { reason });
-    if (body.bestaetigt !== '1') {
+    if (bestaetigt === 'nein') return showAnswer(req, res, { reason });
+    if (bestaetigt !== '1') {
       const t = res.locals.t;
       return renderPage(res, 'partials/confirm', {
         title: t('reassessments.answer.closeConfirmTitle', { name: loaded.task.presence_name }),

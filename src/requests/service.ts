@@ -695,13 +695,7 @@ export function createRequestService(deps: RequestServiceDeps) {
         deadline?: Date;
         overdue: boolean;
       }> = [];
-      const definitions = new Map<number, WorkflowDefinition>();
-      for (const r of await store.requestsInReview(db)) {
-        let definition = definitions.get(r.instance.definition_id);
-        if (!definition) {
-          definition = await store.getDefinition(db, r.instance.definition_id);
-          definitions.set(r.instance.definition_id, definition);
-        }
+      for (const { request: r, definition } of await store.requestsInReviewWithDefinitions(db)) {
         for (const d of decidableSteps(definition, r.instance.state, actor)) {
           const step = definition.steps.find((s) => s.id === d.stepId);
           const openedAt = r.instance.state.steps[d.stepId]?.openedAt;

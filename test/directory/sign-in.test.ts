@@ -4,6 +4,7 @@ import { createTestContext, type TestContext } from '../helpers/app';
 import { cookieOf, csrfFrom, signIn } from '../helpers/http';
 import { createDirectory } from '../../src/directory/directory';
 import { createApp } from '../../src/app';
+import { buildContainer } from '../../src/container';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -156,7 +157,7 @@ describe('sign-in when the directory cannot be reached', () => {
     down = await createTestContext();
     // point the app at a port where nothing listens
     const cfg = { ...down.directory.config, url: 'ldap://127.0.0.1:1', timeoutMs: 1000 };
-    down.app = createApp(down.config, { ...down.services, directory: createDirectory(cfg) });
+    down.app = createApp(down.config, buildContainer({ ...down.services, directory: createDirectory(cfg) }));
   });
   afterAll(() => down.close());
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { loadConfig, demoDirectoryConfig } from '../../src/config';
 import { createApp } from '../../src/app';
+import { buildContainer } from '../../src/container';
 import { connectPostgres, migrateLatest, type Database } from '../../src/db/knex';
 import { createDirectory } from '../../src/directory/directory';
 import { startDemoDirectory, type DemoDirectory } from '../../src/directory/demo-server';
@@ -54,12 +55,17 @@ beforeAll(async () => {
     ids.push(id);
   }
   slug = (await database.db('presences').where({ status: 'active' }).first('slug')).slug;
-  const app = createApp(loadConfig({ ...TEST_ENV, DATABASE_URL: url }), {
-    db: database.db,
-    directory,
-    logger: createLogger(process.env.FAULT_LOG ?? 'silent'),
-    clock: () => new Date(),
-  });
+  const config = loadConfig({ ...TEST_ENV, DATABASE_URL: url });
+  const app = createApp(
+    config,
+    buildContainer({
+      config,
+      db: database.db,
+      directory,
+      logger: createLogger(process.env.FAULT_LOG ?? 'silent'),
+      clock: () => new Date(),
+    }),
+  );
   server = http.createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

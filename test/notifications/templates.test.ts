@@ -45,6 +45,7 @@ describe('mail templates', () => {
         'review_due',
         'review_overdue',
         'editor_missing',
+        'report_digest',
         'reassessment_task',
         'reassessment_reminder',
         'reassessment_report',

@@ -51,7 +51,7 @@ describe('/angebote.json', () => {
       .expect(200)
       .expect('Content-Type', /application\/json/);
     expect(validate(res.body, { $ref: '#/components/schemas/PresenceList' }, doc)).toEqual([]);
-    expect(res.body.schemaVersion).toBe('1.1');
+    expect(res.body.schemaVersion).toBe('1.2');
     expect(res.body.count).toBe(ALL_ACTIVE.length);
     expect(res.body.presences.map((p: { slug: string }) => p.slug).sort()).toEqual([...ALL_ACTIVE].sort());
     expect(res.body.presences[0].slug).toBe('hannover-de-facebook');
