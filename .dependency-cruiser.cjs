@@ -20,7 +20,8 @@ const NOT_FOR_THE_CORE =
  * outside web/ (the health check and static files) and app.ts (test/architecture/layers.test.ts
  * checks that this pattern covers them all). No exceptions.
  */
-const ROUTE_FILES = '(^src/.*/routes\\.ts$|^src/requests/(next-step|substitutions)\\.ts$)';
+const ROUTE_FILES =
+  '(^src/.*/routes\\.ts$|^src/[a-z]+/[a-z]+-routes\\.ts$|^src/requests/(next-step|substitutions)\\.ts$)';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -30,7 +30,18 @@ export interface HistoryEntry {
 
 /** Appends to the history (the database refuses UPDATE and DELETE on it). */
 export async function recordHistory(db: Knex | Knex.Transaction, entry: HistoryEntry): Promise<void> {
-  await db('history').insert({
+  // one row object, not a list: the bulk import collects exactly these (src/admin/import/batch.ts)
+  await db('history').insert(historyRow(entry));
+}
+
+/** Appends several entries with one INSERT, in the order given (ids ascend in that order). */
+export async function recordHistories(db: Knex | Knex.Transaction, entries: HistoryEntry[]): Promise<void> {
+  if (entries.length === 1) await recordHistory(db, entries[0] as HistoryEntry);
+  else if (entries.length > 1) await db('history').insert(entries.map(historyRow));
+}
+
+function historyRow(entry: HistoryEntry) {
+  return {
     at: entry.at,
     actor_uid: entry.actorUid,
     actor_name: entry.actorName,
@@ -42,7 +53,7 @@ export async function recordHistory(db: Knex | Knex.Transaction, entry: HistoryE
     presence_id: entry.presenceId ?? null,
     comment: entry.comment ?? null,
     changes: entry.changes ? JSON.stringify(entry.changes) : null,
-  });
+  };
 }
 
 /** Field-by-field differences between two flat records (only fields that differ). */

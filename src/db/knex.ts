@@ -56,13 +56,20 @@ export function connectPostgres(url: string, poolMax = 10, logger?: KnexLogger):
   return { db, kind: 'postgres', close: () => db.destroy() };
 }
 
-/** Wrap an existing PGlite instance (tests hand in clones of a migrated template). */
-export function connectPglite(pglite: PGlite, onClose?: () => void): Database {
+/**
+ * Wrap an existing PGlite instance (tests hand in copies of a migrated template). With
+ * `keepOpen`, closing the Database ends knex but leaves the PGlite instance open for its owner
+ * (the test helpers reuse instances: test/helpers/db.ts); otherwise closing closes PGlite too.
+ */
+export function connectPglite(pglite: PGlite, onClose?: () => void, options: { keepOpen?: boolean } = {}): Database {
+  // knex-pglite closes its one connection when knex is destroyed: hand it a view of the
+  // instance whose close() does nothing when the instance is to stay open
+  const connection = options.keepOpen ? keptOpen(pglite) : pglite;
   const db = knexFactory({
     ...common,
     client: ClientPgLite,
     dialect: 'postgres',
-    connection: () => ({ pglite }) as object,
+    connection: () => ({ pglite: connection }) as object,
   } as Knex.Config);
   return {
     db,
@@ -70,10 +77,21 @@ export function connectPglite(pglite: PGlite, onClose?: () => void): Database {
     pglite,
     close: async () => {
       await db.destroy();
-      if (!pglite.closed) await pglite.close();
+      if (!options.keepOpen && !pglite.closed) await pglite.close();
       onClose?.();
     },
   };
+}
+
+/** The same PGlite instance, except that close() leaves it open (methods bound to the instance: PGlite uses private fields). */
+function keptOpen(pglite: PGlite): PGlite {
+  return new Proxy(pglite, {
+    get(target, prop) {
+      if (prop === 'close') return () => Promise.resolve();
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 export function newPglite(dataDir?: string, loadDataDir?: Blob): PGlite {

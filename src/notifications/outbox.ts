@@ -65,6 +65,29 @@ export interface OutboxMessage {
  * transaction instead of a mail later. `now` lets callers with an injected clock date it.
  */
 export async function enqueue(trx: Knex | Knex.Transaction, message: OutgoingMessage, now?: Date): Promise<void> {
+  await enqueueMany(trx, [message], now);
+}
+
+/**
+ * Queues several mails with one INSERT, in the order given; each is checked and rendered as
+ * by `enqueue`, and one that fails fails them all (and the caller's transaction).
+ */
+export async function enqueueMany(
+  trx: Knex | Knex.Transaction,
+  messages: OutgoingMessage[],
+  now?: Date,
+): Promise<void> {
+  if (messages.length === 0) return;
+  const rows = messages.map((message) => outboxRow(message, now));
+  // one message: one row object, as the bulk import collects them (src/admin/import/batch.ts)
+  const insert = trx('outbox').insert(rows.length === 1 ? rows[0] : rows);
+  // ON CONFLICT DO NOTHING: a second reminder for the same key is silently dropped,
+  // and a concurrent transaction with the same key waits instead of failing (a message
+  // without a key never conflicts: NULLs are distinct)
+  await (messages.some((m) => m.dedupeKey !== undefined) ? insert.onConflict('dedupe_key').ignore() : insert);
+}
+
+function outboxRow(message: OutgoingMessage, now?: Date) {
   const to = message.to;
   const role = 'role' in to ? to.role : undefined;
   const person = 'role' in to ? undefined : to;
@@ -77,7 +100,7 @@ export async function enqueue(trx: Knex | Knex.Transaction, message: OutgoingMes
   // a role's mail is rendered now as well (without a name): a missing parameter fails the
   // caller's transaction, and the outbox page shows what the members will read
   const { subject, body } = renderTemplate(message.template, locale, message.params as never, person?.name);
-  const row = {
+  return {
     recipient_uid: person?.uid ?? null,
     recipient_email: person?.email ?? null,
     recipient_role: role ?? null,
@@ -93,10 +116,6 @@ export async function enqueue(trx: Knex | Knex.Transaction, message: OutgoingMes
     dedupe_key: message.dedupeKey ?? null,
     ...(now ? { created_at: now, next_attempt_at: now } : {}),
   };
-  const insert = trx('outbox').insert(row);
-  // ON CONFLICT DO NOTHING: a second reminder for the same key is silently dropped,
-  // and a concurrent transaction with the same key waits instead of failing.
-  await (message.dedupeKey ? insert.onConflict('dedupe_key').ignore() : insert);
 }
 
 type OutboxRow = {

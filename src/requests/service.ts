@@ -12,7 +12,7 @@ import {
 import type { WorkflowDefinition } from '../workflow/definition';
 import { buildActor } from '../policy/actors';
 import { addWorkingDays } from '../workflow/working-days';
-import { recordHistory, diffRecords } from '../audit/history';
+import { recordHistory, recordHistories, diffRecords, type HistoryEntry } from '../audit/history';
 import { rememberPerson } from '../people/store';
 import { unitByCode } from '../registry/org-units';
 import { canonicalise } from '../registry/canonical';
@@ -67,6 +67,21 @@ function nameEditors(problems: FormProblem[], editors: Array<{ uid: string; name
 
 export function createRequestService(deps: RequestServiceDeps) {
   const { db, directory, clock, notify } = deps;
+
+  /**
+   * Workflow definitions by id. A definition row is never changed (an upload is a new row with
+   * a new version, src/admin/workflows/service.ts), so what was read once holds for this
+   * database: one statement less per decision.
+   */
+  const definitions = new Map<number, WorkflowDefinition>();
+  async function definitionById(q: Knex | Knex.Transaction, id: number): Promise<WorkflowDefinition> {
+    const known = definitions.get(id);
+    if (known) return known;
+    const definition = await store.getDefinition(q, id);
+    if (definitions.size >= 100) definitions.clear();
+    definitions.set(id, definition);
+    return definition;
+  }
 
   /** Checks that need the database or the directory; the editors are resolved on the way. */
   async function checkAgainstRegister(
@@ -175,6 +190,9 @@ export function createRequestService(deps: RequestServiceDeps) {
       { status: state.status, ...(finished ? { finished_at: now } : {}) },
       now,
     );
+    // history rows go in together (one INSERT), but always before a publication writes its own
+    // rows, so that the history keeps the order of what happened
+    const history: HistoryEntry[] = [];
     for (const e of events) {
       if (e.type === 'approved' || e.type === 'returned' || e.type === 'rejected') {
         await store.insertDecision(trx, {
@@ -190,6 +208,7 @@ export function createRequestService(deps: RequestServiceDeps) {
         });
       }
       if (e.type === 'published') {
+        await recordHistories(trx, history.splice(0));
         await snapshotConfirmations(trx, request.id);
         if (request.kind === 'change' || request.kind === 'editors') {
           await applyChange(trx, request, actor, now);
@@ -198,7 +217,7 @@ export function createRequestService(deps: RequestServiceDeps) {
           await store.updateRequest(trx, request.id, { presence_id: presenceId }, now);
         }
       }
-      await recordHistory(trx, {
+      history.push({
         at: now,
         actorUid: 'actorUid' in e ? e.actorUid : null,
         actorName: 'actorUid' in e && actor && e.actorUid === actor.uid ? actor.name : null,
@@ -212,6 +231,7 @@ export function createRequestService(deps: RequestServiceDeps) {
         changes: 'stepId' in e ? { step: { before: null, after: e.stepId } } : null,
       });
     }
+    await recordHistories(trx, history);
     await notify(trx, { ...request, status: state.status }, definition, events);
   }
 
@@ -356,7 +376,7 @@ export function createRequestService(deps: RequestServiceDeps) {
           await store.insertInstance(trx, id, newest.id, fresh, now);
           instanceRow = (await store.getInstance(trx, id, { forUpdate: true })) as store.InstanceRow;
         } else {
-          definition = await store.getDefinition(trx, instanceRow.definition_id);
+          definition = await definitionById(trx, instanceRow.definition_id);
         }
         // editors and unit may have changed since the last submission
         const state: Instance = {
@@ -423,7 +443,7 @@ export function createRequestService(deps: RequestServiceDeps) {
       const instanceRow = await store.getInstance(db, id);
       if (!instanceRow) throw new RequestError('not_editable');
       if (seenVersion !== undefined && seenVersion !== request.version) throw new RequestError('stale_version');
-      const definition = await store.getDefinition(db, instanceRow.definition_id);
+      const definition = await definitionById(db, instanceRow.definition_id);
       const result = decideCore({
         definition,
         instance: instanceRow.state,
@@ -450,7 +470,7 @@ export function createRequestService(deps: RequestServiceDeps) {
         const instanceRow = await store.getInstance(trx, id, { forUpdate: true });
         if (!instanceRow) throw new RequestError('not_editable');
         if (seenVersion !== undefined && seenVersion !== request.version) throw new RequestError('stale_version');
-        const definition = await store.getDefinition(trx, instanceRow.definition_id);
+        const definition = await definitionById(trx, instanceRow.definition_id);
         const result = decideCore({
           definition,
           instance: instanceRow.state,
@@ -515,7 +535,7 @@ export function createRequestService(deps: RequestServiceDeps) {
           if (!locked || locked.status !== 'in_review') continue;
           const instanceRow = await store.getInstance(trx, requestId, { forUpdate: true });
           if (!instanceRow) continue;
-          const definition = await store.getDefinition(trx, instanceRow.definition_id);
+          const definition = await definitionById(trx, instanceRow.definition_id);
           const result = decideCore({
             definition,
             instance: instanceRow.state,

@@ -43,7 +43,7 @@ export interface BatchingTransaction {
  *
  * The import's transaction as the notifier sees it. Reads of reference tables the import never
  * writes (units, heads, people, platforms) are answered once per distinct query and then from
- * memory; plain single-row inserts into `collect` (the outbox) are gathered and written in bulk
+ * memory; plain inserts into `collect` (the outbox) are gathered and written in bulk
  * by flush(). Everything else goes to the transaction unchanged. 5,000 rows of one import ask
  * the notifier the same few questions, and each answer stays true until the import commits.
  */
@@ -65,17 +65,17 @@ export function batchingTransaction(
         const run = query.then.bind(query);
         // oxlint-disable-next-line unicorn/no-thenable -- the point: this insert resolves without a round trip
         query.then = ((onFulfilled?: (v: unknown) => unknown, onRejected?: (e: unknown) => unknown) => {
-          // ON CONFLICT, RETURNING or several rows: not ours to reorder
+          // ON CONFLICT or RETURNING: not ours to reorder. Several rows of one plain insert (the
+          // notifier queues a decision's mails together) are collected in their order.
           const sql = query.toSQL();
+          const list = Array.isArray(row) ? (row as unknown[]) : [row];
           if (
             rest.length > 0 ||
-            Array.isArray(row) ||
-            typeof row !== 'object' ||
-            row === null ||
+            list.some((r) => typeof r !== 'object' || r === null || Array.isArray(r)) ||
             /on conflict|returning/i.test(sql.sql)
           )
             return run(onFulfilled, onRejected);
-          collected.push(row as Record<string, unknown>);
+          collected.push(...(list as Array<Record<string, unknown>>));
           return Promise.resolve([]).then(onFulfilled, onRejected);
         }) as unknown as typeof query.then;
         return query;
