@@ -10,6 +10,7 @@ import * as m0008 from './20261201_0008_role_recipients';
 import * as m0010 from './20261201_0010_platform_short_hosts';
 import * as m0011 from './20261201_0011_guideline_texts';
 import * as m0012 from './20261212_0012_account_reports';
+import * as m0013 from './20261213_0013_platform_reassessments';
 
 /**
  * Every migration, in order. A static list works the same under tsx, vitest and compiled
@@ -27,6 +28,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201_0010_platform_short_hosts': m0010,
   '20261201_0011_guideline_texts': m0011,
   '20261212_0012_account_reports': m0012,
+  '20261213_0013_platform_reassessments': m0013,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

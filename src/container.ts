@@ -18,6 +18,7 @@ import { reportAccountCheck } from './public/report-check';
 import { ReportService } from './reports/service';
 import { createLinkResolver } from './public/resolve';
 import { createFigureService, type FigureService } from './oversight/figures';
+import { createReassessmentService, type ReassessmentService } from './reassessments/service';
 import { createSignInStore, type SignInStore } from './signin/store';
 import { RateLimiter } from './web/rate-limit';
 import type { AdminDeps } from './admin/deps';
@@ -65,6 +66,8 @@ export interface Container extends Infra {
   reports: ReportService;
   /** Process figures and the council report (src/oversight/). */
   figures: FigureService;
+  /** Platform re-assessments: open, answer, progress (src/reassessments/). */
+  reassessments: ReassessmentService;
   /** The administration's services (src/admin/services.ts). */
   admin: AdminDeps;
 }
@@ -111,6 +114,7 @@ export function buildContainer(infra: Infra): Container {
     signIn: createSignInStore(db),
     limiter: new RateLimiter(db, config.login.windowMinutes * 60_000, clock),
     figures: createFigureService({ db, clock }),
+    reassessments: createReassessmentService({ db, clock, baseUrl: config.baseUrl }),
     admin: createAdminServices({ config, db, directory, clock }),
   };
 }

@@ -9,6 +9,7 @@ import * as registryMessages from './registry/messages';
 import * as historyMessages from './audit/messages';
 import * as nextStepMessages from './requests/next-step-messages';
 import * as guidelineMessages from './guidelines/messages';
+import * as reassessmentMessages from './reassessments/messages';
 import * as oversightMessages from './oversight/messages';
 import * as reportMessages from './reports/messages';
 
@@ -30,6 +31,7 @@ export const de: Record<MessageKey, string> = {
   ...historyMessages.de,
   ...nextStepMessages.de,
   ...guidelineMessages.de,
+  ...reassessmentMessages.de,
   ...oversightMessages.de,
   ...reportMessages.de,
 };
@@ -44,6 +46,7 @@ export const en: Record<MessageKey, string> = {
   ...historyMessages.en,
   ...nextStepMessages.en,
   ...guidelineMessages.en,
+  ...reassessmentMessages.en,
   ...oversightMessages.en,
   ...reportMessages.en,
 };

@@ -15,6 +15,7 @@ import { maintenanceJob } from './jobs/maintenance';
 import { reportDigestJob } from './jobs/report-digest';
 import { deadlineJob } from './jobs/deadlines';
 import { reviewJob, directoryCheckJob } from './presences/lifecycle';
+import { reassessmentJob } from './reassessments/job';
 import { directorySyncJob } from './people/sync';
 import { seedDemo } from './demo/seed';
 
@@ -82,6 +83,7 @@ async function main() {
       outboxJob(db, mailer, { roles: services.roles }),
       deadlineJob(db, config.baseUrl),
       reviewJob(db, config.baseUrl),
+      reassessmentJob(db, config.baseUrl),
       directoryCheckJob(db, directory, config.baseUrl),
       maintenanceJob(db, config, logger),
       reportDigestJob(db, config.baseUrl),

@@ -33,6 +33,14 @@ export const HISTORY_ACTIONS = [
   'presence.closed',
   'presence.review_overdue',
   'presence.editors_flagged',
+  // platform re-assessments (src/reassessments)
+  'reassessment.opened',
+  'reassessment.task_opened',
+  'reassessment.confirmed',
+  'reassessment.presence_closed',
+  'reassessment.reminder_sent',
+  'reassessment.unanswered',
+  'reassessment.reported',
   // administration
   'org_unit.created',
   'org_unit.changed',

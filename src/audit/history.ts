@@ -19,7 +19,8 @@ export interface HistoryEntry {
     | 'substitution'
     | 'outbox'
     | 'import'
-    | 'report_case';
+    | 'report_case'
+    | 'reassessment';
   entityId: string | number;
   requestId?: number | null;
   presenceId?: number | null;

@@ -5,6 +5,7 @@ import { renderPage } from '../web/render';
 import { noticeFlags, parseQuery } from '../web/input';
 import { requestRoutes, requestErrorHandler } from '../requests/routes';
 import { substitutionRoutes } from '../requests/substitutions';
+import { maySeeReassessments } from '../policy/access';
 import { outboxRoutes } from '../notifications/routes';
 import { adminRoutes, type AdminDeps } from '../admin/routes';
 import { presenceRoutes } from '../presences/routes';
@@ -19,6 +20,8 @@ import type { GuidelineService } from '../guidelines/service';
 import { REQUEST_STATUSES, type InternService } from './service';
 import { reportRoutes } from '../reports/routes';
 import type { ReportService } from '../reports/service';
+import { reassessmentRoutes } from '../reassessments/routes';
+import type { ReassessmentService } from '../reassessments/service';
 
 /** The request list's filter; '' (the "all" option) or none is every status. */
 const listQuery = z.object({
@@ -42,6 +45,8 @@ export interface InternDeps {
   guidelines: GuidelineService;
   /** Reports of fake accounts: the press office's triage (src/reports/). */
   reports: ReportService;
+  /** Platform re-assessments (src/reassessments/). */
+  reassessments: ReassessmentService;
   /** The administration's services (src/admin/services.ts). */
   admin: AdminDeps;
 }
@@ -65,6 +70,7 @@ export function internRoutes(deps: InternDeps) {
       todo,
       confirmations: todo.toConfirm,
       unitName,
+      showReassessments: maySeeReassessments(me),
       notice: flags.geloescht === '1' ? 'requests.delete.done' : undefined,
     });
   });
@@ -82,7 +88,16 @@ export function internRoutes(deps: InternDeps) {
   router.use(guidelineRoutes({ guidelines: deps.guidelines }));
   router.use(requestRoutes({ directory, service, pages: deps.requestPages, baseUrl: deps.baseUrl }));
   router.use('/vertretung', substitutionRoutes({ substitutions: deps.substitutions, directory }));
-  router.use('/angebote', presenceRoutes({ presences: deps.presences, directory, service }));
+  router.use(
+    '/angebote',
+    presenceRoutes({
+      presences: deps.presences,
+      directory,
+      service,
+      reassessmentNotes: (me, presence) => deps.reassessments.notesForPresence(me, presence),
+    }),
+  );
+  router.use('/neubewertungen', reassessmentRoutes({ service: deps.reassessments }));
   router.use('/postausgang', outboxRoutes({ outbox: deps.outbox }));
   router.use('/verwaltung', adminRoutes(deps.admin));
   router.use(reportRoutes({ reports: deps.reports }));

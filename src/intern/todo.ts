@@ -3,6 +3,8 @@ import type { SessionUser } from '../directory/user';
 import { berlinDay } from '../policy/actors';
 import { confirmedCurrent, currentTexts, type GuidelineText, type GuidelineKey } from '../guidelines/store';
 import * as store from '../requests/store';
+import { openTasksFor, type OpenTask } from '../reassessments/store';
+import { selfViewer } from '../policy/viewer';
 
 export interface ReturnedRequest {
   id: number;
@@ -27,12 +29,15 @@ export interface ToDo {
   toConfirm: Array<{ id: number; title: string }>;
   texts: Record<GuidelineKey, GuidelineText>;
   presencesDue: PresenceDue[];
+  /** Platform re-assessments waiting for this person's answer (as editor or unit head). */
+  reassessments: Array<OpenTask & { overdue: boolean }>;
 }
 
 /**
  * What this person must do now, apart from decisions: requests returned to them, the
  * confirmation of the guidelines their requests wait for, presences due for the yearly
- * confirmation (from 30 days before the review date, as the reminder mails).
+ * confirmation (from 30 days before the review date, as the reminder mails), presences whose
+ * platform is being re-assessed.
  */
 export async function toDoFor(db: Knex, me: SessionUser, now: Date): Promise<ToDo> {
   const returnedRows = await db('requests as r')
@@ -84,5 +89,10 @@ export async function toDoFor(db: Knex, me: SessionUser, now: Date): Promise<ToD
     reviewDue: String(p.review_due).slice(0, 10),
     overdue: Boolean(p.review_overdue) || String(p.review_due).slice(0, 10) < berlinDay(now),
   }));
-  return { returned, toConfirm, texts, presencesDue };
+  const today = berlinDay(now);
+  const reassessmentTasks = (await openTasksFor(db, await selfViewer(db, me))).map((t) => ({
+    ...t,
+    overdue: t.deadline < today,
+  }));
+  return { returned, toConfirm, texts, presencesDue, reassessments: reassessmentTasks };
 }

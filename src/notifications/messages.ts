@@ -70,6 +70,20 @@ export const de = {
   'notifications.mail.editor_missing.body':
     'für den Social-Media-Auftritt „{presenceName}“ sind nicht mehr genug Redakteur*innen im Verzeichnis der Stadtverwaltung zu finden (nicht mehr vorhanden: {editors}). Jeder Auftritt braucht mindestens zwei Redakteur*innen, damit immer eine Vertretung da ist.\n\nBitte benennen Sie als Leitung der Organisationseinheit eine Nachfolge:\n{url}',
 
+  'notifications.mail.reassessment_task.subject':
+    'Neubewertung von {platformName}: bitte bis {deadline} antworten – {presenceName}',
+  'notifications.mail.reassessment_task.body':
+    'die Plattform {platformName} wird neu bewertet. Anlass:\n{reason}\n\nFür den Social-Media-Auftritt „{presenceName}“ bestätigen Sie bitte als Redakteur*in oder Leitung der Organisationseinheit bis zum {deadline}, dass der Auftritt weiterhin nötig ist und sein Datenschutzhinweis aktualisiert ist – oder schließen Sie den Auftritt:\n{url}',
+
+  'notifications.mail.reassessment_reminder.subject':
+    'Erinnerung: Neubewertung von {platformName} bis {deadline} – {presenceName}',
+  'notifications.mail.reassessment_reminder.body':
+    'für den Social-Media-Auftritt „{presenceName}“ steht die Antwort auf die Neubewertung der Plattform {platformName} noch aus. Die Frist endet am {deadline}; danach wird der Auftritt der Kommunikation und dem Datenschutz als unbeantwortet gemeldet.\n\nBitte bestätigen Sie den weiteren Bedarf und den aktualisierten Datenschutzhinweis oder schließen Sie den Auftritt:\n{url}',
+
+  'notifications.mail.reassessment_report.subject': 'Neubewertung von {platformName}: {count} Auftritte unbeantwortet',
+  'notifications.mail.reassessment_report.body':
+    'die Frist der Neubewertung der Plattform {platformName} ist am {deadline} abgelaufen. Für diese Auftritte hat bis dahin niemand geantwortet:\n\n{presences}\n\nSie erhalten diese Nachricht als Kommunikation oder Datenschutz. Den Stand der Neubewertung finden Sie hier:\n{url}',
+
   'notifications.mail.report_digest.subject': 'Neue Meldungen zu Fake-Accounts: {count}',
   'notifications.mail.report_digest.body':
     'Bürger*innen haben Accounts gemeldet, die sich als Landeshauptstadt Hannover ausgeben könnten. Neue oder erneut gemeldete Fälle ({count}, in Klammern die Zahl der Meldungen):\n{cases}\n\nBitte prüfen Sie die Fälle als Pressestelle und entscheiden Sie, ob es sich um Fake-Accounts handelt:\n{url}',
@@ -125,6 +139,10 @@ export const de = {
   'notifications.template.review_due': 'Jährliche Bestätigung',
   'notifications.template.review_overdue': 'Bestätigung überfällig',
   'notifications.template.editor_missing': 'Redakteur*in ausgeschieden',
+  'notifications.template.reassessment_task': 'Neubewertung der Plattform',
+  'notifications.template.reassessment_reminder': 'Erinnerung Neubewertung',
+  'notifications.template.reassessment_report': 'Bericht Neubewertung',
+
   'notifications.template.report_digest': 'Meldungen zu Fake-Accounts',
 } as const;
 
@@ -197,6 +215,20 @@ export const en: Catalogue<typeof de> = {
   'notifications.mail.editor_missing.body':
     'not enough editors of the social-media presence “{presenceName}” can still be found in the city’s directory (no longer present: {editors}). Every presence needs at least two editors so that there is always a deputy.\n\nAs head of the organisational unit, please name a successor:\n{url}',
 
+  'notifications.mail.reassessment_task.subject':
+    'Re-assessment of {platformName}: please answer by {deadline} – {presenceName}',
+  'notifications.mail.reassessment_task.body':
+    'the platform {platformName} is being re-assessed. Reason:\n{reason}\n\nAs an editor or head of the organisational unit, please confirm by {deadline} that the social-media presence “{presenceName}” is still needed and that its privacy notice has been updated – or close the presence:\n{url}',
+
+  'notifications.mail.reassessment_reminder.subject':
+    'Reminder: re-assessment of {platformName} by {deadline} – {presenceName}',
+  'notifications.mail.reassessment_reminder.body':
+    'the answer to the re-assessment of the platform {platformName} is still missing for the social-media presence “{presenceName}”. The deadline is {deadline}; after it the presence is reported to communications and data protection as unanswered.\n\nPlease confirm the continued need and the updated privacy notice, or close the presence:\n{url}',
+
+  'notifications.mail.reassessment_report.subject': 'Re-assessment of {platformName}: {count} presences unanswered',
+  'notifications.mail.reassessment_report.body':
+    'the deadline of the re-assessment of the platform {platformName} passed on {deadline}. Nobody answered for these presences by then:\n\n{presences}\n\nYou receive this message as communications or data protection. The progress of the re-assessment is here:\n{url}',
+
   'notifications.mail.report_digest.subject': 'New reports of fake accounts: {count}',
   'notifications.mail.report_digest.body':
     'Citizens have reported accounts that may pretend to be the City of Hannover. New or again reported cases ({count}, the number of reports in brackets):\n{cases}\n\nAs the press office, please check the cases and decide whether they are fake accounts:\n{url}',
@@ -252,5 +284,9 @@ export const en: Catalogue<typeof de> = {
   'notifications.template.review_due': 'Annual confirmation',
   'notifications.template.review_overdue': 'Confirmation overdue',
   'notifications.template.editor_missing': 'Editor has left',
+  'notifications.template.reassessment_task': 'Platform re-assessment',
+  'notifications.template.reassessment_reminder': 'Re-assessment reminder',
+  'notifications.template.reassessment_report': 'Re-assessment report',
+
   'notifications.template.report_digest': 'Reports of fake accounts',
 };

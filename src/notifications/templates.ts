@@ -26,6 +26,10 @@ export const TEMPLATE_PARAMS = {
   editor_missing: ['presenceName', 'editors', 'url'],
   // fake accounts (src/reports): the daily digest to communications
   report_digest: ['count', 'cases', 'url'],
+  // platform re-assessment (src/reassessments): the task, its reminder, the report at the deadline
+  reassessment_task: ['presenceName', 'platformName', 'reason', 'deadline', 'url'],
+  reassessment_reminder: ['presenceName', 'platformName', 'deadline', 'url'],
+  reassessment_report: ['platformName', 'deadline', 'count', 'presences', 'url'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TemplateKey = keyof typeof TEMPLATE_PARAMS;

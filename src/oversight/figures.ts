@@ -5,6 +5,7 @@ import { isCalendarDate, isoDay } from '../limits';
 import { berlinIsoDay, berlinOffsetMs } from '../web/dates';
 import * as store from './store';
 import { barChart, lineChart } from './svg';
+import { listReassessments } from '../reassessments/store';
 
 /**
  * The process figures: the period a person chose, the figures for it (each a table with a
@@ -321,8 +322,8 @@ export function createFigureService(deps: { db: Knex; clock: () => Date }) {
         active: await store.presencesActiveAt(db, at),
         opened: await store.presencesWhere(db, 'published_at', range),
         closed: await store.presencesWhere(db, 'closed_at', range),
-        // the platform re-assessment (issue 13, part B) brings this table; until then the report says so
-        reassessmentsAvailable: await store.hasTable(db, 'reassessments'),
+        // the platform re-assessments still running (src/reassessments), with their progress
+        reassessments: (await listReassessments(db)).filter((r) => r.status === 'open'),
       };
     },
   };

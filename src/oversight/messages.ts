@@ -99,8 +99,6 @@ export const de = {
   'oversight.report.closed': 'Im Jahr geschlossene Angebote',
   'oversight.report.none': 'Keine.',
   'oversight.report.reassessments': 'Offene Neubewertungen von Plattformen',
-  'oversight.report.reassessmentsPending':
-    'Neubewertungen von Plattformen werden im Portal noch nicht geführt; dieser Abschnitt füllt sich, sobald es sie gibt.',
   'oversight.report.col.name': 'Angebot',
   'oversight.report.col.platform': 'Plattform',
   'oversight.report.col.unit': 'Organisationseinheit',
@@ -208,8 +206,6 @@ export const en: Catalogue<typeof de> = {
   'oversight.report.closed': 'Presences closed in the year',
   'oversight.report.none': 'None.',
   'oversight.report.reassessments': 'Open re-assessments of platforms',
-  'oversight.report.reassessmentsPending':
-    'The portal does not yet keep re-assessments of platforms; this section fills once it does.',
   'oversight.report.col.name': 'Presence',
   'oversight.report.col.platform': 'Platform',
   'oversight.report.col.unit': 'Organisational unit',

@@ -321,6 +321,3 @@ export async function presencesWhere(db: Knex, column: 'published_at' | 'closed_
 }
 
 /** Whether a table exists (the council report shows open re-assessments once that feature's table is there). */
-export async function hasTable(db: Knex, name: string): Promise<boolean> {
-  return db.schema.hasTable(name);
-}

@@ -158,6 +158,47 @@ export function wherePresenceVisible(
   });
 }
 
+// ---------------------------------------------------------------- platform re-assessments
+
+/** Opening a re-assessment of a platform: communications and data protection. */
+export const mayOpenReassessment = (viewer: Pick<Viewer, 'roles'>): boolean =>
+  viewer.roles.includes('communications') || viewer.roles.includes('data_protection');
+
+/** The re-assessments and their progress: the central offices (they see every presence anyway). */
+export const maySeeReassessments = (viewer: Pick<Viewer, 'roles'>): boolean => isCentral(viewer);
+
+/**
+ * Answering a presence's re-assessment task (continued need and privacy notice confirmed, or
+ * closed): its editors and the heads of its unit, while the presence is active. Closing itself
+ * stays with presenceAccess().canClose (editors, communications): a unit head confirms or asks
+ * the editors to close.
+ */
+export function mayAnswerReassessment(viewer: Viewer, presence: PresenceSubject): boolean {
+  return presence.status === 'active' && isReassessmentTaskPerson(viewer, presence);
+}
+
+/** The people a presence's re-assessment task is for (whatever its state): its editors and the heads of its unit. */
+export function isReassessmentTaskPerson(viewer: Viewer, presence: PresenceSubject): boolean {
+  const access = presenceAccess(viewer, presence);
+  return access.isEditor || access.isHead;
+}
+
+/** mayAnswerReassessment as a filter on `presences as <alias>` joined with `org_units as <unitAlias>`. */
+export function whereReassessmentAnswerable(
+  q: Knex.QueryBuilder,
+  db: Knex,
+  viewer: Viewer,
+  alias = 'p',
+  unitAlias = 'u',
+): void {
+  q.where(`${alias}.status`, 'active').where((w) => {
+    w.whereIn(`${alias}.id`, db('presence_editors').where({ uid: viewer.uid }).select('presence_id')).orWhereIn(
+      `${unitAlias}.code`,
+      [...viewer.headOf],
+    );
+  });
+}
+
 // ---------------------------------------------------------------- administration, deputies
 
 /** Administration (/intern/verwaltung, the outbox): the admin role. */

@@ -42,8 +42,25 @@ const closeSchema = z.object({
 });
 
 /** Presences after publication, for their editors, unit heads and the central offices. */
-export function presenceRoutes(deps: { presences: PresenceService; directory: Directory; service: RequestService }) {
-  const { presences, directory, service } = deps;
+/** A platform re-assessment waiting for this presence (given by the re-assessments feature, which builds on this one). */
+export interface PresenceReassessmentNote {
+  reassessmentId: number;
+  platformName: string;
+  deadline: string;
+  /** This person may answer it (policy: mayAnswerReassessment). */
+  mayAnswer: boolean;
+}
+
+export function presenceRoutes(deps: {
+  presences: PresenceService;
+  directory: Directory;
+  service: RequestService;
+  reassessmentNotes: (
+    user: SessionUser,
+    presence: { id: number; status: string; unit_code: string },
+  ) => Promise<PresenceReassessmentNote[]>;
+}) {
+  const { presences, directory, service, reassessmentNotes } = deps;
   const router = Router();
   const user = (req: Request) => req.user as SessionUser;
 
@@ -104,6 +121,7 @@ export function presenceRoutes(deps: { presences: PresenceService; directory: Di
         notice,
         errors: form.errors ?? [],
         reason: form.reason ?? '',
+        reassessments: await reassessmentNotes(user(req), presence),
       },
       status,
     );

@@ -4,6 +4,7 @@ import { createNotifier } from '../../src/requests/notify';
 import * as store from '../../src/requests/store';
 import { closePresence } from '../../src/presences/lifecycle';
 import { addVersion } from '../../src/guidelines/store';
+import { createReassessmentService } from '../../src/reassessments/service';
 import type { Portal } from './harness';
 import { ReportService } from '../../src/reports/service';
 import { addReport } from '../../src/reports/store';
@@ -17,7 +18,9 @@ import type { Fixtures } from './pages';
  *   resubmits with a changed privacy link → version 2 (the "changes since" table);
  * - Feuerwehr Hannover: closed by communications → "formerly official";
  * - a second version of the guidelines, so that the editors must confirm again (the
- *   confirmation form and its error state exist).
+ *   confirmation form and its error state exist);
+ * - a re-assessment of Facebook opened by data protection (the platform stays open to new
+ *   requests): tasks for every active presence, the published one's included.
  */
 export async function prepareFixtures(portal: Portal): Promise<Fixtures> {
   const { db } = portal.ctx.database;
@@ -90,6 +93,16 @@ export async function prepareFixtures(portal: Portal): Promise<Fixtures> {
     clock(),
   );
 
+  const reassessments = createReassessmentService({ db, clock, baseUrl: portal.baseUrl });
+  const deadline = new Date(clock().getTime() + 21 * 86_400_000).toISOString().slice(0, 10);
+  const opened = await reassessments.open(datenschutz as SessionUser, {
+    plattform: 'facebook',
+    grund: 'Urteil zur gemeinsamen Verantwortung für Fanpages: Bedarf und Datenschutzhinweise neu zu prüfen.',
+    frist: deadline,
+    sperren: false,
+  });
+  if (!opened.ok) throw new Error(`re-assessment refused: ${JSON.stringify(opened.errors)}`);
+
   const museum = await presence('Museum August Kestner');
   const central = await db('presences')
     .where({ account_id: 'Hannover.de' })
@@ -154,5 +167,6 @@ export async function prepareFixtures(portal: Portal): Promise<Fixtures> {
     unitId: unit.id,
     platformKey: 'facebook',
     workflowId: workflow.id,
+    reassessmentId: opened.id,
   };
 }

@@ -35,6 +35,8 @@ export interface Fixtures {
   unitId: number;
   platformKey: string;
   workflowId: number;
+  /** a running re-assessment of Facebook (opened by data protection), with a task for the published presence */
+  reassessmentId: number;
   /** fake accounts (issue 12): a new case with a look-alike, and a confirmed impostor */
   reportCaseId: number;
   impostorUrl: string;
@@ -567,6 +569,84 @@ export const PAGES: PageSpec[] = [
     },
     status: 400,
     errorState: true,
+  },
+
+  // ---------- staff: platform re-assessments ----------
+  {
+    name: 're-assessments with the open form',
+    route: '/intern/neubewertungen',
+    as: 'kommunikation',
+    path: () => '/intern/neubewertungen',
+  },
+  {
+    name: 're-assessments, for the staff council (no form)',
+    route: '/intern/neubewertungen',
+    as: 'personalrat',
+    path: () => '/intern/neubewertungen',
+  },
+  {
+    name: 're-assessments, open form empty (error state)',
+    route: '/intern/neubewertungen',
+    as: 'kommunikation',
+    path: () => '/intern/neubewertungen',
+    reach: (page, t) => press(page, t['reassessments.open.submit']),
+    status: 400,
+    errorState: true,
+  },
+  {
+    name: 're-assessments, open: confirmation page',
+    route: '/intern/neubewertungen',
+    as: 'datenschutz',
+    path: () => '/intern/neubewertungen',
+    reach: async (page, t) => {
+      const select = field(page, t['reassessments.field.platform']);
+      const value = await select
+        .locator('option')
+        .evaluateAll((options) => (options as HTMLOptionElement[]).find((o) => o.value === 'instagram')?.value);
+      await select.selectOption(value ?? '');
+      await field(page, t['reassessments.field.reason']).fill('Anordnung der Aufsichtsbehörde vom 1. Dezember');
+      const in30 = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+      await field(page, t['reassessments.field.deadline']).fill(in30);
+      await field(page, t['reassessments.field.block']).check();
+      await press(page, t['reassessments.open.submit']);
+    },
+  },
+  {
+    name: 're-assessment progress',
+    route: '/intern/neubewertungen/:id',
+    as: 'datenschutz',
+    path: (f) => `/intern/neubewertungen/${f.reassessmentId}`,
+  },
+  {
+    name: 're-assessment answer, for an editor',
+    route: '/intern/neubewertungen/:id/angebote/:presenceId',
+    as: 'redaktion',
+    path: (f) => `/intern/neubewertungen/${f.reassessmentId}/angebote/${f.publishedPresenceId}`,
+  },
+  {
+    name: 're-assessment answer, nothing confirmed (error state)',
+    route: '/intern/neubewertungen/:id/angebote/:presenceId',
+    as: 'redaktion',
+    path: (f) => `/intern/neubewertungen/${f.reassessmentId}/angebote/${f.publishedPresenceId}`,
+    reach: (page, t) => press(page, t['reassessments.answer.confirmSubmit']),
+    status: 400,
+    errorState: true,
+  },
+  {
+    name: 're-assessment answer, close: confirmation page',
+    route: '/intern/neubewertungen/:id/angebote/:presenceId',
+    as: 'redaktion',
+    path: (f) => `/intern/neubewertungen/${f.reassessmentId}/angebote/${f.publishedPresenceId}`,
+    reach: async (page, t) => {
+      await field(page, t['reassessments.answer.closeReason']).fill('Die Plattform ist nicht mehr tragbar.');
+      await press(page, t['reassessments.answer.closeSubmit']);
+    },
+  },
+  {
+    name: 're-assessment answer, for the unit head (no closing)',
+    route: '/intern/neubewertungen/:id/angebote/:presenceId',
+    as: 'leitung',
+    path: (f) => `/intern/neubewertungen/${f.reassessmentId}/angebote/${f.presenceId}`,
   },
 
   // ---------- staff: administration ----------

@@ -46,6 +46,9 @@ describe('mail templates', () => {
         'review_overdue',
         'editor_missing',
         'report_digest',
+        'reassessment_task',
+        'reassessment_reminder',
+        'reassessment_report',
       ].sort(),
     );
   });

@@ -6,7 +6,9 @@ import {
   maySeePresence,
   maySeeRequest,
   maySeeSubstitution,
+  mayAnswerReassessment,
   wherePresenceVisible,
+  whereReassessmentAnswerable,
   whereSubstitutionVisible,
   whereRequestVisible,
   type Viewer,
@@ -157,6 +159,24 @@ describe('access policy: predicate and SQL filter agree', () => {
     expect(fromSql).toEqual(fromPredicate);
   });
 
+  it.each(Object.keys(VIEWERS))('re-assessment tasks to answer, viewer %s', async (name) => {
+    const viewer = VIEWERS[name] as Viewer;
+    const q = db('presences as p')
+      .join('org_units as u', 'u.id', 'p.org_unit_id')
+      .whereIn(
+        'p.id',
+        presences.map((p) => p.id),
+      )
+      .select('p.id');
+    whereReassessmentAnswerable(q, db, viewer);
+    const fromSql = ((await q) as Array<{ id: number }>).map((r) => r.id).sort((a, b) => a - b);
+    const fromPredicate = presences
+      .filter((p) => mayAnswerReassessment(viewer, { status: p.status, unitCode: p.unitCode, editorUids: [EDITOR] }))
+      .map((p) => p.id)
+      .sort((a, b) => a - b);
+    expect(fromSql).toEqual(fromPredicate);
+  });
+
   it.each(Object.keys(VIEWERS))('deputy entries, viewer %s', async (name) => {
     const viewer = VIEWERS[name] as Viewer;
     const q = db('substitutions')
@@ -196,6 +216,11 @@ describe('access policy: predicate and SQL filter agree', () => {
     expect(maySeePresence(v.headOfOtherUnit!, pres('active', 'PX1'))).toBe(false);
     expect(maySeePresence(v.staff_council!, pres('closed', 'PX2'))).toBe(true);
     expect(maySeePresence(v.employee!, pres('active', 'PX1'))).toBe(false);
+    expect(mayAnswerReassessment(v.editor!, pres('active', 'PX1'))).toBe(true);
+    expect(mayAnswerReassessment(v.editor!, pres('closed', 'PX1'))).toBe(false);
+    expect(mayAnswerReassessment(v.headOfUnit!, pres('active', 'PX1'))).toBe(true);
+    expect(mayAnswerReassessment(v.communications!, pres('active', 'PX1'))).toBe(false);
+    expect(mayAnswerReassessment(v.headOfOtherUnit!, pres('active', 'PX1'))).toBe(false);
     expect(substitutions.filter((r) => maySeeSubstitution(v.editor!, r))).toHaveLength(2);
     expect(substitutions.filter((r) => maySeeSubstitution(v.admin!, r))).toHaveLength(3);
     expect(substitutions.filter((r) => maySeeSubstitution(v.employee!, r))).toHaveLength(0);

@@ -50,6 +50,9 @@ export interface Fixtures {
   unit40: number;
   outboxId: number;
   definitionId: number;
+  /** An open re-assessment of a platform of its own, with a task for a presence like presence41 (unit 41.2, editors redaktion and redaktion2). */
+  reassessment: number;
+  reassessmentPresence: number;
 }
 
 /** Per-cell fixtures: created anew before each role's request, so that one role's action never changes the next role's starting point. */
@@ -196,6 +199,84 @@ async function freshUnit(ctx: SecurityContext, opts: { retired?: boolean; head?:
   const id = (row as { id: number }).id;
   if (opts.head) await db('org_unit_heads').insert({ org_unit_id: id, uid: opts.head, name: opts.head, kind: 'head' });
   return { id, code };
+}
+
+let reassessmentCounter = 0;
+/** The matrix's platforms for re-assessments, made by loadFixtures (so that no payload test sees a platform appear). */
+const REASSESS_PLATFORMS = ['mxfixture', 'mxanswer', 'mxopen'] as const;
+
+async function ensurePlatform(ctx: SecurityContext, key: string) {
+  const db = ctx.database.db;
+  // the rules of Facebook: the administration's platform pages read every platform's rules
+  const { rules } = await db('platforms').where({ key: 'facebook' }).first('rules');
+  await db('platforms')
+    .insert({ key, name: `Matrix-Plattform ${key}`, enabled: true, rules: JSON.stringify(rules) })
+    .onConflict('key')
+    .ignore();
+}
+
+/** An active presence on `platform` that the matrix sees like presence41: unit 41.2, editors redaktion and redaktion2. */
+async function presenceOn(ctx: SecurityContext, platform: string): Promise<number> {
+  const db = ctx.database.db;
+  const unit = await db('org_units').where({ code: '41.2' }).first('id');
+  const now = ctx.clock.now;
+  const account = `${platform}-${process.pid % 1000}-${reassessmentCounter++}-${Date.now() % 100000}`;
+  const [presence] = await db('presences')
+    .insert({
+      slug: account,
+      platform_key: platform,
+      account_id: account,
+      url: `https://example.org/${account}`,
+      name: `Matrix-Neubewertung ${account}`,
+      org_unit_id: unit.id,
+      status: 'active',
+      published_at: now,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id');
+  const presenceId = (presence as { id: number }).id;
+  await db('presence_editors').insert([
+    { presence_id: presenceId, uid: 'redaktion', name: 'Robin Schäfer', position: 0 },
+    { presence_id: presenceId, uid: 'redaktion2', name: 'Kim Nowak', position: 1 },
+  ]);
+  return presenceId;
+}
+
+/**
+ * An open re-assessment with a task for a presence seen like presence41. One may run per
+ * platform: the one before on the same platform is set to "reported" (its tasks stay answerable).
+ */
+async function freshReassessment(ctx: SecurityContext, platform = 'mxanswer'): Promise<Fresh> {
+  const db = ctx.database.db;
+  await ensurePlatform(ctx, platform);
+  await db('reassessments').where({ platform_key: platform, status: 'open' }).update({ status: 'reported' });
+  const presenceId = await presenceOn(ctx, platform);
+  const [row] = await db('reassessments')
+    .insert({
+      platform_key: platform,
+      reason: 'Matrix',
+      deadline: '2099-01-01',
+      opened_by_uid: 'datenschutz',
+      opened_by_name: 'Fatma Yılmaz',
+      opened_at: ctx.clock.now,
+    })
+    .returning('id');
+  const id = (row as { id: number }).id;
+  await db('reassessment_tasks').insert({ reassessment_id: id, presence_id: presenceId });
+  return { id, presence: presenceId };
+}
+
+/** The platform the open form names, with no re-assessment running and one active presence. */
+async function freshPlatform(ctx: SecurityContext): Promise<Fresh> {
+  const db = ctx.database.db;
+  await ensurePlatform(ctx, 'mxopen');
+  await db('reassessments').where({ platform_key: 'mxopen', status: 'open' }).update({ status: 'reported' });
+  if (!(await db('presences').where({ platform_key: 'mxopen', status: 'active' }).first('id')))
+    await presenceOn(ctx, 'mxopen');
+  // a deadline a month ahead of the matrix's clock (at most a year is allowed)
+  const deadline = new Date(ctx.clock.now.getTime() + 30 * 86_400_000).toISOString().slice(0, 10);
+  return { platform: 'mxopen', deadline };
 }
 
 const r = (route: string, rest: Omit<Row, 'route'>): Row => ({ route, ...rest });
@@ -479,6 +560,64 @@ export const TABLE: Row[] = [
     expect: seen41({ editor: 200, unitHead: 200 }),
   }),
 
+  // ---------------------------------------------------------------- platform re-assessments
+  // the central offices follow them; communications and data protection open them; the task
+  // of a presence is its editors' and unit heads' (closing stays with its editors)
+  r('GET /intern/neubewertungen', { url: () => '/intern/neubewertungen', expect: staff(roles(CENTRAL, 200)) }),
+  r('POST /intern/neubewertungen', {
+    fresh: (ctx) => freshPlatform(ctx),
+    url: () => '/intern/neubewertungen',
+    body: (_f, x) => ({
+      plattform: String(x.platform),
+      grund: 'Matrix-Urteil',
+      frist: String(x.deadline),
+      bestaetigt: '1',
+    }),
+    effect: true,
+    expect: staff({ communications: 303, dataProtection: 303 }),
+  }),
+  r('POST /intern/neubewertungen', {
+    variant: 'confirmation page (nothing opened yet)',
+    fresh: (ctx) => freshPlatform(ctx),
+    url: () => '/intern/neubewertungen',
+    body: (_f, x) => ({
+      plattform: String(x.platform),
+      grund: 'Matrix-Urteil',
+      frist: String(x.deadline),
+      sperren: 'ja',
+    }),
+    expect: staff({ communications: 200, dataProtection: 200 }),
+  }),
+  r('GET /intern/neubewertungen/:id', {
+    url: (f) => `/intern/neubewertungen/${f.reassessment}`,
+    expect: staff(roles(CENTRAL, 200)),
+  }),
+  r('GET /intern/neubewertungen/:id/angebote/:presenceId', {
+    url: (f) => `/intern/neubewertungen/${f.reassessment}/angebote/${f.reassessmentPresence}`,
+    expect: seen41({ editor: 200, unitHead: 200 }),
+  }),
+  r('POST /intern/neubewertungen/:id/angebote/:presenceId', {
+    fresh: (ctx) => freshReassessment(ctx),
+    url: (_f, x) => `/intern/neubewertungen/${x.id}/angebote/${x.presence}`,
+    body: () => ({ bedarf: 'ja', datenschutz: 'ja', kommentar: 'Matrix' }),
+    effect: true,
+    expect: seen41({ editor: 303, unitHead: 303 }),
+  }),
+  r('POST /intern/neubewertungen/:id/angebote/:presenceId/schliessen', {
+    fresh: (ctx) => freshReassessment(ctx),
+    url: (_f, x) => `/intern/neubewertungen/${x.id}/angebote/${x.presence}/schliessen`,
+    body: () => ({ grund: 'Matrix', bestaetigt: '1' }),
+    effect: true,
+    expect: seen41({ editor: 303 }),
+  }),
+  r('POST /intern/neubewertungen/:id/angebote/:presenceId/schliessen', {
+    variant: 'confirmation page (nothing closed yet)',
+    fresh: (ctx) => freshReassessment(ctx),
+    url: (_f, x) => `/intern/neubewertungen/${x.id}/angebote/${x.presence}/schliessen`,
+    body: () => ({ grund: 'Matrix' }),
+    expect: seen41({ editor: 200 }),
+  }),
+
   // ---------------------------------------------------------------- outbox (administrators)
   r('GET /intern/auswertung', { url: () => '/intern/auswertung', expect: figuresOnly(200) }),
   r('GET /intern/auswertung', {
@@ -684,7 +823,18 @@ export async function loadFixtures(ctx: SecurityContext): Promise<Fixtures> {
     .where({ key: 'dienstanweisung' })
     .orderBy('version', 'desc')
     .first('id');
+  for (const key of REASSESS_PLATFORMS) await ensurePlatform(ctx, key);
+  const existingReassessment = await db('reassessments').where({ platform_key: 'mxfixture' }).first('id');
+  const reassessment = existingReassessment
+    ? {
+        id: existingReassessment.id as number,
+        presence: (await db('reassessment_tasks').where({ reassessment_id: existingReassessment.id }).first())
+          .presence_id as number,
+      }
+    : await freshReassessment(ctx, 'mxfixture');
   return {
+    reassessment: Number(reassessment.id),
+    reassessmentPresence: Number(reassessment.presence),
     reqReview: await byTitle('Theater in der List'),
     reqDraft: await byTitle('Kulturbüro Hannover (Entwurf)'),
     reqReturned: await byTitle('Musikschule Hannover'),

@@ -79,6 +79,36 @@ interface StoredPlatform {
   rules: unknown;
 }
 
+/**
+ * Opens or closes a platform to new requests inside the caller's transaction (the platforms
+ * page, and a platform re-assessment that closes it meanwhile); `comment` says why.
+ * False when there is no such platform; a platform already in that state is left alone.
+ */
+export async function setPlatformEnabled(
+  trx: Knex.Transaction,
+  actor: Pick<SessionUser, 'uid' | 'name'>,
+  key: string,
+  enabled: boolean,
+  now: Date,
+  comment?: string,
+): Promise<boolean> {
+  const row = await trx<StoredPlatform>('platforms').where({ key }).forUpdate().first('key', 'enabled');
+  if (!row) return false;
+  if (row.enabled === enabled) return true;
+  await trx('platforms').where({ key }).update({ enabled, updated_at: now });
+  await recordHistory(trx, {
+    at: now,
+    actorUid: actor.uid,
+    actorName: actor.name,
+    action: enabled ? 'platform.enabled' : 'platform.disabled',
+    entityType: 'platform',
+    entityId: key,
+    comment: comment ?? null,
+    changes: { enabled: { before: row.enabled, after: enabled } },
+  });
+  return true;
+}
+
 export function createPlatformService(deps: { db: Knex; clock: () => Date }) {
   const { db, clock } = deps;
   const parse = (row: { rules: unknown }) => platformRulesSchema.parse(row.rules);
@@ -109,22 +139,7 @@ export function createPlatformService(deps: { db: Knex; clock: () => Date }) {
     /** Disabling stops new requests; existing presences stay as they are. */
     async setEnabled(actor: SessionUser, key: string, enabled: boolean): Promise<boolean> {
       const now = clock();
-      return db.transaction(async (trx) => {
-        const row = await trx<StoredPlatform>('platforms').where({ key }).forUpdate().first('key', 'enabled');
-        if (!row) return false;
-        if (row.enabled === enabled) return true;
-        await trx('platforms').where({ key }).update({ enabled, updated_at: now });
-        await recordHistory(trx, {
-          at: now,
-          actorUid: actor.uid,
-          actorName: actor.name,
-          action: enabled ? 'platform.enabled' : 'platform.disabled',
-          entityType: 'platform',
-          entityId: key,
-          changes: { enabled: { before: row.enabled, after: enabled } },
-        });
-        return true;
-      });
+      return db.transaction((trx) => setPlatformEnabled(trx, actor, key, enabled, now));
     },
 
     /** Saves new rules; refuses when they would misread registered presences, unless forced. */

@@ -1,0 +1,238 @@
+import type { Catalogue, Keys } from '../i18n/keys';
+
+/** Texts of the platform re-assessments; keys start with "reassessments.". */
+export const de = {
+  'reassessments.title': 'Neubewertungen von Plattformen',
+  'reassessments.lead':
+    'Wenn sich die Rechtslage einer Plattform ändert (etwa durch ein Urteil oder eine Anordnung der Aufsichtsbehörde), bewerten Kommunikation und Datenschutz die Plattform neu. Jeder aktive Auftritt auf der Plattform bekommt dann eine Aufgabe für seine Redakteur*innen und die Leitung seiner Organisationseinheit: den weiteren Bedarf und den aktualisierten Datenschutzhinweis bestätigen oder den Auftritt schließen.',
+  'reassessments.none': 'Bisher wurde keine Plattform neu bewertet.',
+  'reassessments.caption': 'Neubewertungen, neueste zuerst',
+  'reassessments.col.platform': 'Plattform',
+  'reassessments.col.opened': 'Eröffnet',
+  'reassessments.col.deadline': 'Frist',
+  'reassessments.col.progress': 'Stand',
+  'reassessments.col.status': 'Status',
+  'reassessments.progressShort': '{confirmed} bestätigt, {closed} geschlossen, {open} offen',
+  'reassessments.status.open': 'Läuft',
+  'reassessments.status.reported': 'Frist abgelaufen, gemeldet',
+  'reassessments.open.title': 'Neubewertung eröffnen',
+  'reassessments.open.lead':
+    'Alle Redakteur*innen und Leitungen der aktiven Auftritte auf der Plattform erhalten eine Aufgabe und eine E-Mail. Vor der Frist werden sie erinnert; nach der Frist erhalten Kommunikation und Datenschutz eine Liste der unbeantworteten Auftritte.',
+  'reassessments.open.notAllowed': 'Eine Neubewertung eröffnen können die Kommunikation und der Datenschutz.',
+  'reassessments.field.platform': 'Plattform',
+  'reassessments.field.platformOption': '{name} ({active} aktive Auftritte)',
+  'reassessments.field.platformOptionOpen': '{name} ({active} aktive Auftritte, Neubewertung läuft bereits)',
+  'reassessments.field.reason': 'Anlass',
+  'reassessments.field.reason.hint':
+    'Zum Beispiel ein Urteil oder eine Anordnung der Aufsichtsbehörde. Der Text steht in der E-Mail an die Redaktionen.',
+  'reassessments.field.deadline': 'Frist',
+  'reassessments.field.deadline.hint':
+    'Bis zu diesem Tag ist zu antworten. Tag, Monat und Jahr (TT.MM.JJJJ), zum Beispiel 31.01.2027.',
+  'reassessments.field.block': 'Plattform bis auf Weiteres für neue Anträge sperren',
+  'reassessments.field.block.hint':
+    'Bestehende Auftritte bleiben davon unberührt. Die Verwaltung kann die Plattform unter „Plattformen“ wieder freigeben.',
+  'reassessments.open.submit': 'Weiter …',
+  'reassessments.open.confirmTitle': 'Neubewertung von {platform} eröffnen?',
+  'reassessments.open.confirmLead':
+    'Für {count} aktive Auftritte entsteht je eine Aufgabe; ihre Redakteur*innen und Leitungen erhalten sofort eine E-Mail mit dem Anlass und der Frist.',
+  'reassessments.open.confirmBlock':
+    'Die Plattform wird zugleich für neue Anträge gesperrt. Laufende Anträge und bestehende Auftritte bleiben davon unberührt.',
+  'reassessments.open.confirmSubmit': 'Ja, Neubewertung eröffnen',
+  'reassessments.open.change': 'Angaben ändern',
+  'reassessments.opened': 'Die Neubewertung ist eröffnet; die Redaktionen sind benachrichtigt.',
+  'reassessments.error.platform': 'Wählen Sie die Plattform aus, die neu bewertet wird.',
+  'reassessments.error.alreadyOpen':
+    'Für diese Plattform läuft bereits eine Neubewertung. Warten Sie deren Frist ab oder wählen Sie eine andere Plattform.',
+  'reassessments.error.reason': 'Geben Sie den Anlass der Neubewertung an.',
+  'reassessments.error.deadline': 'Geben Sie die Frist als gültiges Datum an (TT.MM.JJJJ), zum Beispiel 31.01.2027.',
+  'reassessments.error.deadlinePast': 'Die Frist muss nach dem heutigen Tag liegen.',
+  'reassessments.error.deadlineFar': 'Die Frist darf höchstens ein Jahr in der Zukunft liegen.',
+  'reassessments.error.tooLong': 'Der Text darf höchstens {max} Zeichen lang sein.',
+  'reassessments.error.need': 'Bestätigen Sie, dass der Auftritt weiterhin nötig ist – oder schließen Sie ihn.',
+  'reassessments.error.privacy':
+    'Bestätigen Sie, dass der Datenschutzhinweis des Auftritts aktualisiert ist – oder schließen Sie ihn.',
+  'reassessments.error.closeReason': 'Geben Sie an, warum der Auftritt geschlossen wird.',
+
+  'reassessments.show.title': 'Neubewertung von {platform}',
+  'reassessments.show.reason': 'Anlass',
+  'reassessments.show.deadline': 'Frist',
+  'reassessments.show.opened': 'Eröffnet',
+  'reassessments.show.openedBy': '{date} von {name}',
+  'reassessments.show.status': 'Status',
+  'reassessments.show.platformClosed': 'Plattform für neue Anträge',
+  'reassessments.show.platformIsClosed': 'gesperrt',
+  'reassessments.show.platformIsOpen': 'freigegeben',
+  'reassessments.show.reported': 'Bericht an Kommunikation und Datenschutz',
+  'reassessments.show.progress': 'Stand',
+  'reassessments.show.count.confirmed': 'bestätigt',
+  'reassessments.show.count.closed': 'geschlossen',
+  'reassessments.show.count.open': 'offen',
+  'reassessments.show.tasks': 'Auftritte',
+  'reassessments.show.noTasks': 'Auf der Plattform war beim Eröffnen kein Auftritt aktiv.',
+  'reassessments.show.col.presence': 'Auftritt',
+  'reassessments.show.col.unit': 'Organisationseinheit',
+  'reassessments.show.col.state': 'Stand',
+  'reassessments.show.col.answer': 'Antwort',
+  'reassessments.show.answeredBy': '{date} von {name}',
+  'reassessments.show.closedElsewhere': 'auf der Seite des Auftritts geschlossen',
+  'reassessments.show.back': 'Alle Neubewertungen',
+  'reassessments.state.open': 'offen',
+  'reassessments.state.overdue': 'unbeantwortet, Frist abgelaufen',
+  'reassessments.state.confirmed': 'bestätigt',
+  'reassessments.state.closed': 'geschlossen',
+
+  'reassessments.answer.title': 'Neubewertung von {platform}: {presence}',
+  'reassessments.answer.lead':
+    'Die Plattform {platform} wird neu bewertet. Bitte antworten Sie bis zum {deadline}: Wird der Auftritt weiterhin gebraucht und ist sein Datenschutzhinweis aktualisiert? Sonst schließen Sie den Auftritt.',
+  'reassessments.answer.overdue':
+    'Die Frist ist abgelaufen; der Auftritt wurde als unbeantwortet gemeldet. Sie können trotzdem noch antworten.',
+  'reassessments.answer.confirmTitle': 'Auftritt weiter betreiben',
+  'reassessments.answer.need': 'Der Auftritt wird weiterhin gebraucht.',
+  'reassessments.answer.privacy': 'Der Datenschutzhinweis des Auftritts ist aktualisiert.',
+  'reassessments.answer.comment': 'Anmerkung (freiwillig)',
+  'reassessments.answer.confirmSubmit': 'Bestätigen',
+  'reassessments.answer.closeTitle': 'Auftritt schließen',
+  'reassessments.answer.closeText':
+    'Der Auftritt verschwindet aus der öffentlichen Übersicht und bleibt im Register als ehemals offiziell stehen.',
+  'reassessments.answer.closeHeadNote':
+    'Schließen können die Redakteur*innen des Auftritts und die Kommunikation. Als Leitung bestätigen Sie den Auftritt oder bitten die Redaktion, ihn zu schließen.',
+  'reassessments.answer.closeReason': 'Grund der Schließung',
+  'reassessments.answer.closeSubmit': 'Schließen …',
+  'reassessments.answer.closeConfirmTitle': '„{name}“ wirklich schließen?',
+  'reassessments.answer.closeConfirmLead':
+    'Der Auftritt wird sofort aus der öffentlichen Übersicht genommen. Das lässt sich nur mit einem neuen Antrag rückgängig machen.',
+  'reassessments.answer.closeConfirmSubmit': 'Ja, Auftritt schließen',
+  'reassessments.answer.closeChange': 'Grund ändern',
+  'reassessments.answer.back': 'Zurück zum Auftritt',
+  'reassessments.answer.done.confirmed': 'Beantwortet: weiterer Bedarf und Datenschutzhinweis sind bestätigt.',
+  'reassessments.answer.done.closed': 'Beantwortet: der Auftritt ist geschlossen.',
+  'reassessments.answer.answeredBy': 'Beantwortet am {date} von {name}.',
+  'reassessments.answer.presenceLink': 'Seite des Auftritts',
+
+  'reassessments.todo.title': 'Neubewertung von Plattformen',
+  'reassessments.todo.item': '{presence}: Neubewertung von {platform}, bis {date} beantworten',
+  'reassessments.todo.overdue': 'Frist abgelaufen',
+  'reassessments.presence.note': 'Die Plattform {platform} wird neu bewertet: bis {date} beantworten.',
+  'reassessments.presence.answer': 'Neubewertung beantworten',
+  'reassessments.nav': 'Neubewertungen von Plattformen',
+};
+
+declare module '../i18n/keys' {
+  // the feature registers its keys (see src/i18n/keys.ts)
+  interface MessageRegistry extends Keys<typeof de> {}
+}
+
+export const en: Catalogue<typeof de> = {
+  'reassessments.title': 'Platform re-assessments',
+  'reassessments.lead':
+    'When the legal position of a platform changes (for example through a court ruling or an order of the supervisory authority), communications and data protection re-assess the platform. Every active presence on it then gets a task for its editors and the head of its organisational unit: confirm the continued need and the updated privacy notice, or close the presence.',
+  'reassessments.none': 'No platform has been re-assessed so far.',
+  'reassessments.caption': 'Re-assessments, newest first',
+  'reassessments.col.platform': 'Platform',
+  'reassessments.col.opened': 'Opened',
+  'reassessments.col.deadline': 'Deadline',
+  'reassessments.col.progress': 'Progress',
+  'reassessments.col.status': 'Status',
+  'reassessments.progressShort': '{confirmed} confirmed, {closed} closed, {open} open',
+  'reassessments.status.open': 'Running',
+  'reassessments.status.reported': 'Deadline passed, reported',
+  'reassessments.open.title': 'Open a re-assessment',
+  'reassessments.open.lead':
+    'All editors and heads of the active presences on the platform get a task and an e-mail. They are reminded before the deadline; after it, communications and data protection receive a list of the presences nobody answered for.',
+  'reassessments.open.notAllowed': 'Communications and data protection can open a re-assessment.',
+  'reassessments.field.platform': 'Platform',
+  'reassessments.field.platformOption': '{name} ({active} active presences)',
+  'reassessments.field.platformOptionOpen': '{name} ({active} active presences, re-assessment already running)',
+  'reassessments.field.reason': 'Reason',
+  'reassessments.field.reason.hint':
+    'For example a court ruling or an order of the supervisory authority. The text is part of the e-mail to the editorial teams.',
+  'reassessments.field.deadline': 'Deadline',
+  'reassessments.field.deadline.hint':
+    'Answers are due by this day. Day, month and year (DD.MM.YYYY), e.g. 31.01.2027.',
+  'reassessments.field.block': 'Close the platform to new requests until further notice',
+  'reassessments.field.block.hint':
+    'Existing presences are not affected. The administration can enable the platform again under “Platforms”.',
+  'reassessments.open.submit': 'Continue …',
+  'reassessments.open.confirmTitle': 'Open a re-assessment of {platform}?',
+  'reassessments.open.confirmLead':
+    'Each of the {count} active presences gets a task; their editors and heads receive an e-mail with the reason and the deadline at once.',
+  'reassessments.open.confirmBlock':
+    'The platform is closed to new requests at the same time. Requests in progress and existing presences are not affected.',
+  'reassessments.open.confirmSubmit': 'Yes, open the re-assessment',
+  'reassessments.open.change': 'Change the details',
+  'reassessments.opened': 'The re-assessment is open; the editorial teams have been notified.',
+  'reassessments.error.platform': 'Choose the platform to re-assess.',
+  'reassessments.error.alreadyOpen':
+    'A re-assessment of this platform is already running. Wait for its deadline or choose another platform.',
+  'reassessments.error.reason': 'Give the reason for the re-assessment.',
+  'reassessments.error.deadline': 'Give the deadline as a valid date (DD.MM.YYYY), e.g. 31.01.2027.',
+  'reassessments.error.deadlinePast': 'The deadline must be after today.',
+  'reassessments.error.deadlineFar': 'The deadline may be at most one year ahead.',
+  'reassessments.error.tooLong': 'The text may have at most {max} characters.',
+  'reassessments.error.need': 'Confirm that the presence is still needed – or close it.',
+  'reassessments.error.privacy': 'Confirm that the privacy notice of the presence has been updated – or close it.',
+  'reassessments.error.closeReason': 'Say why the presence is being closed.',
+
+  'reassessments.show.title': 'Re-assessment of {platform}',
+  'reassessments.show.reason': 'Reason',
+  'reassessments.show.deadline': 'Deadline',
+  'reassessments.show.opened': 'Opened',
+  'reassessments.show.openedBy': '{date} by {name}',
+  'reassessments.show.status': 'Status',
+  'reassessments.show.platformClosed': 'Platform for new requests',
+  'reassessments.show.platformIsClosed': 'closed',
+  'reassessments.show.platformIsOpen': 'enabled',
+  'reassessments.show.reported': 'Report to communications and data protection',
+  'reassessments.show.progress': 'Progress',
+  'reassessments.show.count.confirmed': 'confirmed',
+  'reassessments.show.count.closed': 'closed',
+  'reassessments.show.count.open': 'open',
+  'reassessments.show.tasks': 'Presences',
+  'reassessments.show.noTasks': 'No presence was active on the platform when the re-assessment opened.',
+  'reassessments.show.col.presence': 'Presence',
+  'reassessments.show.col.unit': 'Organisational unit',
+  'reassessments.show.col.state': 'State',
+  'reassessments.show.col.answer': 'Answer',
+  'reassessments.show.answeredBy': '{date} by {name}',
+  'reassessments.show.closedElsewhere': 'closed on the presence page',
+  'reassessments.show.back': 'All re-assessments',
+  'reassessments.state.open': 'open',
+  'reassessments.state.overdue': 'unanswered, deadline passed',
+  'reassessments.state.confirmed': 'confirmed',
+  'reassessments.state.closed': 'closed',
+
+  'reassessments.answer.title': 'Re-assessment of {platform}: {presence}',
+  'reassessments.answer.lead':
+    'The platform {platform} is being re-assessed. Please answer by {deadline}: is the presence still needed, and has its privacy notice been updated? Otherwise close the presence.',
+  'reassessments.answer.overdue':
+    'The deadline has passed; the presence was reported as unanswered. You can still answer.',
+  'reassessments.answer.confirmTitle': 'Keep the presence',
+  'reassessments.answer.need': 'The presence is still needed.',
+  'reassessments.answer.privacy': 'The privacy notice of the presence has been updated.',
+  'reassessments.answer.comment': 'Comment (optional)',
+  'reassessments.answer.confirmSubmit': 'Confirm',
+  'reassessments.answer.closeTitle': 'Close the presence',
+  'reassessments.answer.closeText':
+    'The presence leaves the public overview and stays in the register as formerly official.',
+  'reassessments.answer.closeHeadNote':
+    'The editors of the presence and communications can close it. As head of the unit you confirm the presence or ask the editors to close it.',
+  'reassessments.answer.closeReason': 'Reason for closing',
+  'reassessments.answer.closeSubmit': 'Close …',
+  'reassessments.answer.closeConfirmTitle': 'Really close “{name}”?',
+  'reassessments.answer.closeConfirmLead':
+    'The presence is taken out of the public overview at once. Only a new request can undo this.',
+  'reassessments.answer.closeConfirmSubmit': 'Yes, close the presence',
+  'reassessments.answer.closeChange': 'Change the reason',
+  'reassessments.answer.back': 'Back to the presence',
+  'reassessments.answer.done.confirmed': 'Answered: continued need and privacy notice confirmed.',
+  'reassessments.answer.done.closed': 'Answered: the presence is closed.',
+  'reassessments.answer.answeredBy': 'Answered on {date} by {name}.',
+  'reassessments.answer.presenceLink': 'Page of the presence',
+
+  'reassessments.todo.title': 'Platform re-assessments',
+  'reassessments.todo.item': '{presence}: re-assessment of {platform}, answer by {date}',
+  'reassessments.todo.overdue': 'Deadline passed',
+  'reassessments.presence.note': 'The platform {platform} is being re-assessed: answer by {date}.',
+  'reassessments.presence.answer': 'Answer the re-assessment',
+  'reassessments.nav': 'Platform re-assessments',
+};
