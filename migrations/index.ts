@@ -9,6 +9,7 @@ import * as m0007 from './20261126_0007_register_notify';
 import * as m0008 from './20261201_0008_role_recipients';
 import * as m0010 from './20261201_0010_platform_short_hosts';
 import * as m0011 from './20261201_0011_guideline_texts';
+import * as m0014 from './20261214_0014_deciders_desk';
 
 /**
  * Every migration, in order. A static list works the same under tsx, vitest and compiled
@@ -25,6 +26,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201_0008_role_recipients': m0008,
   '20261201_0010_platform_short_hosts': m0010,
   '20261201_0011_guideline_texts': m0011,
+  '20261214_0014_deciders_desk': m0014,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -38,6 +38,12 @@ export const LIMITS = {
   stepId: 60,
   /** a directory search */
   search: 100,
+  /** a checklist item's id in a workflow step (recorded in decisions.checklist, JSON) */
+  checklistId: 40,
+  /** a checklist item's text, per language (workflow_definitions.definition, JSON) */
+  checklistText: 300,
+  /** checklist items of one workflow step */
+  checklistItems: 20,
 } as const;
 
 /** Each limited column behind a form field and the limit that guards it. */
