@@ -324,3 +324,8 @@ export function sectionOfField(field: string): number | undefined {
   const name = /^editor\d+$/.test(field) ? 'editors' : field;
   return REQUEST_SECTIONS.find((s) => (s.fields as readonly string[]).includes(name))?.n;
 }
+
+/** The message-key part of a section number ("legal" for 8). */
+export function sectionKey(n: number): string {
+  return REQUEST_SECTIONS.find((s) => s.n === n)?.key ?? String(n);
+}

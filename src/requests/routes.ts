@@ -12,6 +12,8 @@ import { historyOfRequest, diffRecords } from '../audit/history';
 import { decidableSteps } from '../workflow/core';
 import { LIMITS } from '../limits';
 import {
+  REQUEST_SECTIONS,
+  sectionKey,
   emptyRequestData,
   readForm,
   lengthProblems,
@@ -27,6 +29,8 @@ import type { RequestService } from './service';
 import { maySeeRequest, mayRemindEditors, mayConfirmAsEditor, requestEditRefusal } from '../policy/access';
 import { requestViewer } from '../policy/viewer';
 import { nextStepRoutes, nextStepView } from './next-step';
+import { readReview, storedSections, type Review } from './review';
+import { deskView } from './desk';
 
 const toFieldErrors = (problems: FormProblem[]): FieldError[] =>
   problems.map((p) => ({
@@ -65,6 +69,7 @@ export function requestRoutes(deps: RequestRouteDeps) {
       search?: { q: string; results: SessionUser[] | undefined };
       returnedComment?: string | null;
       resubmit?: boolean;
+      flaggedSections?: number[];
     },
   ) {
     const t = res.locals.t;
@@ -80,6 +85,8 @@ export function requestRoutes(deps: RequestRouteDeps) {
         editorSlots: EDITOR_SLOTS,
         returnedComment: opts.returnedComment,
         resubmit: opts.resubmit ?? false,
+        flaggedSections: opts.flaggedSections ?? [],
+        sections: REQUEST_SECTIONS,
         ...(await formChoices()),
       },
       opts.status ?? (opts.errors?.length ? 400 : 200),
@@ -192,12 +199,16 @@ export function requestRoutes(deps: RequestRouteDeps) {
     const request = await editableRequest(req, id);
     const returned =
       request.status === 'returned'
-        ? await db('decisions').where({ request_id: id, outcome: 'returned' }).orderBy('id', 'desc').first('comment')
+        ? await db('decisions')
+            .where({ request_id: id, outcome: 'returned' })
+            .orderBy('id', 'desc')
+            .first('comment', 'sections')
         : undefined;
     await showForm(res, {
       data: request.data,
       requestId: id,
       returnedComment: returned?.comment ?? null,
+      flaggedSections: storedSections(returned?.sections),
       resubmit: request.status === 'returned',
     });
   });
@@ -212,7 +223,7 @@ export function requestRoutes(deps: RequestRouteDeps) {
     id: number,
     form: {
       decisionErrors?: FieldError[];
-      decisionValues?: Record<string, string>;
+      decisionValues?: Record<string, string | string[]>;
       confirmErrors?: FieldError[];
       withdrawErrors?: FieldError[];
       withdrawValue?: string;
@@ -321,6 +332,8 @@ export function requestRoutes(deps: RequestRouteDeps) {
         decisionErrors: form.decisionErrors ?? [],
         confirmErrors: form.confirmErrors ?? [],
         decisionValues: form.decisionValues ?? {},
+        desk: deskView({ request, definition, decidable, decisions, changes }),
+        sections: REQUEST_SECTIONS,
       },
       status,
     );
@@ -342,8 +355,22 @@ export function requestRoutes(deps: RequestRouteDeps) {
     if (comment.length > LIMITS.comment)
       errors.push({ field: 'kommentar', message: 'requests.error.tooLong', params: { max: LIMITS.comment } });
     if (stepId.length > LIMITS.stepId || !/^[a-z][a-z0-9_]*$/.test(stepId)) throw new HttpError(400);
+    // the checklist ticks and the sections a return points to, checked against the step
+    const instance = await store.getInstance(db, id);
+    const definition = instance ? await store.getDefinition(db, instance.definition_id) : undefined;
+    const { review, problems } = readReview(
+      req.body ?? {},
+      definition?.steps.find((s) => s.id === stepId),
+      typeof outcome === 'string' ? outcome : '',
+    );
+    errors.push(...problems);
     if (errors.length > 0) {
-      const values = { entscheidung: typeof outcome === 'string' ? outcome : '', kommentar: comment };
+      const values = {
+        entscheidung: typeof outcome === 'string' ? outcome : '',
+        kommentar: comment,
+        pruefung: review.checked,
+        abschnitte: review.sections.map(String),
+      };
       return showRequest(req, res, id, { decisionErrors: errors, decisionValues: values }, 400);
     }
     const action =
@@ -353,10 +380,17 @@ export function requestRoutes(deps: RequestRouteDeps) {
     // rejecting is final: it happens only from its confirmation page (bestaetigt=1)
     if (outcome === 'reject' && req.body?.bestaetigt !== '1') {
       if (req.body?.bestaetigt === 'nein')
-        return showRequest(req, res, id, { decisionValues: { entscheidung: 'reject', kommentar: comment } });
-      return confirmReject(req, res, id, stepId, comment, version);
+        return showRequest(req, res, id, {
+          decisionValues: {
+            entscheidung: 'reject',
+            kommentar: comment,
+            pruefung: review.checked,
+            abschnitte: review.sections.map(String),
+          },
+        });
+      return confirmReject(req, res, id, stepId, comment, version, review);
     }
-    await service.act(user(req), id, action, version);
+    await service.act(user(req), id, action, version, review);
     res.redirect(303, res.locals.url(`/intern/antraege/${id}?entschieden=1`));
   });
 
@@ -368,6 +402,7 @@ export function requestRoutes(deps: RequestRouteDeps) {
     stepId: string,
     comment: string,
     version: number | undefined,
+    review: Review,
   ) {
     await service.mayAct(user(req), id, { type: 'reject', stepId, comment }, version);
     const request = await store.getRequest(db, id);
@@ -386,6 +421,14 @@ export function requestRoutes(deps: RequestRouteDeps) {
           value: step ? step.name[res.locals.locale as 'de' | 'en'] || step.name.de : stepId,
         },
         { label: t('requests.reject.reason'), value: comment },
+        ...(review.sections.length > 0
+          ? [
+              {
+                label: t('requests.review.sectionsPointed'),
+                value: review.sections.map((n) => t(`requests.section.${sectionKey(n)}` as MessageKey)).join('\n'),
+              },
+            ]
+          : []),
       ],
       action: `/intern/antraege/${id}/entscheidung`,
       hidden: {
@@ -393,6 +436,8 @@ export function requestRoutes(deps: RequestRouteDeps) {
         entscheidung: 'reject',
         kommentar: comment,
         ...(version !== undefined ? { fassung: String(version) } : {}),
+        pruefung: review.checked,
+        abschnitte: review.sections.map(String),
       },
       submitLabel: t('requests.reject.submit'),
       changeLabel: t('requests.reject.change'),

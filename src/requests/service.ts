@@ -28,6 +28,7 @@ import {
 } from './form';
 import * as store from './store';
 import { RequestError } from './errors';
+import type { Review } from './review';
 import { publishPresence, applyChange, presenceAsRequestData } from './publish';
 import { confirmedCurrent, recordConfirmation } from '../guidelines/store';
 import { enqueue, isDeliverableAddress } from '../notifications/outbox';
@@ -166,6 +167,7 @@ export function createRequestService(deps: RequestServiceDeps) {
     events: WorkflowEvent[],
     actor: SessionUser | null,
     now: Date,
+    review?: Review,
   ) {
     await store.saveInstance(trx, instanceRow, state, now);
     const finished = state.status === 'published' || state.status === 'rejected' || state.status === 'withdrawn';
@@ -187,6 +189,7 @@ export function createRequestService(deps: RequestServiceDeps) {
           on_behalf_of: e.onBehalfOf ?? null,
           comment: e.comment ?? null,
           decided_at: now,
+          ...(review && e.actorUid === actor?.uid ? decisionReview(review) : {}),
         });
       }
       if (e.type === 'published') {
@@ -209,7 +212,16 @@ export function createRequestService(deps: RequestServiceDeps) {
         requestId: request.id,
         presenceId: request.presence_id,
         comment: 'comment' in e ? (e.comment ?? null) : null,
-        changes: 'stepId' in e ? { step: { before: null, after: e.stepId } } : null,
+        changes:
+          'stepId' in e
+            ? {
+                step: { before: null, after: e.stepId },
+                // the decider's statement of what they checked, and where the author should look
+                ...(review && isDecision(e) && 'actorUid' in e && e.actorUid === actor?.uid
+                  ? historyReview(review)
+                  : {}),
+              }
+            : null,
       });
     }
     await notify(trx, { ...request, status: state.status }, definition, events);
@@ -441,6 +453,7 @@ export function createRequestService(deps: RequestServiceDeps) {
       id: number,
       action: Action,
       seenVersion: number | undefined,
+      review?: Review,
     ): Promise<{ status: string }> {
       const now = clock();
       return db.transaction(async (trx) => {
@@ -461,7 +474,7 @@ export function createRequestService(deps: RequestServiceDeps) {
         });
         if (!result.ok) throw new RequestError('refused', result.refusal);
         await rememberPerson(trx, user, now);
-        await apply(trx, request, instanceRow, definition, result.instance, result.events, user, now);
+        await apply(trx, request, instanceRow, definition, result.instance, result.events, user, now, review);
         return { status: result.instance.status };
       });
     },
@@ -729,3 +742,27 @@ export function createRequestService(deps: RequestServiceDeps) {
 }
 
 export type RequestService = ReturnType<typeof createRequestService>;
+
+const isDecision = (e: WorkflowEvent): boolean =>
+  e.type === 'approved' || e.type === 'returned' || e.type === 'rejected';
+
+/** decisions.checklist and decisions.sections of a decision with a review (JSON columns). */
+function decisionReview(review: Review) {
+  return {
+    checklist: JSON.stringify({ checked: review.checked, unchecked: review.unchecked }),
+    sections: JSON.stringify(review.sections),
+  };
+}
+
+/** The review as history changes: ticked items, unticked items, sections pointed to. */
+function historyReview(review: Review) {
+  return {
+    ...(review.checked.length + review.unchecked.length > 0
+      ? {
+          checklist: { before: null, after: review.checked },
+          checklistOpen: { before: null, after: review.unchecked },
+        }
+      : {}),
+    ...(review.sections.length > 0 ? { sections: { before: null, after: review.sections } } : {}),
+  };
+}

@@ -203,6 +203,10 @@ export async function insertDecision(
     on_behalf_of?: string | null;
     comment?: string | null;
     decided_at: Date;
+    /** JSON: { checked, unchecked } item ids of the step's checklist */
+    checklist?: string;
+    /** JSON: the request sections a return or rejection points to */
+    sections?: string;
   },
 ) {
   await db('decisions').insert(d);
