@@ -9,15 +9,13 @@ import { createRequestService } from '../requests/service';
 import { createNotifier } from '../requests/notify';
 import { requestRoutes, requestErrorHandler } from '../requests/routes';
 import { substitutionRoutes } from '../requests/substitutions';
-import { whereRequestVisible } from '../policy/access';
-import { selfViewer } from '../policy/viewer';
 import { outboxRoutes } from '../notifications/routes';
 import { adminRoutes } from '../admin/routes';
 import { presenceRoutes } from '../presences/routes';
 import { guidelineRoutes } from '../guidelines/routes';
 import { toDoFor } from './todo';
-
-const STATUSES = ['draft', 'in_review', 'returned', 'rejected', 'withdrawn', 'published'] as const;
+import { createTaskListService } from '../requests/task-list';
+import { STATUSES, listLinks, paging, readTaskQuery, sendRequestsCsv, sendTasksCsv } from './tasks';
 
 /** The staff area: task list, requests, deputies; every route behind the sign-in guard. */
 export function internRoutes(deps: { config: Config; db: Knex; directory: Directory; clock: () => Date }) {
@@ -28,44 +26,73 @@ export function internRoutes(deps: { config: Config; db: Knex; directory: Direct
     clock,
     notify: createNotifier({ baseUrl: config.baseUrl, directory }),
   });
+  const taskList = createTaskListService(db, clock);
   const router = Router();
   const user = (req: Request) => req.user as SessionUser;
 
   router.get('/', async (req, res) => {
     const me = user(req);
-    const tasks = await service.tasksFor(me);
+    // the decisions waiting for this person: filtered, sorted and paged in SQL (#15)
+    const choices = await taskList.choices();
+    const { filter, values, errors } = readTaskQuery(req, choices, { statuses: false });
+    const tasks = filter ? await taskList.myTasks(me, filter, paging(filter)) : { rows: [], total: 0 };
     const mine = await db('requests').where({ author_uid: me.uid }).orderBy('updated_at', 'desc').limit(50);
     const todo = await toDoFor(db, me, clock());
     const unit = me.unit ? await db('org_units').where({ code: me.unit }).first('name') : undefined;
     const notice = req.query.geloescht ? 'requests.delete.done' : undefined;
-    await renderPage(res, 'intern/home', {
-      title: res.locals.t('requests.tasks.title'),
-      tasks,
-      mine,
-      todo,
-      confirmations: todo.toConfirm,
-      unitName: unit?.name,
-      notice,
-    });
+    await renderPage(
+      res,
+      'intern/home',
+      {
+        title: res.locals.t('requests.tasks.title'),
+        tasks: tasks.rows,
+        total: tasks.total,
+        page: filter?.seite ?? 1,
+        pages: Math.max(1, Math.ceil(tasks.total / paging(filter).limit)),
+        choices,
+        values,
+        errors,
+        links: listLinks(res, '/intern', values, { anchor: '#zu-entscheiden', csvPath: '/intern/aufgaben' }),
+        mine,
+        todo,
+        confirmations: todo.toConfirm,
+        unitName: unit?.name,
+        notice,
+      },
+      errors.length > 0 ? 400 : 200,
+    );
   });
 
-  router.get('/antraege', async (req, res) => {
-    const me = user(req);
-    const status = typeof req.query.stand === 'string' && req.query.stand !== '' ? req.query.stand : undefined;
-    if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) throw new HttpError(400);
-    const q = db('requests as r')
-      .leftJoin('org_units as u', 'u.id', 'r.org_unit_id')
-      .select('r.*', 'u.name as unit_name')
-      .orderBy('r.updated_at', 'desc')
-      .limit(500);
-    if (status) q.where('r.status', status);
-    whereRequestVisible(q, db, await selfViewer(db, me));
-    await renderPage(res, 'requests/list', {
-      title: res.locals.t('requests.list.title'),
-      requests: await q,
-      statuses: STATUSES,
-      status: status ?? '',
-    });
+  router.get('/aufgaben.csv', async (req, res) => {
+    const { filter, errors } = readTaskQuery(req, await taskList.choices(), { statuses: false });
+    // a bad filter: the page says what is wrong with it
+    if (!filter || errors.length > 0)
+      return res.redirect(303, res.locals.url(`/intern${req.url.replace(/^\/aufgaben\.csv/, '')}`));
+    await sendTasksCsv(req, res, taskList, filter);
+  });
+
+  router.get(['/antraege', '/antraege.csv'], async (req, res) => {
+    const choices = await taskList.choices();
+    const { filter, values, errors } = readTaskQuery(req, choices, { statuses: true });
+    if (filter && req.path.endsWith('.csv')) return sendRequestsCsv(req, res, taskList, filter);
+    const list = filter ? await taskList.requestList(user(req), filter, paging(filter)) : { rows: [], total: 0 };
+    await renderPage(
+      res,
+      'requests/list',
+      {
+        title: res.locals.t('requests.list.title'),
+        requests: list.rows,
+        total: list.total,
+        page: filter?.seite ?? 1,
+        pages: Math.max(1, Math.ceil(list.total / paging(filter).limit)),
+        statuses: STATUSES,
+        choices,
+        values,
+        errors,
+        links: listLinks(res, '/intern/antraege', values),
+      },
+      errors.length > 0 ? 400 : 200,
+    );
   });
 
   router.use(guidelineRoutes({ db }));
