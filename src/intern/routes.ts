@@ -14,6 +14,7 @@ import { adminRoutes } from '../admin/routes';
 import { presenceRoutes } from '../presences/routes';
 import { guidelineRoutes } from '../guidelines/routes';
 import { toDoFor } from './todo';
+import { REQUEST_SECTIONS } from '../requests/form';
 import { createTaskListService } from '../requests/task-list';
 import { STATUSES, listLinks, paging, readTaskQuery, sendRequestsCsv, sendTasksCsv } from './tasks';
 
@@ -55,6 +56,7 @@ export function internRoutes(deps: { config: Config; db: Knex; directory: Direct
         links: listLinks(res, '/intern', values, { anchor: '#zu-entscheiden', csvPath: '/intern/aufgaben' }),
         mine,
         todo,
+        sectionKeys: Object.fromEntries(REQUEST_SECTIONS.map((x) => [x.n, x.key])),
         confirmations: todo.toConfirm,
         unitName: unit?.name,
         notice,

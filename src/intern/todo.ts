@@ -3,6 +3,7 @@ import type { SessionUser } from '../directory/user';
 import { berlinDay } from '../policy/actors';
 import { confirmedCurrent, currentTexts, type GuidelineText, type GuidelineKey } from '../guidelines/store';
 import * as store from '../requests/store';
+import { storedSections } from '../requests/review';
 
 export interface ReturnedRequest {
   id: number;
@@ -12,6 +13,8 @@ export interface ReturnedRequest {
   returnedAt: Date;
   stepName: { de: string; en: string };
   comment: string;
+  /** Sections the return points to (#15). */
+  sections: number[];
 }
 
 export interface PresenceDue {
@@ -54,6 +57,7 @@ export async function toDoFor(db: Knex, me: SessionUser, now: Date): Promise<ToD
       returnedAt: d.decided_at,
       stepName: step?.name ?? { de: d.step_id, en: d.step_id },
       comment: d.comment ?? '',
+      sections: storedSections(d.sections),
     });
   }
 

@@ -179,6 +179,14 @@ describe('the request page for the deciding person', () => {
     expect(form.text).toMatch(/<fieldset class="kern-fieldset request-section--flagged" id="abschnitt-8">/);
     expect(form.text).toContain('data-testid="flagged-8"');
 
+    // the task line on the author's home page: clean typography (no space before a comma or bracket)
+    const home = (await editor.get('/intern').expect(200)).text;
+    const line = /<li data-request="\d+" class="todo-item">[\s\S]*?<\/li>/.exec(home)?.[0] ?? '';
+    expect(line).toContain('8. Impressum und Datenschutz');
+    const words = line.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ');
+    expect(words).toMatch(/Datenschutz/);
+    expect(words).not.toMatch(/ [,.;:)]/);
+
     // the author fixes section 8; data protection sees the change marked inside it
     const resubmitted = await editor
       .post(`/intern/antraege/${id}/bearbeiten`)
