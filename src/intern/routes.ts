@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import type { Config } from '../config';
 import type { Directory } from '../directory/directory';
@@ -73,7 +73,7 @@ export function internRoutes(deps: { config: Config; db: Knex; directory: Direct
     await sendTasksCsv(req, res, taskList, filter);
   });
 
-  router.get(['/antraege', '/antraege.csv'], async (req, res) => {
+  const requestListPage = async (req: Request, res: Response) => {
     const choices = await taskList.choices();
     const { filter, values, errors } = readTaskQuery(req, choices, { statuses: true });
     if (filter && req.path.endsWith('.csv')) return sendRequestsCsv(req, res, taskList, filter);
@@ -95,7 +95,9 @@ export function internRoutes(deps: { config: Config; db: Knex; directory: Direct
       },
       errors.length > 0 ? 400 : 200,
     );
-  });
+  };
+  router.get('/antraege', requestListPage);
+  router.get('/antraege.csv', requestListPage);
 
   router.use(guidelineRoutes({ db }));
   router.use(requestRoutes({ db, directory, service, clock, baseUrl: config.baseUrl }));
