@@ -18,7 +18,8 @@ import type { Db } from '../db/knex';
 
 const LOCALES = ['', '/en'] as const;
 const LEGAL = ['impressum', 'datenschutz', 'barrierefreiheit'];
-const DATA = ['/angebote.json', '/angebote.csv', '/angebote.atom', '/api/openapi.json'];
+/** The open-data files; the DCAT catalogue keeps naming the live portal (BASE_URL) as the place of the data. */
+const DATA = ['/angebote.json', '/angebote.csv', '/angebote.atom', '/api/openapi.json', '/dcat.ttl', '/dcat.jsonld'];
 
 export interface ExportResult {
   outDir: string;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Parser } from 'n3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { exportStatic, fileForUrl, type ExportResult } from '../../src/public/export';
@@ -51,6 +52,9 @@ describe('static export', () => {
       'angebote.atom',
       'en/angebote.atom',
       'api/openapi.json',
+      'dcat.ttl',
+      'dcat.jsonld',
+      'en/dcat.ttl',
       'assets/kern/kern.min.css',
       'assets/kern/fonts/fira-sans.css',
       'assets/kern/fonts/fira-sans/FiraSans-Regular.woff2',
@@ -61,6 +65,13 @@ describe('static export', () => {
       expect(fs.existsSync(path.join(dir, file)), file).toBe(true);
     }
     expect(JSON.parse(read('angebote.json')).count).toBe(ACTIVE_SLUGS.length);
+  });
+
+  it('writes the DCAT-AP.de catalogue, which still names the live portal as the place of the data', () => {
+    const quads = new Parser().parse(read('dcat.ttl'));
+    const distributions = quads.filter((q) => q.predicate.value === 'http://www.w3.org/ns/dcat#downloadURL');
+    expect(distributions.map((q) => q.object.value)).toContain(`${ctx.config.baseUrl}/angebote.json`);
+    expect(JSON.parse(read('dcat.jsonld'))['@context']).toBeDefined();
   });
 
   it('links pages to each other with relative links that resolve to exported files', () => {
