@@ -72,15 +72,13 @@ beforeAll(async () => {
         version: 1,
       })
       .returning('id');
-    await database
-      .db('workflow_instances')
-      .insert({
-        request_id: r.id,
-        definition_id: row.id,
-        status: 'in_review',
-        state: JSON.stringify(state),
-        revision: 1,
-      });
+    await database.db('workflow_instances').insert({
+      request_id: r.id,
+      definition_id: row.id,
+      status: 'in_review',
+      state: JSON.stringify(state),
+      revision: 1,
+    });
     await syncWaits(database.db, r.id, definition, state);
   }
 }, 60_000);
