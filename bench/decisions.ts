@@ -211,7 +211,7 @@ async function main() {
   const rounds = Math.min(10, Math.max(1, Number(values.rounds)));
   const perRound = Math.min(2000, Math.max(10, Number(values['per-round'])));
   const connections = Math.min(64, Math.max(1, Number(values.connections)));
-  const admin = new URL(values.postgres as string);
+  const admin = new URL(values.postgres);
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(admin.hostname))
     throw new Error('The benchmark only talks to a database on this machine (loopback).');
   const dbName = `smr_bench_decisions_${process.pid}`;
@@ -365,35 +365,36 @@ async function main() {
       const acked = results.portal.reduce((s, r) => s + r.ok, 0);
       const bareAcked = results.bare.reduce((s, r) => s + r.ok, 0);
       const decided = Number(
-        (await check.query("SELECT count(*) AS n FROM decisions WHERE comment = 'Entscheidungsprobe'")).rows[0].n,
+        (await check.query<{ n: string }>("SELECT count(*) AS n FROM decisions WHERE comment = 'Entscheidungsprobe'"))
+          .rows[0]?.n,
       );
       const doubled = Number(
         (
-          await check.query(
+          await check.query<{ n: string }>(
             "SELECT count(*) AS n FROM (SELECT 1 FROM decisions WHERE comment = 'Entscheidungsprobe' GROUP BY request_id, step_id HAVING count(*) > 1) d",
           )
-        ).rows[0].n,
+        ).rows[0]?.n,
       );
       const mismatched = Number(
         (
-          await check.query(
+          await check.query<{ n: string }>(
             'SELECT count(*) AS n FROM requests r JOIN workflow_instances w ON w.request_id = r.id WHERE r.status <> w.status',
           )
-        ).rows[0].n,
+        ).rows[0]?.n,
       );
       const bareRows = Number(
         (
-          await check.query(
+          await check.query<{ n: string }>(
             "SELECT count(*) AS n FROM bench_bare_decisions WHERE comment = 'Entscheidungsprobe' AND request_id > 0",
           )
-        ).rows[0].n,
+        ).rows[0]?.n,
       );
       const bareDoubled = Number(
         (
-          await check.query(
+          await check.query<{ n: string }>(
             'SELECT count(*) AS n FROM (SELECT 1 FROM bench_bare_decisions WHERE request_id > 0 GROUP BY request_id HAVING count(*) > 1) d',
           )
-        ).rows[0].n,
+        ).rows[0]?.n,
       );
       consistent = { lost: acked - decided, doubled, mismatched, bareLost: bareAcked - bareRows, bareDoubled };
     } finally {

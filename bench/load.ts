@@ -379,7 +379,7 @@ async function bench(backend: 'pglite' | 'postgres', ldapUrl: string): Promise<R
   let fixtures: Awaited<ReturnType<typeof prepare>>;
   let database: Database;
   if (backend === 'postgres') {
-    adminUrl = new URL(opts.postgres as string);
+    adminUrl = new URL(opts.postgres);
     const admin = new pg.Client({ connectionString: adminUrl.toString() });
     await admin.connect();
     await admin.query(`CREATE DATABASE ${dbName}`);

@@ -36,6 +36,7 @@ import { catalogues } from '../src/messages';
 import { historyLabel } from '../src/audit/labels';
 import { setUpStaticAssets } from '../src/web/static';
 import { createApp } from '../src/app';
+import { buildContainer } from '../src/container';
 import { seedSynthetic } from '../src/public/synthetic';
 
 // ---------------------------------------------------------------- server process
@@ -65,12 +66,16 @@ async function server() {
     ...(postgresUrl ? { DATABASE_URL: postgresUrl } : {}),
   });
   const logger = createLogger('silent');
-  const app = createApp(config, {
-    db: database.db,
-    directory: createDirectory(demoDirectoryConfig('ldap://127.0.0.1:1')), // never contacted by public pages
-    logger,
-    clock: () => new Date(),
-  });
+  const app = createApp(
+    config,
+    buildContainer({
+      config,
+      db: database.db,
+      directory: createDirectory(demoDirectoryConfig('ldap://127.0.0.1:1')), // never contacted by public pages
+      logger,
+      clock: () => new Date(),
+    }),
+  );
 
   let bareBody = Buffer.alloc(0);
   let bareType = 'text/html; charset=utf-8';
@@ -126,7 +131,7 @@ async function server() {
     if (q.sql.includes('register_state')) versionChecks += 1;
   });
   const commands: Record<string, (arg: unknown) => Promise<unknown>> = {
-    ports: async () => ({ app: port(appServer), bare: port(bareServer), stack: port(stackServer) }),
+    ports: () => Promise.resolve({ app: port(appServer), bare: port(bareServer), stack: port(stackServer) }),
     /** Brings the number of synthetic presences up to `total`. */
     seed: async (total) => {
       const have = await seeded();
@@ -138,18 +143,18 @@ async function server() {
       await database.db.raw('UPDATE register_state SET version = version + 1, changed_at = clock_timestamp()');
       await database.db.raw("SELECT pg_notify('register_changed', '')");
     },
-    bare: async (arg) => {
+    bare: (arg) => {
       const { body, type } = arg as { body: string; type: string };
       bareBody = Buffer.from(body, 'base64');
       bareType = type;
-      return bareBody.length;
+      return Promise.resolve(bareBody.length);
     },
-    rss: async () => process.memoryUsage().rss,
-    versionChecks: async () => versionChecks,
+    rss: () => Promise.resolve(process.memoryUsage().rss),
+    versionChecks: () => Promise.resolve(versionChecks),
     /** CPU time of the server process so far, in microseconds. */
-    cpu: async () => {
+    cpu: () => {
       const u = process.cpuUsage();
-      return u.user + u.system;
+      return Promise.resolve(u.user + u.system);
     },
     /** --profile: a CPU profile of the server process while the app is under load. */
     profileStart: async () => {
@@ -162,7 +167,7 @@ async function server() {
       const session = profiler;
       if (!session) return false;
       const result = await new Promise<{ profile: object }>((resolve, reject) =>
-        session.post('Profiler.stop', (err, r) => (err ? reject(err) : resolve(r as { profile: object }))),
+        session.post('Profiler.stop', (err, r) => (err ? reject(err) : resolve(r))),
       );
       fs.writeFileSync(file as string, JSON.stringify(result.profile));
       session.disconnect();

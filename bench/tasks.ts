@@ -16,6 +16,7 @@ import request from 'supertest';
 import pg from 'pg';
 import { loadConfig, demoDirectoryConfig } from '../src/config';
 import { createApp } from '../src/app';
+import { buildContainer } from '../src/container';
 import { connectPglite, connectPostgres, migrateLatest, newPglite, type Database } from '../src/db/knex';
 import { createDirectory } from '../src/directory/directory';
 import { startDemoDirectory } from '../src/directory/demo-server';
@@ -43,8 +44,11 @@ async function seed(database: Database) {
   const db = database.db;
   await migrateLatest(db);
   await seedDemoUnits(db);
-  const defRow = await db('workflow_definitions').where({ key: 'dienstanweisung' }).orderBy('version', 'desc').first();
-  const definition = defRow.definition as WorkflowDefinition;
+  const defRow = await db('workflow_definitions')
+    .where({ key: 'dienstanweisung' })
+    .orderBy('version', 'desc')
+    .first<{ id: number; definition: WorkflowDefinition }>('id', 'definition');
+  const definition = defRow.definition;
   const units = new Map<string, number>(
     (await db('org_units').select('id', 'code')).map((u: { id: number; code: string }) => [u.code, u.id]),
   );
@@ -126,12 +130,16 @@ async function measure(label: string, database: Database) {
     SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-00',
     BASE_URL: 'http://127.0.0.1',
   });
-  const app = createApp(config, {
-    db: database.db,
-    directory: createDirectory(demoDirectoryConfig(demo.url)),
-    logger: createLogger('silent'),
-    clock: () => NOW,
-  });
+  const app = createApp(
+    config,
+    buildContainer({
+      config,
+      db: database.db,
+      directory: createDirectory(demoDirectoryConfig(demo.url)),
+      logger: createLogger('silent'),
+      clock: () => NOW,
+    }),
+  );
   const head = await signIn(app, 'leitung');
   const comms = await signIn(app, 'kommunikation');
   const pages: Array<[string, ReturnType<typeof request.agent>, string]> = [

@@ -24,6 +24,7 @@ import { connectPglite, connectPostgres, migrateLatest, newPglite } from '../src
 import { createDirectory } from '../src/directory/directory';
 import { createLogger } from '../src/web/logging';
 import { createApp } from '../src/app';
+import { buildContainer } from '../src/container';
 import { seedSynthetic } from '../src/public/synthetic';
 
 async function server() {
@@ -44,12 +45,16 @@ async function server() {
     BASE_URL: 'http://127.0.0.1',
     ...(postgresUrl ? { DATABASE_URL: postgresUrl } : {}),
   });
-  const app = createApp(config, {
-    db: database.db,
-    directory: createDirectory(demoDirectoryConfig('ldap://127.0.0.1:1')), // never contacted by public pages
-    logger: createLogger('silent'),
-    clock: () => new Date(),
-  });
+  const app = createApp(
+    config,
+    buildContainer({
+      config,
+      db: database.db,
+      directory: createDirectory(demoDirectoryConfig('ldap://127.0.0.1:1')), // never contacted by public pages
+      logger: createLogger('silent'),
+      clock: () => new Date(),
+    }),
+  );
   const s = http.createServer(app);
   s.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));

@@ -34,7 +34,8 @@ export async function up(knex: Knex): Promise<void> {
       hannover_de_url: 'https://www.hannover.de/',
       sort_order: -1,
     })
-    .returning('id');
+    .returning<Array<{ id: number }>>('id');
+  if (!unit) throw new Error('org unit HDE was not inserted');
   const now = new Date();
   await knex('presences').insert({
     slug: 'hannover-de-facebook',

@@ -46,9 +46,12 @@ export async function up(knex: Knex): Promise<void> {
   }
 
   for (const shipped of DEFAULT_DEFINITIONS) {
-    const newest = await knex('workflow_definitions').where({ key: shipped.key }).orderBy('version', 'desc').first();
+    const newest = await knex('workflow_definitions')
+      .where({ key: shipped.key })
+      .orderBy('version', 'desc')
+      .first<{ version: number; definition: WorkflowDefinition } | undefined>('version', 'definition');
     if (!newest) continue;
-    const current = newest.definition as WorkflowDefinition;
+    const current = newest.definition;
     let added = false;
     const steps = current.steps.map((step) => {
       const model = shipped.steps.find((s) => s.id === step.id);

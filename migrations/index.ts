@@ -9,6 +9,7 @@ import * as m0007 from './20261126_0007_register_notify';
 import * as m0008 from './20261201_0008_role_recipients';
 import * as m0010 from './20261201_0010_platform_short_hosts';
 import * as m0011 from './20261201_0011_guideline_texts';
+import * as m0012 from './20261212_0012_account_reports';
 import * as m0014 from './20261214_0014_deciders_desk';
 
 /**
@@ -26,15 +27,15 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201_0008_role_recipients': m0008,
   '20261201_0010_platform_short_hosts': m0010,
   '20261201_0011_guideline_texts': m0011,
+  '20261212_0012_account_reports': m0012,
   '20261214_0014_deciders_desk': m0014,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
-  getMigrations: async () => Object.keys(migrations),
+  getMigrations: () => Promise.resolve(Object.keys(migrations)),
   getMigrationName: (name) => name,
-  getMigration: async (name) => {
+  getMigration: (name) => {
     const migration = migrations[name];
-    if (!migration) throw new Error(`Unknown migration ${name}`);
-    return migration;
+    return migration ? Promise.resolve(migration) : Promise.reject(new Error(`Unknown migration ${name}`));
   },
 };

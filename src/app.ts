@@ -1,11 +1,9 @@
 import { fromProjectRoot } from './paths';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { Passport } from 'passport';
-import type { Logger } from 'pino';
 import type { Config } from './config';
-import type { Db } from './db/knex';
-import type { Directory } from './directory/directory';
-import { signInRoutes, requireUser, type DemoAccount } from './signin/routes';
+import type { Container } from './container';
+import { signInRoutes, requireUser } from './signin/routes';
 import { setUpRequestLogging } from './web/logging';
 import { healthRoutes } from './web/health';
 import { setUpSecurityHeaders } from './web/security';
@@ -15,21 +13,18 @@ import { historyLabel } from './audit/labels';
 import { setUpStaticAssets } from './web/static';
 import { createSessionMiddleware, sessionLifetime } from './web/session';
 import { setUpCsrf, signInTokens } from './web/csrf';
-import { RateLimiter } from './web/rate-limit';
 import { errorHandler, notFoundHandler, HttpError } from './web/errors';
 import { publicRoutes } from './public/routes';
+import { reportPublicRoutes } from './reports/public-routes';
 import { internRoutes } from './intern/routes';
 import { isLargeAdminForm, largeAdminForms } from './admin/body';
+import { drawRoute } from './oversight/route-svg';
+import { oversightRoutes } from './oversight/routes';
+import { maySeeFigures } from './policy/access';
 import './web/express-types';
 
-export interface Services {
-  db: Db;
-  directory: Directory;
-  logger: Logger;
-  clock: () => Date;
-  /** Set when the built-in demo directory is active: shown as a banner and on the sign-in page. */
-  demoAccounts?: DemoAccount[];
-}
+/** The services an app is built from: src/container.ts builds them once (buildContainer). */
+export type Services = Container;
 
 const hasNul = (v: unknown): boolean =>
   typeof v === 'string'
@@ -78,6 +73,8 @@ export function createApp(config: Config, services: Services) {
     res.locals.user = undefined;
     res.locals.currentPath = req.path;
     res.locals.errors = [];
+    // the route of a request as SVG (views/partials/route-svg.ejs)
+    res.locals.drawRoute = drawRoute;
     next();
   });
   // after the view locals: a refused asset path (/assets/%00) gets the normal error page
@@ -89,7 +86,8 @@ export function createApp(config: Config, services: Services) {
   app.use((req, res, next) => (isLargeAdminForm(req) ? next() : formParser(req, res, next)));
   app.use(refuseNulBytes);
 
-  app.use(publicRoutes({ config, db, clock: services.clock, logger, catalogues }));
+  app.use(publicRoutes({ config, register: services.register, logger, catalogues }));
+  app.use(reportPublicRoutes({ config, reports: services.reports }));
 
   // staff area: session, passport, CSRF — never on public paths. One passport per app,
   // so that two apps in one process (tests, two instances) never share a strategy.
@@ -104,10 +102,10 @@ export function createApp(config: Config, services: Services) {
   const signIn = signInRoutes({
     passport,
     config,
-    db,
+    store: services.signIn,
     clock: services.clock,
     directory,
-    limiter: new RateLimiter(db, config.login.windowMinutes * 60_000, services.clock),
+    limiter: services.limiter,
     signInCsrf,
     csrfTokenFor: csrf.tokenFor,
     demoAccounts: services.demoAccounts,
@@ -116,7 +114,7 @@ export function createApp(config: Config, services: Services) {
   staff.use(
     sessionMiddleware,
     passport.initialize(),
-    passport.session(),
+    passport.session() as express.RequestHandler,
     lifetime,
     largeAdminForms(FORM_LIMIT),
     (req, res, next) => (isLargeAdminForm(req) ? refuseNulBytes(req, res, next) : next()),
@@ -139,11 +137,18 @@ export function createApp(config: Config, services: Services) {
         }
       : undefined;
     res.locals.staffPage = true;
+    // the link to the process figures (views/intern/home.ejs)
+    res.locals.maySeeFigures = req.user ? maySeeFigures(req.user) : false;
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
   staff.use(signIn.router);
-  staff.use('/intern', requireUser, internRoutes({ config, db, directory, clock: services.clock }));
+  staff.use(
+    '/intern/auswertung',
+    requireUser,
+    oversightRoutes({ figures: services.figures, clock: services.clock, catalogues }),
+  );
+  staff.use('/intern', requireUser, internRoutes({ ...services, baseUrl: config.baseUrl }));
   app.use((req, res, next) => (STAFF_PATHS.test(req.path) ? staff(req, res, next) : next()));
 
   app.use(notFoundHandler);

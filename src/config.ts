@@ -140,6 +140,10 @@ const envSchema = z.object({
     .max(24 * 60)
     .default(60),
   OUTBOX_KEEP_DAYS: z.coerce.number().int().min(1).default(30),
+  /** Reporters' e-mail and address are deleted this many days after their case is decided (issue 12). */
+  REPORT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** Reports of fake accounts one address may send per hour. */
+  REPORT_MAX_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(10),
 
   SMTP_URL: optionalString,
   MAIL_FROM: z.string().default('Social-Media-Register <social-media-register@hannover-stadt.de>'),
@@ -201,6 +205,8 @@ export interface Config {
   verify: { resolveLinks: boolean; resolveTimeoutMs: number };
   login: { maxPerAccount: number; maxPerAddress: number; windowMinutes: number };
   maintenance: { intervalMinutes: number; outboxKeepDays: number };
+  /** Citizens' reports of fake accounts (src/reports). */
+  reports: { retentionDays: number; maxPerAddress: number };
   mail: { smtpUrl: string | undefined; from: string; roleMailboxes: Partial<Record<GroupRole, string>> };
   operator: {
     name: string;
@@ -313,6 +319,7 @@ export function loadConfig(env: Env = process.env): Config {
       windowMinutes: e.LOGIN_WINDOW_MINUTES,
     },
     maintenance: { intervalMinutes: e.MAINTENANCE_INTERVAL_MINUTES, outboxKeepDays: e.OUTBOX_KEEP_DAYS },
+    reports: { retentionDays: e.REPORT_RETENTION_DAYS, maxPerAddress: e.REPORT_MAX_PER_ADDRESS },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, roleMailboxes },
     operator: {
       name: e.OPERATOR_NAME,

@@ -9,6 +9,8 @@ import * as registryMessages from './registry/messages';
 import * as historyMessages from './audit/messages';
 import * as nextStepMessages from './requests/next-step-messages';
 import * as guidelineMessages from './guidelines/messages';
+import * as oversightMessages from './oversight/messages';
+import * as reportMessages from './reports/messages';
 
 /**
  * The message catalogue: every text a person reads. Each feature keeps its texts next to
@@ -28,6 +30,8 @@ export const de: Record<MessageKey, string> = {
   ...historyMessages.de,
   ...nextStepMessages.de,
   ...guidelineMessages.de,
+  ...oversightMessages.de,
+  ...reportMessages.de,
 };
 
 export const en: Record<MessageKey, string> = {
@@ -40,6 +44,8 @@ export const en: Record<MessageKey, string> = {
   ...historyMessages.en,
   ...nextStepMessages.en,
   ...guidelineMessages.en,
+  ...oversightMessages.en,
+  ...reportMessages.en,
 };
 
 export const catalogues: Catalogues = { de, en };

@@ -7,13 +7,14 @@ import { startDemoDirectory, type DemoDirectory } from './directory/demo-server'
 import { demoAccounts } from './directory/demo-accounts';
 import { createLogger } from './web/logging';
 import { createApp } from './app';
+import { buildContainer } from './container';
 import { createMailer } from './notifications/mailer';
 import { outboxJob } from './notifications/delivery';
 import { createScheduler, defaultHolder } from './jobs/scheduler';
 import { maintenanceJob } from './jobs/maintenance';
+import { reportDigestJob } from './jobs/report-digest';
 import { deadlineJob } from './jobs/deadlines';
 import { reviewJob, directoryCheckJob } from './presences/lifecycle';
-import { createRoleResolver } from './people/roles';
 import { directorySyncJob } from './people/sync';
 import { seedDemo } from './demo/seed';
 
@@ -61,30 +62,35 @@ async function main() {
     // the embedded default comes with demo data so that every demo user finds something to do
     if (await seedDemo(database.db, directory, () => new Date(), config.baseUrl)) logger.info('demo data created');
   }
-  const mailer = createMailer(config.mail, logger);
-  const scheduler = createScheduler({
-    db: database.db,
-    logger,
-    clock: () => new Date(),
-    holder: defaultHolder(),
-    jobs: [
-      outboxJob(database.db, mailer, { roles: createRoleResolver(directory, config.mail.roleMailboxes) }),
-      deadlineJob(database.db, config.baseUrl),
-      reviewJob(database.db, config.baseUrl),
-      directoryCheckJob(database.db, directory, config.baseUrl),
-      maintenanceJob(database.db, config, logger),
-      directorySyncJob(database.db, directory, logger, config.directorySyncMinutes * 60_000),
-    ],
-  });
-  scheduler.start();
-
-  const app = createApp(config, {
+  // every service once: the app's routers and the jobs share them
+  const services = buildContainer({
+    config,
     db: database.db,
     directory,
     logger,
     clock: () => new Date(),
-    ...(demo ? { demoAccounts: demoAccounts() } : {}),
+    demoAccounts: demo ? demoAccounts() : undefined,
   });
+  const { db } = services;
+  const mailer = createMailer(config.mail, logger);
+  const scheduler = createScheduler({
+    db,
+    logger,
+    clock: services.clock,
+    holder: defaultHolder(),
+    jobs: [
+      outboxJob(db, mailer, { roles: services.roles }),
+      deadlineJob(db, config.baseUrl),
+      reviewJob(db, config.baseUrl),
+      directoryCheckJob(db, directory, config.baseUrl),
+      maintenanceJob(db, config, logger),
+      reportDigestJob(db, config.baseUrl),
+      directorySyncJob(db, directory, logger, config.directorySyncMinutes * 60_000),
+    ],
+  });
+  scheduler.start();
+
+  const app = createApp(config, services);
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));

@@ -185,6 +185,7 @@ const countLineBreaks = (record: string[]) => record.reduce((n, cell) => n + (ce
 export function neutralise(value: unknown): string {
   if (value === null || value === undefined) return '';
   const text =
+    // oxlint-disable-next-line typescript/no-base-to-string -- objects took the JSON branch; what is left are primitives
     value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import type { z } from 'zod';
 import type { SessionUser } from '../directory/user';
 import { HttpError } from '../web/errors';
 import type { FieldError } from '../web/forms';
@@ -56,6 +57,22 @@ export const currentUser = (req: Request) => req.user as SessionUser;
 
 export function error(fieldName: string, message: MessageKey, params?: Record<string, string | number>): FieldError {
   return { field: fieldName, message, ...(params ? { params } : {}) };
+}
+
+/**
+ * The administration's field errors from a zod schema: the first problem of each field, in the
+ * order of `fields` (the order the form shows them). A length limit names its maximum ({max}).
+ */
+export function formErrors(err: z.ZodError, fields: readonly string[]): FieldError[] {
+  const first = new Map<string, FieldError>();
+  for (const issue of err.issues) {
+    const name = issue.path.map(String).join('.') || 'form';
+    if (first.has(name)) continue;
+    const max = issue.code === 'too_big' ? Number(issue.maximum) : undefined;
+    first.set(name, error(name, issue.message as MessageKey, max === undefined ? undefined : { max }));
+  }
+  const rank = (f: string) => (fields.includes(f) ? fields.indexOf(f) : fields.length);
+  return [...first.values()].sort((a, b) => rank(a.field) - rank(b.field));
 }
 
 /** A URL query string from the non-empty values, for links that keep a filter. */

@@ -49,6 +49,9 @@ export const HISTORY_ACTIONS = [
   'import.presences',
   'substitution.created',
   'substitution.revoked',
+  // reports of fake accounts (src/reports)
+  'report_case.reported',
+  'report_case.decided',
 ] as const;
 
 export type HistoryAction = (typeof HISTORY_ACTIONS)[number];

@@ -11,7 +11,15 @@ export interface HistoryEntry {
   /** Only listed actions: each has a label in both languages (src/audit/actions.ts). */
   action: HistoryAction;
   entityType:
-    'request' | 'presence' | 'org_unit' | 'platform' | 'workflow_definition' | 'substitution' | 'outbox' | 'import';
+    | 'request'
+    | 'presence'
+    | 'org_unit'
+    | 'platform'
+    | 'workflow_definition'
+    | 'substitution'
+    | 'outbox'
+    | 'import'
+    | 'report_case';
   entityId: string | number;
   requestId?: number | null;
   presenceId?: number | null;
@@ -78,11 +86,14 @@ export function ofPresence(db: Knex, presenceId: number) {
   const requestIds = db('requests')
     .where('presence_id', presenceId)
     .select('id')
-    .union((u) => u.from('presences').where('id', presenceId).whereNotNull('request_id').select('request_id'));
+    .union((u) => {
+      u.from('presences').where('id', presenceId).whereNotNull('request_id').select('request_id');
+    });
   // = ANY(ARRAY(…)): the request ids are computed once and both history indexes are used
   // (OR-ed IN subqueries make PostgreSQL scan the whole history)
-  return (w: Knex.QueryBuilder) =>
+  return (w: Knex.QueryBuilder) => {
     w.where('presence_id', presenceId).orWhereRaw('request_id = ANY(ARRAY(?))', [requestIds]);
+  };
 }
 
 /** A presence's whole life in one query, oldest first (the order in which it was written). */

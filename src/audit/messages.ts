@@ -44,6 +44,8 @@ const deActions = {
   'history.action.import.presences': 'Bestandsimport ausgeführt',
   'history.action.substitution.created': 'Vertretung eingetragen',
   'history.action.substitution.revoked': 'Vertretung beendet',
+  'history.action.report_case.reported': 'Account gemeldet',
+  'history.action.report_case.decided': 'Meldung entschieden',
 } satisfies ActionLabels;
 
 export const de = {
@@ -97,6 +99,8 @@ export const en: Catalogue<typeof de> = {
   'history.action.import.presences': 'Inventory import run',
   'history.action.substitution.created': 'Deputy added',
   'history.action.substitution.revoked': 'Deputy ended',
+  'history.action.report_case.reported': 'Account reported',
+  'history.action.report_case.decided': 'Report decided',
   'history.action.unknown': 'Other event',
   'history.request': 'Request no. {id}',
 };

@@ -4,6 +4,7 @@ import { openDatabase, migrateLatest } from '../db/knex';
 import { createDirectory } from '../directory/directory';
 import { createLogger } from '../web/logging';
 import { createApp } from '../app';
+import { buildContainer } from '../container';
 import { exportStatic } from '../public/export';
 
 /**
@@ -24,7 +25,10 @@ async function main() {
     await migrateLatest(database.db);
     // public pages never talk to the directory; the app only needs one to be built
     const directory = createDirectory(config.directory ?? demoDirectoryConfig('ldap://127.0.0.1:1'));
-    const app = createApp(config, { db: database.db, directory, logger, clock: () => new Date() });
+    const app = createApp(
+      config,
+      buildContainer({ config, db: database.db, directory, logger, clock: () => new Date() }),
+    );
     const result = await exportStatic({ app, db: database.db, outDir: path.resolve(outArg), baseUrl: config.baseUrl });
     console.log(
       `Exported ${result.files.length} files to ${result.outDir} (links to dynamic pages go to ${config.baseUrl}).`,

@@ -40,7 +40,7 @@ export const pgTypeOverrides = {
       case OID.TIMESTAMP:
         return timestamp;
       default:
-        return pgTypes.getTypeParser(oid, format as 'text');
+        return pgTypes.getTypeParser(oid, format) as (value: string) => unknown;
     }
   },
 };

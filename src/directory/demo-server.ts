@@ -74,6 +74,7 @@ interface FilterNode {
  */
 function matches(filter: FilterNode, attrs: Record<string, string[]>): boolean {
   const values = () => (attrs[(filter.attribute ?? '').toLowerCase()] ?? []).map((v) => v.toLowerCase());
+  // oxlint-disable-next-line typescript/no-base-to-string -- ldapjs' filter values are strings or Buffers
   const norm = (v: unknown) => unescapeFilterValue(String(v ?? '')).toLowerCase();
   switch (filter.type) {
     case 'AndFilter':

@@ -176,7 +176,7 @@ export function createDirectory(cfg: DirectoryConfig): Directory {
     },
     async ping() {
       try {
-        await withClient(async () => undefined);
+        await withClient(() => Promise.resolve());
         return true;
       } catch {
         return false;

@@ -20,7 +20,7 @@ export function attrValues(entry: LdapEntry, name: string): string[] {
     if (key.toLowerCase() !== wanted) continue;
     if (Array.isArray(value)) return value.map(String);
     if (value === undefined || value === null) return [];
-    return [String(value)];
+    return [String(value)]; // oxlint-disable-line typescript/no-base-to-string -- ldapjs gives strings or Buffers
   }
   return [];
 }

@@ -18,7 +18,7 @@ export interface GuidelineText {
 
 /** `valid_from` as YYYY-MM-DD on both backends (pg parses date columns differently from PGlite). */
 const normalise = (row: Record<string, unknown>): GuidelineText => {
-  const v = row.valid_from as unknown;
+  const v = row.valid_from;
   const day =
     v instanceof Date
       ? `${v.getFullYear()}-${String(v.getMonth() + 1).padStart(2, '0')}-${String(v.getDate()).padStart(2, '0')}`

@@ -1,46 +1,63 @@
 import { Router, type Request, type Response } from 'express';
-import type { Knex } from 'knex';
-import type { Config } from '../config';
-import type { Directory } from '../directory/directory';
 import type { SessionUser } from '../directory/user';
 import { renderPage } from '../web/render';
-import { HttpError } from '../web/errors';
-import { createRequestService } from '../requests/service';
-import { createNotifier } from '../requests/notify';
+import { noticeFlags, parseQuery } from '../web/input';
 import { requestRoutes, requestErrorHandler } from '../requests/routes';
 import { substitutionRoutes } from '../requests/substitutions';
 import { outboxRoutes } from '../notifications/routes';
-import { adminRoutes } from '../admin/routes';
+import { adminRoutes, type AdminDeps } from '../admin/routes';
 import { presenceRoutes } from '../presences/routes';
 import { guidelineRoutes } from '../guidelines/routes';
-import { toDoFor } from './todo';
+import type { Directory } from '../directory/directory';
+import type { RequestService } from '../requests/service';
+import type { RequestPages } from '../requests/pages';
+import type { SubstitutionService } from '../requests/substitution-store';
+import type { PresenceService } from '../presences/service';
+import type { OutboxPages } from '../notifications/outbox';
+import type { GuidelineService } from '../guidelines/service';
+import type { InternService } from './service';
+import type { TaskListService } from '../requests/task-list';
 import { REQUEST_SECTIONS } from '../requests/form';
-import { createTaskListService } from '../requests/task-list';
 import { STATUSES, listLinks, paging, readTaskQuery, sendRequestsCsv, sendTasksCsv } from './tasks';
+import { reportRoutes } from '../reports/routes';
+import type { ReportService } from '../reports/service';
+
+const homeNotices = noticeFlags('geloescht');
+
+/** What the staff area is built from: the domain services, wired once (src/container.ts). */
+export interface InternDeps {
+  baseUrl: string;
+  directory: Directory;
+  intern: InternService;
+  /** The task lists: filtered, sorted and paged in SQL (#15). */
+  taskList: TaskListService;
+  requests: RequestService;
+  requestPages: RequestPages;
+  substitutions: SubstitutionService;
+  presences: PresenceService;
+  outbox: OutboxPages;
+  guidelines: GuidelineService;
+  /** Reports of fake accounts: the press office's triage (src/reports/). */
+  reports: ReportService;
+  /** The administration's own wiring (src/admin/), until its routes take services as well. */
+  admin: AdminDeps;
+}
 
 /** The staff area: task list, requests, deputies; every route behind the sign-in guard. */
-export function internRoutes(deps: { config: Config; db: Knex; directory: Directory; clock: () => Date }) {
-  const { db, directory, clock, config } = deps;
-  const service = createRequestService({
-    db,
-    directory,
-    clock,
-    notify: createNotifier({ baseUrl: config.baseUrl, directory }),
-  });
-  const taskList = createTaskListService(db, clock);
+export function internRoutes(deps: InternDeps) {
+  const { intern, directory, taskList } = deps;
+  const service = deps.requests;
   const router = Router();
   const user = (req: Request) => req.user as SessionUser;
 
   router.get('/', async (req, res) => {
     const me = user(req);
+    const flags = parseQuery(homeNotices, { geloescht: req.query.geloescht });
     // the decisions waiting for this person: filtered, sorted and paged in SQL (#15)
     const choices = await taskList.choices();
     const { filter, values, errors } = readTaskQuery(req, choices, { statuses: false });
     const tasks = filter ? await taskList.myTasks(me, filter, paging(filter)) : { rows: [], total: 0 };
-    const mine = await db('requests').where({ author_uid: me.uid }).orderBy('updated_at', 'desc').limit(50);
-    const todo = await toDoFor(db, me, clock());
-    const unit = me.unit ? await db('org_units').where({ code: me.unit }).first('name') : undefined;
-    const notice = req.query.geloescht ? 'requests.delete.done' : undefined;
+    const { mine, todo, unitName } = await intern.home(me);
     await renderPage(
       res,
       'intern/home',
@@ -58,8 +75,8 @@ export function internRoutes(deps: { config: Config; db: Knex; directory: Direct
         todo,
         sectionKeys: Object.fromEntries(REQUEST_SECTIONS.map((x) => [x.n, x.key])),
         confirmations: todo.toConfirm,
-        unitName: unit?.name,
-        notice,
+        unitName,
+        notice: flags.geloescht === '1' ? 'requests.delete.done' : undefined,
       },
       errors.length > 0 ? 400 : 200,
     );
@@ -99,12 +116,13 @@ export function internRoutes(deps: { config: Config; db: Knex; directory: Direct
   router.get('/antraege', requestListPage);
   router.get('/antraege.csv', requestListPage);
 
-  router.use(guidelineRoutes({ db }));
-  router.use(requestRoutes({ db, directory, service, clock, baseUrl: config.baseUrl }));
-  router.use('/vertretung', substitutionRoutes({ db, directory, clock }));
-  router.use('/angebote', presenceRoutes({ db, directory, clock, service }));
-  router.use('/postausgang', outboxRoutes({ db, clock }));
-  router.use('/verwaltung', adminRoutes({ config, db, directory, clock }));
-  router.use(requestErrorHandler(db));
+  router.use(guidelineRoutes({ guidelines: deps.guidelines }));
+  router.use(requestRoutes({ directory, service, pages: deps.requestPages, baseUrl: deps.baseUrl }));
+  router.use('/vertretung', substitutionRoutes({ substitutions: deps.substitutions, directory }));
+  router.use('/angebote', presenceRoutes({ presences: deps.presences, directory, service }));
+  router.use('/postausgang', outboxRoutes({ outbox: deps.outbox }));
+  router.use('/verwaltung', adminRoutes(deps.admin));
+  router.use(reportRoutes({ reports: deps.reports }));
+  router.use(requestErrorHandler(deps.requestPages));
   return router;
 }

@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
 import { dueDeadlines, markDeadline, type Candidates } from '../workflow/core';
-import type { WorkflowDefinition } from '../workflow/definition';
 import * as store from '../requests/store';
 import { recordHistory } from '../audit/history';
 import { enqueue, isDeliverableAddress, type Recipient, type RoleAddress } from '../notifications/outbox';
@@ -40,15 +39,8 @@ export async function runDeadlines(
 ): Promise<{ reminders: number; escalations: number }> {
   let reminders = 0;
   let escalations = 0;
-  const definitions = new Map<number, WorkflowDefinition>();
-  for (const r of await store.requestsInReview(db)) {
-    let definition = definitions.get(r.instance.definition_id);
-    if (!definition) {
-      definition = await store.getDefinition(db, r.instance.definition_id);
-      definitions.set(r.instance.definition_id, definition);
-    }
-    if (dueDeadlines(definition, r.instance.state, now).length === 0) continue;
-    const def = definition;
+  for (const { request: r, definition: def } of await store.requestsInReviewWithDefinitions(db)) {
+    if (dueDeadlines(def, r.instance.state, now).length === 0) continue;
     await db.transaction(async (trx) => {
       await store.getRequest(trx, r.id, { forUpdate: true }); // same lock order as decisions
       const row = await store.getInstance(trx, r.id, { forUpdate: true });

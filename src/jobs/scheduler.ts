@@ -68,7 +68,9 @@ async function acquire(
     .merge(Object.keys(row).filter((c) => c !== 'job'))
     .where('job_leases.leased_until', '<', now);
   if (lastRunBefore) {
-    query.andWhere((q) => q.whereNull('job_leases.last_run_at').orWhere('job_leases.last_run_at', '<=', lastRunBefore));
+    query.andWhere((q) => {
+      q.whereNull('job_leases.last_run_at').orWhere('job_leases.last_run_at', '<=', lastRunBefore);
+    });
   }
   const won = await query.returning('job');
   return won.length === 1;

@@ -80,7 +80,10 @@ async function claimDue<T>(
     const ids = await trx('outbox')
       .where('status', 'pending')
       .andWhere('next_attempt_at', '<=', now)
-      .modify((q) => (roleRows ? q.whereNotNull('recipient_role') : q.whereNull('recipient_role')))
+      .modify((q) => {
+        if (roleRows) q.whereNotNull('recipient_role');
+        else q.whereNull('recipient_role');
+      })
       .orderBy([{ column: 'next_attempt_at' }, { column: 'id' }])
       .limit(batchSize)
       .forUpdate()
@@ -89,12 +92,13 @@ async function claimDue<T>(
     if (ids.length === 0) return [] as T[];
     // The same conditions again: should a row ever be locked without SKIP LOCKED doing its
     // job, the re-check after the wait finds it claimed and leaves it out.
-    return trx('outbox')
+    const claimed: unknown[] = await trx('outbox')
       .whereIn('id', ids)
       .andWhere('status', 'pending')
       .andWhere('next_attempt_at', '<=', now)
       .update({ attempts: trx.raw('attempts + 1'), next_attempt_at: claimUntil })
-      .returning(columns) as unknown as Promise<T[]>;
+      .returning(columns);
+    return claimed as T[]; // the caller names the columns, and so the row shape
   });
 }
 

@@ -32,8 +32,9 @@ export function createMailer(config: { smtpUrl: string | undefined; from: string
   if (!config.smtpUrl) {
     return {
       kind: 'log',
-      send: async (mail) => {
+      send: (mail) => {
         logger.info({ to: mail.to, subject: mail.subject }, 'mail not sent (no SMTP_URL configured)');
+        return Promise.resolve();
       },
     };
   }

@@ -70,6 +70,10 @@ export const de = {
   'notifications.mail.editor_missing.body':
     'für den Social-Media-Auftritt „{presenceName}“ sind nicht mehr genug Redakteur*innen im Verzeichnis der Stadtverwaltung zu finden (nicht mehr vorhanden: {editors}). Jeder Auftritt braucht mindestens zwei Redakteur*innen, damit immer eine Vertretung da ist.\n\nBitte benennen Sie als Leitung der Organisationseinheit eine Nachfolge:\n{url}',
 
+  'notifications.mail.report_digest.subject': 'Neue Meldungen zu Fake-Accounts: {count}',
+  'notifications.mail.report_digest.body':
+    'Bürger*innen haben Accounts gemeldet, die sich als Landeshauptstadt Hannover ausgeben könnten. Neue oder erneut gemeldete Fälle ({count}, in Klammern die Zahl der Meldungen):\n{cases}\n\nBitte prüfen Sie die Fälle als Pressestelle und entscheiden Sie, ob es sich um Fake-Accounts handelt:\n{url}',
+
   'notifications.outbox.title': 'Postausgang',
   'notifications.outbox.lead':
     'Alle E-Mails, die das Social-Media-Register verschickt oder verschicken wird. Nachrichten, die auch nach mehreren Versuchen nicht zugestellt werden konnten, können Sie hier erneut senden.',
@@ -121,6 +125,7 @@ export const de = {
   'notifications.template.review_due': 'Jährliche Bestätigung',
   'notifications.template.review_overdue': 'Bestätigung überfällig',
   'notifications.template.editor_missing': 'Redakteur*in ausgeschieden',
+  'notifications.template.report_digest': 'Meldungen zu Fake-Accounts',
 } as const;
 
 declare module '../i18n/keys' {
@@ -192,6 +197,10 @@ export const en: Catalogue<typeof de> = {
   'notifications.mail.editor_missing.body':
     'not enough editors of the social-media presence “{presenceName}” can still be found in the city’s directory (no longer present: {editors}). Every presence needs at least two editors so that there is always a deputy.\n\nAs head of the organisational unit, please name a successor:\n{url}',
 
+  'notifications.mail.report_digest.subject': 'New reports of fake accounts: {count}',
+  'notifications.mail.report_digest.body':
+    'Citizens have reported accounts that may pretend to be the City of Hannover. New or again reported cases ({count}, the number of reports in brackets):\n{cases}\n\nAs the press office, please check the cases and decide whether they are fake accounts:\n{url}',
+
   'notifications.outbox.title': 'Outbox',
   'notifications.outbox.lead':
     'Every e-mail the Social-Media-Register has sent or is going to send. Messages that could not be delivered even after several attempts can be sent again here.',
@@ -243,4 +252,5 @@ export const en: Catalogue<typeof de> = {
   'notifications.template.review_due': 'Annual confirmation',
   'notifications.template.review_overdue': 'Confirmation overdue',
   'notifications.template.editor_missing': 'Editor has left',
+  'notifications.template.report_digest': 'Reports of fake accounts',
 };

@@ -175,3 +175,18 @@ export async function retryMessage(db: Knex, id: number, now: Date): Promise<'re
   if (updated > 0) return 'retried';
   return (await db('outbox').where({ id }).first('id')) ? 'not_failed' : 'not_found';
 }
+
+/** The administrators' outbox page: what it reads and the one thing it changes. */
+export interface OutboxPages {
+  list(opts: {
+    status?: OutboxStatus;
+    limit: number;
+    offset: number;
+  }): Promise<{ items: OutboxMessage[]; total: number }>;
+  /** "Send again" for a failed message, due now. */
+  retry(id: number): Promise<'retried' | 'not_failed' | 'not_found'>;
+}
+
+export function createOutboxPages(db: Knex, clock: () => Date): OutboxPages {
+  return { list: (opts) => listOutbox(db, opts), retry: (id) => retryMessage(db, id, clock()) };
+}

@@ -1,13 +1,13 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import type { Knex } from 'knex';
 import { z } from 'zod';
 import { HttpError } from '../web/errors';
+import { parseQuery } from '../web/input';
 import { renderPage } from '../web/render';
 import { datesFor, type DateFormatters } from '../web/dates';
 import { localePath, type Locale } from '../web/i18n';
 import { isTemplateKey } from './templates';
 import { GROUP_ROLES } from '../config';
-import { listOutbox, retryMessage, type OutboxMessage } from './outbox';
+import type { OutboxMessage, OutboxPages } from './outbox';
 import { isAdmin } from '../policy/access';
 
 const PAGE_SIZE = 50;
@@ -80,9 +80,8 @@ function viewModel(m: OutboxMessage, format: DateFormatters) {
  * for failed messages. Mounted under /intern/postausgang behind the sign-in guard; the
  * admin check is here as well, so the page is safe wherever it is mounted.
  */
-export function outboxRoutes(deps: { db: Knex; clock?: () => Date }) {
-  const { db } = deps;
-  const clock = deps.clock ?? (() => new Date());
+export function outboxRoutes(deps: { outbox: OutboxPages }) {
+  const { outbox } = deps;
   const router = Router();
 
   router.use((req: Request, _res: Response, next: NextFunction) => {
@@ -91,11 +90,9 @@ export function outboxRoutes(deps: { db: Knex; clock?: () => Date }) {
   });
 
   router.get('/', async (req, res) => {
-    const parsed = listQuery.safeParse(req.query);
-    if (!parsed.success) throw new HttpError(400, 'invalid outbox query');
-    const { status, erneut } = parsed.data;
-    const page = parsed.data.seite ?? 1;
-    const { items, total } = await listOutbox(db, { status, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+    const { status, erneut, seite } = parseQuery(listQuery, req.query);
+    const page = seite ?? 1;
+    const { items, total } = await outbox.list({ status, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     const format = datesFor(req.locale); // table cells: momentTable
     await renderPage(res, 'notifications/outbox', {
@@ -116,7 +113,7 @@ export function outboxRoutes(deps: { db: Knex; clock?: () => Date }) {
     const rawId = req.params.id ?? '';
     const id = ID.test(rawId) ? Number(rawId) : NaN;
     if (!Number.isSafeInteger(id) || id > 2_147_483_647) throw new HttpError(404);
-    const outcome = await retryMessage(db, id, clock());
+    const outcome = await outbox.retry(id);
     if (outcome === 'not_found') throw new HttpError(404);
     const back = backFields.safeParse(req.body ?? {});
     const filter = back.success ? back.data : {};

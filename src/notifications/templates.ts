@@ -24,6 +24,8 @@ export const TEMPLATE_PARAMS = {
   review_due: ['presenceName', 'reviewDue', 'url'],
   review_overdue: ['presenceName', 'reviewDue', 'url'],
   editor_missing: ['presenceName', 'editors', 'url'],
+  // fake accounts (src/reports): the daily digest to communications
+  report_digest: ['count', 'cases', 'url'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TemplateKey = keyof typeof TEMPLATE_PARAMS;

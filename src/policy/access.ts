@@ -207,11 +207,12 @@ export function wherePresenceVisible(
   unitAlias = 'u',
 ): void {
   if (isCentral(viewer)) return;
-  q.where((w) =>
-    w
-      .whereIn(`${alias}.id`, db('presence_editors').where({ uid: viewer.uid }).select('presence_id'))
-      .orWhereIn(`${unitAlias}.code`, [...viewer.headOf]),
-  );
+  q.where((w) => {
+    w.whereIn(`${alias}.id`, db('presence_editors').where({ uid: viewer.uid }).select('presence_id')).orWhereIn(
+      `${unitAlias}.code`,
+      [...viewer.headOf],
+    );
+  });
 }
 
 // ---------------------------------------------------------------- administration, deputies
@@ -231,9 +232,30 @@ export const maySeeSubstitution = (
 /** maySeeSubstitution as a filter on `substitutions`. */
 export function whereSubstitutionVisible(q: Knex.QueryBuilder, viewer: Pick<Viewer, 'uid' | 'roles'>): void {
   if (isAdmin(viewer)) return;
-  q.where((w) => w.where({ principal_uid: viewer.uid }).orWhere({ deputy_uid: viewer.uid }));
+  q.where((w) => {
+    w.where({ principal_uid: viewer.uid }).orWhere({ deputy_uid: viewer.uid });
+  });
 }
 
 /** Ending a deputy entry: its principal, or an administrator (the deputy cannot). */
 export const mayEndSubstitution = (viewer: Pick<Viewer, 'uid' | 'roles'>, row: { principal_uid: string }): boolean =>
   row.principal_uid === viewer.uid || isAdmin(viewer);
+
+// ---------------------------------------------------------------- oversight
+
+/** The process figures and the council report (/intern/auswertung): communications, data protection, administrators. */
+export const OVERSIGHT_ROLES = ['communications', 'data_protection', 'admin'] as const;
+
+/** May see the process figures, their CSV files and the council report (whole-register numbers, no list filter needed). */
+export const maySeeFigures = (viewer: Pick<Viewer, 'roles'>): boolean =>
+  viewer.roles.some((r) => (OVERSIGHT_ROLES as readonly string[]).includes(r));
+
+// ---------------------------------------------------------------- reports of fake accounts
+
+/** The reports of fake accounts (/intern/meldungen): the press office (communications) decides, administrators read. */
+export const maySeeAccountReports = (viewer: Pick<Viewer, 'roles'>): boolean =>
+  viewer.roles.includes('communications') || isAdmin(viewer);
+
+/** Deciding a report (impostor, ours, unrelated, closed): communications only. */
+export const mayDecideAccountReports = (viewer: Pick<Viewer, 'roles'>): boolean =>
+  viewer.roles.includes('communications');

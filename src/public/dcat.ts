@@ -11,6 +11,7 @@ import type { Translate } from '../web/i18n';
  * of triples. docs/open-data.md describes it; test/public/dcat-shapes.ttl checks it.
  */
 
+// oxlint-disable-next-line typescript/unbound-method -- n3's factory functions do not use `this`
 const { namedNode, literal, quad } = DataFactory;
 
 export const NS = {
@@ -255,9 +256,8 @@ export function toNQuads(quads: Quad[]): Promise<string> {
 }
 
 /** The catalogue never refers to a remote context: a request for one is a bug, never a download. */
-const noRemoteDocuments = async (url: string): Promise<never> => {
-  throw new Error(`dcat: no remote JSON-LD documents are loaded (${url})`);
-};
+const noRemoteDocuments = (url: string): Promise<never> =>
+  Promise.reject(new Error(`dcat: no remote JSON-LD documents are loaded (${url})`));
 
 export async function toJsonLd(quads: Quad[]): Promise<string> {
   const expanded = await jsonld.fromRDF(await toNQuads(quads), { format: 'application/n-quads' });

@@ -7,7 +7,7 @@ import type { PresenceView } from './service';
  * and raise SCHEMA_VERSION (minor: fields or values added, major: fields changed or removed).
  * 1.1: /pruefen.json answers result "unresolvable" for links that name no account.
  */
-export const SCHEMA_VERSION = '1.1';
+export const SCHEMA_VERSION = '1.2';
 
 export interface PresenceJson {
   slug: string;
@@ -140,9 +140,18 @@ export interface AtomTexts {
 }
 
 /** Atom 1.0 (RFC 4287) feed of the most recently published presences; all links absolute. */
+/** A public warning of a confirmed fake account (issue 12) as a feed entry. */
+export interface AtomWarning {
+  id: number;
+  title: string;
+  summary: string;
+  since: Date;
+  platform: { key: string; name: string };
+}
+
 export function presencesAtom(
   list: PresenceView[],
-  opts: { baseUrl: string; updated: Date; texts: AtomTexts },
+  opts: { baseUrl: string; updated: Date; texts: AtomTexts; warnings?: AtomWarning[] },
 ): string {
   const { baseUrl, texts } = opts;
   const abs = (path: string) => xmlText(absolute(baseUrl, texts.url(path)));
@@ -157,9 +166,31 @@ export function presencesAtom(
     `  <link rel="alternate" type="text/html" href="${abs('/')}"/>`,
     `  <author><name>${xmlText(texts.author)}</name></author>`,
   ];
+  // new presences and new warnings, newest first
+  const entries: Array<{ at: Date; lines: string[] }> = [];
+  for (const w of opts.warnings ?? []) {
+    const at = w.since.toISOString();
+    entries.push({
+      at: w.since,
+      lines: [
+        '  <entry>',
+        `    <id>${xmlText(absolute(baseUrl, `/warnungen#fall-${w.id}`))}</id>`,
+        `    <title type="text">${xmlText(w.title)}</title>`,
+        `    <link rel="alternate" type="text/html" href="${abs('/warnungen')}"/>`,
+        `    <published>${at}</published>`,
+        `    <updated>${at}</updated>`,
+        `    <category term="warning"/>`,
+        `    <category term="${xmlText(w.platform.key)}" label="${xmlText(w.platform.name)}"/>`,
+        `    <summary type="text">${xmlText(w.summary)}</summary>`,
+        '  </entry>',
+      ],
+    });
+  }
   for (const p of list) {
     const published = (p.publishedAt ?? opts.updated).toISOString();
-    out.push(
+    const lines: string[] = [];
+    entries.push({ at: p.publishedAt ?? opts.updated, lines });
+    lines.push(
       '  <entry>',
       // the permanent link is the entry's identity, the same in every language
       `    <id>${xmlText(absolute(baseUrl, `/angebote/${p.slug}`))}</id>`,
@@ -173,6 +204,8 @@ export function presencesAtom(
       '  </entry>',
     );
   }
+  entries.sort((a, b) => b.at.getTime() - a.at.getTime());
+  for (const e of entries) out.push(...e.lines);
   out.push('</feed>', '');
   return out.join('\n');
 }

@@ -105,15 +105,17 @@ export function openApiDocument(opts: { baseUrl: string; contact: string }) {
         'canonicalUrl',
         'officialUntil',
         'presence',
+        'lookalikeOf',
+        'warning',
       ],
       properties: {
         schemaVersion: { type: 'string', const: SCHEMA_VERSION },
         input: { type: 'string', description: 'The address as sent.' },
         result: {
           type: 'string',
-          enum: ['official', 'formerly_official', 'unknown', 'unresolvable'],
+          enum: ['official', 'formerly_official', 'unknown', 'unresolvable', 'impostor'],
           description:
-            'official: an active presence of the city; formerly_official: was official until officialUntil; unknown: not an official presence; unresolvable (since 1.1): a link of the platform (named in platform) that names no account, such as a share link from "Copy link" or a short video link — neither official nor not; ask for the address of the page or profile. Clients should treat unknown future values like unresolvable.',
+            'official: an active presence of the city; formerly_official: was official until officialUntil; unknown: not an official presence (lookalikeOf names the presences it imitates, if any); unresolvable (since 1.1): a link of the platform (named in platform) that names no account, such as a share link from "Copy link" or a short video link — neither official nor not; ask for the address of the page or profile; impostor (since 1.2): a known fake account, confirmed by the press office (details in warning). Clients should treat unknown future values like unresolvable.',
         },
         reason: {
           type: ['string', 'null'],
@@ -126,6 +128,68 @@ export function openApiDocument(opts: { baseUrl: string; contact: string }) {
         canonicalUrl: nullableString('uri', 'Canonical address of the account.'),
         officialUntil: nullableString('date-time', 'Only for formerly_official: when the presence was closed.'),
         presence: { oneOf: [{ $ref: '#/components/schemas/Presence' }, { type: 'null' }] },
+        lookalikeOf: {
+          type: 'array',
+          description:
+            'Since 1.2. Only for result "unknown" (empty otherwise): official or formerly official presences on the same platform this account looks like (confusable letters such as a Cyrillic "о", 0/o, 1/l, added separators, digits, prefixes or suffixes, a small typing distance). It does not belong to the city.',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'url', 'page', 'status'],
+            properties: {
+              name: { type: 'string' },
+              url: { type: 'string', format: 'uri', description: 'The real account.' },
+              page: { type: 'string', format: 'uri', description: 'Its page in the register.' },
+              status: { type: 'string', enum: ['active', 'closed'] },
+            },
+          },
+        },
+        warning: {
+          description: 'Since 1.2. Only for result "impostor" (null otherwise): the public warning.',
+          oneOf: [
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['since', 'reportedToPlatformOn', 'list'],
+              properties: {
+                since: { type: 'string', format: 'date-time', description: 'When the press office confirmed it.' },
+                reportedToPlatformOn: {
+                  type: ['string', 'null'],
+                  format: 'date',
+                  description: 'When the city reported it to the platform (null: not recorded).',
+                },
+                list: { type: 'string', format: 'uri', description: 'The page of all known fake accounts.' },
+              },
+            },
+            { type: 'null' },
+          ],
+        },
+      },
+    },
+    WarningList: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['schemaVersion', 'publisher', 'url', 'count', 'warnings'],
+      properties: {
+        schemaVersion: { type: 'string', const: SCHEMA_VERSION },
+        publisher: { type: 'string' },
+        url: { type: 'string', format: 'uri', description: 'The HTML page of the warnings.' },
+        count: { type: 'integer', minimum: 0 },
+        warnings: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['platform', 'accountId', 'url', 'since', 'reportedToPlatformOn'],
+            properties: {
+              platform: { $ref: '#/components/schemas/Platform' },
+              accountId: { type: 'string', description: 'The account id (lower case).' },
+              url: { type: 'string', format: 'uri', description: 'Address of the fake account.' },
+              since: { type: 'string', format: 'date-time', description: 'Warned since.' },
+              reportedToPlatformOn: { type: ['string', 'null'], format: 'date' },
+            },
+          },
+        },
       },
     },
     Error: {
@@ -271,6 +335,18 @@ export function openApiDocument(opts: { baseUrl: string; contact: string }) {
             },
             '304': notModified,
             '400': { description: 'Unknown platform or unit.' },
+          },
+        },
+      },
+      '/warnungen.json': {
+        get: {
+          operationId: 'impostorWarnings',
+          summary: 'Known fake accounts: accounts that pretend to be the City of Hannover (since 1.2)',
+          responses: {
+            '200': {
+              description: 'Confirmed fake accounts, newest warning first.',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/WarningList' } } },
+            },
           },
         },
       },

@@ -1,7 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import type { Db } from '../db/knex';
 import { localePath, translator, type Catalogues, type Locale } from '../web/i18n';
 import type { MessageKey } from '../i18n/keys';
 import { renderPage } from '../web/render';
@@ -10,7 +9,6 @@ import { etagFor, type CachedResponse } from './cache';
 import { catalogueQuads, toJsonLd, toTurtle } from './dcat';
 import { absolute, presenceJson, presencesAtom, presencesCsv, presencesJson, SCHEMA_VERSION } from './open-data';
 import { openApiDocument } from './openapi';
-import { createLinkResolver } from './resolve';
 import { renderHtml } from './render';
 import {
   overviewQueryString,
@@ -21,8 +19,8 @@ import {
   type OverviewQuery,
   type RawOverviewQuery,
 } from './schemas';
-import { PublicService, type OverviewResult, type PresenceView, type Snapshot, type VerifyOutcome } from './service';
-import { firstPublished, type RegisterState } from './store';
+import type { PublicService, OverviewResult, PresenceView, Snapshot, VerifyOutcome } from './service';
+import type { RegisterState } from './store';
 import { MAX_INPUT_LENGTH } from '../registry/canonical';
 
 /** Entries per overview page: short enough to scan, few pages even with thousands. */
@@ -46,17 +44,13 @@ interface Produced {
  */
 export function publicRoutes(deps: {
   config: Config;
-  db: Db;
-  clock: () => Date;
+  /** The register as the public sees it, with its per-version cache (one per app: src/container.ts). */
+  register: PublicService;
   logger: Logger;
   catalogues: Catalogues;
 }) {
   const router = Router();
-  const service = new PublicService(deps.db, {
-    resolver: deps.config.verify.resolveLinks
-      ? createLinkResolver({ timeoutMs: deps.config.verify.resolveTimeoutMs })
-      : undefined,
-  });
+  const service = deps.register;
   const baseUrl = deps.config.baseUrl;
   const rendering = new Map<string, Promise<CachedResponse>>();
   const cachePublic = (res: Response) => res.setHeader('Cache-Control', 'public, max-age=300');
@@ -138,7 +132,8 @@ export function publicRoutes(deps: {
   router.get('/', async (req, res) => {
     // A web address typed or pasted into the search is checked like on /pruefen: its verdict,
     // not "nothing found" (the check page shows the answer first and works without JavaScript).
-    const q = typeof req.query.q === 'string' ? req.query.q.trim() : '';
+    const parsed = parseOverviewQuery(req.query);
+    const q = parsed.raw.q.trim();
     if (
       q !== '' &&
       q.length <= MAX_INPUT_LENGTH &&
@@ -147,7 +142,6 @@ export function publicRoutes(deps: {
       res.setHeader('Cache-Control', 'no-store');
       return res.redirect(303, `${res.locals.url('/pruefen')}?${new URLSearchParams({ url: q })}`);
     }
-    const parsed = parseOverviewQuery(req.query as Record<string, unknown>);
     if (!parsed.ok) {
       const state = await service.state();
       const snap = await service.snapshot(state);
@@ -182,7 +176,7 @@ export function publicRoutes(deps: {
 
   /** A long address in a page title: the start and an ellipsis. */
   const shorten = (text: string, max: number) => {
-    const chars = [...text];
+    const chars = Array.from(new Intl.Segmenter().segment(text), (s) => s.segment); // what a reader counts
     return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
   };
 
@@ -263,7 +257,7 @@ export function publicRoutes(deps: {
   const verifyErrorKey = (reason: string): MessageKey => `public.verify.error.${reason}` as MessageKey;
 
   router.get('/pruefen', async (req, res) => {
-    const input = parseVerifyQuery(req.query as Record<string, unknown>);
+    const input = parseVerifyQuery(req.query);
     canonicalLinks(res, input.kind === 'value' ? `/pruefen?${new URLSearchParams({ url: input.value })}` : '/pruefen');
     const t = res.locals.t;
     const state = await service.state();
@@ -311,6 +305,8 @@ export function publicRoutes(deps: {
         return `${t('public.verify.titleFormerly', { name: outcome.presence.name, platform: outcome.platform.name })} – ${page}`;
       case 'unresolvable':
         return `${t('public.verify.titleUnresolvable', { address })} – ${page}`;
+      case 'impostor':
+        return `${t('reports.verify.titleImpostor', { address })} – ${page}`;
       default:
         return `${t('public.verify.titleUnknown', { address })} – ${page}`;
     }
@@ -319,14 +315,12 @@ export function publicRoutes(deps: {
   router.get('/pruefen.json', async (req, res) => {
     openData(res);
     const t = res.locals.t;
-    const input = parseVerifyQuery(req.query as Record<string, unknown>);
+    const input = parseVerifyQuery(req.query);
     const fail = (reason: string, message: MessageKey) => {
       res.setHeader('Cache-Control', 'no-store');
-      res
-        .status(400)
-        .json({
-          error: { status: 400, reason, message: t(message, { max: MAX_INPUT_LENGTH }), requestId: req.requestId },
-        });
+      res.status(400).json({
+        error: { status: 400, reason, message: t(message, { max: MAX_INPUT_LENGTH }), requestId: req.requestId },
+      });
     };
     if (input.kind === 'missing') return fail('missing_url', 'public.verify.error.empty');
     if (input.kind === 'repeated') return fail('repeated_parameter', 'public.verify.error.repeated');
@@ -350,6 +344,24 @@ export function publicRoutes(deps: {
       canonicalUrl: outcome.canonicalUrl,
       officialUntil: known && outcome.officialUntil ? outcome.officialUntil.toISOString() : null,
       presence: known ? presenceJson(outcome.presence, baseUrl) : null,
+      // issue 12: the registered presences an unknown account imitates, and the public warning
+      lookalikeOf:
+        outcome.result === 'unknown'
+          ? outcome.lookalikeOf.map((l) => ({
+              name: l.name,
+              url: l.url,
+              page: absolute(baseUrl, `/angebote/${l.slug}`),
+              status: l.status,
+            }))
+          : [],
+      warning:
+        outcome.result === 'impostor'
+          ? {
+              since: outcome.warnedSince.toISOString(),
+              reportedToPlatformOn: outcome.reportedToPlatformOn,
+              list: absolute(baseUrl, '/warnungen'),
+            }
+          : null,
     };
   }
 
@@ -384,6 +396,13 @@ export function publicRoutes(deps: {
       body: presencesAtom(await service.newest(snap, FEED_ENTRIES), {
         baseUrl,
         updated: state.changedAt,
+        warnings: (await service.warnings(FEED_ENTRIES)).map((w) => ({
+          id: w.id,
+          title: t('reports.feed.title', { account: w.account_id, platform: w.platform_name }),
+          summary: t('reports.feed.summary', { url: w.account_url, platform: w.platform_name }),
+          since: w.confirmed_at ?? state.changedAt,
+          platform: { key: w.platform_key, name: w.platform_name },
+        })),
         texts: {
           lang: res.locals.locale as string,
           title: t('public.feed.title'),
@@ -438,7 +457,7 @@ export function publicRoutes(deps: {
       operator: deps.config.operator,
       openData: deps.config.openData,
       modified: state.changedAt,
-      issued: (await firstPublished(deps.db)) ?? state.changedAt,
+      issued: (await service.firstPublished()) ?? state.changedAt,
       t: { de: translator('de', deps.catalogues), en: translator('en', deps.catalogues) },
     });
   router.get('/dcat.ttl', async (req, res) => {

@@ -1,6 +1,7 @@
-import type { FieldError } from '../web/forms';
+import { z } from 'zod';
+import { fieldErrors, type FieldError } from '../web/forms';
 
-/** Parsing of public query strings. Nothing here throws: bad input becomes a field error. */
+/** Parsing of public query strings (zod). Nothing here throws: bad input becomes a field error. */
 
 export const MAX_QUERY_LENGTH = 200;
 export const MAX_SEARCH_WORDS = 8;
@@ -23,62 +24,52 @@ export const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?$/;
 const PLATFORM_KEY = /^[a-z][a-z0-9_-]{0,39}$/;
 const UNIT_CODE = /^[^\s\u0000-\u001f]{1,40}$/;
 
-function single(query: Record<string, unknown>, name: string): { value: string } | { repeated: true } {
-  const v = query[name];
-  if (v === undefined) return { value: '' };
-  if (typeof v === 'string') return { value: v };
-  return { repeated: true };
-}
+/** One value of a parameter; a repeated one (an array) is refused: no link of the portal sends it. */
+const oneValue = z
+  .custom<string | undefined>((v) => v === undefined || typeof v === 'string', { message: 'public.error.repeated' })
+  .optional()
+  .transform((v) => v ?? '');
+const trimmed = oneValue.transform((v) => v.trim());
 
 /**
  * The overview's query (`q`, `plattform`, `bereich`, `seite`); unknown parameters are
- * ignored. Returns the normalised query or the errors to show next to the form fields.
+ * ignored. Each parameter's limit and message is here; the search text's white space is
+ * collapsed before its length is judged, no page is the first.
  */
+const overviewSchema = z.object({
+  q: oneValue
+    .transform((v) => v.replace(/\s+/g, ' ').trim())
+    .pipe(z.string().max(MAX_QUERY_LENGTH, 'public.error.qTooLong')),
+  plattform: trimmed.pipe(z.string().refine((v) => v === '' || PLATFORM_KEY.test(v), 'public.error.platformUnknown')),
+  bereich: trimmed.pipe(z.string().refine((v) => v === '' || UNIT_CODE.test(v), 'public.error.unitUnknown')),
+  seite: trimmed.pipe(
+    z
+      .string()
+      .refine(
+        (v) => v === '' || (/^\d{1,6}$/.test(v) && Number(v) >= 1 && Number(v) <= MAX_PAGE),
+        'public.error.pageInvalid',
+      )
+      .transform((v) => (v === '' ? 1 : Number(v))),
+  ),
+});
+
+/** The form shows again what was typed: each value as sent, a repeated one as empty. */
+const rawOf = (query: Record<string, unknown>): RawOverviewQuery => {
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  return { q: text(query.q), plattform: text(query.plattform), bereich: text(query.bereich) };
+};
+
+/** Returns the normalised query, or the errors to show next to the form fields. */
 export function parseOverviewQuery(
   query: Record<string, unknown>,
 ):
   | { ok: true; query: OverviewQuery; raw: RawOverviewQuery }
   | { ok: false; errors: FieldError[]; raw: RawOverviewQuery } {
-  const errors: FieldError[] = [];
-  const raw: RawOverviewQuery = { q: '', plattform: '', bereich: '' };
-  const values: Record<string, string> = {};
-  for (const name of ['q', 'plattform', 'bereich', 'seite'] as const) {
-    const s = single(query, name);
-    if ('repeated' in s) {
-      errors.push({ field: name, message: 'public.error.repeated' });
-      values[name] = '';
-    } else {
-      values[name] = s.value;
-      if (name !== 'seite') raw[name] = s.value;
-    }
-  }
-  const q = (values.q ?? '').replace(/\s+/g, ' ').trim();
-  if (q.length > MAX_QUERY_LENGTH)
-    errors.push({ field: 'q', message: 'public.error.qTooLong', params: { max: MAX_QUERY_LENGTH } });
-  const plattform = (values.plattform ?? '').trim();
-  if (plattform !== '' && !PLATFORM_KEY.test(plattform))
-    errors.push({ field: 'plattform', message: 'public.error.platformUnknown' });
-  const bereich = (values.bereich ?? '').trim();
-  if (bereich !== '' && !UNIT_CODE.test(bereich))
-    errors.push({ field: 'bereich', message: 'public.error.unitUnknown' });
-  const seiteText = (values.seite ?? '').trim();
-  let seite = 1;
-  if (seiteText !== '') {
-    seite = /^\d{1,6}$/.test(seiteText) ? Number(seiteText) : 0;
-    if (seite < 1 || seite > MAX_PAGE) errors.push({ field: 'seite', message: 'public.error.pageInvalid' });
-  }
-
-  if (errors.length > 0) return { ok: false, errors, raw };
-  return {
-    ok: true,
-    raw,
-    query: {
-      q,
-      plattform: plattform || undefined,
-      bereich: bereich || undefined,
-      seite,
-    },
-  };
+  const raw = rawOf(query);
+  const parsed = overviewSchema.safeParse(query);
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error), raw };
+  const { q, plattform, bereich, seite } = parsed.data;
+  return { ok: true, raw, query: { q, plattform: plattform || undefined, bereich: bereich || undefined, seite } };
 }
 
 /** Search words: letters and digits only (so they are safe inside a tsquery), at most 8. */
@@ -105,9 +96,11 @@ export function overviewQueryString(q: Partial<OverviewQuery>): string {
 
 export type VerifyInput = { kind: 'missing' } | { kind: 'repeated' } | { kind: 'value'; value: string };
 
+/** The check's one parameter: missing (the empty form), repeated (refused) or the address typed. */
+const verifySchema = z.object({ url: z.string().optional() });
+
 export function parseVerifyQuery(query: Record<string, unknown>): VerifyInput {
-  const v = query.url;
-  if (v === undefined) return { kind: 'missing' };
-  if (typeof v !== 'string') return { kind: 'repeated' };
-  return { kind: 'value', value: v };
+  const parsed = verifySchema.safeParse(query);
+  if (!parsed.success) return { kind: 'repeated' };
+  return parsed.data.url === undefined ? { kind: 'missing' } : { kind: 'value', value: parsed.data.url };
 }

@@ -6,6 +6,8 @@ import type { LinkResolver } from './resolve';
 import { searchWords, type FieldError, type OverviewQuery } from './schemas';
 import * as store from './store';
 import { buildUnitTree, type UnitNode, type UnitTree } from './tree';
+import { PlatformLookalikes, nonAsciiHandleInPath } from '../reports/lookalike';
+import { impostors, publicVerdicts, type CaseRow, type VerdictRow } from '../reports/store';
 
 /** The public register: overview, presence pages, verification and open data. */
 
@@ -78,6 +80,22 @@ export type VerifyInvalidReason = Extract<
 >;
 export type VerifyUnknownReason = 'host_not_allowed' | 'not_an_account' | 'not_registered';
 
+/** A registered presence an unknown account looks like (issue 12). */
+export interface LookalikeView {
+  slug: string;
+  name: string;
+  url: string;
+  address: string;
+  status: 'active' | 'closed';
+}
+
+/** What a report of this address would be about (not part of the public answer). */
+export interface ReportSubject {
+  accountId: string;
+  url: string;
+  lookalikeOf: number[];
+}
+
 export type VerifyOutcome =
   | { result: 'invalid'; reason: VerifyInvalidReason }
   | {
@@ -101,7 +119,26 @@ export type VerifyOutcome =
       platform: { key: string; name: string } | null;
       accountId: string | null;
       canonicalUrl: string | null;
+      /** Registered presences of the same platform this account imitates (empty: none). */
+      lookalikeOf: LookalikeView[];
+      report?: ReportSubject;
+    }
+  | {
+      /** The press office confirmed this account as a fake (src/reports). */
+      result: 'impostor';
+      platform: { key: string; name: string };
+      accountId: string;
+      canonicalUrl: string | null;
+      warnedSince: Date;
+      reportedToPlatformOn: string | null;
+      report: ReportSubject;
     };
+
+/** Per register version: the look-alike index and the press office's verdicts. */
+interface AccountNotes {
+  lookalikes: PlatformLookalikes<{ id: number; view: LookalikeView }>;
+  verdicts: Map<string, VerdictRow>;
+}
 
 const UNKNOWN_UNIT: UnitInfo = { code: '', name: '', path: [], hannoverDeUrl: null };
 
@@ -125,6 +162,7 @@ export class PublicService {
   /** The verification's account lookups (null: not registered), per register version. */
   readonly accounts: VersionedLru<store.PresenceRow | null>;
   private snapshotPromise: Promise<Snapshot> | undefined;
+  private notes: { version: number; promise: Promise<AccountNotes> } | undefined;
   private snapshotVersion = -1;
   /** Follows share links on the platforms' own hosts (VERIFY_RESOLVE_LINKS); undefined: off. */
   private readonly resolver: LinkResolver | undefined;
@@ -166,6 +204,11 @@ export class PublicService {
 
   state(): Promise<store.RegisterState> {
     return this.versions.current();
+  }
+
+  /** When the first presence was published (the open-data catalogue's "issued"). */
+  firstPublished(): Promise<Date | undefined> {
+    return store.firstPublished(this.db);
   }
 
   /** Units and platforms of this register version, loaded once per version. */
@@ -350,6 +393,11 @@ export class PublicService {
     return (await store.newestPublished(this.db, limit)).map((r) => this.toView(snap, r));
   }
 
+  /** Confirmed fake accounts, newest warning first (the Atom feed). */
+  warnings(limit: number): Promise<CaseRow[]> {
+    return impostors(this.db, limit);
+  }
+
   async presence(snap: Snapshot, slug: string): Promise<PresenceView | undefined> {
     const row = await store.presenceBySlug(this.db, slug);
     return row ? this.toView(snap, row) : undefined;
@@ -387,6 +435,72 @@ export class PublicService {
   }
 
   /**
+   * The look-alike index (every presence's account, per platform) and the verdicts, built once
+   * per register version: a confirmed impostor or a changed presence moves the version.
+   */
+  private accountNotes(snap: Snapshot): Promise<AccountNotes> {
+    if (this.notes === undefined || snap.version > this.notes.version) {
+      const promise = (async (): Promise<AccountNotes> => {
+        const [accounts, verdicts] = await Promise.all([store.registeredAccounts(this.db), publicVerdicts(this.db)]);
+        const lookalikes = new PlatformLookalikes(
+          accounts.map((a) => ({
+            platform: a.platform_key,
+            accountId: a.account_id,
+            value: {
+              id: a.id,
+              view: {
+                slug: a.slug,
+                name: a.name,
+                url: safeHttpUrl(a.url) ?? '',
+                address: displayAddress(safeHttpUrl(a.url) ?? ''),
+                status: a.status,
+              },
+            },
+          })),
+        );
+        return {
+          lookalikes,
+          verdicts: new Map(verdicts.map((v) => [`${v.platform_key}\u0000${v.account_id.toLowerCase()}`, v])),
+        };
+      })();
+      this.notes = { version: snap.version, promise };
+      promise.catch(() => {
+        if (this.notes?.promise === promise) this.notes = undefined;
+      });
+    }
+    return this.notes.promise;
+  }
+
+  /**
+   * An account that is not registered: a confirmed impostor, or unknown with the presences it
+   * imitates — unless the press office found it is ours or unrelated (no warning then).
+   */
+  private async unregistered(
+    snap: Snapshot,
+    platform: { key: string; name: string },
+    accountId: string,
+    url: string,
+    unknown: Omit<Extract<VerifyOutcome, { result: 'unknown' }>, 'lookalikeOf' | 'report'>,
+  ): Promise<VerifyOutcome> {
+    const notes = await this.accountNotes(snap);
+    const verdict = notes.verdicts.get(`${platform.key}\u0000${accountId.toLowerCase()}`);
+    const matches = verdict ? [] : notes.lookalikes.match(platform.key, accountId);
+    const report = { accountId, url, lookalikeOf: matches.map((m) => m.value.id) };
+    if (verdict?.state === 'impostor') {
+      return {
+        result: 'impostor',
+        platform,
+        accountId,
+        canonicalUrl: unknown.canonicalUrl,
+        warnedSince: verdict.confirmed_at ?? snap.changedAt,
+        reportedToPlatformOn: verdict.reported_to_platform_on,
+        report,
+      };
+    }
+    return { ...unknown, lookalikeOf: matches.map((m) => m.value.view), report };
+  }
+
+  /**
    * "Is this account official?" Every platform's rules take part, including disabled
    * platforms: a presence registered before its platform was switched off is still official.
    */
@@ -416,23 +530,43 @@ export class PublicService {
       }
       if (match.reason === 'host_not_allowed' || match.reason === 'not_an_account') {
         const platform = match.platform ? snap.platformByKey.get(match.platform) : undefined;
-        return {
-          result: 'unknown',
+        const unknown = {
+          result: 'unknown' as const,
           reason: match.reason,
           platform: platform ? { key: platform.key, name: platform.name } : null,
           accountId: null,
           canonicalUrl: null,
         };
+        // a name the platform's rules refuse only for its letters: the homoglyph case
+        const handle = platform && match.reason === 'not_an_account' ? nonAsciiHandleInPath(input) : null;
+        if (platform && handle) {
+          const url = `https://${new URL(/^https?:\/\//i.test(input.trim()) ? input.trim() : `https://${input.trim()}`).host}/${handle}`;
+          return this.unregistered(snap, { key: platform.key, name: platform.name }, handle, url, unknown);
+        }
+        return { ...unknown, lookalikeOf: [] };
       }
       if (match.reason === 'unresolvable')
-        return { result: 'unknown', reason: 'not_an_account', platform: null, accountId: null, canonicalUrl: null };
+        return {
+          result: 'unknown',
+          reason: 'not_an_account',
+          platform: null,
+          accountId: null,
+          canonicalUrl: null,
+          lookalikeOf: [],
+        };
       return { result: 'invalid', reason: match.reason };
     }
     const platformInfo = snap.platformByKey.get(match.platform);
     const platform = { key: match.platform, name: platformInfo?.name ?? match.platform };
     const row = await this.presenceByAccount(snap, match.platform, match.id);
     if (!row) {
-      return { result: 'unknown', reason: 'not_registered', platform, accountId: match.id, canonicalUrl: match.url };
+      return this.unregistered(snap, platform, match.id, match.url, {
+        result: 'unknown',
+        reason: 'not_registered',
+        platform,
+        accountId: match.id,
+        canonicalUrl: match.url,
+      });
     }
     const presence = this.toView(snap, row);
     return {

@@ -66,9 +66,9 @@ export const CHANGE_CHANNEL = 'register_changed';
 
 /** Runs on (nearly) every public request: plain SQL, no query builder (half the CPU time). */
 export async function readState(db: Knex): Promise<RegisterState> {
-  const result = (await db.raw('SELECT version, changed_at FROM register_state')) as {
-    rows: Array<{ version: number | string; changed_at: Date }>;
-  };
+  const result = await db.raw<{ rows: Array<{ version: number | string; changed_at: Date }> }>(
+    'SELECT version, changed_at FROM register_state',
+  );
   const row = result.rows[0];
   if (!row) throw new Error('register_state is empty (migration 0004 not applied?)');
   return { version: Number(row.version), changedAt: row.changed_at };
@@ -175,7 +175,7 @@ export async function listActive(
     .joinRaw('LEFT JOIN unnest(?::int[]) WITH ORDINALITY AS o(unit_id, ord) ON o.unit_id = p.org_unit_id', [unitOrder])
     .orderByRaw(`p.central DESC, coalesce(o.ord, 2147483647), ${NAME_SORT_KEY}, p.id`);
   if (page) q.limit(page.limit).offset(page.offset);
-  return q as unknown as Promise<PresenceRow[]>;
+  return q;
 }
 
 /** The most recently published active presences, newest first (the Atom feed). */
@@ -188,7 +188,7 @@ export async function newestPublished(db: Knex, limit: number): Promise<Presence
       { column: 'p.published_at', order: 'desc' },
       { column: 'p.id', order: 'desc' },
     ])
-    .limit(limit) as unknown as Promise<PresenceRow[]>;
+    .limit(limit);
 }
 
 export async function presenceBySlug(db: Knex, slug: string): Promise<PresenceRow | undefined> {
@@ -212,4 +212,21 @@ export async function firstPublished(db: Knex): Promise<Date | undefined> {
   const row = (await db('presences').min({ first: 'published_at' }).first()) as
     { first: Date | string | null } | undefined;
   return row?.first ? new Date(row.first) : undefined;
+}
+
+/** Every presence's account (closed ones too): what the look-alike check compares with. */
+export interface AccountRow {
+  id: number;
+  slug: string;
+  name: string;
+  url: string;
+  platform_key: string;
+  account_id: string;
+  status: 'active' | 'closed';
+}
+
+export async function registeredAccounts(db: Knex): Promise<AccountRow[]> {
+  return db('presences')
+    .select('id', 'slug', 'name', 'url', 'platform_key', 'account_id', 'status')
+    .orderByRaw("(status = 'active') DESC, id");
 }

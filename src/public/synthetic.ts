@@ -82,12 +82,9 @@ function accountUrl(platform: string, n: number): string | undefined {
 }
 
 async function ensureUnits(db: Db): Promise<number[]> {
-  const existing = (await db('org_units')
+  const existing = await db('org_units')
     .where('code', 'like', `${SYNTHETIC_UNIT_PREFIX}.%`)
-    .select('id', 'kind')) as Array<{
-    id: number;
-    kind: string;
-  }>;
+    .select<Array<{ id: number; kind: string }>>('id', 'kind');
   if (existing.length > 0) return existing.filter((u) => u.kind !== 'dezernat').map((u) => u.id);
   const leaves: number[] = [];
   for (const [d, dezernat] of DEZERNATE.entries()) {

@@ -31,11 +31,11 @@ export async function listUnits(
 }
 
 export async function unitByCode(db: Knex | Knex.Transaction, code: string): Promise<OrgUnit | undefined> {
-  return db('org_units').where({ code }).first();
+  return db('org_units').where({ code }).first<OrgUnit | undefined>();
 }
 
 export async function unitById(db: Knex | Knex.Transaction, id: number): Promise<OrgUnit | undefined> {
-  return db('org_units').where({ id }).first();
+  return db('org_units').where({ id }).first<OrgUnit | undefined>();
 }
 
 /** "Dezernat IV › Fachbereich Kultur": the unit's path from the top of the tree. */

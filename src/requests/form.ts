@@ -113,10 +113,8 @@ export function normaliseStored(stored: unknown): RequestData {
   const base = emptyRequestData();
   if (!stored || typeof stored !== 'object') return base;
   const s = stored as Record<string, unknown>;
-  for (const f of TEXT_FIELDS)
-    if (typeof s[f] === 'string') (base as unknown as Record<string, string>)[f] = s[f] as string;
-  for (const f of CHECK_FIELDS)
-    if (typeof s[f] === 'boolean') (base as unknown as Record<string, boolean>)[f] = s[f] as boolean;
+  for (const f of TEXT_FIELDS) if (typeof s[f] === 'string') (base as unknown as Record<string, string>)[f] = s[f];
+  for (const f of CHECK_FIELDS) if (typeof s[f] === 'boolean') (base as unknown as Record<string, boolean>)[f] = s[f];
   if (Array.isArray(s.editors)) base.editors = s.editors.filter((e): e is string => typeof e === 'string');
   return base;
 }

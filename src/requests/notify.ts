@@ -1,11 +1,9 @@
 import type { Directory } from '../directory/directory';
-import type { WorkflowDefinition } from '../workflow/definition';
-import type { Candidates, WorkflowEvent } from '../workflow/core';
+import type { Candidates } from '../workflow/core';
 import { enqueue, isDeliverableAddress, type Recipient, type RoleAddress } from '../notifications/outbox';
 import { findPeople } from '../people/store';
 import { headsForUnit, unitByCode } from '../registry/org-units';
 import { confirmedCurrent } from '../guidelines/store';
-import type { RequestRow } from './store';
 import type { Notify } from './service';
 
 /**

@@ -1,16 +1,14 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import type { Knex } from 'knex';
 import { DirectoryUnavailableError, type Directory } from '../directory/directory';
 import type { SessionUser } from '../directory/user';
 import { HttpError, notFound } from '../web/errors';
 import { renderPage } from '../web/render';
 import { datesFor } from '../web/dates';
-import { pathId, type FieldError } from '../web/forms';
-import type { MessageKey } from '../i18n/keys';
-import { listUnits, unitTree, unitById } from '../registry/org-units';
-import { historyOfRequest, diffRecords } from '../audit/history';
-import { decidableSteps } from '../workflow/core';
+import { z } from 'zod';
 import { LIMITS } from '../limits';
+import { pathId, type FieldError } from '../web/forms';
+import { noticeFlags, parseControls, parseForm, parseQuery } from '../web/input';
+import type { MessageKey } from '../i18n/keys';
 import {
   REQUEST_SECTIONS,
   sectionKey,
@@ -23,14 +21,42 @@ import {
   type RequestData,
   type FormProblem,
 } from './form';
-import * as store from './store';
 import { RequestError } from './errors';
 import type { RequestService } from './service';
-import { maySeeRequest, mayRemindEditors, mayConfirmAsEditor, requestEditRefusal } from '../policy/access';
-import { requestViewer } from '../policy/viewer';
-import { nextStepRoutes, nextStepView } from './next-step';
-import { readReview, storedSections, type Review } from './review';
+import type { RequestPages } from './pages';
+import {
+  confirmSchema,
+  decisionSchema,
+  directoryQuery,
+  editorButtonsSchema,
+  stepIdSchema,
+  withdrawSchema,
+} from './schemas';
+import { mayRemindEditors, mayConfirmAsEditor, requestEditRefusal } from '../policy/access';
+import { nextStepRoutes } from './next-step';
+import { readReview, type Review } from './review';
 import { deskView } from './desk';
+
+/**
+ * "Actually ours" on a reported account (src/reports) opens a new request for an existing
+ * presence with platform and address filled in; the form then checks them like anything typed.
+ * Longer values than the form takes are a bad address (400), not cut silently.
+ */
+const newRequestPrefill = z.object({
+  art: z.literal('bestehend').optional(),
+  plattform: z.string().max(40).optional(),
+  url: z.string().max(LIMITS.url).optional(),
+});
+
+/** The notices of the request page, set by the redirects after each action. */
+const pageNotices = noticeFlags(
+  'gespeichert',
+  'eingereicht',
+  'entschieden',
+  'bestaetigt',
+  'zurueckgezogen',
+  'erinnert',
+);
 
 const toFieldErrors = (problems: FormProblem[]): FieldError[] =>
   problems.map((p) => ({
@@ -40,24 +66,17 @@ const toFieldErrors = (problems: FormProblem[]): FieldError[] =>
   }));
 
 export interface RequestRouteDeps {
-  db: Knex;
   directory: Directory;
   service: RequestService;
-  clock: () => Date;
+  pages: RequestPages;
   baseUrl: string;
 }
 
 export function requestRoutes(deps: RequestRouteDeps) {
-  const { db, directory, service, clock, baseUrl } = deps;
+  const { directory, service, pages, baseUrl } = deps;
   const router = Router();
-  router.use(nextStepRoutes({ db, service, clock, baseUrl, visible: visibleRequest }));
+  router.use(nextStepRoutes({ service, baseUrl, visible: visibleRequest }));
   const user = (req: Request) => req.user as SessionUser;
-
-  async function formChoices() {
-    const units = unitTree(await listUnits(db)).filter((u) => u.unit.code !== 'HDE');
-    const platforms = await db('platforms').where({ enabled: true }).orderBy('sort_order').select('key', 'name');
-    return { units, platforms };
-  }
 
   async function showForm(
     res: Response,
@@ -84,10 +103,10 @@ export function requestRoutes(deps: RequestRouteDeps) {
         search: opts.search,
         editorSlots: EDITOR_SLOTS,
         returnedComment: opts.returnedComment,
-        resubmit: opts.resubmit ?? false,
         flaggedSections: opts.flaggedSections ?? [],
         sections: REQUEST_SECTIONS,
-        ...(await formChoices()),
+        resubmit: opts.resubmit ?? false,
+        ...(await pages.formChoices()),
       },
       opts.status ?? (opts.errors?.length ? 400 : 200),
     );
@@ -100,22 +119,10 @@ export function requestRoutes(deps: RequestRouteDeps) {
    * a request calls this first, before it reads the form or asks the workflow.
    */
   async function visibleRequest(req: Request, id: number) {
-    const me = user(req);
-    const request = await store.getRequest(db, id);
-    if (!request) throw notFound();
-    const editors = await store.getEditors(db, id);
     // a deputy sees what their principal may see
-    const { viewer, actor } = await requestViewer(db, me, clock());
-    if (
-      !maySeeRequest(viewer, {
-        author_uid: request.author_uid,
-        status: request.status,
-        unitCode: request.data.orgUnit,
-        editorUids: editors.map((e) => e.uid),
-      })
-    )
-      throw notFound();
-    return { request, editors, actor, viewer };
+    const visible = await pages.visible(user(req), id);
+    if (!visible) throw notFound();
+    return visible;
   }
 
   /** A request the signed-in person may edit now: their own, a draft or returned (404/403/409 otherwise). */
@@ -129,20 +136,19 @@ export function requestRoutes(deps: RequestRouteDeps) {
 
   /** The form's buttons: save a draft, submit, search the directory, or add a found person. */
   async function handleForm(req: Request, res: Response, requestId: number | undefined) {
-    const data = readForm(req.body ?? {});
-    const take = typeof req.body?.uebernehmen === 'string' ? req.body.uebernehmen.trim().toLowerCase() : undefined;
-    const aktion = typeof req.body?.aktion === 'string' ? req.body.aktion : 'entwurf';
     // every button of the edit form, the directory search included, is the author's alone
     const existing = requestId ? await editableRequest(req, requestId) : undefined;
+    const data = readForm(req.body ?? {});
+    // a button no page of the portal offers: 400
+    const { uebernehmen: take, aktion, editorSuche: q } = parseControls(editorButtonsSchema, req.body);
     const resubmit = existing?.status === 'returned';
-    const q = typeof req.body?.editorSuche === 'string' ? req.body.editorSuche.trim() : '';
     // a refused form keeps the search box's text, too
     const keptSearch = { q, results: undefined };
 
     if (take !== undefined || aktion === 'suchen') {
       if (take && !data.editors.includes(take) && data.editors.length < EDITOR_SLOTS) data.editors.push(take);
       try {
-        const results = aktion === 'suchen' && q ? await directory.search(q.slice(0, LIMITS.search), 10) : undefined;
+        const results = aktion === 'suchen' && q ? await directory.search(directoryQuery(q), 10) : undefined;
         await showForm(res, { data, requestId, search: { q: take ? '' : q, results }, resubmit });
       } catch (err) {
         if (!(err instanceof DirectoryUnavailableError)) throw err;
@@ -158,7 +164,6 @@ export function requestRoutes(deps: RequestRouteDeps) {
       }
       return;
     }
-    if (aktion !== 'entwurf' && aktion !== 'einreichen') throw new HttpError(400);
     // nothing over-long is stored, not even as a draft: the form comes back with every entry
     const tooLong = lengthProblems(data);
     if (tooLong.length > 0)
@@ -190,6 +195,12 @@ export function requestRoutes(deps: RequestRouteDeps) {
     const data = emptyRequestData();
     data.orgUnit = user(req).unit ?? '';
     data.editors = [user(req).uid];
+    // "actually ours" on a reported account (src/reports): a request for an existing presence,
+    // platform and address filled in; the form checks them like anything typed
+    const prefill = parseQuery(newRequestPrefill, req.query);
+    if (prefill.art === 'bestehend') data.kind = 'existing';
+    if (prefill.plattform) data.platform = prefill.plattform;
+    if (prefill.url) data.url = prefill.url;
     await showForm(res, { data });
   });
   router.post('/antraege/neu', (req, res) => handleForm(req, res, undefined));
@@ -197,18 +208,12 @@ export function requestRoutes(deps: RequestRouteDeps) {
   router.get('/antraege/:id/bearbeiten', async (req, res) => {
     const id = pathId(req.params.id);
     const request = await editableRequest(req, id);
-    const returned =
-      request.status === 'returned'
-        ? await db('decisions')
-            .where({ request_id: id, outcome: 'returned' })
-            .orderBy('id', 'desc')
-            .first('comment', 'sections')
-        : undefined;
     await showForm(res, {
       data: request.data,
       requestId: id,
-      returnedComment: returned?.comment ?? null,
-      flaggedSections: storedSections(returned?.sections),
+      returnedComment: request.status === 'returned' ? await pages.lastReturnComment(id) : null,
+      // the sections the return points to are marked in the form (#15)
+      flaggedSections: request.status === 'returned' ? await pages.lastReturnSections(id) : [],
       resubmit: request.status === 'returned',
     });
   });
@@ -231,65 +236,35 @@ export function requestRoutes(deps: RequestRouteDeps) {
     status = 200,
   ) {
     const me = user(req);
-    const now = clock();
-    const { request, editors, actor, viewer } = await visibleRequest(req, id);
+    const flags = parseQuery(pageNotices, req.query);
+    const visible = await visibleRequest(req, id);
+    const { request, editors, viewer } = visible;
+    const { instance, definition, decidable, history, decisions, unit, changes, names, next, platformName } =
+      await pages.page(me, visible);
 
-    const instance = await store.getInstance(db, id);
-    const definition = instance ? await store.getDefinition(db, instance.definition_id) : undefined;
-    // one person decides at most one step of a request: offer the first they may decide
-    const decidable = (definition && instance ? decidableSteps(definition, instance.state, actor) : []).slice(0, 1);
-    const history = await historyOfRequest(db, id);
-    const decisions = await db('decisions').where({ request_id: id }).orderBy('id');
-    const unit = request.org_unit_id ? await unitById(db, request.org_unit_id) : undefined;
-
-    // what changed since this person last looked (deciders see it; everybody's view is recorded)
-    let changes: { from: number; to: number; fields: ReturnType<typeof diffRecords> } | undefined;
-    if (request.version > 0) {
-      const seen = await store.markSeen(db, id, me.uid, request.version, now);
-      if (seen !== undefined && seen < request.version) {
-        const before = await store.getVersion(db, id, seen);
-        const after = await store.getVersion(db, id, request.version);
-        if (before && after)
-          changes = {
-            from: seen,
-            to: request.version,
-            fields: diffRecords(
-              before as unknown as Record<string, unknown>,
-              after as unknown as Record<string, unknown>,
-            ),
-          };
-      }
-    }
-    const names = new Map<string, string>();
-    for (const d of decisions) names.set(d.actor_uid, d.actor_name);
-    for (const h of history) if (h.actor_uid && h.actor_name) names.set(h.actor_uid, h.actor_name);
-    const people = await db('people').select('uid', 'name');
-    for (const p of people) if (!names.has(p.uid)) names.set(p.uid, p.name);
-
-    const notice = req.query.gespeichert
-      ? 'requests.page.saved'
-      : req.query.eingereicht
-        ? 'requests.page.submitted'
-        : req.query.entschieden
-          ? 'requests.page.decided'
-          : req.query.bestaetigt
-            ? 'requests.page.confirmed'
-            : req.query.zurueckgezogen
-              ? 'requests.page.withdrawnDone'
-              : req.query.erinnert === '0'
-                ? 'requests.page.remindedAlready'
-                : undefined;
-    const next = await nextStepView(db, service, request, editors, definition, instance?.state);
+    const notice =
+      flags.gespeichert === '1'
+        ? 'requests.page.saved'
+        : flags.eingereicht === '1'
+          ? 'requests.page.submitted'
+          : flags.entschieden === '1'
+            ? 'requests.page.decided'
+            : flags.bestaetigt === '1'
+              ? 'requests.page.confirmed'
+              : flags.zurueckgezogen === '1'
+                ? 'requests.page.withdrawnDone'
+                : flags.erinnert === '0'
+                  ? 'requests.page.remindedAlready'
+                  : undefined;
     const mayRemind =
       next.awaiting.length > 0 &&
       mayRemindEditors(viewer, { author_uid: request.author_uid, unitCode: request.data.orgUnit });
 
-    const platform = await db('platforms').where({ key: request.data.platform }).first('name');
     await renderPage(
       res,
       'requests/show',
       {
-        platformName: platform?.name,
+        platformName,
         title: res.locals.t('requests.page.title', {
           id,
           name: request.title || res.locals.t('requests.untitled', { id }),
@@ -317,16 +292,8 @@ export function requestRoutes(deps: RequestRouteDeps) {
           ['in_review', 'returned'].includes(request.status),
         next,
         mayRemind,
-        submittedNow: Boolean(req.query.eingereicht),
-        reminded:
-          req.query.erinnert === '1'
-            ? (
-                await db('history')
-                  .where({ request_id: id, action: 'request.editors_reminded' })
-                  .orderBy('id', 'desc')
-                  .first('comment')
-              )?.comment
-            : undefined,
+        submittedNow: flags.eingereicht === '1',
+        reminded: flags.erinnert === '1' ? await pages.lastReminder(id) : undefined,
         errors: [...(form.decisionErrors ?? []), ...(form.confirmErrors ?? []), ...(form.withdrawErrors ?? [])],
         withdrawValue: form.withdrawValue ?? '',
         decisionErrors: form.decisionErrors ?? [],
@@ -342,44 +309,38 @@ export function requestRoutes(deps: RequestRouteDeps) {
   router.post('/antraege/:id/entscheidung', async (req, res) => {
     const id = pathId(req.params.id);
     await visibleRequest(req, id);
-    const stepId = typeof req.body?.schritt === 'string' ? req.body.schritt : '';
-    const outcome = req.body?.entscheidung;
-    const comment = typeof req.body?.kommentar === 'string' ? req.body.kommentar.trim() : '';
-    const version =
-      typeof req.body?.fassung === 'string' && /^\d+$/.test(req.body.fassung) ? Number(req.body.fassung) : undefined;
-    const errors: FieldError[] = [];
-    if (!['approve', 'return', 'reject'].includes(outcome))
-      errors.push({ field: 'entscheidung', message: 'requests.error.outcome' });
-    else if (outcome !== 'approve' && !comment)
-      errors.push({ field: 'kommentar', message: 'requests.error.commentRequired' });
-    if (comment.length > LIMITS.comment)
-      errors.push({ field: 'kommentar', message: 'requests.error.tooLong', params: { max: LIMITS.comment } });
-    if (stepId.length > LIMITS.stepId || !/^[a-z][a-z0-9_]*$/.test(stepId)) throw new HttpError(400);
-    // the checklist ticks and the sections a return points to, checked against the step
-    const instance = await store.getInstance(db, id);
-    const definition = instance ? await store.getDefinition(db, instance.definition_id) : undefined;
+    // the step comes from the page's hidden field: anything else was not sent by the portal (400)
+    const { schritt: stepId } = parseControls(stepIdSchema, req.body);
+    const form = parseForm(decisionSchema, req.body);
+    // the checklist ticks and the sections a return points to, checked against the step (#15)
     const { review, problems } = readReview(
       req.body ?? {},
-      definition?.steps.find((s) => s.id === stepId),
-      typeof outcome === 'string' ? outcome : '',
+      (await pages.step(id, stepId)).step,
+      (form.ok ? form.data.entscheidung : form.values.entscheidung) ?? '',
     );
-    errors.push(...problems);
-    if (errors.length > 0) {
-      const values = {
-        entscheidung: typeof outcome === 'string' ? outcome : '',
-        kommentar: comment,
-        pruefung: review.checked,
-        abschnitte: review.sections.map(String),
-      };
-      return showRequest(req, res, id, { decisionErrors: errors, decisionValues: values }, 400);
+    if (!form.ok || problems.length > 0) {
+      const values = form.ok
+        ? { entscheidung: form.data.entscheidung, kommentar: form.data.kommentar }
+        : { entscheidung: form.values.entscheidung ?? '', kommentar: form.values.kommentar ?? '' };
+      return showRequest(
+        req,
+        res,
+        id,
+        {
+          decisionErrors: [...(form.ok ? [] : form.errors), ...problems],
+          decisionValues: { ...values, pruefung: review.checked, abschnitte: review.sections.map(String) },
+        },
+        400,
+      );
     }
+    const { entscheidung: outcome, kommentar: comment, fassung: version, bestaetigt } = form.data;
     const action =
       outcome === 'approve'
         ? { type: 'approve' as const, stepId, ...(comment ? { comment } : {}) }
-        : { type: outcome as 'return' | 'reject', stepId, comment };
+        : { type: outcome, stepId, comment };
     // rejecting is final: it happens only from its confirmation page (bestaetigt=1)
-    if (outcome === 'reject' && req.body?.bestaetigt !== '1') {
-      if (req.body?.bestaetigt === 'nein')
+    if (outcome === 'reject' && bestaetigt !== '1') {
+      if (bestaetigt === 'nein')
         return showRequest(req, res, id, {
           decisionValues: {
             entscheidung: 'reject',
@@ -405,10 +366,7 @@ export function requestRoutes(deps: RequestRouteDeps) {
     review: Review,
   ) {
     await service.mayAct(user(req), id, { type: 'reject', stepId, comment }, version);
-    const request = await store.getRequest(db, id);
-    const instance = await store.getInstance(db, id);
-    const definition = instance ? await store.getDefinition(db, instance.definition_id) : undefined;
-    const step = definition?.steps.find((s) => s.id === stepId);
+    const { request, step } = await pages.step(id, stepId);
     const t = res.locals.t;
     const name = request?.title || t('requests.untitled', { id });
     await renderPage(res, 'partials/confirm', {
@@ -449,19 +407,10 @@ export function requestRoutes(deps: RequestRouteDeps) {
   router.post('/antraege/:id/zurueckziehen', async (req, res) => {
     const id = pathId(req.params.id);
     await visibleRequest(req, id);
-    const comment = typeof req.body?.grund === 'string' ? req.body.grund.trim() : '';
-    if (comment.length > LIMITS.comment) {
-      return showRequest(
-        req,
-        res,
-        id,
-        {
-          withdrawErrors: [{ field: 'grund', message: 'requests.error.tooLong', params: { max: LIMITS.comment } }],
-          withdrawValue: comment,
-        },
-        400,
-      );
-    }
+    const form = parseForm(withdrawSchema, req.body);
+    if (!form.ok)
+      return showRequest(req, res, id, { withdrawErrors: form.errors, withdrawValue: form.values.grund ?? '' }, 400);
+    const comment = form.data.grund;
     await service.act(user(req), id, { type: 'withdraw', ...(comment ? { comment } : {}) }, undefined);
     res.redirect(303, res.locals.url(`/intern/antraege/${id}?zurueckgezogen=1`));
   });
@@ -469,15 +418,8 @@ export function requestRoutes(deps: RequestRouteDeps) {
   router.post('/antraege/:id/bestaetigen', async (req, res) => {
     const id = pathId(req.params.id);
     await visibleRequest(req, id);
-    if (req.body?.bestaetigung !== 'ja') {
-      return showRequest(
-        req,
-        res,
-        id,
-        { confirmErrors: [{ field: 'bestaetigung', message: 'requests.confirm.error' }] },
-        400,
-      );
-    }
+    const form = parseForm(confirmSchema, req.body);
+    if (!form.ok) return showRequest(req, res, id, { confirmErrors: form.errors }, 400);
     await service.confirmEditor(user(req), id);
     res.redirect(303, res.locals.url(`/intern/antraege/${id}?bestaetigt=1`));
   });
@@ -486,7 +428,7 @@ export function requestRoutes(deps: RequestRouteDeps) {
 }
 
 /** Maps refusals of the rules to a page that says what happened and what to do. */
-export function requestErrorHandler(db: Knex) {
+export function requestErrorHandler(pages: Pick<RequestPages, 'nameOf'>) {
   return async (err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (!(err instanceof RequestError)) return next(err);
     if (err.code === 'not_found') return next(notFound());
@@ -495,8 +437,7 @@ export function requestErrorHandler(db: Knex) {
     let message: string;
     let status = 409;
     const r = err.refusal;
-    const names = async (uid: string) =>
-      ((await db('people').where({ uid }).first('name')) as { name: string } | undefined)?.name ?? uid;
+    const names = (uid: string) => pages.nameOf(uid);
     if (err.code === 'stale_version') message = t('requests.refused.stale');
     else if (err.code === 'not_editable') message = t('requests.refused.notEditable');
     else if (err.code === 'duplicate_presence') message = t('requests.refused.duplicate');

@@ -1,17 +1,9 @@
 import type { Knex } from 'knex';
 import type { SessionUser } from '../directory/user';
 import { DirectoryUnavailableError, type Directory } from '../directory/directory';
-import {
-  decide as decideCore,
-  newInstance,
-  decidableSteps,
-  type Action,
-  type Instance,
-  type WorkflowEvent,
-} from '../workflow/core';
+import { decide as decideCore, newInstance, type Action, type Instance, type WorkflowEvent } from '../workflow/core';
 import type { WorkflowDefinition } from '../workflow/definition';
 import { buildActor } from '../policy/actors';
-import { addWorkingDays } from '../workflow/working-days';
 import { recordHistory, diffRecords } from '../audit/history';
 import { rememberPerson } from '../people/store';
 import { unitByCode } from '../registry/org-units';
@@ -693,47 +685,6 @@ export function createRequestService(deps: RequestServiceDeps) {
       const result = await this.submit(user, id, data);
       if (!result.ok) return result;
       return { ok: true, id };
-    },
-
-    /** Open steps this person may decide now (as themselves or as deputy). */
-    async tasksFor(user: SessionUser) {
-      const now = clock();
-      const actor = await buildActor(db, user, now);
-      const tasks: Array<{
-        request: store.RequestRow;
-        stepId: string;
-        stepName: { de: string; en: string };
-        onBehalfOf?: string;
-        openedAt?: string;
-        deadline?: Date;
-        overdue: boolean;
-      }> = [];
-      const definitions = new Map<number, WorkflowDefinition>();
-      for (const r of await store.requestsInReview(db)) {
-        let definition = definitions.get(r.instance.definition_id);
-        if (!definition) {
-          definition = await store.getDefinition(db, r.instance.definition_id);
-          definitions.set(r.instance.definition_id, definition);
-        }
-        for (const d of decidableSteps(definition, r.instance.state, actor)) {
-          const step = definition.steps.find((s) => s.id === d.stepId);
-          const openedAt = r.instance.state.steps[d.stepId]?.openedAt;
-          const deadline =
-            openedAt && step?.deadline
-              ? addWorkingDays(new Date(openedAt), step.deadline.remindAfterWorkingDays)
-              : undefined;
-          tasks.push({
-            request: r,
-            stepId: d.stepId,
-            stepName: step?.name ?? { de: d.stepId, en: d.stepId },
-            ...(d.onBehalfOf ? { onBehalfOf: d.onBehalfOf } : {}),
-            ...(openedAt ? { openedAt } : {}),
-            ...(deadline ? { deadline } : {}),
-            overdue: deadline !== undefined && deadline < now,
-          });
-        }
-      }
-      return tasks;
     },
 
     readForm,

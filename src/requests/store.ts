@@ -231,3 +231,24 @@ export async function requestsInReview(db: Q): Promise<Array<RequestRow & { inst
     },
   }));
 }
+
+/**
+ * Requests in review, each with its workflow definition (read once per definition, however
+ * many requests share it): the deadline job and the task list walk exactly this.
+ */
+export async function requestsInReviewWithDefinitions(
+  db: Q,
+): Promise<Array<{ request: RequestRow & { instance: InstanceRow }; definition: WorkflowDefinition }>> {
+  const definitions = new Map<number, WorkflowDefinition>();
+  const out: Array<{ request: RequestRow & { instance: InstanceRow }; definition: WorkflowDefinition }> = [];
+  for (const request of await requestsInReview(db)) {
+    const id = request.instance.definition_id;
+    let definition = definitions.get(id);
+    if (!definition) {
+      definition = await getDefinition(db, id);
+      definitions.set(id, definition);
+    }
+    out.push({ request, definition });
+  }
+  return out;
+}

@@ -1,39 +1,47 @@
 import { Router, type Request, type Response } from 'express';
-import type { Knex } from 'knex';
+import { z } from 'zod';
 import { DirectoryUnavailableError, type Directory } from '../directory/directory';
 import type { SessionUser } from '../directory/user';
 import { renderPage } from '../web/render';
 import { HttpError, notFound } from '../web/errors';
-import { pathId, type FieldError } from '../web/forms';
-import { recordHistory } from '../audit/history';
-import { berlinDay } from '../policy/actors';
-import { LIMITS, isCalendarDate as isDate, isoDay } from '../limits';
-import { mayEndSubstitution, mayNameDeputiesForOthers, whereSubstitutionVisible } from '../policy/access';
-
-const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+import { fieldErrors, pathId, type FieldError } from '../web/forms';
+import { formText, noticeFlags, parseQuery } from '../web/input';
+import { LIMITS, isCalendarDate, isoDay } from '../limits';
+import { mayEndSubstitution, mayNameDeputiesForOthers } from '../policy/access';
+import type { SubstitutionService } from './substitution-store';
 
 /**
  * What the form holds: the chosen deputy (a user id, carried in a hidden field once chosen),
  * the people search's text, the dates (ISO; a day typed as TT.MM.JJJJ is read as such) and,
- * for administrators, the person deputised for.
+ * for administrators, the person deputised for; and the button pressed ("übernehmen" carries
+ * the user id of a person found).
  */
-interface Values {
-  vertretung: string;
-  vertretungSuche: string;
-  von: string;
-  bis: string;
-  fuer: string;
-}
+const formSchema = z.object({
+  vertretung: formText.transform((v) => v.toLowerCase()),
+  vertretungSuche: formText,
+  von: formText.transform(isoDay),
+  bis: formText.transform(isoDay),
+  fuer: formText.transform((v) => v.toLowerCase()),
+  uebernehmen: formText.transform((v) => v.toLowerCase()),
+  aktion: formText,
+});
+type Values = Omit<z.output<typeof formSchema>, 'uebernehmen' | 'aktion'>;
 
-function readValues(body: Record<string, unknown> | undefined): Values {
-  return {
-    vertretung: str(body?.vertretung).toLowerCase(),
-    vertretungSuche: str(body?.vertretungSuche),
-    von: isoDay(str(body?.von)),
-    bis: isoDay(str(body?.bis)),
-    fuer: str(body?.fuer).toLowerCase(),
-  };
-}
+/** The date range: both days required, real calendar days, the end not before the start. */
+const rangeSchema = z
+  .object({
+    von: z
+      .string()
+      .min(1, 'requests.substitution.error.fromMissing')
+      .refine(isCalendarDate, 'requests.substitution.error.date'),
+    bis: z
+      .string()
+      .min(1, 'requests.substitution.error.toMissing')
+      .refine(isCalendarDate, 'requests.substitution.error.date'),
+  })
+  .refine((r) => r.bis >= r.von, { path: ['bis'], message: 'requests.substitution.error.range' });
+
+const listNotices = noticeFlags('gespeichert');
 
 /** The search field: errors about the deputy stand there, the summary links to it. */
 const SEARCH = 'vertretungSuche';
@@ -44,8 +52,8 @@ const SEARCH = 'vertretungSuche';
  * works without JavaScript: every button posts the whole form, which comes back with every
  * entry and lands on the deputy's section (#vertretung-wahl).
  */
-export function substitutionRoutes(deps: { db: Knex; directory: Directory; clock: () => Date }) {
-  const { db, directory, clock } = deps;
+export function substitutionRoutes(deps: { substitutions: SubstitutionService; directory: Directory }) {
+  const { substitutions, directory } = deps;
   const router = Router();
   const user = (req: Request) => req.user as SessionUser;
 
@@ -62,9 +70,7 @@ export function substitutionRoutes(deps: { db: Knex; directory: Directory; clock
   async function show(req: Request, res: Response, opts: ShowOptions = {}, status = 200) {
     const me = user(req);
     const isAdmin = mayNameDeputiesForOthers(me);
-    const today = berlinDay(clock());
-    const q = db('substitutions').whereNull('revoked_at').where('ends_on', '>=', today).orderBy('starts_on');
-    whereSubstitutionVisible(q, me);
+    const today = substitutions.today();
     // "Bis" starts empty: a deputy that silently ends today helps nobody on holiday
     const values = opts.values ?? { vertretung: '', vertretungSuche: '', von: today, bis: '', fuer: '' };
     await renderPage(
@@ -72,13 +78,13 @@ export function substitutionRoutes(deps: { db: Knex; directory: Directory; clock
       'requests/substitutions',
       {
         title: res.locals.t('requests.substitution.title'),
-        substitutions: await q,
+        substitutions: await substitutions.current(me),
         errors: opts.errors ?? [],
         values,
         chosen: opts.chosen,
         results: opts.results,
         principalUid: isAdmin && values.fuer ? values.fuer : me.uid,
-        saved: opts.saved ?? req.query.gespeichert === '1',
+        saved: opts.saved ?? parseQuery(listNotices, req.query).gespeichert === '1',
         isAdmin,
       },
       status,
@@ -89,9 +95,7 @@ export function substitutionRoutes(deps: { db: Knex; directory: Directory; clock
 
   router.post('/', async (req, res) => {
     const me = user(req);
-    const values = readValues(req.body);
-    const take = str(req.body?.uebernehmen).toLowerCase();
-    const aktion = str(req.body?.aktion);
+    const { uebernehmen: take, aktion, ...values } = formSchema.parse(req.body ?? {});
     const principalUid = mayNameDeputiesForOthers(me) && values.fuer ? values.fuer : me.uid;
     // a user id longer than the directory's (and the column's) is nobody: not even looked up
     const lookUp = (uid: string) =>
@@ -159,16 +163,12 @@ export function substitutionRoutes(deps: { db: Knex; directory: Directory; clock
         values.vertretung = '';
         results = await search(values.vertretungSuche);
       }
-      if (!values.von) errors.push({ field: 'von', message: 'requests.substitution.error.fromMissing' });
-      else if (!isDate(values.von)) errors.push({ field: 'von', message: 'requests.substitution.error.date' });
-      if (!values.bis) errors.push({ field: 'bis', message: 'requests.substitution.error.toMissing' });
-      else if (!isDate(values.bis)) errors.push({ field: 'bis', message: 'requests.substitution.error.date' });
-      else if (isDate(values.von) && values.bis < values.von)
-        errors.push({ field: 'bis', message: 'requests.substitution.error.range' });
+      const range = rangeSchema.safeParse({ von: values.von, bis: values.bis });
+      if (!range.success) errors.push(...fieldErrors(range.error));
       if (errors.length > 0 || !deputy || !principal)
         return await show(req, res, { errors, values, chosen: deputy, results }, 400);
 
-      await store(me, principal, deputy, values);
+      await substitutions.create(me, principal, deputy, values);
       res.redirect(303, res.locals.url('/intern/vertretung?gespeichert=1'));
     } catch (err) {
       if (!(err instanceof DirectoryUnavailableError)) throw err;
@@ -183,68 +183,12 @@ export function substitutionRoutes(deps: { db: Knex; directory: Directory; clock
     }
   });
 
-  async function store(me: SessionUser, principal: SessionUser, deputy: SessionUser, values: Values) {
-    const now = clock();
-    await db.transaction(async (trx) => {
-      const [row] = await trx('substitutions')
-        .insert({
-          principal_uid: principal.uid,
-          principal_name: principal.name,
-          deputy_uid: deputy.uid,
-          deputy_name: deputy.name,
-          starts_on: values.von,
-          ends_on: values.bis,
-          created_by: me.uid,
-          created_at: now,
-        })
-        .returning('id');
-      // the principal's roles must be known to act on their behalf
-      await trx('people')
-        .insert({
-          uid: principal.uid,
-          name: principal.name,
-          email: principal.email ?? null,
-          unit: principal.unit ?? null,
-          roles: JSON.stringify(principal.roles),
-          seen_at: now,
-        })
-        .onConflict('uid')
-        .merge();
-      await recordHistory(trx, {
-        at: now,
-        actorUid: me.uid,
-        actorName: me.name,
-        action: 'substitution.created',
-        entityType: 'substitution',
-        entityId: row.id,
-        changes: {
-          deputy: { before: null, after: deputy.uid },
-          principal: { before: null, after: principal.uid },
-          range: { before: null, after: `${values.von}..${values.bis}` },
-        },
-      });
-    });
-  }
-
   router.post('/:id/beenden', async (req, res) => {
     const me = user(req);
-    const row = await db('substitutions')
-      .where({ id: pathId(req.params.id) })
-      .first();
+    const row = await substitutions.find(pathId(req.params.id));
     if (!row) throw notFound();
     if (!mayEndSubstitution(me, row)) throw new HttpError(403);
-    const now = clock();
-    await db.transaction(async (trx) => {
-      await trx('substitutions').where({ id: row.id }).update({ revoked_at: now });
-      await recordHistory(trx, {
-        at: now,
-        actorUid: me.uid,
-        actorName: me.name,
-        action: 'substitution.revoked',
-        entityType: 'substitution',
-        entityId: row.id,
-      });
-    });
+    await substitutions.end(me, row.id);
     res.redirect(303, res.locals.url('/intern/vertretung'));
   });
   return router;

@@ -5,7 +5,7 @@ import type { Actor } from '../workflow/core';
 import { decidableSteps } from '../workflow/core';
 import type { WorkflowDefinition } from '../workflow/definition';
 import { whereRequestVisible, whereStepDecidable, type Viewer } from '../policy/access';
-import { selfViewer, viewerOfActor } from '../policy/viewer';
+import { requestViewer, viewerOfActor } from '../policy/viewer';
 import { buildActor } from '../policy/actors';
 import type { SessionUser } from '../directory/user';
 import { unitTree, listUnits } from '../registry/org-units';
@@ -90,12 +90,11 @@ function whereRequestFilters(q: Knex.QueryBuilder, filter: TaskQuery, alias = 'r
   if (filter.plattform) q.whereRaw(`(${alias}.data->>'platform') = ?`, [filter.plattform]);
   if (filter.q) {
     const like = likePattern(filter.q);
-    q.where((w) =>
-      w
-        .whereILike(`${alias}.title`, like)
+    q.where((w) => {
+      w.whereILike(`${alias}.title`, like)
         .orWhereRaw(`(${alias}.data->>'url') ilike ?`, [like])
-        .orWhereRaw(`(${alias}.data->>'name') ilike ?`, [like]),
-    );
+        .orWhereRaw(`(${alias}.data->>'name') ilike ?`, [like]);
+    });
   }
 }
 
@@ -308,7 +307,9 @@ export function createTaskListService(db: Knex, clock: () => Date) {
       return myTasks(db, await buildActor(db, user, now), filter, now, paging);
     },
     async requestList(user: SessionUser, filter: TaskQuery, paging: { limit: number; offset: number }) {
-      return requestList(db, await selfViewer(db, user), filter, clock(), paging);
+      // a deputy sees what the people they deputise for today may see (as on the request page)
+      const now = clock();
+      return requestList(db, (await requestViewer(db, user, now)).viewer, filter, now, paging);
     },
   };
 }

@@ -10,8 +10,8 @@ import { toSessionUser } from '../directory/user';
 import type { Directory } from '../directory/directory';
 import type { DemoAccount } from '../directory/demo-accounts';
 import { localePath } from '../web/i18n';
-import type { Db } from '../db/knex';
-import { rememberPerson } from '../people/store';
+import { noticeFlags, parseQuery } from '../web/input';
+import type { SignInStore } from './store';
 import type { SignInTokens } from '../web/csrf';
 import { startSignedInSession } from '../web/session';
 import { keptFormOf, openForm, sealForm, type KeptForm } from '../web/form-keeper';
@@ -31,19 +31,38 @@ const signInSchema = z.object({
 });
 
 /** Only paths inside the staff area are allowed as the return target: no open redirect. */
+const returnPath = z
+  .string()
+  .max(500)
+  .regex(/^\/(en\/)?intern(\/[A-Za-z0-9\-._~%/]*)?(\?[A-Za-z0-9\-._~%=&+]*)?$/)
+  .refine((v) => !v.includes('//'));
+
+/** The return target if it is a safe one; anything else (another site, a repeated field) is no target. */
 export function safeReturnPath(value: unknown): string | undefined {
-  if (typeof value !== 'string' || value.length > 500) return undefined;
-  return /^\/(en\/)?intern(\/[A-Za-z0-9\-._~%/]*)?(\?[A-Za-z0-9\-._~%=&+]*)?$/.test(value) && !value.includes('//')
-    ? value
-    : undefined;
+  const parsed = returnPath.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
 }
+
+/**
+ * What the sign-in form carries besides the credentials: the name as typed (shown again,
+ * untrimmed, when refused), the entries kept from a form whose session had ended (sealed,
+ * src/web/form-keeper.ts, opened and checked there) and the return target.
+ */
+const carriedSchema = z.object({
+  username: z.string().catch(''),
+  gesichert: z.string().optional().catch(undefined),
+  zurueck: z.unknown().optional().transform(safeReturnPath),
+});
+const pageQuery = z
+  .object({ zurueck: z.unknown().optional().transform(safeReturnPath) })
+  .and(noticeFlags('abgemeldet'));
 
 export type { DemoAccount } from '../directory/demo-accounts';
 
 export function signInRoutes(deps: {
   passport: InstanceType<typeof Passport>;
   config: Config;
-  db: Db;
+  store: SignInStore;
   clock: () => Date;
   directory: Directory;
   limiter: RateLimiter;
@@ -54,7 +73,6 @@ export function signInRoutes(deps: {
 }) {
   const { config, directory, limiter } = deps;
   const router = Router();
-  const windowMinutes = config.login.windowMinutes;
 
   const show = async (
     req: Request,
@@ -64,7 +82,7 @@ export function signInRoutes(deps: {
     // Nothing is stored for an anonymous visitor (the form's CSRF token is a signed cookie
     // pair, src/web/csrf.ts). One read checks the database, though: while it is down the
     // visitor gets the honest 503 page instead of a form that could only fail.
-    await deps.db.raw('select 1');
+    await deps.store.reachable();
     res.locals.csrfToken = deps.signInCsrf.issue(req, res);
     res.locals.staffPage = true;
     res.setHeader('Cache-Control', 'no-store');
@@ -77,7 +95,7 @@ export function signInRoutes(deps: {
         alert: opts.alert,
         notice: opts.notice,
         values: { username: opts.username ?? '' },
-        returnTo: safeReturnPath(req.body?.zurueck ?? req.query.zurueck) ?? '',
+        returnTo: carriedSchema.parse(req.body ?? {}).zurueck ?? parseQuery(pageQuery, req.query).zurueck ?? '',
         demoAccounts: deps.demoAccounts,
         kept: opts.kept ?? '',
       },
@@ -128,7 +146,7 @@ export function signInRoutes(deps: {
       const now = deps.clock();
       if (req.method === 'POST' && req.path === '/anmelden') {
         // the sign-in form itself expired while it carried kept entries: keep carrying them
-        const kept = req.body?.gesichert;
+        const kept = carriedSchema.parse(req.body ?? {}).gesichert;
         if (!openForm(config.session.secret, kept, now)) return next(err);
         return await show(req, res, { kept, notice: res.locals.t('formKept.signInAgain'), status: 403 });
       }
@@ -153,23 +171,25 @@ export function signInRoutes(deps: {
   };
 
   router.get('/anmelden', async (req, res) => {
+    const query = parseQuery(pageQuery, req.query);
     if (req.user) {
-      res.redirect(safeReturnPath(req.query.zurueck) ?? localePath(req.locale, '/intern'));
+      res.redirect(query.zurueck ?? localePath(req.locale, '/intern'));
       return;
     }
-    const notice = req.query.abgemeldet === '1' ? res.locals.t('signIn.signedOut') : undefined;
-    const required = safeReturnPath(req.query.zurueck) ? res.locals.t('signIn.sessionRequired') : undefined;
+    const notice = query.abgemeldet === '1' ? res.locals.t('signIn.signedOut') : undefined;
+    const required = query.zurueck ? res.locals.t('signIn.sessionRequired') : undefined;
     await show(req, res, { notice: notice ?? required });
   });
 
   router.post('/anmelden', async (req: Request, res: Response, next: NextFunction) => {
     const t = res.locals.t;
     const parsed = signInSchema.safeParse(req.body ?? {});
+    const carried = carriedSchema.parse(req.body ?? {});
     // a refused name comes back whole, as typed (the form shows what is wrong with it)
-    const typedName = typeof req.body?.username === 'string' ? req.body.username : '';
+    const typedName = carried.username;
     // entries kept from a form whose session had ended (see keepForms): carried until the sign-in works
-    const keptForm = openForm(config.session.secret, req.body?.gesichert, deps.clock());
-    const kept = keptForm ? (req.body.gesichert as string) : undefined;
+    const keptForm = openForm(config.session.secret, carried.gesichert, deps.clock());
+    const kept = keptForm ? carried.gesichert : undefined;
     if (!parsed.success) {
       await show(req, res, { errors: fieldErrors(parsed.error), username: typedName, status: 400, kept });
       return;
@@ -219,8 +239,8 @@ export function signInRoutes(deps: {
         // address gets this attempt back (colleagues behind one proxy share it)
         await limiter.clear(accountKey);
         await limiter.refund(addressKey);
-        await rememberPerson(deps.db, user, deps.clock());
-        const returnTo = safeReturnPath(req.body?.zurueck) ?? localePath(req.locale, '/intern');
+        await deps.store.remember(user, deps.clock());
+        const returnTo = carried.zurueck ?? localePath(req.locale, '/intern');
         // passport 0.7 regenerates the session on login: a fixed session id never survives
         req.login(user, (loginErr) => {
           if (loginErr) return next(loginErr);

@@ -109,3 +109,44 @@ export function setUpCsrf(signIn: SignInTokens) {
   const tokenFor = (req: Request): string => generateToken(req);
   return { middleware, tokenFor };
 }
+
+/** How long a public form (the report of a fake account) may be sent after it was shown. */
+export const PUBLIC_FORM_TOKEN_MS = 2 * 60 * 60_000;
+
+/**
+ * The token of a PUBLIC form that must work without a cookie (the report of a fake account,
+ * issue 12: the public side sets no cookies). There is no session to bind a token to, so the
+ * token binds the form to this portal and to a time: the issue time, a random nonce and an
+ * HMAC over both and the form's purpose, keyed by SESSION_SECRET; valid for two hours. It
+ * proves that the sender loaded the form from this portal recently, so a script must fetch a
+ * fresh form first, and another site cannot make a visitor's browser send a report blindly
+ * with a stored token after the two hours. It cannot tie a report to a person (nothing can
+ * without a cookie), and it does not need to: a report carries no one's authority. Abuse is
+ * bounded by the honeypot field, the per-address limit in the database and the body limits.
+ */
+export function publicFormTokens(secret: string, clock: () => Date, purpose: string) {
+  const mac = (nonce: string, issued: string) =>
+    createHmac('sha256', secret)
+      .update(`smr-public-form\u0000${purpose}\u0000${nonce}\u0000${issued}`)
+      .digest('base64url');
+  return {
+    issue(): string {
+      const nonce = randomBytes(12).toString('base64url');
+      const issued = clock().getTime().toString(36);
+      return `${nonce}.${issued}.${mac(nonce, issued)}`;
+    },
+    verify(token: unknown): boolean {
+      if (typeof token !== 'string' || token.length > 200) return false;
+      const parts = token.split('.');
+      if (parts.length !== 3) return false;
+      const [nonce, issued, signature] = parts as [string, string, string];
+      if (!NONCE.test(nonce.padEnd(22, 'x')) || !/^[0-9a-z]{1,12}$/.test(issued)) return false;
+      const expected = Buffer.from(mac(nonce, issued));
+      const given = Buffer.from(signature);
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false;
+      const age = clock().getTime() - parseInt(issued, 36);
+      return age >= -60_000 && age <= PUBLIC_FORM_TOKEN_MS;
+    },
+  };
+}
+export type PublicFormTokens = ReturnType<typeof publicFormTokens>;

@@ -90,16 +90,16 @@ export function berlinOffsetMs(at: Date | number): number {
 export type DateKind = 'dayText' | 'dayTable' | 'momentText' | 'momentTable';
 
 export interface DateFormatters {
-  dayText(value: DateValue): string;
-  dayTable(value: DateValue): string;
-  momentText(value: DateValue): string;
-  momentTable(value: DateValue): string;
+  dayText: (value: DateValue) => string;
+  dayTable: (value: DateValue) => string;
+  momentText: (value: DateValue) => string;
+  momentTable: (value: DateValue) => string;
   /**
    * The same text inside `<time datetime="…">` (machine-readable: 'YYYY-MM-DD' for a day,
    * the UTC instant for a moment). Returns HTML: output it with `<%-`. The content is built
    * from digits and month names only, and escaped all the same.
    */
-  timeTag(kind: DateKind, value: DateValue): string;
+  timeTag: (kind: DateKind, value: DateValue) => string;
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

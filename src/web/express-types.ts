@@ -1,6 +1,6 @@
 import type { SessionUser } from '../directory/user';
 import type { Logger } from 'pino';
-import type { Locale } from './i18n';
+import type { Locale, Translate } from './i18n';
 
 /** Typed request, user and session through declaration merging. */
 declare global {
@@ -17,7 +17,9 @@ declare global {
       /** Logger with this request's id (src/web/logging.ts). */
       log: Logger;
     }
+    interface Locals {
+      /** The request's translator (src/web/i18n.ts); error pages before it is set call it with `?.`. */
+      t: Translate;
+    }
   }
 }
-
-export {};

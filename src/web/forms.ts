@@ -11,7 +11,8 @@ export interface FieldError {
 
 /**
  * Maps zod issues to field errors. Schemas put a message key into each issue's message;
- * the first problem of each field is shown.
+ * the first problem of each field is shown. A length limit gives its maximum as `max` (the
+ * messages say "at most {max} characters"); a refinement may pass its own `params`.
  */
 export function fieldErrors(error: z.ZodError): FieldError[] {
   const seen = new Set<string>();
@@ -20,7 +21,13 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
     const field = issue.path.map(String).join('.') || 'form';
     if (seen.has(field)) continue;
     seen.add(field);
-    out.push({ field, message: issue.message as MessageKey });
+    const params =
+      issue.code === 'too_big'
+        ? { max: Number(issue.maximum) }
+        : issue.code === 'custom' && issue.params
+          ? (issue.params as Record<string, string | number>)
+          : undefined;
+    out.push({ field, message: issue.message as MessageKey, ...(params ? { params } : {}) });
   }
   return out;
 }

@@ -66,8 +66,8 @@ export function setUpLocale(catalogues: Catalogues, historyLabel: (t: Translate,
     // deText(value): the value escaped, in <span lang="de"> on English pages (German pages unchanged)
     const deText =
       l === 'en'
-        ? (v: unknown) => `<span lang="de">${escapeHtml(String(v ?? ''))}</span>`
-        : (v: unknown) => escapeHtml(String(v ?? ''));
+        ? (v: string | number | null | undefined) => `<span lang="de">${escapeHtml(String(v ?? ''))}</span>`
+        : (v: string | number | null | undefined) => escapeHtml(String(v ?? ''));
     return {
       t,
       url: (path: string) => localePath(l, path),

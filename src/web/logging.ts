@@ -26,7 +26,7 @@ export function serializeError(err: unknown): unknown {
   const e = err as Record<string, unknown>;
   const out: Record<string, unknown> = { type: (plain as { type?: string }).type ?? 'DatabaseError' };
   // knex: "<sql> - <message>"; the original message is the part after the last " - "
-  let message = String(e.message ?? '');
+  let message = typeof e.message === 'string' ? e.message : '';
   const cut = message.lastIndexOf(' - ');
   if (cut >= 0) message = message.slice(cut + 3);
   if (String(e.code).startsWith('22')) message = message.replace(/"[^"]*"/g, '"…"');

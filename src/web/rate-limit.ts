@@ -29,7 +29,7 @@ export class RateLimiter {
   async consume(key: string, max: number): Promise<Consumed> {
     const now = this.clock();
     const resetAt = new Date(now.getTime() + this.windowMs);
-    const [row] = (await this.db('rate_limits')
+    const [row] = await this.db('rate_limits')
       .insert({ key, hits: 1, reset_at: resetAt })
       .onConflict('key')
       .merge({
@@ -39,7 +39,7 @@ export class RateLimiter {
           resetAt,
         ]),
       })
-      .returning(['hits', 'reset_at'])) as Array<{ hits: number; reset_at: Date | string }>;
+      .returning<Array<{ hits: number; reset_at: Date | string }>>(['hits', 'reset_at']);
     const retryMs = Math.max(0, new Date(row?.reset_at ?? resetAt).getTime() - now.getTime());
     return { allowed: Number(row?.hits ?? 1) <= max, retryMs };
   }

@@ -40,7 +40,7 @@ export function renderPage(
         res.status(status).type('html');
         if (status >= 400) {
           // error pages are never cached or validated: no ETag (res.send would add one)
-          res.setHeader('Content-Length', Buffer.byteLength(html as string));
+          res.setHeader('Content-Length', Buffer.byteLength(html));
           res.end(html);
         } else {
           res.send(html);

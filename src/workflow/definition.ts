@@ -164,6 +164,31 @@ export function findStep(definition: WorkflowDefinition, stepId: string): Workfl
   return definition.steps.find((s) => s.id === stepId);
 }
 
+/**
+ * The steps in the order they can run: a stage holds the steps that become due together
+ * (same longest distance from submission), so steps in one stage run in parallel.
+ */
+export function stagesOf(definition: WorkflowDefinition): WorkflowStep[][] {
+  const depth = new Map<string, number>();
+  const byId = new Map(definition.steps.map((s) => [s.id, s]));
+  const depthOf = (id: string, seen: Set<string>): number => {
+    const known = depth.get(id);
+    if (known !== undefined) return known;
+    const step = byId.get(id);
+    if (!step || seen.has(id)) return 0;
+    seen.add(id);
+    const d = step.after.length === 0 ? 0 : 1 + Math.max(...step.after.map((a) => depthOf(a, seen)));
+    depth.set(id, d);
+    return d;
+  };
+  const stages: WorkflowStep[][] = [];
+  for (const step of definition.steps) {
+    const d = depthOf(step.id, new Set());
+    (stages[d] ??= []).push(step);
+  }
+  return stages.filter((s) => s !== undefined);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Graph rules: the shape alone cannot say that the steps form one DAG ending in publication.
 

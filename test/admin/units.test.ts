@@ -3,6 +3,7 @@ import { createTestContext, type TestContext } from '../helpers/app';
 import { signIn } from '../helpers/http';
 import { seedDemoUnits } from '../../src/demo/org-units';
 import { expectRedirect, post, text, type Agent } from './helpers';
+import { LIMITS } from '../../src/limits';
 
 let ctx: TestContext;
 let admin: Agent;
@@ -92,6 +93,23 @@ describe('organisational units', () => {
     expect(history.map((h) => h.action)).toEqual(['org_unit.created']);
     expect(history[0]).toMatchObject({ actor_uid: 'admin', actor_name: 'Sascha Wolff' });
     expect(history[0].changes.name).toEqual({ before: null, after: 'Kulturbüro' });
+  });
+
+  it('refuses a name and a short name longer than their columns, names both limits and keeps every entry', async () => {
+    const name = `Kulturbüro ${'x'.repeat(LIMITS.name)}`;
+    const kurzname = 'K'.repeat(LIMITS.unitShortName + 1);
+    const bad = await post(admin, `${U}/neu`, form({ code: '41.99', name, kurzname }));
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain(`value="${name}"`);
+    expect(bad.text).toContain(`value="${kurzname}"`);
+    expect(bad.text).toContain('value="41.99"');
+    const page = text(bad.text);
+    expect(page).toContain(`Höchstens ${LIMITS.name} Zeichen.`);
+    expect(page).toContain(`Höchstens ${LIMITS.unitShortName} Zeichen.`);
+    for (const field of ['name', 'kurzname']) expect(bad.text).toContain(`href="#feld-${field}"`);
+    // the summary lists the errors in the order of the form
+    expect(bad.text.indexOf('href="#feld-name"')).toBeLessThan(bad.text.indexOf('href="#feld-kurzname"'));
+    expect(await unit('41.99')).toBeUndefined();
   });
 
   it('renames and moves a unit, and refuses to move it below itself', async () => {

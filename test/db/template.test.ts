@@ -43,7 +43,7 @@ const NOW = new Date('2026-11-30T09:00:00Z');
 
 /** What a start leaves behind: migrations, schema (columns, indexes, triggers) and every table's rows. */
 async function fingerprint(db: Knex) {
-  const migrations = ((await db('knex_migrations').orderBy('id').select('name')) as Array<{ name: string }>).map(
+  const migrations = (await db('knex_migrations').orderBy('id').select<Array<{ name: string }>>('name')).map(
     (r) => r.name,
   );
   const columns = (
@@ -122,10 +122,10 @@ describe('a new embedded data folder from the migrated template', () => {
       // every migration ran here, none came from the stale template
       expect(
         (
-          (await database.db('knex_migrations').orderBy('id').select('name', 'batch')) as Array<{
-            name: string;
-            batch: number;
-          }>
+          await database
+            .db('knex_migrations')
+            .orderBy('id')
+            .select<Array<{ name: string; batch: number }>>('name', 'batch')
         ).map((r) => [r.name, r.batch]),
       ).toEqual(all.map((n) => [n, 1]));
       expect(fs.readdirSync(templateDir)).toEqual([`pglite-template-${currentKey}`]);

@@ -75,7 +75,7 @@ describe(`people lookup in the directory`, () => {
 
   it('refuses to search with a wrong service password', async () => {
     const wrong = createDirectory({ ...dir.config, bindPassword: 'falsch' });
-    await expect(wrong.findByUid('leitung')).rejects.toThrow();
+    await expect(wrong.findByUid('leitung')).rejects.toThrow('The directory cannot be reached');
   });
 });
 

@@ -6,6 +6,7 @@ import { csrfFrom, signIn } from '../helpers/http';
 import { backendName } from '../helpers/env';
 import { TcpProxy } from '../helpers/tcp-proxy';
 import { createApp } from '../../src/app';
+import { buildContainer } from '../../src/container';
 import { createDirectory } from '../../src/directory/directory';
 import { DEMO_LDIF_PATH, startDemoDirectory, type DemoDirectory } from '../../src/directory/demo-server';
 
@@ -58,7 +59,13 @@ beforeAll(async () => {
     .replace(/^member: uid=redaktion2,[^\n]*\n/gm, '');
   expect(left).not.toContain('uid=redaktion2,');
   withoutRedaktion2 = await startDemoDirectory(0, left);
-  app = createApp(ctx.config, { ...ctx.services, directory: createDirectory({ ...ctx.directory.config, url: `ldap://${host}:${proxy.port}` }) });
+  app = createApp(
+    ctx.config,
+    buildContainer({
+      ...ctx.services,
+      directory: createDirectory({ ...ctx.directory.config, url: `ldap://${host}:${proxy.port}` }),
+    }),
+  );
 }, 60_000);
 afterAll(async () => {
   await proxy?.stop();

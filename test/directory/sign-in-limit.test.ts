@@ -5,6 +5,7 @@ import { createTestContext, type TestContext } from '../helpers/app';
 import { csrfFrom } from '../helpers/http';
 import { backendName } from '../helpers/env';
 import { createApp } from '../../src/app';
+import { buildContainer } from '../../src/container';
 import type { Directory } from '../../src/directory/directory';
 
 /**
@@ -30,6 +31,7 @@ beforeAll(async () => {
     ping: () => real.ping(),
     strategy() {
       const strategy = real.strategy();
+      // oxlint-disable-next-line typescript/unbound-method -- called with .call(this) below
       const authenticate = strategy.authenticate;
       strategy.authenticate = function (this: typeof strategy, req, options) {
         binds.push(String((req as { credentials?: { username: string } }).credentials?.username));
@@ -38,7 +40,7 @@ beforeAll(async () => {
       return strategy;
     },
   };
-  app = createApp(ctx.config, { ...ctx.services, directory: counting });
+  app = createApp(ctx.config, buildContainer({ ...ctx.services, directory: counting }));
 }, 60_000);
 afterAll(() => ctx?.close());
 

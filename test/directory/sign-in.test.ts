@@ -4,6 +4,7 @@ import { createTestContext, type TestContext } from '../helpers/app';
 import { cookieOf, csrfFrom, signIn } from '../helpers/http';
 import { createDirectory } from '../../src/directory/directory';
 import { createApp } from '../../src/app';
+import { buildContainer } from '../../src/container';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -114,7 +115,7 @@ describe('sign-in with the directory', () => {
   it('ends the session on the server at sign-out: the old cookie no longer works', async () => {
     const agent = await signIn(ctx.app, 'admin');
     const page = await agent.get('/intern').expect(200);
-    const cookie = (await agent.jar.getCookie('smr.sid', { path: '/', domain: '127.0.0.1', secure: false, script: false }))?.toValueString();
+    const cookie = agent.jar.getCookie('smr.sid', { path: '/', domain: '127.0.0.1', secure: false, script: false })?.toValueString();
     expect(cookie).toBeDefined();
     const out = await agent.post('/abmelden').type('form').send({ _csrf: csrfFrom(page.text) });
     expect(out.status).toBe(303);
@@ -156,7 +157,7 @@ describe('sign-in when the directory cannot be reached', () => {
     down = await createTestContext();
     // point the app at a port where nothing listens
     const cfg = { ...down.directory.config, url: 'ldap://127.0.0.1:1', timeoutMs: 1000 };
-    down.app = createApp(down.config, { ...down.services, directory: createDirectory(cfg) });
+    down.app = createApp(down.config, buildContainer({ ...down.services, directory: createDirectory(cfg) }));
   });
   afterAll(() => down.close());
 

@@ -5,6 +5,8 @@ import * as store from '../../src/requests/store';
 import { closePresence } from '../../src/presences/lifecycle';
 import { addVersion } from '../../src/guidelines/store';
 import type { Portal } from './harness';
+import { ReportService } from '../../src/reports/service';
+import { addReport } from '../../src/reports/store';
 import type { Fixtures } from './pages';
 
 /**
@@ -92,10 +94,51 @@ export async function prepareFixtures(portal: Portal): Promise<Fixtures> {
   const central = await db('presences')
     .where({ account_id: 'Hannover.de' })
     .orWhere({ slug: 'hannover-de-facebook' })
-    .first('slug');
+    .first('id', 'slug');
   const unit = await db('org_units').where({ code: '41' }).first('id');
   const workflow = await db('workflow_definitions').orderBy('id', 'desc').first('id');
+
+  // fake accounts: a new case that looks like Hannover.de (two reports), and a confirmed impostor
+  const report = (accountId: string, message: string | null) =>
+    db.transaction((trx) =>
+      addReport(trx, {
+        platform: 'facebook',
+        accountId,
+        url: `https://www.facebook.com/${accountId}`,
+        lookalikeOf: [central.id],
+        message,
+        email: 'buerger@example.org',
+        clientAddress: '192.0.2.1',
+        locale: 'de',
+        now: clock(),
+      }),
+    );
+  const reportCase = await report('hannover.de.gewinnspiel', 'Verlost angeblich Tickets im Namen der Stadt.');
+  await report('hannover.de.gewinnspiel', null);
+  const impostor = await report('hannoverde.offiziell', 'Fragt nach Bankdaten.');
+  const reports = new ReportService({
+    db,
+    clock,
+    secret: 'e2e-fixtures',
+    baseUrl: portal.baseUrl,
+    maxPerAddress: 10,
+    check: async () => ({ ok: false, reason: 'invalid' }),
+  });
+  const decided = await reports.decide(
+    { uid: 'kommunikation', name: 'Kommunikation', roles: ['communications'], headOf: [] },
+    impostor.caseId,
+    {
+      state: 'impostor',
+      reportedToPlatformOn: '',
+      presence: '',
+      comment: '',
+    },
+  );
+  if (!decided.ok) throw new Error(JSON.stringify(decided.errors));
+
   return {
+    reportCaseId: reportCase.caseId,
+    impostorUrl: 'https://www.facebook.com/hannoverde.offiziell',
     draftId: await requestId('Kulturbüro Hannover (Entwurf)'),
     unitHeadId: await requestId('Theater in der List'),
     changedId,

@@ -31,7 +31,7 @@ async function inView(page: Page, id: string, partly = true): Promise<boolean> {
   for (let waited = 0; waited <= 5000; waited += 100) {
     const seen = await page.evaluate(
       ([elementId, part]) => {
-        const el = document.getElementById(elementId as string);
+        const el = document.getElementById(elementId);
         if (!el) return false;
         const r = el.getBoundingClientRect();
         return part ? r.top >= 0 && r.top < window.innerHeight : r.top >= 0 && r.bottom <= window.innerHeight;

@@ -226,6 +226,41 @@ export function defineJourneys(javaScriptEnabled: boolean) {
       await context.close();
     });
 
+    it('a citizen checks a look-alike and reports it without a cookie; the press office confirms the fake and the check warns', async () => {
+      const account = `hannover.de.${javaScriptEnabled ? 'echt' : 'offiziell'}`;
+      const { context, observed } = await newContext();
+      const page = await context.newPage();
+      await page.goto('/pruefen');
+      await field(page, t['public.verify.label']).fill(`https://www.facebook.com/${account}`);
+      await go(page, button(page, t['public.verify.submit']));
+      await sees(page, t['reports.verify.lookalike'].replace('{name}', 'Hannover.de'));
+      await go(page, page.getByRole('link', { name: t['reports.verify.report'], exact: true }));
+      await field(page, `${t['reports.form.message']} (${t['reports.form.optional']})`).fill(
+        'Verlost Tickets im Namen der Stadt.',
+      );
+      await go(page, button(page, t['reports.form.submit']));
+      await sees(page, t['reports.form.thanks']);
+      expect(await context.cookies(), 'cookies after reporting').toEqual([]);
+      expect(foreignRequests(observed, portal), 'requests to other hosts').toEqual([]);
+
+      const press = await as('kommunikation');
+      await press.goto('/intern');
+      await go(press, press.getByRole('link', { name: t['reports.nav'], exact: true }));
+      await go(press, press.getByRole('link', { name: `facebook.com/${account}`, exact: true }));
+      await sees(press, 'Verlost Tickets im Namen der Stadt.');
+      await press.getByLabel(t['reports.case.stateLabel'], { exact: true }).selectOption('impostor');
+      await go(press, button(press, t['reports.case.submit']));
+      await sees(press, t['reports.case.saved']);
+
+      // another spelling of the same account (the browser may reuse the first answer for a minute)
+      await page.goto(`/pruefen?url=${encodeURIComponent(`facebook.com/${account}/`)}`);
+      await sees(page, t['reports.verify.impostor']);
+      await go(page, page.getByRole('link', { name: t['reports.verify.impostor.list'], exact: true }));
+      await sees(page, `facebook.com/${account}`);
+      expect(await context.cookies(), 'cookies after the public pages').toEqual([]);
+      await context.close();
+    });
+
     it('an editor files a request with every section, and each decider signs in and decides until it is public', async () => {
       const name = javaScriptEnabled ? 'Kulturbüro Hannover' : 'Kulturbüro Hannover (ohne JavaScript)';
       const account = javaScriptEnabled ? 'kulturbuero.hannover' : 'kulturbuero.hannover.nojs';

@@ -35,6 +35,9 @@ export interface Fixtures {
   unitId: number;
   platformKey: string;
   workflowId: number;
+  /** fake accounts (issue 12): a new case with a look-alike, and a confirmed impostor */
+  reportCaseId: number;
+  impostorUrl: string;
 }
 
 export type Locale = 'de' | 'en';
@@ -68,6 +71,7 @@ export const NOT_PAGES: Array<{ route: string; as?: string; path: string; type: 
   { route: '/angebote.json', path: '/angebote.json', type: /^application\/json/ },
   { route: '/api/openapi.json', path: '/api/openapi.json', type: /^application\/json/ },
   { route: '/dcat.ttl', path: '/dcat.ttl', type: /^text\/turtle/ },
+  { route: '/warnungen.json', path: '/warnungen.json', type: /^application\/json/ },
   { route: '/dcat.jsonld', path: '/dcat.jsonld', type: /^application\/ld\+json/ },
   {
     route: '/pruefen.json',
@@ -89,6 +93,12 @@ export const NOT_PAGES: Array<{ route: string; as?: string; path: string; type: 
     type: /^text\/csv/,
   },
   { route: '/intern/verwaltung/verlauf.csv', as: 'admin', path: '/intern/verwaltung/verlauf.csv', type: /^text\/csv/ },
+  {
+    route: '/intern/auswertung/:figure.csv',
+    as: 'kommunikation',
+    path: '/intern/auswertung/rueckgaben.csv',
+    type: /^text\/csv/,
+  },
 ];
 
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
@@ -166,6 +176,34 @@ export const PAGES: PageSpec[] = [
     status: 400,
     errorState: true,
   },
+  {
+    name: 'verify, look-alike of an official presence',
+    route: '/pruefen',
+    path: () => `/pruefen?url=${encodeURIComponent('https://www.facebook.com/hannover.de.offiziell')}`,
+  },
+  {
+    name: 'verify, known fake account',
+    route: '/pruefen',
+    path: (f) => `/pruefen?url=${encodeURIComponent(f.impostorUrl)}`,
+  },
+  { name: 'known fake accounts', route: '/warnungen', path: () => '/warnungen' },
+  {
+    name: 'report an account',
+    route: '/melden',
+    path: () => `/melden?url=${encodeURIComponent('https://www.facebook.com/hannover.de.offiziell')}`,
+  },
+  { name: 'report an account, sent', route: '/melden', path: () => '/melden?gesendet=1' },
+  {
+    name: 'report an account, message too long (error state)',
+    route: '/melden',
+    path: () => `/melden?url=${encodeURIComponent('https://www.facebook.com/hannover.de.offiziell')}`,
+    reach: async (page, t) => {
+      await field(page, `${t['reports.form.message']} (${t['reports.form.optional']})`).fill('x'.repeat(1001));
+      await press(page, t['reports.form.submit']);
+    },
+    status: 400,
+    errorState: true,
+  },
   { name: 'embeddable fragment', route: '/einbetten', path: () => '/einbetten', fragment: true },
   { name: 'imprint', route: '/impressum', path: () => '/impressum' },
   { name: 'privacy notice', route: '/datenschutz', path: () => '/datenschutz' },
@@ -216,6 +254,22 @@ export const PAGES: PageSpec[] = [
     errorState: true,
   },
   { name: 'requests, all', route: '/intern/antraege', as: 'kommunikation', path: () => '/intern/antraege' },
+  // ---------- process figures and the council report (issue 13)
+  { name: 'process figures', route: '/intern/auswertung', as: 'kommunikation', path: () => '/intern/auswertung' },
+  {
+    name: 'process figures, invalid period (error state)',
+    route: '/intern/auswertung',
+    as: 'datenschutz',
+    path: () => '/intern/auswertung?von=kein-Datum&bis=2026-01-01',
+    status: 400,
+    errorState: true,
+  },
+  {
+    name: 'council report',
+    route: '/intern/auswertung/bericht',
+    as: 'kommunikation',
+    path: () => '/intern/auswertung/bericht',
+  },
   {
     name: 'requests, filtered by step, longest waiting first',
     route: '/intern/antraege',
@@ -547,6 +601,36 @@ export const PAGES: PageSpec[] = [
 
   // ---------- staff: administration ----------
   { name: 'outbox', route: '/intern/postausgang', as: 'admin', path: () => '/intern/postausgang' },
+  {
+    name: 'reports of fake accounts',
+    route: '/intern/meldungen',
+    as: 'kommunikation',
+    path: () => '/intern/meldungen',
+  },
+  {
+    name: 'report case',
+    route: '/intern/meldungen/:id',
+    as: 'kommunikation',
+    path: (f) => `/intern/meldungen/${f.reportCaseId}`,
+  },
+  {
+    name: 'report case, read by an administrator',
+    route: '/intern/meldungen/:id',
+    as: 'admin',
+    path: (f) => `/intern/meldungen/${f.reportCaseId}`,
+  },
+  {
+    name: 'report case, impossible date (error state)',
+    route: '/intern/meldungen/:id',
+    as: 'kommunikation',
+    path: (f) => `/intern/meldungen/${f.reportCaseId}`,
+    reach: async (page, t) => {
+      await field(page, t['reports.case.dateLabel']).fill('31.02.2026');
+      await press(page, t['reports.case.submit']);
+    },
+    status: 400,
+    errorState: true,
+  },
   { name: 'administration', route: '/intern/verwaltung', as: 'admin', path: () => '/intern/verwaltung' },
   {
     name: 'administration, forbidden for an editor',

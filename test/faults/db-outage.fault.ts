@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { loadConfig, demoDirectoryConfig } from '../../src/config';
 import { createApp } from '../../src/app';
+import { buildContainer } from '../../src/container';
 import { connectPostgres, migrateLatest, type Database } from '../../src/db/knex';
 import { createDirectory } from '../../src/directory/directory';
 import { startDemoDirectory, type DemoDirectory } from '../../src/directory/demo-server';
@@ -54,12 +55,17 @@ beforeAll(async () => {
     ids.push(id);
   }
   slug = (await database.db('presences').where({ status: 'active' }).first('slug')).slug;
-  const app = createApp(loadConfig({ ...TEST_ENV, DATABASE_URL: url }), {
-    db: database.db,
-    directory,
-    logger: createLogger(process.env.FAULT_LOG ?? 'silent'),
-    clock: () => new Date(),
-  });
+  const config = loadConfig({ ...TEST_ENV, DATABASE_URL: url });
+  const app = createApp(
+    config,
+    buildContainer({
+      config,
+      db: database.db,
+      directory,
+      logger: createLogger(process.env.FAULT_LOG ?? 'silent'),
+      clock: () => new Date(),
+    }),
+  );
   server = http.createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -107,7 +113,7 @@ describe('PostgreSQL stops while the portal serves', () => {
         const started = Date.now();
         let res: Res;
         try {
-          res = (await head
+          res = await head
             .post(`/intern/antraege/${id}/entscheidung`)
             .timeout({ response: 20_000, deadline: 25_000 })
             .type('form')
@@ -116,8 +122,8 @@ describe('PostgreSQL stops while the portal serves', () => {
               schritt: 'unit_head',
               entscheidung: 'approve',
               kommentar: `Burst ${id}`,
-            })) as unknown as Res;
-        } catch (err) {
+            });
+        } catch {
           // no answer within 20 s: the request hangs (recorded, asserted below)
           hung.push(id);
           outcomes.set(id, 0);
@@ -151,13 +157,13 @@ describe('PostgreSQL stops while the portal serves', () => {
       '/einbetten',
       '/en/',
     ]) {
-      friendly503((await request(base).get(url)) as unknown as Res, `public ${url}`);
+      friendly503(await request(base).get(url), `public ${url}`);
     }
     const json = (await request(base).get('/angebote.json')) as unknown as Res;
     expect(json.status).toBe(503);
     expect(JSON.parse(json.text).error.status).toBe(503);
     for (const url of ['/intern', '/intern/antraege', `/intern/antraege/${ids[0]}`]) {
-      friendly503((await editor.get(url)) as unknown as Res, `internal ${url}`);
+      friendly503(await editor.get(url), `internal ${url}`);
     }
     const decision = (await head
       .post(`/intern/antraege/${ids[0]}/entscheidung`)
@@ -239,8 +245,8 @@ describe('PostgreSQL stops while the portal serves', () => {
 
   it('a clean stop (pg_ctl stop -m fast) and start again: same picture', async () => {
     await cluster.stop('fast');
-    friendly503((await request(base).get('/')) as unknown as Res, 'public after a clean stop');
-    friendly503((await editor.get('/intern')) as unknown as Res, 'internal after a clean stop');
+    friendly503(await request(base).get('/'), 'public after a clean stop');
+    friendly503(await editor.get('/intern'), 'internal after a clean stop');
     await cluster.start();
     await waitFor('public page back', async () => (await request(base).get('/')).status === 200, 30_000);
     expect((await editor.get('/intern')).status).toBe(200);

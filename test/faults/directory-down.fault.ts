@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { loadConfig, demoDirectoryConfig, type DirectoryConfig } from '../../src/config';
 import { createApp } from '../../src/app';
+import { buildContainer } from '../../src/container';
 import { connectPostgres, migrateLatest, type Database } from '../../src/db/knex';
 import { createDirectory } from '../../src/directory/directory';
 import { startDemoDirectory, type DemoDirectory } from '../../src/directory/demo-server';
@@ -31,12 +32,17 @@ let slug: string;
 const TIMEOUT_MS = 1500;
 
 function appWith(directory: DirectoryConfig) {
-  return createApp(loadConfig({ ...TEST_ENV, LOGIN_MAX_PER_ACCOUNT: '3' }), {
-    db: database.db,
-    directory: createDirectory({ ...directory, timeoutMs: TIMEOUT_MS }),
-    logger: createLogger('silent'),
-    clock: () => new Date(),
-  });
+  const config = loadConfig({ ...TEST_ENV, LOGIN_MAX_PER_ACCOUNT: '3' });
+  return createApp(
+    config,
+    buildContainer({
+      config,
+      db: database.db,
+      directory: createDirectory({ ...directory, timeoutMs: TIMEOUT_MS }),
+      logger: createLogger('silent'),
+      clock: () => new Date(),
+    }),
+  );
 }
 
 beforeAll(async () => {

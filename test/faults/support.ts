@@ -45,7 +45,9 @@ export async function waitFor<T>(
     }
     await sleep(everyMs);
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last instanceof Error ? last.message : JSON.stringify(last)}` : ''}`,
+  );
 }
 
 const clusters = new Set<PgCluster>();
@@ -209,7 +211,7 @@ export function serverEnv(opts: {
     // the same secret for every process: a cookie from one instance is good on the other, and after a restart
     SESSION_SECRET: 'fault-tests-session-secret-0123456789abcdef',
     ...(opts.smtpUrl ? { SMTP_URL: opts.smtpUrl } : {}),
-    ...(opts.extra ?? {}),
+    ...opts.extra,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import { loadConfig, type Config, type Env } from '../../src/config';
 import { createApp, type Services } from '../../src/app';
+import { buildContainer } from '../../src/container';
 import { createDirectory } from '../../src/directory/directory';
 import { demoAccounts } from '../../src/directory/demo-accounts';
 import { createLogger } from '../../src/web/logging';
@@ -38,13 +39,15 @@ export async function createTestContext(env: Env = {}): Promise<TestContext> {
       clock.now = new Date(clock.now.getTime() + ms);
     },
   };
-  const services: Services = {
+  // the same wiring as the server (src/server.ts): every service built once by buildContainer
+  const services: Services = buildContainer({
+    config,
     db: database.db,
     directory: createDirectory(directory.config),
     logger: createLogger('silent'),
     clock: () => clock.now,
     demoAccounts: directory.kind === 'demo' ? demoAccounts() : undefined,
-  };
+  });
   const app = createApp(config, services);
   return {
     app,

@@ -42,7 +42,9 @@ async function ldapReplaceMembers(url: string, groupDn: string, memberDns: strin
   client.on('error', () => undefined);
   try {
     await new Promise<void>((resolve, reject) =>
-      client.bind(`cn=admin,${DEMO_BASE_DN}`, rootPassword(), (err) => (err ? reject(err) : resolve())),
+      client.bind(`cn=admin,${DEMO_BASE_DN}`, rootPassword(), (err) =>
+        err ? reject(new Error(err.message, { cause: err })) : resolve(),
+      ),
     );
     const change = new ldap.Change({
       operation: 'replace',
@@ -50,14 +52,18 @@ async function ldapReplaceMembers(url: string, groupDn: string, memberDns: strin
     });
     const modified = await new Promise<boolean>((resolve, reject) =>
       client.modify(groupDn, change, (err) =>
-        !err ? resolve(true) : err.name === 'NoSuchObjectError' ? resolve(false) : reject(err),
+        !err
+          ? resolve(true)
+          : err.name === 'NoSuchObjectError'
+            ? resolve(false)
+            : reject(new Error(err.message, { cause: err })),
       ),
     );
     if (modified) return;
     const cn = /^cn=([^,]+),/i.exec(groupDn)?.[1] ?? 'test';
     await new Promise<void>((resolve, reject) =>
       client.add(groupDn, { objectClass: ['groupOfNames'], cn, member: memberDns }, (err) =>
-        err ? reject(err) : resolve(),
+        err ? reject(new Error(err.message, { cause: err })) : resolve(),
       ),
     );
   } finally {

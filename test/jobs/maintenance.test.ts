@@ -99,7 +99,7 @@ describe(`maintenance job (${backendName})`, () => {
     ]);
     expect((await db('outbox').pluck('subject')).sort()).toEqual(['failed-old', 'pending-old', 'sent-recent']);
     const entry = logs.find((l) => l.msg.startsWith('maintenance'));
-    expect(entry?.obj.removed).toEqual({ sessions: 2, rateLimits: 1, uploads: 2, outbox: 1 });
+    expect(entry?.obj.removed).toEqual({ sessions: 2, rateLimits: 1, uploads: 2, outbox: 1, reporterData: 0 });
 
     // not due again before the interval; due after it, and then the next rows have aged
     now = at(30 * MINUTE);

@@ -117,7 +117,7 @@ describe(`scheduler (${backendName})`, () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]?.msg).toBe('scheduled job failed');
     expect(errors[0]?.obj.job).toBe('boom');
-    expect((errors[0]?.obj.err as Error).message).toBe('job exploded');
+    expect((errors[0]?.obj.err as Error | undefined)?.message).toBe('job exploded');
 
     expect(await scheduler.runDue()).toEqual([]); // not in a loop
     clock.advance(MINUTE);

@@ -7,7 +7,7 @@ import { stepWaiting } from './fixtures';
 
 /**
  * The administrators' outbox at /intern/postausgang. Needs the router mounted in
- * src/app.ts: staff.use('/intern/postausgang', requireUser, outboxRoutes({ db, clock })).
+ * src/app.ts: staff.use('/intern/postausgang', requireUser, outboxRoutes({ outbox })).
  */
 let ctx: TestContext;
 let admin: request.Agent;

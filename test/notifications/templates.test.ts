@@ -45,6 +45,7 @@ describe('mail templates', () => {
         'review_due',
         'review_overdue',
         'editor_missing',
+        'report_digest',
       ].sort(),
     );
   });
@@ -164,6 +165,8 @@ describe('mail templates', () => {
 
   it('checks parameters at compile time for callers', () => {
     // @ts-expect-error stepName is missing
-    expect(() => renderTemplate('step_waiting', 'de', { requestTitle: 'T', url: 'https://smr.test/1' })).toThrow();
+    expect(() => renderTemplate('step_waiting', 'de', { requestTitle: 'T', url: 'https://smr.test/1' })).toThrow(
+      'parameter stepName is missing',
+    );
   });
 });

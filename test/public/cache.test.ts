@@ -5,6 +5,7 @@ import { createTestContext, type TestContext } from '../helpers/app';
 import { backendName } from '../helpers/env';
 import { createTestDatabase } from '../helpers/db';
 import { createApp } from '../../src/app';
+import { buildContainer } from '../../src/container';
 import { connectPostgres, type Database } from '../../src/db/knex';
 import { LruCache, VersionReader, VersionedLru, etagFor } from '../../src/public/cache';
 import { PublicService } from '../../src/public/service';
@@ -21,9 +22,9 @@ beforeAll(async () => {
   units = await seedRegister(ctx.database.db);
   if (ctx.database.url) {
     const database = connectPostgres(ctx.database.url, 2);
-    second = { app: createApp(ctx.config, { ...ctx.services, db: database.db }), database };
+    second = { app: createApp(ctx.config, buildContainer({ ...ctx.services, db: database.db })), database };
   } else {
-    second = { app: createApp(ctx.config, ctx.services) };
+    second = { app: createApp(ctx.config, buildContainer(ctx.services)) };
   }
 });
 afterAll(async () => {
@@ -282,7 +283,7 @@ describe('the first instance starting while another transaction is open', () => 
       const freshUnits = await seedRegister(fresh.db);
       const trx = await fresh.db.transaction();
       await trx('org_units').where({ code: '37' }).update({ name: 'wird zurückgerollt' });
-      const app = createApp(ctx.config, { ...ctx.services, db: fresh.db });
+      const app = createApp(ctx.config, buildContainer({ ...ctx.services, db: fresh.db }));
       await new Promise((r) => setTimeout(r, 50)); // the instance has sent LISTEN
       await trx.rollback();
       await request(app).get('/').expect(200);

@@ -270,7 +270,7 @@ describe('/dcat.ttl and /dcat.jsonld', () => {
     let local = 0;
     const watch = (mod: typeof http | typeof https) => {
       const original = mod.request.bind(mod) as (...args: unknown[]) => http.ClientRequest;
-      vi.spyOn(mod, 'request').mockImplementation(((...args: unknown[]) => {
+      vi.spyOn(mod, 'request').mockImplementation((...args: unknown[]) => {
         const target = args[0];
         const host =
           typeof target === 'string'
@@ -281,7 +281,7 @@ describe('/dcat.ttl and /dcat.jsonld', () => {
         if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') foreign.push(String(host));
         else local += 1;
         return original(...args);
-      }) as typeof mod.request);
+      });
     };
     watch(http);
     watch(https);

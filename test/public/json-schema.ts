@@ -47,7 +47,7 @@ export function validate(value: unknown, schema: Schema, root: Schema, at = '$')
     const props = (schema.properties ?? {}) as Record<string, Schema>;
     for (const key of (schema.required ?? []) as string[]) if (!(key in obj)) problems.push(`${at}: missing ${key}`);
     for (const [key, v] of Object.entries(obj)) {
-      if (props[key]) problems.push(...validate(v, props[key] as Schema, root, `${at}.${key}`));
+      if (props[key]) problems.push(...validate(v, props[key], root, `${at}.${key}`));
       else if (schema.additionalProperties === false) problems.push(`${at}: unexpected property ${key}`);
     }
   }

@@ -51,7 +51,7 @@ describe('/angebote.json', () => {
       .expect(200)
       .expect('Content-Type', /application\/json/);
     expect(validate(res.body, { $ref: '#/components/schemas/PresenceList' }, doc)).toEqual([]);
-    expect(res.body.schemaVersion).toBe('1.1');
+    expect(res.body.schemaVersion).toBe('1.2');
     expect(res.body.count).toBe(ALL_ACTIVE.length);
     expect(res.body.presences.map((p: { slug: string }) => p.slug).sort()).toEqual([...ALL_ACTIVE].sort());
     expect(res.body.presences[0].slug).toBe('hannover-de-facebook');
@@ -103,7 +103,7 @@ describe('/angebote.csv', () => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8; header=present');
     const body = res.body as Buffer;
     expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const records = parse(body, { bom: true, relax_column_count: false }) as string[][];
+    const records = parse(body, { bom: true, relax_column_count: false });
     expect(records[0]).toEqual([...CSV_COLUMNS]);
     const rows = records.slice(1).map((r) => Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, r[i] as string])));
     expect(rows.map((r) => r.slug).sort()).toEqual([...ALL_ACTIVE].sort());
@@ -125,7 +125,7 @@ describe('/angebote.csv', () => {
 
   it('neutralises every cell that a spreadsheet would run as a formula', async () => {
     const res = await request(ctx.app).get('/angebote.csv').expect(200);
-    const records = parse(res.text, { bom: true }) as string[][];
+    const records = parse(res.text, { bom: true });
     for (const record of records) for (const cell of record) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
     const names = records.map((r) => r[1]);
     for (const name of FORMULA_NAMES) expect(names).toContain(`'${name}`);

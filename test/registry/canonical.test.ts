@@ -152,7 +152,8 @@ describe('canonicalise – Facebook rejected', () => {
  * an account" (which the public check showed as a red "not official" for the city's own page).
  */
 describe('canonicalise – Facebook share links and short hosts', () => {
-  it.each<[string, string, string | CanonicalFailureReason]>([
+  // the last column: the account id, or the CanonicalFailureReason
+  it.each<[string, string, string]>([
     // fb.me is Facebook's own short domain: fb.me/<name> is facebook.com/<name>
     ['fb.me with a page name', 'https://fb.me/hannover.de', 'hannover.de'],
     ['fb.me without scheme, upper case', 'fb.me/Hannover.de', 'hannover.de'],
@@ -286,7 +287,8 @@ describe('canonicalise – same account, one id', () => {
 });
 
 describe('canonicalise – other platforms', () => {
-  it.each<[string, PlatformRules, string, string | CanonicalFailureReason, string?]>([
+  // the fourth column: the account id, or the CanonicalFailureReason
+  it.each<[string, PlatformRules, string, string, string?]>([
     // Instagram
     [
       'instagram',

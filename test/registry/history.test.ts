@@ -257,17 +257,15 @@ describe('the administration', () => {
 describe('an entry an older version wrote', () => {
   it('shows in neutral words, never as its key', async () => {
     // an action no code writes any more (recordHistory refuses it at compile time)
-    await ctx.database
-      .db('history')
-      .insert({
-        at: new Date(),
-        actor_uid: null,
-        actor_name: null,
-        action: 'presence.archived',
-        entity_type: 'presence',
-        entity_id: String(presenceId),
-        presence_id: presenceId,
-      });
+    await ctx.database.db('history').insert({
+      at: new Date(),
+      actor_uid: null,
+      actor_name: null,
+      action: 'presence.archived',
+      entity_type: 'presence',
+      entity_id: String(presenceId),
+      presence_id: presenceId,
+    });
     const page = await comms.get(`/intern/angebote/${presenceId}`).expect(200);
     const newest = timeline(page.text).at(-1);
     expect(newest?.action).toBe('presence.archived');

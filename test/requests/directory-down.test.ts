@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Express } from 'express';
 import { createApp } from '../../src/app';
+import { buildContainer } from '../../src/container';
 import { createDirectory } from '../../src/directory/directory';
 import { seedDemoUnits } from '../../src/demo/org-units';
 import { createTestContext, type TestContext } from '../helpers/app';
@@ -29,7 +30,7 @@ beforeAll(async () => {
     url: `ldap://127.0.0.1:${proxy.port}`,
     timeoutMs: 1500,
   });
-  app = createApp(ctx.config, { ...ctx.services, directory });
+  app = createApp(ctx.config, buildContainer({ ...ctx.services, directory }));
 });
 afterAll(async () => {
   await proxy.stop();

@@ -54,7 +54,7 @@ async function call(row: Row, role: RoleName) {
       : await agent
           .post(url)
           .type('form')
-          .send({ ...(row.body?.(fixtures, fresh) ?? {}), _csrf: csrf });
+          .send({ ...row.body?.(fixtures, fresh), _csrf: csrf });
   return res;
 }
 

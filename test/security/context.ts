@@ -2,14 +2,14 @@ import request from 'supertest';
 import express, { type Express } from 'express';
 import { loadConfig, demoDirectoryConfig, type Config, type Env } from '../../src/config';
 import { createApp, type Services } from '../../src/app';
+import { buildContainer } from '../../src/container';
 import { createDirectory, type Directory } from '../../src/directory/directory';
-import { startDemoDirectory, type DemoDirectory } from '../../src/directory/demo-server';
+import { startDemoDirectory } from '../../src/directory/demo-server';
 import { demoAccounts } from '../../src/directory/demo-accounts';
 import type { SessionUser } from '../../src/directory/user';
 import { createLogger } from '../../src/web/logging';
 import { seedDemo } from '../../src/demo/seed';
-import { createRequestService } from '../../src/requests/service';
-import { createNotifier } from '../../src/requests/notify';
+import type { RequestService } from '../../src/requests/service';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { TEST_ENV } from '../helpers/app';
 import { csrfFrom } from '../helpers/http';
@@ -62,7 +62,7 @@ export interface SecurityContext {
   clock: { now: Date };
   /** Every route the app registered, found while createApp ran (see discoverRoutes). */
   routes: RouteInfo[];
-  service: ReturnType<typeof createRequestService>;
+  service: RequestService;
   close(): Promise<void>;
 }
 
@@ -152,27 +152,23 @@ export interface ContextOptions {
 }
 
 export async function createSecurityContext(opts: ContextOptions = {}): Promise<SecurityContext> {
-  const config = loadConfig({ ...TEST_ENV, ...(opts.env ?? {}) });
+  const config = loadConfig({ ...TEST_ENV, ...opts.env });
   const [database, demo] = await Promise.all([createTestDatabase(), startDemoDirectory(0, extendedLdif())]);
   const directory = createDirectory(demoDirectoryConfig(demo.url));
   const clock = { now: new Date() };
-  const services: Services = {
+  const services: Services = buildContainer({
+    config,
     db: database.db,
     directory,
     logger: createLogger((process.env.SMR_TEST_LOG as 'error' | undefined) ?? 'silent'),
     clock: () => clock.now,
     demoAccounts: demoAccounts(),
-  };
+  });
   const { result: app, routes } = discoverRoutes(
     () => createApp(config, services),
     (a) => (a as unknown as { router: unknown }).router,
   );
-  const service = createRequestService({
-    db: database.db,
-    directory,
-    clock: () => clock.now,
-    notify: createNotifier({ baseUrl: config.baseUrl, directory }),
-  });
+  const service = services.requests;
   const ctx: SecurityContext = {
     app,
     config,
@@ -183,7 +179,7 @@ export async function createSecurityContext(opts: ContextOptions = {}): Promise<
     service,
     close: async () => {
       await database.close();
-      await (demo as DemoDirectory).close();
+      await demo.close();
     },
   };
   if (opts.seed !== false) {

@@ -263,7 +263,7 @@ describe(`random entries in every form (${backendName}; seed ${SEED}, ${RUNS} ru
       // valid entries (the matrix's bodies) mix with random ones, so that checks behind the
       // first refusal are reached too (an impossible date next to a real deputy)
       const valid: Record<string, string> = {
-        ...(row.body?.(fixtures, fresh) ?? {}),
+        ...row.body?.(fixtures, fresh),
         ...(typeof row.effect === 'function' ? row.effect(fixtures, fresh) : {}),
       };
       const fieldArbs = Object.fromEntries(

@@ -485,7 +485,7 @@ function noInjectedHeader(
 ) {
   expect(res.status, what).toBeLessThan(500);
   expect(res.headers['x-injected'], what).toBeUndefined();
-  const cookies = ([] as string[]).concat((res.headers['set-cookie'] as string[] | string | undefined) ?? []);
+  const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
   expect(
     cookies.some((c) => c.includes('injected')),
     what,
@@ -501,7 +501,7 @@ describe(`header injection (${backendName})`, () => {
       const { agent } = agents.get(role) as { agent: Agent };
       for (const url of CRLF_URLS) {
         const res = await agent.get(url).redirects(0);
-        noInjectedHeader(res as never, `${role} ${url}`);
+        noInjectedHeader(res, `${role} ${url}`);
         tally.header++;
       }
     }
@@ -511,7 +511,7 @@ describe(`header injection (${backendName})`, () => {
       .post('/anmelden')
       .type('form')
       .send({ username: 'admin', password: 'demo', zurueck: '/intern/\r\nX-Injected: 1', _csrf: csrf });
-    noInjectedHeader(res as never, 'sign-in with CRLF return path');
+    noInjectedHeader(res, 'sign-in with CRLF return path');
     expect(res.headers.location).toBe('/intern');
     // the outbox retry carries the list filter into its redirect
     const admin = agents.get('admin') as { agent: Agent; csrf: string };
@@ -519,7 +519,7 @@ describe(`header injection (${backendName})`, () => {
       .post(`/intern/postausgang/${fixtures.outboxId}/erneut`)
       .type('form')
       .send({ status: 'failed\r\nX-Injected: 1', seite: '1\r\nX-Injected: 1', _csrf: admin.csrf });
-    noInjectedHeader(retry as never, 'outbox retry');
+    noInjectedHeader(retry, 'outbox retry');
     tally.header += 2;
   });
 });

@@ -181,7 +181,7 @@ describe('access policy: predicate and SQL filter agree', () => {
       unitCode,
       editorUids: [EDITOR],
     });
-    const v = VIEWERS as Record<string, Viewer>;
+    const v = VIEWERS;
     expect(maySeeRequest(v.author!, req('draft', 'PX1'))).toBe(true);
     expect(maySeeRequest(v.editor!, req('draft', 'PX1'))).toBe(true);
     expect(maySeeRequest(v.communications!, req('draft', 'PX1'))).toBe(false);

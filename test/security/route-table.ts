@@ -12,6 +12,8 @@ import {
 } from './context';
 import {
   isCentral,
+  mayDecideAccountReports,
+  maySeeAccountReports,
   maySeePresence,
   maySeeRequest,
   type PresenceSubject,
@@ -103,6 +105,29 @@ const REQUEST_41: RequestSubject = {
 };
 const PRESENCE_41: PresenceSubject = { status: 'active', unitCode: '41.2', editorUids: ['redaktion', 'redaktion2'] };
 
+/** Who reads and who decides reports of fake accounts, by the policy's definition. */
+const SEE_REPORTS: RoleName[] = SIGNED_IN.filter((r) => maySeeAccountReports(MATRIX_VIEWERS[r]));
+const DECIDE_REPORTS: RoleName[] = SIGNED_IN.filter((r) => mayDecideAccountReports(MATRIX_VIEWERS[r]));
+let reportCases = 0;
+/** A new, undecided case of a reported account (one per cell, so that a decision never changes the next one's). */
+async function reportCase(ctx: SecurityContext): Promise<Fresh> {
+  reportCases += 1;
+  const now = new Date();
+  const [row] = await ctx.database
+    .db('report_cases')
+    .insert({
+      platform_key: 'facebook',
+      account_id: `matrix.fake.${reportCases}.${Date.now()}`,
+      account_url: `https://www.facebook.com/matrix.fake.${reportCases}`,
+      report_count: 1,
+      first_reported_at: now,
+      last_reported_at: now,
+      updated_at: now,
+    })
+    .returning('id');
+  return { id: (row as { id: number }).id };
+}
+
 /** Same status for everybody (public routes). */
 const all = (status: number): Record<RoleName, number> =>
   Object.fromEntries(ROLES.map((r) => [r, status])) as Record<RoleName, number>;
@@ -116,6 +141,8 @@ const everyoneSignedIn = (status: number) => staff(Object.fromEntries(SIGNED_IN.
 const roles = (list: RoleName[], status: number) =>
   Object.fromEntries(list.map((r) => [r, status])) as Partial<Record<RoleName, number>>;
 const adminOnly = (status: number) => staff({ admin: status });
+/** The process figures and the council report (issue 13): communications, data protection, administrators. */
+const figuresOnly = (status: number) => staff(roles(['communications', 'dataProtection', 'admin'], status));
 /**
  * Requests and presences of unit 41: who may not see them gets the answer of a missing id
  * (404, see visibility.test.ts); who may see but not act gets 403.
@@ -199,6 +226,24 @@ export const TABLE: Row[] = [
   r('GET /dcat.jsonld', { url: () => '/dcat.jsonld', expect: all(200) }),
   r('GET /impressum', { url: () => '/impressum', expect: all(200) }),
   r('GET /datenschutz', { url: () => '/datenschutz', expect: all(200) }),
+  // fake accounts (issue 12): the report form is public and cookie-less; its token is no
+  // session's, so a post with a session's CSRF token is refused for everybody
+  r('GET /melden', {
+    url: () => '/melden?url=https%3A%2F%2Fwww.facebook.com%2Fhannover.de.official',
+    expect: all(200),
+  }),
+  r('POST /melden', {
+    url: () => '/melden',
+    body: () => ({
+      url: 'https://www.facebook.com/hannover.de.official',
+      nachricht: 'Matrix',
+      email: '',
+      homepage: '',
+    }),
+    expect: all(403),
+  }),
+  r('GET /warnungen', { url: () => '/warnungen', expect: all(200) }),
+  r('GET /warnungen.json', { url: () => '/warnungen.json', expect: all(200) }),
   r('GET /barrierefreiheit', { url: () => '/barrierefreiheit', expect: all(200) }),
 
   // ---------------------------------------------------------------- sign-in and sign-out
@@ -444,7 +489,32 @@ export const TABLE: Row[] = [
   }),
 
   // ---------------------------------------------------------------- outbox (administrators)
+  r('GET /intern/auswertung', { url: () => '/intern/auswertung', expect: figuresOnly(200) }),
+  r('GET /intern/auswertung', {
+    variant: 'bad period',
+    url: () => '/intern/auswertung?von=2026-06-01&bis=2026-01-01',
+    expect: figuresOnly(400),
+  }),
+  r('GET /intern/auswertung/bericht', { url: () => '/intern/auswertung/bericht', expect: figuresOnly(200) }),
+  r('GET /intern/auswertung/:figure.csv', {
+    url: () => '/intern/auswertung/rueckgaben.csv',
+    expect: figuresOnly(200),
+  }),
   r('GET /intern/postausgang', { url: () => '/intern/postausgang', expect: adminOnly(200) }),
+  // reports of fake accounts: communications decide, administrators read (src/policy/access.ts)
+  r('GET /intern/meldungen', { url: () => '/intern/meldungen', expect: staff(roles(SEE_REPORTS, 200)) }),
+  r('GET /intern/meldungen/:id', {
+    fresh: reportCase,
+    url: (_f, x) => `/intern/meldungen/${x.id}`,
+    expect: staff(roles(SEE_REPORTS, 200)),
+  }),
+  r('POST /intern/meldungen/:id', {
+    fresh: reportCase,
+    url: (_f, x) => `/intern/meldungen/${x.id}`,
+    body: () => ({ stand: 'unrelated', gemeldet_am: '', auftritt: '', kommentar: 'Matrix' }),
+    effect: true,
+    expect: staff(roles(DECIDE_REPORTS, 303)),
+  }),
   r('POST /intern/postausgang/:id/erneut', {
     url: (f) => `/intern/postausgang/${f.outboxId}/erneut`,
     body: () => ({}),

@@ -50,15 +50,15 @@ function check(res: Res, page: string): Res {
   return res;
 }
 async function get(who: string, url: string) {
-  return check((await (a[who] as { agent: Agent }).agent.get(url)) as unknown as Res, `${who} GET ${url}`);
+  return check(await (a[who] as { agent: Agent }).agent.get(url), `${who} GET ${url}`);
 }
 async function post(who: string, url: string, body: Record<string, string>) {
   const { agent, csrf } = a[who] as { agent: Agent; csrf: string };
   return check(
-    (await agent
+    await agent
       .post(url)
       .type('form')
-      .send({ ...body, _csrf: csrf })) as unknown as Res,
+      .send({ ...body, _csrf: csrf }),
     `${who} POST ${url}`,
   );
 }

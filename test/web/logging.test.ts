@@ -4,6 +4,7 @@ import request from 'supertest';
 import pino from 'pino';
 import { createLogger } from '../../src/web/logging';
 import { createApp } from '../../src/app';
+import { buildContainer } from '../../src/container';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { csrfFrom, signIn } from '../helpers/http';
 
@@ -27,7 +28,7 @@ beforeAll(async () => {
       done();
     },
   });
-  app = createApp(ctx.config, { ...ctx.services, logger: pino({ level: 'info' }, sink) });
+  app = createApp(ctx.config, buildContainer({ ...ctx.services, logger: pino({ level: 'info' }, sink) }));
 });
 afterAll(() => ctx.close());
 
@@ -104,7 +105,7 @@ describe('error log', () => {
       },
     });
     // the app's own logger (createLogger), writing into the sink
-    const own = createApp(ctx.config, { ...ctx.services, logger: createLogger('info', sink) });
+    const own = createApp(ctx.config, buildContainer({ ...ctx.services, logger: createLogger('info', sink) }));
     const agent = await signIn(own, 'redaktion');
     const form = await agent.get('/intern/antraege/neu').expect(200);
     const res = await agent

@@ -4,6 +4,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { PGlite } from '@electric-sql/pglite';
 import { loadConfig } from '../../src/config';
 import { createApp } from '../../src/app';
+import { buildContainer } from '../../src/container';
 import { connectPostgres, type Database } from '../../src/db/knex';
 import { createDirectory } from '../../src/directory/directory';
 import { createLogger } from '../../src/web/logging';
@@ -44,12 +45,17 @@ describe('readiness follows the database', () => {
     viaProxy.hostname = '127.0.0.1';
     viaProxy.port = String(proxy.port);
     appDb = connectPostgres(viaProxy.toString(), 2, createLogger('silent'));
-    app = createApp(loadConfig(TEST_ENV), {
-      db: appDb.db,
-      directory: createDirectory(directory.config),
-      logger: createLogger('silent'),
-      clock: () => new Date(),
-    });
+    const config = loadConfig(TEST_ENV);
+    app = createApp(
+      config,
+      buildContainer({
+        config,
+        db: appDb.db,
+        directory: createDirectory(directory.config),
+        logger: createLogger('silent'),
+        clock: () => new Date(),
+      }),
+    );
   });
 
   afterAll(async () => {

@@ -127,7 +127,7 @@ function toAction(m: Move, instance: Instance): Action {
     .filter(([, s]) => s.state === 'open')
     .map(([id]) => id);
   const stepId = 'id' in m.target ? m.target.id : (open[m.target.open % Math.max(open.length, 1)] ?? 'unit_head');
-  return { ...m, stepId } as Action;
+  return { ...m, stepId };
 }
 
 const isDone = (state: string) => state === 'approved' || state === 'skipped';

@@ -27,7 +27,9 @@ function filtered(db: Knex, f: HistoryFilter) {
   if (f.requestId !== undefined) q.where('request_id', f.requestId);
   if (f.uid !== undefined) {
     const uid = f.uid;
-    q.where((w) => w.where('actor_uid', uid).orWhere('on_behalf_of', uid));
+    q.where((w) => {
+      w.where('actor_uid', uid).orWhere('on_behalf_of', uid);
+    });
   }
   if (f.action !== undefined) q.whereRaw("action LIKE ? ESCAPE '\\'", [`${escapeLike(f.action)}%`]);
   if (f.from) q.where('at', '>=', f.from);

@@ -15,7 +15,12 @@ export async function recordHistoryInBulk(trx: Knex.Transaction, entries: Histor
   const rows: unknown[] = [];
   const collector = ((table: string) => {
     if (table !== 'history') throw new Error(`recordHistory wrote to ${table}`);
-    return { insert: async (row: unknown) => void rows.push(row) };
+    return {
+      insert: (row: unknown) => {
+        rows.push(row);
+        return Promise.resolve();
+      },
+    };
   }) as unknown as Knex;
   for (const entry of entries) await recordHistory(collector, entry);
   for (const chunk of chunks(rows)) await trx('history').insert(chunk);
@@ -55,9 +60,10 @@ export function batchingTransaction(
     const base = name.split(/\s+/)[0] ?? '';
     if (base === opts.collect) {
       const insert = builder.insert.bind(builder);
-      builder.insert = ((row: unknown, ...rest: unknown[]) => {
+      builder.insert = (row: unknown, ...rest: unknown[]) => {
         const query = (insert as (...a: unknown[]) => Knex.QueryBuilder)(row, ...rest);
         const run = query.then.bind(query);
+        // oxlint-disable-next-line unicorn/no-thenable -- the point: this insert resolves without a round trip
         query.then = ((onFulfilled?: (v: unknown) => unknown, onRejected?: (e: unknown) => unknown) => {
           // ON CONFLICT, RETURNING or several rows: not ours to reorder
           const sql = query.toSQL();
@@ -73,11 +79,12 @@ export function batchingTransaction(
           return Promise.resolve([]).then(onFulfilled, onRejected);
         }) as unknown as typeof query.then;
         return query;
-      }) as unknown as typeof builder.insert;
+      };
       return builder;
     }
     if (!cacheable.has(base)) return builder;
     const run = builder.then.bind(builder);
+    // oxlint-disable-next-line unicorn/no-thenable -- the point: a repeated read is answered from the cache
     builder.then = ((onFulfilled?: (v: unknown) => unknown, onRejected?: (e: unknown) => unknown) => {
       const sql = builder.toSQL();
       if (!READS.has(sql.method)) return run(onFulfilled, onRejected);

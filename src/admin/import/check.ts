@@ -81,12 +81,9 @@ export async function checkImport(
     platformRows.map((p) => [p.key, { name: p.name, enabled: p.enabled, rules: platformRulesSchema.parse(p.rules) }]),
   );
   const registered = new Map<string, { id: number; name: string }>();
-  for (const p of (await db('presences').select('id', 'name', 'platform_key', 'account_id')) as Array<{
-    id: number;
-    name: string;
-    platform_key: string;
-    account_id: string;
-  }>) {
+  for (const p of await db('presences').select<
+    Array<{ id: number; name: string; platform_key: string; account_id: string }>
+  >('id', 'name', 'platform_key', 'account_id')) {
     registered.set(accountKey(p.platform_key, p.account_id), { id: p.id, name: p.name });
   }
   const inFlight = new Map<string, number>();

@@ -5,7 +5,7 @@ import { emptyRequestData, type RequestData } from '../../requests/form';
 import type { Notify } from '../../requests/service';
 import { newestDefinition, type RequestRow } from '../../requests/store';
 import { waitsOf } from '../../requests/waits';
-import { decide, newInstance, type Instance, type WorkflowEvent } from '../../workflow/core';
+import { decide, newInstance, type WorkflowEvent } from '../../workflow/core';
 import type { CheckedRow, Person } from './check';
 
 /** The directive's workflow: existing presences are registered like new ones. */
@@ -85,7 +85,7 @@ export async function importRows(
     // an imported presence must be reviewed: it waits at the first step, it is never published here
     if (result.instance.status !== 'in_review')
       throw new ImportRefused(row.line, `workflow status ${result.instance.status}`);
-    return { row, author, data, state: result.instance as Instance, events: result.events };
+    return { row, author, data, state: result.instance, events: result.events };
   });
   if (prepared.length === 0) return { created: 0, firstId: 0, lastId: 0, definitionVersion: definition.version };
 
@@ -147,7 +147,7 @@ export async function importRows(
         updated_at: now,
       })),
     );
-    // where each waits (the unit head's step), for the task lists
+    // where each waits (the unit head's step), for the task lists (#15)
     const waits = chunk.flatMap((it) => waitsOf(it.id, definition, it.state));
     if (waits.length > 0) await trx('request_waits').insert(waits);
   }

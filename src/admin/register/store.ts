@@ -48,7 +48,10 @@ function query(db: Knex, f: RegisterFilter, units: number[] | undefined) {
     .join('platforms as pl', 'pl.key', 'p.platform_key');
   if (f.status) q.where('p.status', f.status);
   if (f.platform) q.where('p.platform_key', f.platform);
-  if (f.flagged) q.where((w) => w.where('p.review_overdue', true).orWhere('p.editors_flagged', true));
+  if (f.flagged)
+    q.where((w) => {
+      w.where('p.review_overdue', true).orWhere('p.editors_flagged', true);
+    });
   if (units) q.whereIn('p.org_unit_id', units);
   return q;
 }
@@ -114,13 +117,19 @@ export async function allRegister(db: Knex, f: RegisterFilter): Promise<Register
 
 /** Everything the printable approval record shows about one presence. */
 export async function approvalRecord(db: Knex, id: number) {
-  const presence = (await db('presences as p')
+  const presence = await db('presences as p')
     .join('org_units as u', 'u.id', 'p.org_unit_id')
     .join('platforms as pl', 'pl.key', 'p.platform_key')
     .where('p.id', id)
-    .first([...COLUMNS, 'p.description', 'p.owner', 'p.details', 'p.created_at'])) as
-    | (RegisterRow & { description: string; owner: string | null; details: Record<string, unknown>; created_at: Date })
-    | undefined;
+    .first<
+      | (RegisterRow & {
+          description: string;
+          owner: string | null;
+          details: Record<string, unknown>;
+          created_at: Date;
+        })
+      | undefined
+    >([...COLUMNS, 'p.description', 'p.owner', 'p.details', 'p.created_at']);
   if (!presence) return undefined;
   const editors = await db('presence_editors').where({ presence_id: id }).orderBy('position');
   const requests = await db('requests')

@@ -4,13 +4,11 @@ import type { SessionUser } from '../../directory/user';
 import type { Directory } from '../../directory/directory';
 import { recordHistory, diffRecords } from '../../audit/history';
 import { listUnits, type OrgUnit } from '../../registry/org-units';
-import { isHannoverDeUrl } from '../../requests/form';
 import type { FieldError } from '../../web/forms';
-import { error } from '../web';
+import { error, formErrors } from '../web';
+import { UNIT_FIELDS, unitFormSchema } from './schemas';
 
-export const UNIT_KINDS = ['dezernat', 'fachbereich', 'bereich', 'amt', 'betrieb', 'einrichtung', 'stelle'] as const;
-export type UnitKind = (typeof UNIT_KINDS)[number];
-export const CODE = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]{0,${LIMITS.unitCode - 1}}$`);
+export { CODE, UNIT_KINDS, type UnitKind } from './schemas';
 const UID = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]{0,${LIMITS.uid - 1}}$`);
 
 /** The unit form as typed (field names as in the form). */
@@ -78,17 +76,12 @@ function validate(
   units: OrgUnit[],
   existing: OrgUnit | undefined,
 ): { errors: FieldError[]; parent: OrgUnit | undefined } {
-  const errors: FieldError[] = [];
-  if (!form.code) errors.push(error('code', 'admin.units.error.codeMissing'));
-  else if (!CODE.test(form.code)) errors.push(error('code', 'admin.units.error.codeInvalid'));
-  else if (units.some((u) => u.code.toLowerCase() === form.code.toLowerCase() && u.id !== existing?.id)) {
+  const checked = unitFormSchema.safeParse(form);
+  const errors: FieldError[] = checked.success ? [] : formErrors(checked.error, UNIT_FIELDS);
+  const codeOk = !errors.some((e) => e.field === 'code');
+  if (codeOk && units.some((u) => u.code.toLowerCase() === form.code.toLowerCase() && u.id !== existing?.id)) {
     errors.push(error('code', 'admin.units.error.codeTaken', { code: form.code }));
   }
-  if (!form.name) errors.push(error('name', 'admin.units.error.nameMissing'));
-  else if (form.name.length > LIMITS.name) errors.push(error('name', 'admin.error.tooLong', { max: LIMITS.name }));
-  if (form.kurzname.length > LIMITS.unitShortName)
-    errors.push(error('kurzname', 'admin.error.tooLong', { max: LIMITS.unitShortName }));
-  if (!(UNIT_KINDS as readonly string[]).includes(form.art)) errors.push(error('art', 'admin.units.error.kind'));
   let parent: OrgUnit | undefined;
   if (form.oberhalb) {
     parent = units.find((u) => u.code === form.oberhalb);
@@ -98,11 +91,8 @@ function validate(
     else if (parent.retired_at && parent.id !== existing?.parent_id)
       errors.push(error('oberhalb', 'admin.units.error.parentRetired'));
   }
-  if (form.hannoverDe && (form.hannoverDe.length > LIMITS.url || !isHannoverDeUrl(form.hannoverDe))) {
-    errors.push(error('hannoverDe', 'admin.units.error.hannoverDe'));
-  }
-  if (!/^-?\d{1,6}$/.test(form.reihenfolge)) errors.push(error('reihenfolge', 'admin.units.error.sortOrder'));
-  return { errors, parent };
+  const rank = (f: string) => UNIT_FIELDS.indexOf(f);
+  return { errors: errors.sort((a, b) => rank(a.field) - rank(b.field)), parent };
 }
 
 const columnsOf = (form: UnitForm, parent: OrgUnit | undefined) => ({

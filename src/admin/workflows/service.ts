@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import YAML from 'yaml';
 import type { SessionUser } from '../../directory/user';
 import { recordHistory } from '../../audit/history';
-import { parseDefinition, type WorkflowDefinition, type WorkflowStep } from '../../workflow/definition';
+import { parseDefinition, type WorkflowDefinition } from '../../workflow/definition';
 import type { FieldError } from '../../web/forms';
 import { error } from '../web';
 
@@ -76,30 +76,8 @@ export function parseText(
   }
 }
 
-/**
- * The steps in the order they can run: a stage holds the steps that become due together
- * (same longest distance from submission), so steps in one stage run in parallel.
- */
-export function stagesOf(definition: WorkflowDefinition): WorkflowStep[][] {
-  const depth = new Map<string, number>();
-  const byId = new Map(definition.steps.map((s) => [s.id, s]));
-  const depthOf = (id: string, seen: Set<string>): number => {
-    const known = depth.get(id);
-    if (known !== undefined) return known;
-    const step = byId.get(id);
-    if (!step || seen.has(id)) return 0;
-    seen.add(id);
-    const d = step.after.length === 0 ? 0 : 1 + Math.max(...step.after.map((a) => depthOf(a, seen)));
-    depth.set(id, d);
-    return d;
-  };
-  const stages: WorkflowStep[][] = [];
-  for (const step of definition.steps) {
-    const d = depthOf(step.id, new Set());
-    (stages[d] ??= []).push(step);
-  }
-  return stages.filter((s) => s !== undefined);
-}
+// moved to the workflow core (the route drawing needs it too); re-exported for existing callers
+export { stagesOf } from '../../workflow/definition';
 
 /** A definition as YAML without its version (the portal numbers versions itself). */
 export function toYaml(definition: WorkflowDefinition): string {
