@@ -11,6 +11,7 @@ import * as m0010 from './20261201_0010_platform_short_hosts';
 import * as m0011 from './20261201_0011_guideline_texts';
 import * as m0012 from './20261212_0012_account_reports';
 import * as m0013 from './20261213_0013_platform_reassessments';
+import * as m0014 from './20261214_0014_deciders_desk';
 
 /**
  * Every migration, in order. A static list works the same under tsx, vitest and compiled
@@ -29,6 +30,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201_0011_guideline_texts': m0011,
   '20261212_0012_account_reports': m0012,
   '20261213_0013_platform_reassessments': m0013,
+  '20261214_0014_deciders_desk': m0014,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -9,6 +9,7 @@ import { createRequestPages, type RequestPages } from './requests/pages';
 import { createSubstitutionService, type SubstitutionService } from './requests/substitution-store';
 import { createPresenceService, type PresenceService } from './presences/service';
 import { createInternService, type InternService } from './intern/service';
+import { createTaskListService, type TaskListService } from './requests/task-list';
 import { createGuidelineService, type GuidelineService } from './guidelines/service';
 import { createOutboxPages, type OutboxPages } from './notifications/outbox';
 import type { RoleResolver } from './notifications/outbox';
@@ -50,6 +51,8 @@ export interface Container extends Infra {
   presences: PresenceService;
   /** The staff area's start page and request list. */
   intern: InternService;
+  /** The task lists ("Meine Aufgaben", the request list): filtered, sorted and paged in SQL (#15). */
+  taskList: TaskListService;
   /** The texts editors confirm. */
   guidelines: GuidelineService;
   /** The administrators' outbox page. */
@@ -99,6 +102,7 @@ export function buildContainer(infra: Infra): Container {
     substitutions: createSubstitutionService({ db, clock }),
     presences: createPresenceService({ db, clock }),
     intern: createInternService({ db, clock }),
+    taskList: createTaskListService(db, clock),
     guidelines: createGuidelineService(db),
     outbox: createOutboxPages(db, clock),
     roles: createRoleResolver(directory, config.mail.roleMailboxes),

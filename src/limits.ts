@@ -46,6 +46,12 @@ export const LIMITS = {
   platformRules: 20_000,
   /** an uploaded workflow definition as typed JSON or YAML (workflow_definitions.definition, jsonb; the directive's is 1,444) */
   workflowDefinition: 50_000,
+  /** a checklist item's id in a workflow step (recorded in decisions.checklist, JSON) */
+  checklistId: 40,
+  /** a checklist item's text, per language (workflow_definitions.definition, JSON) */
+  checklistText: 300,
+  /** checklist items of one workflow step */
+  checklistItems: 20,
 } as const;
 
 /** Each limited column behind a form field and the limit that guards it. */

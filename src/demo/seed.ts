@@ -190,6 +190,8 @@ export async function seedDemo(db: Knex, directory: Directory, clock: () => Date
       comment: 'Bitte verlinken Sie eine eigene Datenschutzerklärung für den Auftritt.',
     },
     undefined,
+    // what data protection checked, and the section the author should look at (#15)
+    { checked: ['imprint', 'art26'], unchecked: ['privacy', 'joint_controller_ack'], sections: [8] },
   );
   // waiting for Hannover.de editorial once the editors confirm
   const last = await submit(completeRequestData('Kunstschule Hannover', 'kunstschule.hannover'));

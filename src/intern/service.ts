@@ -1,15 +1,9 @@
 import type { Knex } from 'knex';
 import type { SessionUser } from '../directory/user';
-import type { Status } from '../workflow/core';
-import { whereRequestVisible } from '../policy/access';
-import { requestViewer } from '../policy/viewer';
 import type { RequestRow } from '../requests/store';
 import { toDoFor, type ToDo } from './todo';
 
-/** The request list's filter: one status, or every request (undefined). */
-export const REQUEST_STATUSES = ['draft', 'in_review', 'returned', 'rejected', 'withdrawn', 'published'] as const;
-
-/** The staff area's start page and request list: what they read. */
+/** The staff area's start page: what it reads (the task lists: src/requests/task-list.ts). */
 export function createInternService(deps: { db: Knex; clock: () => Date }) {
   const { db, clock } = deps;
   return {
@@ -25,25 +19,6 @@ export function createInternService(deps: { db: Knex; clock: () => Date }) {
         ? await db('org_units').where({ code: me.unit }).first<{ name: string } | undefined>('name')
         : undefined;
       return { mine, todo, unitName: unit?.name };
-    },
-
-    /**
-     * The requests this person may see, newest change first: the same rule as the request
-     * page (a deputy sees what the people they deputise for today may see), as SQL.
-     */
-    async requestList(
-      me: SessionUser,
-      status: Status | undefined,
-    ): Promise<Array<RequestRow & { unit_name: string | null }>> {
-      const q = db('requests as r')
-        .leftJoin('org_units as u', 'u.id', 'r.org_unit_id')
-        .select('r.*', 'u.name as unit_name')
-        .orderBy('r.updated_at', 'desc')
-        .limit(500);
-      if (status) q.where('r.status', status);
-      const { viewer } = await requestViewer(db, me, clock());
-      whereRequestVisible(q, db, viewer);
-      return q;
     },
   };
 }

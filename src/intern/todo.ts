@@ -5,6 +5,7 @@ import { confirmedCurrent, currentTexts, type GuidelineText, type GuidelineKey }
 import * as store from '../requests/store';
 import { openTasksFor, type OpenTask } from '../reassessments/store';
 import { selfViewer } from '../policy/viewer';
+import { storedSections } from '../requests/review';
 
 export interface ReturnedRequest {
   id: number;
@@ -14,6 +15,8 @@ export interface ReturnedRequest {
   returnedAt: Date;
   stepName: { de: string; en: string };
   comment: string;
+  /** Sections the return points to (#15). */
+  sections: number[];
 }
 
 export interface PresenceDue {
@@ -59,6 +62,7 @@ export async function toDoFor(db: Knex, me: SessionUser, now: Date): Promise<ToD
       returnedAt: d.decided_at,
       stepName: step?.name ?? { de: d.step_id, en: d.step_id },
       comment: d.comment ?? '',
+      sections: storedSections(d.sections),
     });
   }
 

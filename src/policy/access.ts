@@ -67,6 +67,63 @@ export function whereRequestVisible(q: Knex.QueryBuilder, db: Knex, viewer: View
   });
 }
 
+// ---------------------------------------------------------------- deciding (task lists)
+
+/** A person as the workflow core's decidableSteps sees them (src/workflow/core.ts Person / Actor). */
+export interface DeciderPerson {
+  uid: string;
+  roles: readonly string[];
+  headOfUnits: readonly string[];
+}
+
+/**
+ * The open steps `actor` may decide now, as a filter on `request_waits as <waits>` joined with
+ * `workflow_instances as <instance>`: the SQL twin of decidableSteps in src/workflow/core.ts
+ * (the predicate; test/policy/decidable.test.ts proves on a real database that both agree).
+ * A step is decidable when the actor is not the author or an editor and decided no other step
+ * of the request, and either is a candidate (the step's role, or head of the request's unit)
+ * or deputises today for a candidate bound by the same guards.
+ */
+export function whereStepDecidable(
+  q: Knex.QueryBuilder,
+  actor: DeciderPerson & { actingFor: readonly DeciderPerson[] },
+  waits = 'w',
+  instance = 'i',
+): void {
+  const list = (values: readonly string[]) => values.map(() => '?').join(', ');
+  const candidate = (p: DeciderPerson): [string, string[]] => {
+    const parts: string[] = [];
+    const bindings: string[] = [];
+    if (p.roles.length > 0) {
+      parts.push(`(${waits}.decider_kind = 'role' and ${waits}.decider_role in (${list(p.roles)}))`);
+      bindings.push(...p.roles);
+    }
+    if (p.headOfUnits.length > 0) {
+      parts.push(`(${waits}.decider_kind = 'unit_head' and ${waits}.unit_code in (${list(p.headOfUnits)}))`);
+      bindings.push(...p.headOfUnits);
+    }
+    return [parts.length > 0 ? `(${parts.join(' or ')})` : 'false', bindings];
+  };
+  const guard = (uid: string): [string, string[]] => [
+    `((${instance}.state->>'authorUid') <> ? and not ((${instance}.state->'editorUids') @> jsonb_build_array(?::text))` +
+      ` and not exists (select 1 from jsonb_each(${instance}.state->'steps') as other(step_id, status)` +
+      ` where other.step_id <> ${waits}.step_id and (other.status->>'decidedBy' = ? or other.status->>'onBehalfOf' = ?)))`,
+    [uid, uid, uid, uid],
+  ];
+  const [selfGuard, selfGuardBindings] = guard(actor.uid);
+  const [selfCandidate, selfCandidateBindings] = candidate(actor);
+  const viaPrincipals = actor.actingFor.map((p) => {
+    const [c, cb] = candidate(p);
+    const [g, gb] = guard(p.uid);
+    return [`(${c} and ${g})`, [...cb, ...gb]] as const;
+  });
+  q.whereRaw(`(${selfGuard} and (${[selfCandidate, ...viaPrincipals.map(([sql]) => sql)].join(' or ')}))`, [
+    ...selfGuardBindings,
+    ...selfCandidateBindings,
+    ...viaPrincipals.flatMap(([, b]) => b),
+  ]);
+}
+
 /** Editing the form (save, submit, resubmit): its author, while it is a draft or returned. */
 export function requestEditRefusal(
   viewer: Pick<Viewer, 'uid'>,

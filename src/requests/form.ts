@@ -273,3 +273,57 @@ export function requestTitle(data: RequestData): string {
 
 /** Fields whose change after publication needs the Hannover.de editorial step again. */
 export const IDENTITY_FIELDS = ['name', 'url', 'platform'] as const;
+
+/**
+ * The form's numbered sections (PRODUCT.md "The request", items 1–11) and the fields each
+ * holds. Workflow steps name them by number (src/workflow/definition.ts REQUEST_SECTION_COUNT);
+ * the request page shows a decider their step's sections first, and a return points to them.
+ */
+export const REQUEST_SECTIONS = [
+  { n: 1, key: 'unit', fields: ['orgUnit', 'kind', 'existingSince'] },
+  { n: 2, key: 'platform', fields: ['platform', 'name', 'url', 'description'] },
+  { n: 3, key: 'necessity', fields: ['necessity'] },
+  {
+    n: 4,
+    key: 'concept',
+    fields: [
+      'purpose',
+      'targetGroups',
+      'topics',
+      'contentTypes',
+      'postingFrequency',
+      'interaction',
+      'moderation',
+      'staffedHours',
+      'responseTime',
+    ],
+  },
+  {
+    n: 5,
+    key: 'hannoverde',
+    fields: ['hannoverDeUrl', 'commitHannoverDeOnly', 'commitNotExclusive', 'commitLinkBack'],
+  },
+  { n: 6, key: 'services', fields: ['noServices'] },
+  { n: 7, key: 'editors', fields: ['editors', 'trainingDate'] },
+  { n: 8, key: 'legal', fields: ['imprintUrl', 'privacyUrl', 'jointControllerAck'] },
+  { n: 9, key: 'accessibility', fields: ['a11yAltText', 'a11ySubtitles', 'alternativeChannel'] },
+  { n: 10, key: 'security', fields: ['twoFactor', 'noSharedCredentials', 'offboarding'] },
+  { n: 11, key: 'review', fields: ['reviewMonths'] },
+] as const satisfies ReadonlyArray<{
+  n: number;
+  key: string;
+  fields: ReadonlyArray<TextField | CheckField | 'editors'>;
+}>;
+
+export type RequestSection = (typeof REQUEST_SECTIONS)[number];
+
+/** The section a field belongs to (editor slots "editor1"… belong to 7). */
+export function sectionOfField(field: string): number | undefined {
+  const name = /^editor\d+$/.test(field) ? 'editors' : field;
+  return REQUEST_SECTIONS.find((s) => (s.fields as readonly string[]).includes(name))?.n;
+}
+
+/** The message-key part of a section number ("legal" for 8). */
+export function sectionKey(n: number): string {
+  return REQUEST_SECTIONS.find((s) => s.n === n)?.key ?? String(n);
+}

@@ -8,6 +8,7 @@ import { currentTexts } from '../guidelines/store';
 import { maySeeRequest, isNeverSubmittedDraft, type Viewer } from '../policy/access';
 import { requestViewer } from '../policy/viewer';
 import * as store from './store';
+import { storedSections } from './review';
 import type { RequestService } from './service';
 
 /** An open step and who decides it, for the "what happens next" panel. */
@@ -46,6 +47,10 @@ export interface DecisionRow {
   on_behalf_of: string | null;
   comment: string | null;
   decided_at: Date;
+  /** JSON: { checked, unchecked } checklist item ids (#15) */
+  checklist: unknown;
+  /** JSON: the request sections a return or rejection points to (#15) */
+  sections: unknown;
 }
 
 const latestDecision = (instance: Instance): Date | undefined => {
@@ -161,6 +166,15 @@ export function createRequestPages(deps: { db: Knex; clock: () => Date; service:
         .orderBy('id', 'desc')
         .first<{ comment: string | null } | undefined>('comment');
       return row?.comment ?? null;
+    },
+
+    /** The sections the latest return points to (#15; older returns point to none). */
+    async lastReturnSections(id: number): Promise<number[]> {
+      const row = await db('decisions')
+        .where({ request_id: id, outcome: 'returned' })
+        .orderBy('id', 'desc')
+        .first<{ sections: unknown } | undefined>('sections');
+      return storedSections(row?.sections);
     },
 
     /** The comment of the latest reminder to the editors (the names it went to). */

@@ -10,6 +10,8 @@ import { pathId, type FieldError } from '../web/forms';
 import { noticeFlags, parseControls, parseForm, parseQuery } from '../web/input';
 import type { MessageKey } from '../i18n/keys';
 import {
+  REQUEST_SECTIONS,
+  sectionKey,
   emptyRequestData,
   readForm,
   lengthProblems,
@@ -32,6 +34,8 @@ import {
 } from './schemas';
 import { mayRemindEditors, mayConfirmAsEditor, requestEditRefusal } from '../policy/access';
 import { nextStepRoutes } from './next-step';
+import { readReview, type Review } from './review';
+import { deskView } from './desk';
 
 /**
  * "Actually ours" on a reported account (src/reports) opens a new request for an existing
@@ -84,6 +88,7 @@ export function requestRoutes(deps: RequestRouteDeps) {
       search?: { q: string; results: SessionUser[] | undefined };
       returnedComment?: string | null;
       resubmit?: boolean;
+      flaggedSections?: number[];
     },
   ) {
     const t = res.locals.t;
@@ -98,6 +103,8 @@ export function requestRoutes(deps: RequestRouteDeps) {
         search: opts.search,
         editorSlots: EDITOR_SLOTS,
         returnedComment: opts.returnedComment,
+        flaggedSections: opts.flaggedSections ?? [],
+        sections: REQUEST_SECTIONS,
         resubmit: opts.resubmit ?? false,
         ...(await pages.formChoices()),
       },
@@ -205,6 +212,8 @@ export function requestRoutes(deps: RequestRouteDeps) {
       data: request.data,
       requestId: id,
       returnedComment: request.status === 'returned' ? await pages.lastReturnComment(id) : null,
+      // the sections the return points to are marked in the form (#15)
+      flaggedSections: request.status === 'returned' ? await pages.lastReturnSections(id) : [],
       resubmit: request.status === 'returned',
     });
   });
@@ -219,7 +228,7 @@ export function requestRoutes(deps: RequestRouteDeps) {
     id: number,
     form: {
       decisionErrors?: FieldError[];
-      decisionValues?: Record<string, string>;
+      decisionValues?: Record<string, string | string[]>;
       confirmErrors?: FieldError[];
       withdrawErrors?: FieldError[];
       withdrawValue?: string;
@@ -290,6 +299,8 @@ export function requestRoutes(deps: RequestRouteDeps) {
         decisionErrors: form.decisionErrors ?? [],
         confirmErrors: form.confirmErrors ?? [],
         decisionValues: form.decisionValues ?? {},
+        desk: deskView({ request, definition, decidable, decisions, changes }),
+        sections: REQUEST_SECTIONS,
       },
       status,
     );
@@ -301,9 +312,26 @@ export function requestRoutes(deps: RequestRouteDeps) {
     // the step comes from the page's hidden field: anything else was not sent by the portal (400)
     const { schritt: stepId } = parseControls(stepIdSchema, req.body);
     const form = parseForm(decisionSchema, req.body);
-    if (!form.ok) {
-      const values = { entscheidung: form.values.entscheidung ?? '', kommentar: form.values.kommentar ?? '' };
-      return showRequest(req, res, id, { decisionErrors: form.errors, decisionValues: values }, 400);
+    // the checklist ticks and the sections a return points to, checked against the step (#15)
+    const { review, problems } = readReview(
+      req.body ?? {},
+      (await pages.step(id, stepId)).step,
+      (form.ok ? form.data.entscheidung : form.values.entscheidung) ?? '',
+    );
+    if (!form.ok || problems.length > 0) {
+      const values = form.ok
+        ? { entscheidung: form.data.entscheidung, kommentar: form.data.kommentar }
+        : { entscheidung: form.values.entscheidung ?? '', kommentar: form.values.kommentar ?? '' };
+      return showRequest(
+        req,
+        res,
+        id,
+        {
+          decisionErrors: [...(form.ok ? [] : form.errors), ...problems],
+          decisionValues: { ...values, pruefung: review.checked, abschnitte: review.sections.map(String) },
+        },
+        400,
+      );
     }
     const { entscheidung: outcome, kommentar: comment, fassung: version, bestaetigt } = form.data;
     const action =
@@ -313,10 +341,17 @@ export function requestRoutes(deps: RequestRouteDeps) {
     // rejecting is final: it happens only from its confirmation page (bestaetigt=1)
     if (outcome === 'reject' && bestaetigt !== '1') {
       if (bestaetigt === 'nein')
-        return showRequest(req, res, id, { decisionValues: { entscheidung: 'reject', kommentar: comment } });
-      return confirmReject(req, res, id, stepId, comment, version);
+        return showRequest(req, res, id, {
+          decisionValues: {
+            entscheidung: 'reject',
+            kommentar: comment,
+            pruefung: review.checked,
+            abschnitte: review.sections.map(String),
+          },
+        });
+      return confirmReject(req, res, id, stepId, comment, version, review);
     }
-    await service.act(user(req), id, action, version);
+    await service.act(user(req), id, action, version, review);
     res.redirect(303, res.locals.url(`/intern/antraege/${id}?entschieden=1`));
   });
 
@@ -328,6 +363,7 @@ export function requestRoutes(deps: RequestRouteDeps) {
     stepId: string,
     comment: string,
     version: number | undefined,
+    review: Review,
   ) {
     await service.mayAct(user(req), id, { type: 'reject', stepId, comment }, version);
     const { request, step } = await pages.step(id, stepId);
@@ -343,6 +379,14 @@ export function requestRoutes(deps: RequestRouteDeps) {
           value: step ? step.name[res.locals.locale as 'de' | 'en'] || step.name.de : stepId,
         },
         { label: t('requests.reject.reason'), value: comment },
+        ...(review.sections.length > 0
+          ? [
+              {
+                label: t('requests.review.sectionsPointed'),
+                value: review.sections.map((n) => t(`requests.section.${sectionKey(n)}` as MessageKey)).join('\n'),
+              },
+            ]
+          : []),
       ],
       action: `/intern/antraege/${id}/entscheidung`,
       hidden: {
@@ -350,6 +394,8 @@ export function requestRoutes(deps: RequestRouteDeps) {
         entscheidung: 'reject',
         kommentar: comment,
         ...(version !== undefined ? { fassung: String(version) } : {}),
+        pruefung: review.checked,
+        abschnitte: review.sections.map(String),
       },
       submitLabel: t('requests.reject.submit'),
       changeLabel: t('requests.reject.change'),

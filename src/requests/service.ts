@@ -1,17 +1,9 @@
 import type { Knex } from 'knex';
 import type { SessionUser } from '../directory/user';
 import { DirectoryUnavailableError, type Directory } from '../directory/directory';
-import {
-  decide as decideCore,
-  newInstance,
-  decidableSteps,
-  type Action,
-  type Instance,
-  type WorkflowEvent,
-} from '../workflow/core';
+import { decide as decideCore, newInstance, type Action, type Instance, type WorkflowEvent } from '../workflow/core';
 import type { WorkflowDefinition } from '../workflow/definition';
 import { buildActor } from '../policy/actors';
-import { addWorkingDays } from '../workflow/working-days';
 import { recordHistory, recordHistories, diffRecords, type HistoryEntry } from '../audit/history';
 import { rememberPerson } from '../people/store';
 import { unitByCode } from '../registry/org-units';
@@ -28,6 +20,7 @@ import {
 } from './form';
 import * as store from './store';
 import { RequestError } from './errors';
+import type { Review } from './review';
 import { publishPresence, applyChange, presenceAsRequestData } from './publish';
 import { confirmedCurrent, recordConfirmation } from '../guidelines/store';
 import { enqueue, isDeliverableAddress } from '../notifications/outbox';
@@ -181,6 +174,7 @@ export function createRequestService(deps: RequestServiceDeps) {
     events: WorkflowEvent[],
     actor: SessionUser | null,
     now: Date,
+    review?: Review,
   ) {
     await store.saveInstance(trx, instanceRow, state, now);
     const finished = state.status === 'published' || state.status === 'rejected' || state.status === 'withdrawn';
@@ -205,6 +199,7 @@ export function createRequestService(deps: RequestServiceDeps) {
           on_behalf_of: e.onBehalfOf ?? null,
           comment: e.comment ?? null,
           decided_at: now,
+          ...(review && e.actorUid === actor?.uid ? decisionReview(review) : {}),
         });
       }
       if (e.type === 'published') {
@@ -228,7 +223,16 @@ export function createRequestService(deps: RequestServiceDeps) {
         requestId: request.id,
         presenceId: request.presence_id,
         comment: 'comment' in e ? (e.comment ?? null) : null,
-        changes: 'stepId' in e ? { step: { before: null, after: e.stepId } } : null,
+        changes:
+          'stepId' in e
+            ? {
+                step: { before: null, after: e.stepId },
+                // the decider's statement of what they checked, and where the author should look
+                ...(review && isDecision(e) && 'actorUid' in e && e.actorUid === actor?.uid
+                  ? historyReview(review)
+                  : {}),
+              }
+            : null,
       });
     }
     await recordHistories(trx, history);
@@ -461,6 +465,7 @@ export function createRequestService(deps: RequestServiceDeps) {
       id: number,
       action: Action,
       seenVersion: number | undefined,
+      review?: Review,
     ): Promise<{ status: string }> {
       const now = clock();
       return db.transaction(async (trx) => {
@@ -481,7 +486,7 @@ export function createRequestService(deps: RequestServiceDeps) {
         });
         if (!result.ok) throw new RequestError('refused', result.refusal);
         await rememberPerson(trx, user, now);
-        await apply(trx, request, instanceRow, definition, result.instance, result.events, user, now);
+        await apply(trx, request, instanceRow, definition, result.instance, result.events, user, now, review);
         return { status: result.instance.status };
       });
     },
@@ -702,44 +707,33 @@ export function createRequestService(deps: RequestServiceDeps) {
       return { ok: true, id };
     },
 
-    /** Open steps this person may decide now (as themselves or as deputy). */
-    async tasksFor(user: SessionUser) {
-      const now = clock();
-      const actor = await buildActor(db, user, now);
-      const tasks: Array<{
-        request: store.RequestRow;
-        stepId: string;
-        stepName: { de: string; en: string };
-        onBehalfOf?: string;
-        openedAt?: string;
-        deadline?: Date;
-        overdue: boolean;
-      }> = [];
-      for (const { request: r, definition } of await store.requestsInReviewWithDefinitions(db)) {
-        for (const d of decidableSteps(definition, r.instance.state, actor)) {
-          const step = definition.steps.find((s) => s.id === d.stepId);
-          const openedAt = r.instance.state.steps[d.stepId]?.openedAt;
-          const deadline =
-            openedAt && step?.deadline
-              ? addWorkingDays(new Date(openedAt), step.deadline.remindAfterWorkingDays)
-              : undefined;
-          tasks.push({
-            request: r,
-            stepId: d.stepId,
-            stepName: step?.name ?? { de: d.stepId, en: d.stepId },
-            ...(d.onBehalfOf ? { onBehalfOf: d.onBehalfOf } : {}),
-            ...(openedAt ? { openedAt } : {}),
-            ...(deadline ? { deadline } : {}),
-            overdue: deadline !== undefined && deadline < now,
-          });
-        }
-      }
-      return tasks;
-    },
-
     readForm,
     identityFields: IDENTITY_FIELDS,
   };
 }
 
 export type RequestService = ReturnType<typeof createRequestService>;
+
+const isDecision = (e: WorkflowEvent): boolean =>
+  e.type === 'approved' || e.type === 'returned' || e.type === 'rejected';
+
+/** decisions.checklist and decisions.sections of a decision with a review (JSON columns). */
+function decisionReview(review: Review) {
+  return {
+    checklist: JSON.stringify({ checked: review.checked, unchecked: review.unchecked }),
+    sections: JSON.stringify(review.sections),
+  };
+}
+
+/** The review as history changes: ticked items, unticked items, sections pointed to. */
+function historyReview(review: Review) {
+  return {
+    ...(review.checked.length + review.unchecked.length > 0
+      ? {
+          checklist: { before: null, after: review.checked },
+          checklistOpen: { before: null, after: review.unchecked },
+        }
+      : {}),
+    ...(review.sections.length > 0 ? { sections: { before: null, after: review.sections } } : {}),
+  };
+}

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Instance, Status } from '../workflow/core';
 import type { WorkflowDefinition } from '../workflow/definition';
 import { normaliseStored, type RequestData } from './form';
+import { syncWaits } from './waits';
 
 type Q = Knex | Knex.Transaction;
 
@@ -144,12 +145,15 @@ export async function insertInstance(db: Q, requestId: number, definitionId: num
     created_at: now,
     updated_at: now,
   });
+  await syncWaits(db, requestId, await getDefinition(db, definitionId), state);
 }
 
 export async function saveInstance(db: Q, row: InstanceRow, state: Instance, now: Date) {
   await db('workflow_instances')
     .where({ id: row.id })
     .update({ state: JSON.stringify(state), status: state.status, revision: row.revision + 1, updated_at: now });
+  // where the request waits now, for the task lists (same transaction as the instance)
+  await syncWaits(db, row.request_id, await getDefinition(db, row.definition_id), state);
 }
 
 export async function getDefinition(db: Q, id: number): Promise<WorkflowDefinition> {
@@ -199,6 +203,10 @@ export async function insertDecision(
     on_behalf_of?: string | null;
     comment?: string | null;
     decided_at: Date;
+    /** JSON: { checked, unchecked } item ids of the step's checklist */
+    checklist?: string;
+    /** JSON: the request sections a return or rejection points to */
+    sections?: string;
   },
 ) {
   await db('decisions').insert(d);

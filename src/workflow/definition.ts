@@ -54,6 +54,24 @@ const deadlineSchema = z
     message: 'must be greater than remindAfterWorkingDays (the escalation follows the reminder)',
   });
 
+/**
+ * The request form's numbered sections (1–11, src/requests/form.ts REQUEST_SECTIONS; a test
+ * keeps both in step). A step names the sections it reviews; the pure core only validates them.
+ */
+export const REQUEST_SECTION_COUNT = 11;
+
+/** A checklist item: its id is what a decider's tick records, its text what they read. */
+const checklistItemSchema = z.strictObject({
+  id: z
+    .string()
+    .max(LIMITS.checklistId, `must be at most ${LIMITS.checklistId} characters long`)
+    .regex(ID_PATTERN, 'must start with a lower-case letter and contain only a-z, 0-9 and _'),
+  text: z.strictObject({
+    de: nonBlank.max(LIMITS.checklistText, `must be at most ${LIMITS.checklistText} characters long`),
+    en: nonBlank.max(LIMITS.checklistText, `must be at most ${LIMITS.checklistText} characters long`),
+  }),
+});
+
 const stepSchema = z.strictObject({
   // decisions.step_id (src/limits.ts)
   id: z
@@ -68,6 +86,33 @@ const stepSchema = z.strictObject({
   deadline: deadlineSchema.optional(),
   notifyOnOpen: z.array(z.enum(NOTIFY_ROLES)).optional(),
   publishes: z.boolean().optional(),
+  /** The request sections this step reviews, shown first to its decider (older versions have none). */
+  sections: z
+    .array(
+      z
+        .int('must be a section number')
+        .min(1, `must be a section number from 1 to ${REQUEST_SECTION_COUNT}`)
+        .max(REQUEST_SECTION_COUNT, `must be a section number from 1 to ${REQUEST_SECTION_COUNT}`),
+    )
+    .optional()
+    .superRefine((sections, ctx) => {
+      sections?.forEach((n, i) => {
+        if (sections.indexOf(n) < i)
+          ctx.addIssue({ code: 'custom', path: [i], message: `section ${n} is listed twice` });
+      });
+    }),
+  /** What the decider confirms they checked; the ticks are recorded with the decision. */
+  checklist: z
+    .array(checklistItemSchema)
+    .max(LIMITS.checklistItems, `must have at most ${LIMITS.checklistItems} items`)
+    .optional()
+    .superRefine((items, ctx) => {
+      const ids = items?.map((item) => item.id) ?? [];
+      ids.forEach((id, i) => {
+        if (ids.indexOf(id) < i)
+          ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate checklist item id "${id}"` });
+      });
+    }),
 });
 
 export const workflowDefinitionSchema = z
@@ -90,6 +135,7 @@ export const workflowDefinitionSchema = z
 export type WorkflowDefinition = z.output<typeof workflowDefinitionSchema>;
 export type WorkflowStep = WorkflowDefinition['steps'][number];
 export type Decider = WorkflowStep['decider'];
+export type ChecklistItem = NonNullable<WorkflowStep['checklist']>[number];
 
 export type ParseDefinitionResult = { ok: true; definition: WorkflowDefinition } | { ok: false; errors: string[] };
 

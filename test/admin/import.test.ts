@@ -354,7 +354,12 @@ describe('bulk import: 5,000 rows', () => {
     expect(imported[1].author_uid).toBe('redaktion');
     const ids = imported.map((r) => r.id);
 
-    const definition = await db()('workflow_definitions').where({ key: 'dienstanweisung', version: 1 }).first('id');
+    // the newest version of the directive (version 2 since migration 0014)
+    const definition = await db()('workflow_definitions')
+      .where({ key: 'dienstanweisung' })
+      .orderBy('version', 'desc')
+      .first('id', 'version');
+    expect(definition.version).toBe(2);
     const instances = await db()('workflow_instances').whereIn('request_id', ids);
     expect(instances).toHaveLength(rows);
     for (const i of instances) {

@@ -37,6 +37,10 @@ steps:
     name: { de: Datenschutz, en: Data protection }
     decider: { kind: role, role: data_protection }
     after: [unit_head]
+    sections: [8, 2]
+    checklist:
+      - id: art26
+        text: { de: Vereinbarung nach Art. 26 DSGVO liegt vor, en: Art. 26 GDPR agreement in place }
   - id: hannoverde
     name: { de: Redaktion Hannover.de, en: Hannover.de editorial team }
     decider: { kind: role, role: hannoverde }
@@ -83,36 +87,43 @@ describe('workflow definitions', () => {
     expect(text(en.text)).toContain('Stage 2: 2 steps in parallel');
   });
 
-  it('uploads a YAML version as version 2; a request in flight keeps version 1, new ones get version 2', async () => {
+  it('uploads a YAML version as version 3; a request in flight keeps version 2, new ones get version 3', async () => {
     const editor = await signIn(ctx.app, 'redaktion');
     const inFlight = await fileRequest(editor, {
       name: 'Stadtteilkultur',
       url: 'https://www.facebook.com/stadtteilkultur.hannover',
     });
-    expect(await definitionOf(inFlight)).toEqual({ key: 'dienstanweisung', version: 1 });
+    // version 2 came with the installation (sections and checklists, migration 0014)
+    expect(await definitionOf(inFlight)).toEqual({ key: 'dienstanweisung', version: 2 });
 
     const res = await post(admin, `${W}/neu`, { definition: V2_YAML }, `${W}/neu`);
     const location = expectRedirect(res, /\/intern\/verwaltung\/ablaeufe\/\d+\?neu=1&angegeben=7/);
     const shown = await admin.get(location).expect(200);
-    expect(text(shown.text)).toContain('Fassung 2 wurde gespeichert.');
+    expect(text(shown.text)).toContain('Fassung 3 wurde gespeichert.');
     expect(text(shown.text)).toContain('In der Datei stand Fassung 7');
     const versions = await ctx.database.db('workflow_definitions').where({ key: 'dienstanweisung' }).orderBy('version');
-    expect(versions.map((v) => v.version)).toEqual([1, 2]);
-    expect(versions[1].definition.version).toBe(2);
-    expect(versions[1].created_by).toBe('admin');
+    expect(versions.map((v) => v.version)).toEqual([1, 2, 3]);
+    expect(versions[2].definition.version).toBe(3);
+    expect(versions[2].created_by).toBe('admin');
+    // sections and checklists are part of what an administrator uploads
+    expect(versions[2].definition.steps[2]).toMatchObject({
+      id: 'data_protection',
+      sections: [8, 2],
+      checklist: [{ id: 'art26', text: { de: 'Vereinbarung nach Art. 26 DSGVO liegt vor' } }],
+    });
     expect(await ctx.database.db('history').where({ action: 'workflow_definition.uploaded' }).first()).toMatchObject({
       actor_uid: 'admin',
-      entity_id: String(versions[1].id),
-      comment: 'dienstanweisung v2',
+      entity_id: String(versions[2].id),
+      comment: 'dienstanweisung v3',
     });
 
-    // the list shows both, with the request in flight on version 1
+    // the list shows every version, with the request in flight on version 2
     const list = await admin.get(W).expect(200);
     expect(list.text).toMatch(
-      /data-version="1">[\s\S]*?<td class="kern-table__cell kern-table__cell--numeric">1<\/td>/,
+      /data-version="2">[\s\S]*?<td class="kern-table__cell kern-table__cell--numeric">1<\/td>/,
     );
 
-    // the request in flight goes on under version 1 ...
+    // the request in flight goes on under version 2 ...
     const head = await signIn(ctx.app, 'leitung');
     const page = await head.get(`/intern/antraege/${inFlight}`).expect(200);
     const decided = await head
@@ -120,16 +131,16 @@ describe('workflow definitions', () => {
       .type('form')
       .send({ _csrf: csrfFrom(page.text), schritt: 'unit_head', entscheidung: 'approve', kommentar: '', fassung: '1' });
     expect(decided.status).toBe(303);
-    expect(await definitionOf(inFlight)).toEqual({ key: 'dienstanweisung', version: 1 });
+    expect(await definitionOf(inFlight)).toEqual({ key: 'dienstanweisung', version: 2 });
     const mails = await ctx.database.db('outbox').where({ request_id: inFlight, template: 'staff_council_notice' });
-    expect(mails).toHaveLength(0); // v1 tells the staff council only at the last step
+    expect(mails).toHaveLength(0); // v2 tells the staff council only at the last step
 
-    // ... and a new request starts on version 2
+    // ... and a new request starts on version 3
     const fresh = await fileRequest(editor, {
       name: 'Kulturtreff',
       url: 'https://www.facebook.com/kulturtreff.hannover',
     });
-    expect(await definitionOf(fresh)).toEqual({ key: 'dienstanweisung', version: 2 });
+    expect(await definitionOf(fresh)).toEqual({ key: 'dienstanweisung', version: 3 });
   });
 
   it('refuses invalid definitions with every error named and the text kept', async () => {
@@ -159,6 +170,26 @@ describe('workflow definitions', () => {
     expect((page.match(/<li><a class="kern-link" href="#feld-definition">Definition ungültig:/g) ?? []).length).toBe(2);
 
     // graph errors
+    // a checklist item without its English text, a section the form does not have
+    const review = await post(
+      admin,
+      `${W}/neu`,
+      {
+        definition: V2_YAML.replace('sections: [8, 2]', 'sections: [8, 12]').replace(
+          'text: { de: Vereinbarung nach Art. 26 DSGVO liegt vor, en: Art. 26 GDPR agreement in place }',
+          'text: { de: Vereinbarung nach Art. 26 DSGVO liegt vor }',
+        ),
+      },
+      `${W}/neu`,
+    );
+    expect(review.status).toBe(400);
+    expect(text(review.text)).toContain(
+      'steps[2].sections[1] (step "data_protection"): must be a section number from 1 to 11',
+    );
+    expect(text(review.text)).toContain(
+      'steps[2].checklist[0].text.en (step "data_protection"): required field is missing',
+    );
+
     const graph = await post(
       admin,
       `${W}/neu`,
@@ -229,6 +260,6 @@ describe('workflow definitions', () => {
     expect(
       (await ctx.database.db('workflow_definitions').where({ key: 'redaktionswechsel' }).max({ m: 'version' }).first())
         ?.m,
-    ).toBe(2);
+    ).toBe(3);
   });
 });

@@ -327,11 +327,73 @@ export function defineJourneys(javaScriptEnabled: boolean) {
       await head.goto('/intern');
       const tasks = head.getByRole('region', { name: t['requests.tasks.decide'], exact: true });
       await go(head, tasks.getByRole('link', { name, exact: true }));
-      await head
-        .getByRole('heading', { name: t['requests.page.changes'].replace('{from}', '1').replace('{to}', '2') })
-        .waitFor();
+      // the decider's desk: the changes are marked inside the sections, a changed section is open
+      await sees(head, t['requests.review.changesMarked'].replace('{from}', '1').replace('{to}', '2'));
       await sees(head, 'Sa–So 10–14 Uhr');
       await head.getByRole('radio', { name: t['requests.decide.approve'], exact: true }).waitFor();
+    }, 180_000);
+
+    it('each decider sees their sections first; a return points to a section, marked for the author', async () => {
+      const name = javaScriptEnabled ? 'Stadtteilbibliothek Linden' : 'Stadtteilbibliothek Linden (ohne JavaScript)';
+      const account = javaScriptEnabled ? 'bibliothek.linden' : 'bibliothek.linden.nojs';
+      await fileRequest({ name, account });
+      const reviewOf = (page: Page, step: string) =>
+        page.getByRole('region', { name: t['requests.review.title'].replace('{step}', step), exact: true });
+
+      // the unit head: sections 1, 3, 7 and 10 first, then the checklist, then the decision
+      const head = await as('leitung');
+      await head.goto('/intern');
+      const tasks = head.getByRole('region', { name: t['requests.tasks.decide'], exact: true });
+      await go(head, tasks.getByRole('link', { name, exact: true }));
+      const headReview = reviewOf(head, 'Leitung der Organisationseinheit');
+      expect(await headReview.getByRole('heading', { level: 3 }).allTextContents()).toEqual(
+        ['unit', 'necessity', 'editors', 'security'].map((k) => t[`requests.section.${k}` as keyof typeof t]),
+      );
+      // the other sections are collapsed: what they hold is not shown until opened
+      expect(await head.getByText('https://www.hannover.de/Impressum', { exact: true }).isVisible()).toBe(false);
+      await head
+        .getByLabel('Der Auftritt ist für die Aufgaben der Organisationseinheit erforderlich (Abschnitt 3).')
+        .check();
+      await head.getByRole('radio', { name: t['requests.decide.approve'], exact: true }).check();
+      await go(head, button(head, t['requests.decide.submit']));
+      await sees(head, t['requests.page.decided']);
+      await sees(head, 'geprüft: Der Auftritt ist für die Aufgaben der Organisationseinheit erforderlich');
+
+      // data protection: section 8 first; returns the request pointing to section 8
+      const dp = await as('datenschutz');
+      await dp.goto('/intern');
+      await go(
+        dp,
+        dp
+          .getByRole('region', { name: t['requests.tasks.decide'], exact: true })
+          .getByRole('link', { name, exact: true }),
+      );
+      expect(await reviewOf(dp, 'Datenschutz').getByRole('heading', { level: 3 }).allTextContents()).toEqual([
+        t['requests.section.legal'],
+      ]);
+      await dp.getByLabel('Das Impressum ist erreichbar und vollständig.').check();
+      await dp.getByRole('radio', { name: t['requests.decide.return'], exact: true }).check();
+      await dp
+        .getByRole('group', { name: t['requests.review.sections'] })
+        .getByLabel(t['requests.section.legal'])
+        .check();
+      await field(dp, t['requests.decide.comment']).fill('Die Datenschutzerklärung nennt die Plattform nicht.');
+      await go(dp, button(dp, t['requests.decide.submit']));
+      await sees(dp, t['requests.page.decided']);
+
+      // the author sees section 8 marked on the request page and in the form
+      const editor = await as('redaktion');
+      await editor.goto('/intern');
+      await sees(editor, `${t['requests.review.sectionsPointed']}: ${t['requests.section.legal']}`);
+      const mine = editor.getByRole('region', { name: t['requests.tasks.mine'], exact: true });
+      await go(editor, mine.getByRole('link', { name, exact: true }));
+      await sees(editor, t['requests.review.flaggedNote']);
+      await editor.locator('[data-testid="flagged-8"]').first().waitFor();
+      await go(editor, editor.getByRole('link', { name: t['requests.page.edit'], exact: true }));
+      await sees(editor, t['requests.review.flaggedNote']);
+      await editor
+        .getByRole('group', { name: `${t['requests.section.legal']} ${t['requests.review.flagged']}` })
+        .waitFor();
     }, 180_000);
 
     it('an administrator imports the inventory from CSV; the unit head finds the imported request', async () => {

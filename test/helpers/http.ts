@@ -56,9 +56,13 @@ export async function confirmOnPage(agent: request.Agent, page: request.Response
   for (const m of page.text.matchAll(form)) {
     const [, action, inner] = m as unknown as [string, string, string];
     if (!inner.includes('name="bestaetigt" value="1"')) continue;
-    const fields: Record<string, string> = {};
-    for (const h of inner.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
-      fields[h[1] as string] = unescapeHtml(h[2] as string);
+    // a name may repeat (checkboxes carried over): it goes back as a list, as a browser sends it
+    const fields: Record<string, string | string[]> = {};
+    for (const h of inner.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+      const [name, value] = [h[1] as string, unescapeHtml(h[2] as string)];
+      const had = fields[name];
+      fields[name] = had === undefined ? value : [...[had].flat(), value];
+    }
     return agent
       .post(unescapeHtml(action))
       .type('form')

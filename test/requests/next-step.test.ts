@@ -181,12 +181,18 @@ describe('"Meine Aufgaben" starts with what this person must do now', () => {
     expect(visible(home.slice(due, mine))).toContain('Jährlich prüfen: Prüftermin 10. Dezember 2026');
   });
 
-  it('writes the task line without a space before the comma', async () => {
+  it('writes the task line without a space before a comma', async () => {
     const c = await fresh();
     await fileRequest(await signIn(c.app, 'redaktion'), 'Kommaprobe');
-    const home = visible((await (await signIn(c.app, 'leitung')).get('/intern').expect(200)).text);
-    expect(home).toMatch(/Kommaprobe – Leitung der Organisationseinheit, wartet seit/);
-    expect(home).not.toMatch(/ , wartet seit/);
+    const page = (await (await signIn(c.app, 'leitung')).get('/intern').expect(200)).text;
+    // the task is a row: request, unit, the step it waits at, since when (#15 columns)
+    const row = visible(
+      /<tr class="kern-table__row" data-request="\d+" data-step="unit_head">[\s\S]*?<\/tr>/.exec(page)?.[0] ?? '',
+    );
+    expect(row.trim()).toMatch(
+      /^Kommaprobe Fachbereich Kultur Leitung der Organisationseinheit \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} /,
+    );
+    expect(visible(page)).not.toMatch(/ ,/);
   });
 });
 

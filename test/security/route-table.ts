@@ -336,6 +336,15 @@ export const TABLE: Row[] = [
   // ---------------------------------------------------------------- staff area: everybody signed in
   r('GET /intern', { url: () => '/intern', expect: everyoneSignedIn(200) }),
   r('GET /intern/antraege', { url: () => '/intern/antraege', expect: everyoneSignedIn(200) }),
+  // the filtered lists as CSV: each person gets the rows they may see (the policy's SQL filter)
+  r('GET /intern/antraege.csv', { url: () => '/intern/antraege.csv?stand=in_review', expect: everyoneSignedIn(200) }),
+  r('GET /intern/aufgaben.csv', { url: () => '/intern/aufgaben.csv?sortierung=frist', expect: everyoneSignedIn(200) }),
+  // a bad filter value: the list page with the error named
+  r('GET /intern/antraege', {
+    variant: 'bad filter',
+    url: () => '/intern/antraege?sortierung=zufall',
+    expect: everyoneSignedIn(400),
+  }),
   r('GET /intern/antraege/neu', { url: () => '/intern/antraege/neu', expect: everyoneSignedIn(200) }),
   r('POST /intern/antraege/neu', {
     url: () => '/intern/antraege/neu',

@@ -484,7 +484,7 @@ describe(`XSS through every form, checked on every page that shows it (${backend
     expect(yamlText, 'the upload form offers the current definition as YAML').toBeTruthy();
     const decoded = (yamlText as string)
       .replace(/&#39;/g, "'")
-      .replace(/&quot;/g, '"')
+      .replace(/&quot;|&#34;/g, '"')
       .replace(/&lt;/g, '<')
       .replace(/&gt;/g, '>')
       .replace(/&amp;/g, '&')

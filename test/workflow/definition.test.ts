@@ -2,11 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import {
   AENDERUNG_V1,
+  AENDERUNG_V2,
   DEFAULT_DEFINITIONS,
   DIENSTANWEISUNG_V1,
+  DIENSTANWEISUNG_V2,
   EDITOR_CHANGE_V1,
+  EDITOR_CHANGE_V2,
 } from '../../src/workflow/default-definitions';
-import { parseDefinition, publishingStep, type WorkflowDefinition } from '../../src/workflow/definition';
+import { REQUEST_SECTIONS } from '../../src/requests/form';
+import {
+  REQUEST_SECTION_COUNT,
+  parseDefinition,
+  publishingStep,
+  type WorkflowDefinition,
+} from '../../src/workflow/definition';
 
 /** A mutable deep copy of the default workflow, to break in one place per test. */
 const editable = (): any => structuredClone(DIENSTANWEISUNG_V1);
@@ -22,6 +31,9 @@ describe('default definitions', () => {
     ['DIENSTANWEISUNG_V1', DIENSTANWEISUNG_V1],
     ['AENDERUNG_V1', AENDERUNG_V1],
     ['EDITOR_CHANGE_V1', EDITOR_CHANGE_V1],
+    ['DIENSTANWEISUNG_V2', DIENSTANWEISUNG_V2],
+    ['AENDERUNG_V2', AENDERUNG_V2],
+    ['EDITOR_CHANGE_V2', EDITOR_CHANGE_V2],
   ])('%s passes parseDefinition unchanged', (_name, definition) => {
     expect(parseDefinition(definition)).toEqual({ ok: true, definition });
   });
@@ -72,6 +84,38 @@ describe('default definitions', () => {
       after: [],
       publishes: true,
     });
+  });
+
+  it('version 2 names the sections each step reviews and a checklist, and changes nothing else', () => {
+    expect(DIENSTANWEISUNG_V2.version).toBe(2);
+    expect(DIENSTANWEISUNG_V2.steps.map((s) => [s.id, s.sections])).toEqual([
+      ['unit_head', [1, 3, 7, 10]],
+      ['communications', [3, 4, 6, 9, 10]],
+      ['data_protection', [8]],
+      ['hannoverde', [5, 2]],
+    ]);
+    for (const d of [DIENSTANWEISUNG_V2, AENDERUNG_V2, EDITOR_CHANGE_V2]) {
+      for (const step of d.steps) {
+        expect(step.checklist?.length, `${d.key}/${step.id}`).toBeGreaterThan(0);
+        for (const item of step.checklist ?? []) expect(item.text.de && item.text.en).toBeTruthy();
+      }
+    }
+    // data protection checks the platform's Art. 26 agreement
+    expect(DIENSTANWEISUNG_V2.steps[2]?.checklist?.map((i) => i.id)).toContain('art26');
+    // apart from sections and checklists, version 2 is version 1
+    const strip = (d: WorkflowDefinition) => ({
+      ...d,
+      version: 0,
+      steps: d.steps.map(({ sections: _s, checklist: _c, ...rest }) => rest),
+    });
+    expect(strip(DIENSTANWEISUNG_V2)).toEqual(strip(DIENSTANWEISUNG_V1));
+    expect(strip(AENDERUNG_V2)).toEqual(strip(AENDERUNG_V1));
+    expect(strip(EDITOR_CHANGE_V2)).toEqual(strip(EDITOR_CHANGE_V1));
+    expect(DEFAULT_DEFINITIONS).toEqual([DIENSTANWEISUNG_V2, AENDERUNG_V2, EDITOR_CHANGE_V2]);
+  });
+
+  it('the section numbers are those of the request form', () => {
+    expect(REQUEST_SECTIONS.map((s) => s.n)).toEqual(Array.from({ length: REQUEST_SECTION_COUNT }, (_, i) => i + 1));
   });
 
   it('are frozen, so a running request can never see its definition change', () => {
@@ -231,6 +275,51 @@ describe('parseDefinition: shape errors', () => {
         expect.stringMatching(/^steps\[3\]\.notifyOnOpen\[0\] \(step "hannoverde"\): /),
       ]),
     );
+  });
+
+  it('accepts a stored version without sections and checklists (older versions still load)', () => {
+    const old = JSON.parse(JSON.stringify(DIENSTANWEISUNG_V1));
+    const result = parseDefinition(old);
+    expect(result).toEqual({ ok: true, definition: DIENSTANWEISUNG_V1 });
+    if (result.ok)
+      expect(result.definition.steps.every((s) => s.sections === undefined && s.checklist === undefined)).toBe(true);
+  });
+
+  it('validates sections and checklists, naming each problem', () => {
+    const d = structuredClone(DIENSTANWEISUNG_V2) as any;
+    d.steps[0].sections = [0, 3, 3, 12, 'acht'];
+    d.steps[1].checklist = [
+      { id: 'concept', text: { de: 'Konzept', en: 'Concept' } },
+      { id: 'concept', text: { de: 'Noch einmal', en: 'Again' } },
+      { id: 'Bad Id', text: { de: 'x', en: 'x' } },
+      { id: 'no_en', text: { de: 'Nur deutsch' } },
+      { id: 'long', text: { de: 'x'.repeat(301), en: 'x' } },
+      { id: 'typo', text: { de: 'x', en: 'x' }, txet: 'x' },
+    ];
+    d.steps[2].checklist = Array.from({ length: 21 }, (_, i) => ({ id: `item${i}`, text: { de: 'x', en: 'x' } }));
+    expect(errorsOf(d)).toEqual(
+      expect.arrayContaining([
+        'steps[0].sections[0] (step "unit_head"): must be a section number from 1 to 11',
+        'steps[0].sections[3] (step "unit_head"): must be a section number from 1 to 11',
+        expect.stringMatching(/^steps\[0\]\.sections\[4\] \(step "unit_head"\): /),
+        'steps[1].checklist[2].id (step "communications"): must start with a lower-case letter and contain only a-z, 0-9 and _',
+        'steps[1].checklist[3].text.en (step "communications"): required field is missing',
+        'steps[1].checklist[4].text.de (step "communications"): must be at most 300 characters long',
+        'steps[1].checklist[5] (step "communications"): Unrecognized key: "txet"',
+        'steps[2].checklist (step "data_protection"): must have at most 20 items',
+      ]),
+    );
+    // repeats are named once every entry itself is well-formed
+    const twice = structuredClone(DIENSTANWEISUNG_V2) as any;
+    twice.steps[0].sections = [3, 7, 3];
+    twice.steps[1].checklist = [
+      { id: 'concept', text: { de: 'Konzept', en: 'Concept' } },
+      { id: 'concept', text: { de: 'Noch einmal', en: 'Again' } },
+    ];
+    expect(errorsOf(twice)).toEqual([
+      'steps[0].sections[2] (step "unit_head"): section 3 is listed twice',
+      'steps[1].checklist[1].id (step "communications"): duplicate checklist item id "concept"',
+    ]);
   });
 
   it('rejects input that is not an object, or has no steps', () => {

@@ -4,6 +4,7 @@ import { batchingTransaction, chunks, recordHistoryInBulk } from './batch';
 import { emptyRequestData, type RequestData } from '../../requests/form';
 import type { Notify } from '../../requests/service';
 import { newestDefinition, type RequestRow } from '../../requests/store';
+import { waitsOf } from '../../requests/waits';
 import { decide, newInstance, type WorkflowEvent } from '../../workflow/core';
 import type { CheckedRow, Person } from './check';
 
@@ -147,6 +148,9 @@ export async function importRows(
         updated_at: now,
       })),
     );
+    // where each waits (the unit head's step), for the task lists (#15)
+    const waits = chunk.flatMap((it) => waitsOf(it.id, definition, it.state));
+    if (waits.length > 0) await trx('request_waits').insert(waits);
   }
 
   const entries: HistoryEntry[] = [];
