@@ -136,7 +136,13 @@ async function visit(page: Page, url: string, findings: Findings) {
         if (/^\s*javascript:/i.test(a.value) && /^(href|src|action|formaction)$/i.test(a.name))
           found.push(`${el.tagName} ${a.name}=${a.value.slice(0, 40)}`);
       }
-      if (/^(IFRAME|OBJECT|EMBED|BASE|SVG)$/i.test(el.tagName)) found.push(el.tagName);
+      // the portal's own drawings (route of a request, charts: src/oversight) are <svg role="img">
+      // with class "route" or "chart …"; any other <svg> is injected
+      const ownDrawing =
+        el.tagName.toLowerCase() === 'svg' &&
+        el.getAttribute('role') === 'img' &&
+        /^(route|chart [a-z-]+)$/.test(el.getAttribute('class') ?? '');
+      if (/^(IFRAME|OBJECT|EMBED|BASE|SVG)$/i.test(el.tagName) && !ownDrawing) found.push(el.tagName);
       if (el.tagName === 'META' && el.getAttribute('http-equiv')) found.push('meta http-equiv');
     }
     if ((window as unknown as { xssRan?: boolean }).xssRan) found.push('window.xssRan');
