@@ -159,7 +159,13 @@ export async function insertInstance(
  * Stores the instance's new state. `definition` is the instance's own (definition_id): a
  * caller that holds it already saves the read (a definition row never changes).
  */
-export async function saveInstance(db: Q, row: InstanceRow, state: Instance, now: Date, definition?: WorkflowDefinition) {
+export async function saveInstance(
+  db: Q,
+  row: InstanceRow,
+  state: Instance,
+  now: Date,
+  definition?: WorkflowDefinition,
+) {
   await db('workflow_instances')
     .where({ id: row.id })
     .update({ state: JSON.stringify(state), status: state.status, revision: row.revision + 1, updated_at: now });
