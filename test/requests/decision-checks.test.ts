@@ -48,8 +48,11 @@ async function post(agent: Agent, id: number, fields: Record<string, string | st
 const decisionsOf = async (id: number) => ctx.database.db('decisions').where({ request_id: id }).select('*');
 const statusOf = async (id: number) =>
   ((await ctx.database.db('requests').where({ id }).first()) as { status: string }).status;
-const unitId = async (code: string) =>
-  ((await ctx.database.db('org_units').where({ code }).first('id')) as { id: number }).id;
+const unitId = async (code: string): Promise<number> => {
+  const row: { id: number } | undefined = await ctx.database.db('org_units').where({ code }).first('id');
+  if (!row) throw new Error(`no unit ${code}`);
+  return row.id;
+};
 
 describe('a decision sent through the form', () => {
   it('is answered 404 for a request the person may not see, and nothing is written', async () => {
