@@ -1,5 +1,4 @@
 import { DataFactory, Writer, type Quad, type Quad_Object } from 'n3';
-import jsonld from 'jsonld';
 import type { Config } from '../config';
 import type { Translate } from '../web/i18n';
 
@@ -260,6 +259,8 @@ const noRemoteDocuments = (url: string): Promise<never> =>
   Promise.reject(new Error(`dcat: no remote JSON-LD documents are loaded (${url})`));
 
 export async function toJsonLd(quads: Quad[]): Promise<string> {
+  // jsonld (with its dependencies) is loaded with the first JSON-LD catalogue, not at every start
+  const { default: jsonld } = await import('jsonld');
   const expanded = await jsonld.fromRDF(await toNQuads(quads), { format: 'application/n-quads' });
   const compacted = await jsonld.compact(expanded, { ...PREFIXES }, { documentLoader: noRemoteDocuments });
   return `${JSON.stringify(compacted, null, 2)}\n`;
