@@ -7,7 +7,7 @@
  *   boot        node and tsx until this script runs
  *   modules     loading every module src/server.ts imports (nothing else runs)
  *   open        loadConfig + openDatabase (a new data folder: copy of the migrated template)
- *   migrate     migrateDatabase (nothing to run on a template or a second start)
+ *   migrate     migrateDatabase (skipped on a folder made from the template, as src/server.ts does)
  *   directory   the demo directory and the directory client
  *   demo data   seedDemo (nothing on a second start)
  *   app         buildContainer, the jobs, createApp, listen
@@ -107,8 +107,9 @@ async function main() {
     const logger = createLogger(config.logLevel);
     const database = await openDatabase(config, logger);
     mark(rows, `open (${database.created ?? '?'})`);
-    await migrateDatabase(database);
-    mark(rows, 'migrate');
+    // as src/server.ts: a folder copied from the template has every migration
+    if (database.created !== 'template') await migrateDatabase(database);
+    mark(rows, database.created === 'template' ? 'migrate (skipped: template)' : 'migrate');
     const demo = await startDemoDirectory(config.demoDirectoryPort);
     const directory = createDirectory(demoDirectoryConfig(demo.url));
     mark(rows, 'directory');
