@@ -2,8 +2,11 @@
  * Start-up time and memory (`npm run bench:startup`), not a test.
  *
  * Compares the two ways to start the portal:
- *   tsx       `npm start`            = node --import tsx src/server.ts (TypeScript compiled on the fly)
- *   compiled  `npm run start:prod`   = node dist/src/server.js         (after `npm run build`)
+ *   tsx       `npm run start:tsx`    = node --import tsx src/server.ts (TypeScript compiled on the fly;
+ *                                      `npm start` until session 5)
+ *   compiled  `npm start`            = node scripts/start.js: dist/src/server.js in the launcher's
+ *                                      process, dist/ brought up to date before the rounds (the
+ *                                      launcher's own check, a hash of the sources, is part of every start)
  * each on a fresh empty data folder (PGlite: migrations and demo data are made at start) and a
  * second time on the same folder (already migrated and seeded), NODE_ENV=development with the
  * built-in demo directory, exactly as on a fresh machine. Every run:
@@ -63,8 +66,8 @@ const TSX_LABEL = opts['tsx-cold'] ? 'tsx, no cache' : 'tsx';
 
 type Variant = { name: 'tsx' | 'compiled'; npmArgs: string[]; command: string; serverFile: string };
 const ALL_VARIANTS: Variant[] = [
-  { name: 'tsx', npmArgs: ['start'], command: 'npm start', serverFile: 'src/server.ts' },
-  { name: 'compiled', npmArgs: ['run', 'start:prod'], command: 'npm run start:prod', serverFile: 'dist/src/server.js' },
+  { name: 'tsx', npmArgs: ['run', 'start:tsx'], command: 'npm run start:tsx', serverFile: 'src/server.ts' },
+  { name: 'compiled', npmArgs: ['start'], command: 'npm start', serverFile: 'scripts/start.js' },
 ];
 const VARIANTS = ALL_VARIANTS.filter((v) => !opts.only || v.name === opts.only);
 type Phase = 'first' | 'fresh' | 'second';
@@ -252,8 +255,8 @@ async function main() {
   const compiled = VARIANTS.some((v) => v.name === 'compiled');
   if (compiled && !opts['no-build']) {
     const t = Date.now();
-    execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'ignore' });
-    console.log(`npm run build: ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    execFileSync(process.execPath, ['scripts/start.js', '--build-only'], { cwd: REPO, stdio: 'ignore' });
+    console.log(`build (scripts/start.js --build-only): ${((Date.now() - t) / 1000).toFixed(1)} s`);
   }
   if (compiled && !fs.existsSync(path.join(REPO, 'dist/src/server.js')))
     throw new Error('dist/src/server.js is missing: run npm run build');
@@ -297,7 +300,7 @@ async function main() {
 
   const pick = (v: Variant['name'], p: Phase) => samples.filter((s) => s.variant === v && s.phase === p);
   const both = VARIANTS.length === 2;
-  const label = (v: Variant) => (v.name === 'tsx' ? `${TSX_LABEL} (\`npm start\`)` : 'compiled (`npm run start:prod`)');
+  const label = (v: Variant) => (v.name === 'tsx' ? `${TSX_LABEL} (\`npm run start:tsx\`)` : 'compiled (`npm start`)');
   const rows: string[][] = [];
   for (const phase of PHASES) {
     const fig = (v: Variant['name']) => {
