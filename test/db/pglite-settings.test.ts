@@ -16,8 +16,8 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
 async function show(database: Database, setting: string): Promise<string> {
-  const result = (await database.db.raw(`SHOW ${setting}`)) as { rows: Array<Record<string, string>> };
-  return result.rows[0]?.[setting] as string;
+  const result = await database.db.raw<{ rows: Array<Record<string, string>> }>(`SHOW ${setting}`);
+  return result.rows[0]?.[setting] ?? '';
 }
 
 describe('the embedded database (PGlite) settings', () => {
