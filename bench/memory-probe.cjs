@@ -7,9 +7,11 @@
 'use strict';
 const fs = require('node:fs');
 const v8 = require('node:v8');
+const { isMainThread } = require('node:worker_threads');
 
 const file = process.env.MEMORY_PROBE_FILE;
-if (file) {
+// the main thread only: under tsx (`--import tsx`) the preload runs in its loader thread, too
+if (file && isMainThread) {
   /** Every WebAssembly.Memory made from now on (PGlite makes its own with `new WebAssembly.Memory`). */
   const memories = [];
   const Original = WebAssembly.Memory;
