@@ -3,8 +3,10 @@
  *
  * On a scratch PostgreSQL database (created and dropped by this script, on a server on this
  * machine) it compares, over HTTP on loopback, with the same number of concurrent connections:
- *  - the REAL portal (`node --import tsx src/server.ts`, NODE_ENV=production, LDAP against a demo
- *    directory started here): unit heads, signed in through the form, approve waiting requests
+ *  - the REAL portal, as production runs it: the compiled build (`npm run build`, then
+ *    `node dist/src/server.js`, what the Docker image runs; `--runtime tsx` runs
+ *    `node --import tsx src/server.ts` instead), NODE_ENV=production, LDAP against a demo
+ *    directory started here: unit heads, signed in through the form, approve waiting requests
  *    with `POST /intern/antraege/:id/entscheidung` – session, CSRF, authorisation, the decision
  *    in its own transaction with row locks, history, the next steps and the outbox;
  *  - a BARE Express server with a `pg` pool (same pool size) in its own process, same database:
@@ -15,13 +17,21 @@
  * Afterwards it checks: every acknowledged decision is in the database exactly once (0 lost,
  * 0 doubled), request and workflow status agree, and the same for the bare table.
  *
+ * Beside the rates it prints the CPU time per decision (user + system, from /proc) of the portal
+ * process, of the bare server's process and of the PostgreSQL backends serving the scratch
+ * database during the rounds: on a machine shared with others the wall-clock rates move with
+ * the neighbours, the CPU time per decision much less.
+ *
  * Options: --rounds N (3), --per-round D (decisions per portal round, 150), --connections C (8),
+ *          --runtime compiled|tsx (compiled), --no-build (use the dist/ that is there),
+ *          --cpu-prof DIR (the portal writes a V8 CPU profile there when it stops),
  *          --postgres URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres).
  */
+import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import express from 'express';
@@ -152,6 +162,26 @@ function freePort(): Promise<number> {
   });
 }
 
+/** CPU time (user + system) of a process on this machine in ms, from /proc; 0 once it is gone. */
+function cpuMs(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    // the fields after the command name (which may hold spaces): utime and stime are the 12th and 13th
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
 const pct = (sorted: number[], p: number) =>
   sorted.length ? (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number) : 0;
 
@@ -160,6 +190,8 @@ interface Round {
   errors: string[];
   seconds: number;
   latencies: number[];
+  /** CPU ms of the server process and of the database backends during the round */
+  cpu?: { server: number; database: number };
 }
 
 /** `jobs` decisions over `connections` connections (each job once); counts the 303 answers. */
@@ -205,12 +237,17 @@ async function main() {
       rounds: { type: 'string', default: '3' },
       'per-round': { type: 'string', default: '150' },
       connections: { type: 'string', default: '8' },
+      runtime: { type: 'string', default: 'compiled' },
+      'no-build': { type: 'boolean', default: false },
+      'cpu-prof': { type: 'string' },
       postgres: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
     },
   });
   const rounds = Math.min(10, Math.max(1, Number(values.rounds)));
   const perRound = Math.min(2000, Math.max(10, Number(values['per-round'])));
   const connections = Math.min(64, Math.max(1, Number(values.connections)));
+  const runtime = values.runtime === 'tsx' ? 'tsx' : 'compiled';
+  if (values.runtime !== runtime) throw new Error('--runtime is compiled or tsx');
   const admin = new URL(values.postgres);
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(admin.hostname))
     throw new Error('The benchmark only talks to a database on this machine (loopback).');
@@ -239,6 +276,13 @@ async function main() {
       .join(' ');
   console.log(`Social-Media-Register – decisions per second (Node ${process.version}, PostgreSQL scratch database)`);
   console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, load average before: ${load()}`);
+  if (runtime === 'compiled' && !values['no-build']) {
+    const t = Date.now();
+    execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'ignore' });
+    console.log(`npm run build: ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  }
+  if (runtime === 'compiled' && !fs.existsSync(path.join(REPO, 'dist/src/server.js')))
+    throw new Error('dist/src/server.js is missing: run npm run build');
   await adminRun(`CREATE DATABASE ${dbName}`);
   const demo = await startDemoDirectory(0);
   let portal: ChildProcess | undefined;
@@ -297,7 +341,10 @@ async function main() {
       SESSION_SECRET: 'bench-decisions-secret-bench-decisions-01',
     };
     const log: string[] = [];
-    portal = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    const profile = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof'])] : [];
+    const serverArgs = runtime === 'tsx' ? ['--import', 'tsx', 'src/server.ts'] : ['dist/src/server.js'];
+    console.log(`Portal: node ${[...profile, ...serverArgs].join(' ')}`);
+    portal = spawn(process.execPath, [...profile, ...serverArgs], {
       cwd: REPO,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -326,7 +373,7 @@ async function main() {
     });
 
     // one signed-in session per connection (the unit head may sign in on several devices)
-    const sessions = [];
+    const sessions: Array<Awaited<ReturnType<typeof signIn>>> = [];
     for (let i = 0; i < connections; i++) sessions.push(await signIn(port, 'leitung'));
     const bareConns = Array.from({ length: connections }, () => ({
       agent: new http.Agent({ keepAlive: true, maxSockets: 1 }),
@@ -340,20 +387,45 @@ async function main() {
       true,
     );
 
+    // CPU of the database backends serving the scratch database (both servers' pools; the rounds
+    // alternate, so during a round only that round's server keeps them busy)
+    const monitor = new pg.Client({ connectionString: url.toString() });
+    await monitor.connect();
+    const backendCpu = async () => {
+      const { rows } = await monitor.query<{ pid: number }>(
+        'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
+      return new Map(rows.map((r) => [r.pid, cpuMs(r.pid)]));
+    };
+    const measured = async (pid: number | undefined, run: () => Promise<Round>): Promise<Round> => {
+      const [server0, db0] = [cpuMs(pid), await backendCpu()];
+      const round = await run();
+      const [server1, db1] = [cpuMs(pid), await backendCpu()];
+      let database = 0;
+      for (const [backend, ms] of db1) database += ms - (db0.get(backend) ?? 0);
+      round.cpu = { server: server1 - server0, database };
+      return round;
+    };
+    const perDecision = (r: Round) =>
+      r.cpu ? `CPU/decision ${(r.cpu.server / r.ok).toFixed(2)} ms + db ${(r.cpu.database / r.ok).toFixed(2)} ms` : '';
+
     console.log(`${connections} connections, ${rounds} alternating rounds of ${perRound} decisions per server`);
     const results = { portal: [] as Round[], bare: [] as Round[] };
     for (let r = 0; r < rounds; r++) {
       const jobs = ids.slice(r * perRound, (r + 1) * perRound).map((id) => ({ id }));
-      const p = await drive(jobs, sessions, port, (id) => `/intern/antraege/${id}/entscheidung`, false);
+      const p = await measured(portal.pid, () =>
+        drive(jobs, sessions, port, (id) => `/intern/antraege/${id}/entscheidung`, false),
+      );
       results.portal.push(p);
       // the bare server is an order of magnitude faster: four times the inserts, so its round is not over before it warms up
       const bareJobs = Array.from({ length: perRound * 4 }, (_, i) => ({ id: 1_000_000 + r * perRound * 4 + i }));
-      const b = await drive(bareJobs, bareConns, barePort, () => '/decide', true);
+      const b = await measured(bare.pid, () => drive(bareJobs, bareConns, barePort, () => '/decide', true));
       results.bare.push(b);
       console.log(
-        `  round ${r + 1}: portal ${(p.ok / p.seconds).toFixed(1)}/s (${p.ok} ok, ${p.errors.length} errors), bare ${(b.ok / b.seconds).toFixed(1)}/s (${b.ok} ok, ${b.errors.length} errors) (load ${load()})`,
+        `  round ${r + 1}: portal ${(p.ok / p.seconds).toFixed(1)}/s (${p.ok} ok, ${p.errors.length} errors, ${perDecision(p)}), bare ${(b.ok / b.seconds).toFixed(1)}/s (${b.ok} ok, ${b.errors.length} errors, ${perDecision(b)}) (load ${load()})`,
       );
     }
+    await monitor.end();
     for (const s of sessions) s.agent.destroy();
     for (const c of bareConns) c.agent.destroy();
 
@@ -411,6 +483,8 @@ async function main() {
         p50: pct(lat, 50),
         p99: pct(lat, 99),
         sample: list.flatMap((r) => r.errors).slice(0, 3),
+        cpuServer: list.reduce((s, r) => s + (r.cpu?.server ?? 0), 0) / Math.max(1, ok),
+        cpuDatabase: list.reduce((s, r) => s + (r.cpu?.database ?? 0), 0) / Math.max(1, ok),
       };
     };
     const p = summary(results.portal);
@@ -423,6 +497,11 @@ async function main() {
       `  bare Express + pg, one INSERT per request          ${b.perSecond.toFixed(1).padStart(7)} inserts/s     p50 ${b.p50.toFixed(1)} ms   p99 ${b.p99.toFixed(1)} ms   (${b.ok} ok, ${b.errors} errors)`,
     );
     console.log(`  ratio portal / bare: ${(p.perSecond / b.perSecond).toFixed(2)}`);
+    console.log(
+      `  CPU per decision (user + system): portal process ${p.cpuServer.toFixed(2)} ms + PostgreSQL ${p.cpuDatabase.toFixed(2)} ms; ` +
+        `bare process ${b.cpuServer.toFixed(2)} ms + PostgreSQL ${b.cpuDatabase.toFixed(2)} ms; ` +
+        `ratio of the sums bare / portal: ${((b.cpuServer + b.cpuDatabase) / (p.cpuServer + p.cpuDatabase)).toFixed(2)}`,
+    );
     console.log(
       `  portal: ${consistent.lost} lost, ${consistent.doubled} doubled, ${consistent.mismatched} requests whose status differs from their workflow; bare: ${consistent.bareLost} lost, ${consistent.bareDoubled} doubled`,
     );

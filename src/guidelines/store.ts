@@ -68,13 +68,12 @@ export async function addVersion(db: Q, text: Omit<GuidelineText, 'version'>): P
 export async function confirmedCurrent(db: Q, uids: string[]): Promise<Map<string, Date>> {
   const out = new Map<string, Date>();
   if (uids.length === 0) return out;
-  const current = await currentTexts(db);
-  const rows = await db('guideline_confirmations')
-    .whereIn('uid', uids)
-    .where((w) => {
-      for (const key of GUIDELINE_KEYS) w.orWhere({ key, version: current[key].version });
-    })
-    .select('uid', 'key', 'confirmed_at');
+  // the current version of each text read in the same statement: one round trip per check (issue 14)
+  const rows = await db('guideline_confirmations as c')
+    .whereIn('c.uid', uids)
+    .whereIn('c.key', GUIDELINE_KEYS)
+    .whereRaw('c.version = (SELECT max(h.version) FROM guideline_texts h WHERE h.key = c.key)')
+    .select('c.uid', 'c.key', 'c.confirmed_at');
   const byUid = new Map<string, Array<{ key: string; at: Date }>>();
   for (const r of rows) byUid.set(r.uid, [...(byUid.get(r.uid) ?? []), { key: r.key, at: new Date(r.confirmed_at) }]);
   for (const [uid, list] of byUid) {

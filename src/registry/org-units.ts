@@ -80,17 +80,39 @@ export async function unitsHeadedBy(
   db: Knex | Knex.Transaction,
   person: { uid: string; roles: string[]; unit?: string | null },
 ): Promise<string[]> {
-  const [units, heads] = await Promise.all([
-    listUnits(db),
-    db('org_unit_heads').select('org_unit_id', 'uid') as Promise<Array<{ org_unit_id: number; uid: string }>>,
-  ]);
+  // every unit (retired ones too: their heads count, as below) with its heads' ids, in one
+  // statement: this runs for every page and decision of the staff area (issue 14)
+  const rows: Array<{
+    id: number;
+    code: string;
+    parent_id: number | null;
+    retired_at: Date | null;
+    head_uids: string[] | string;
+  }> = await db('org_units as u')
+    .select(
+      'u.id',
+      'u.code',
+      'u.parent_id',
+      'u.retired_at',
+      db.raw(
+        "coalesce((SELECT json_agg(h.uid) FROM org_unit_heads h WHERE h.org_unit_id = u.id), '[]'::json) AS head_uids",
+      ),
+    )
+    .orderBy([{ column: 'u.sort_order' }, { column: 'u.name' }]);
+  const units = rows.filter((u) => !u.retired_at);
+  const heads = rows.flatMap((u) =>
+    (typeof u.head_uids === 'string' ? (JSON.parse(u.head_uids) as string[]) : u.head_uids).map((uid) => ({
+      org_unit_id: u.id,
+      uid,
+    })),
+  );
   const headed = new Set<number>(heads.filter((h) => h.uid === person.uid).map((h) => h.org_unit_id));
   if (person.roles.includes('unit_head') && person.unit) {
     const own = units.find((u) => u.code === person.unit);
     if (own) headed.add(own.id);
   }
   const withHeads = new Set(heads.map((h) => h.org_unit_id));
-  const childrenOf = new Map<number, OrgUnit[]>();
+  const childrenOf = new Map<number, typeof units>();
   for (const u of units) if (u.parent_id) childrenOf.set(u.parent_id, [...(childrenOf.get(u.parent_id) ?? []), u]);
   const result = new Set<number>();
   const walk = (id: number) => {

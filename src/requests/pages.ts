@@ -6,7 +6,7 @@ import { headsForUnit, listUnits, unitById, unitByCode, unitTree, type OrgUnit }
 import { historyOfRequest, diffRecords, type HistoryRow } from '../audit/history';
 import { currentTexts } from '../guidelines/store';
 import { maySeeRequest, isNeverSubmittedDraft, type Viewer } from '../policy/access';
-import { requestViewer } from '../policy/viewer';
+import { requestViewer, viewerOfActor } from '../policy/viewer';
 import * as store from './store';
 import { storedSections } from './review';
 import type { RequestService } from './service';
@@ -51,6 +51,16 @@ export interface DecisionRow {
   checklist: unknown;
   /** JSON: the request sections a return or rejection points to (#15) */
   sections: unknown;
+}
+
+/** Whether the person (as workflow actor: a deputy sees what their principal may see) may see the request. */
+export function maySeeAsActor(actor: Actor, request: store.RequestRow, editors: store.EditorRow[]): boolean {
+  return maySeeRequest(viewerOfActor(actor), {
+    author_uid: request.author_uid,
+    status: request.status,
+    unitCode: request.data.orgUnit,
+    editorUids: editors.map((e) => e.uid),
+  });
 }
 
 const latestDecision = (instance: Instance): Date | undefined => {
@@ -150,13 +160,7 @@ export function createRequestPages(deps: { db: Knex; clock: () => Date; service:
       if (!request) return undefined;
       const editors = await store.getEditors(db, id);
       const { viewer, actor } = await requestViewer(db, me, clock());
-      const subject = {
-        author_uid: request.author_uid,
-        status: request.status,
-        unitCode: request.data.orgUnit,
-        editorUids: editors.map((e) => e.uid),
-      };
-      return maySeeRequest(viewer, subject) ? { request, editors, actor, viewer } : undefined;
+      return maySeeAsActor(actor, request, editors) ? { request, editors, actor, viewer } : undefined;
     },
 
     /** The comment of the latest return (shown above the form the author edits). */
@@ -194,7 +198,7 @@ export function createRequestPages(deps: { db: Knex; clock: () => Date; service:
       const { request, editors, actor } = visible;
       const id = request.id;
       const instance = await store.getInstance(db, id);
-      const definition = instance ? await store.getDefinition(db, instance.definition_id) : undefined;
+      const definition = instance ? await service.definition(instance.definition_id) : undefined;
       // one person decides at most one step of a request: offer the first they may decide
       const decidable = (definition && instance ? decidableSteps(definition, instance.state, actor) : []).slice(0, 1);
       const history: HistoryRow[] = await historyOfRequest(db, id);
@@ -253,7 +257,7 @@ export function createRequestPages(deps: { db: Knex; clock: () => Date; service:
     async step(id: number, stepId: string): Promise<{ request?: store.RequestRow; step?: WorkflowStep }> {
       const request = await store.getRequest(db, id);
       const instance = await store.getInstance(db, id);
-      const definition = instance ? await store.getDefinition(db, instance.definition_id) : undefined;
+      const definition = instance ? await service.definition(instance.definition_id) : undefined;
       return { request, step: definition?.steps.find((s) => s.id === stepId) };
     },
 

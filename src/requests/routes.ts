@@ -23,7 +23,7 @@ import {
 } from './form';
 import { RequestError } from './errors';
 import type { RequestService } from './service';
-import type { RequestPages } from './pages';
+import { maySeeAsActor, type RequestPages } from './pages';
 import {
   confirmSchema,
   decisionSchema,
@@ -308,6 +308,27 @@ export function requestRoutes(deps: RequestRouteDeps) {
 
   router.post('/antraege/:id/entscheidung', async (req, res) => {
     const id = pathId(req.params.id);
+    // The usual case, a valid decision, in one transaction: the checks below made on the rows
+    // the decision locks and reads anyway (issue 14). Anything else — not visible, no such
+    // step, a form to show again, a rejection to confirm — writes nothing and goes the long
+    // way below, which answers it exactly as before.
+    const decided = await service.actChecked(user(req), id, ({ request, editors, actor, definition }) => {
+      if (!maySeeAsActor(actor, request, editors)) return undefined;
+      const controls = stepIdSchema.safeParse(req.body ?? {});
+      const form = parseForm(decisionSchema, req.body);
+      if (!controls.success || !form.ok) return undefined;
+      const stepId = controls.data.schritt;
+      const { entscheidung: outcome, kommentar: comment, fassung: version, bestaetigt } = form.data;
+      const step = definition.steps.find((s) => s.id === stepId);
+      const { review, problems } = readReview(req.body ?? {}, step, outcome);
+      if (problems.length > 0 || (outcome === 'reject' && bestaetigt !== '1')) return undefined;
+      const action =
+        outcome === 'approve'
+          ? { type: 'approve' as const, stepId, ...(comment ? { comment } : {}) }
+          : { type: outcome, stepId, comment };
+      return { action, seenVersion: version, review };
+    });
+    if (decided) return res.redirect(303, res.locals.url(`/intern/antraege/${id}?entschieden=1`));
     await visibleRequest(req, id);
     // the step comes from the page's hidden field: anything else was not sent by the portal (400)
     const { schritt: stepId } = parseControls(stepIdSchema, req.body);

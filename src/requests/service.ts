@@ -1,7 +1,14 @@
 import type { Knex } from 'knex';
 import type { SessionUser } from '../directory/user';
 import { DirectoryUnavailableError, type Directory } from '../directory/directory';
-import { decide as decideCore, newInstance, type Action, type Instance, type WorkflowEvent } from '../workflow/core';
+import {
+  decide as decideCore,
+  newInstance,
+  type Action,
+  type Actor,
+  type Instance,
+  type WorkflowEvent,
+} from '../workflow/core';
 import type { WorkflowDefinition } from '../workflow/definition';
 import { buildActor } from '../policy/actors';
 import { recordHistory, recordHistories, diffRecords, type HistoryEntry } from '../audit/history';
@@ -176,7 +183,7 @@ export function createRequestService(deps: RequestServiceDeps) {
     now: Date,
     review?: Review,
   ) {
-    await store.saveInstance(trx, instanceRow, state, now);
+    await store.saveInstance(trx, instanceRow, state, now, definition);
     const finished = state.status === 'published' || state.status === 'rejected' || state.status === 'withdrawn';
     await store.updateRequest(
       trx,
@@ -240,8 +247,12 @@ export function createRequestService(deps: RequestServiceDeps) {
   }
 
   /** One confirmation of the current texts covers every request of that person. */
-  async function editorsConfirmed(trx: Knex | Knex.Transaction, requestId: number): Promise<boolean> {
-    const editors = await store.getEditors(trx, requestId);
+  async function editorsConfirmed(
+    trx: Knex | Knex.Transaction,
+    requestId: number,
+    known?: store.EditorRow[],
+  ): Promise<boolean> {
+    const editors = known ?? (await store.getEditors(trx, requestId));
     const confirmed = await confirmedCurrent(
       trx,
       editors.map((e) => e.uid),
@@ -377,7 +388,7 @@ export function createRequestService(deps: RequestServiceDeps) {
             editorUids: checked.editors.map((e) => e.uid),
             unit: data.orgUnit,
           });
-          await store.insertInstance(trx, id, newest.id, fresh, now);
+          await store.insertInstance(trx, id, newest.id, fresh, now, definition);
           instanceRow = (await store.getInstance(trx, id, { forUpdate: true })) as store.InstanceRow;
         } else {
           definition = await definitionById(trx, instanceRow.definition_id);
@@ -457,6 +468,58 @@ export function createRequestService(deps: RequestServiceDeps) {
         context: { editorsConfirmed: await editorsConfirmed(db, id) },
       });
       if (!result.ok) throw new RequestError('refused', result.refusal);
+    },
+
+    /** A workflow definition by id (read once: a definition row never changes). */
+    definition: (id: number) => definitionById(db, id),
+
+    /**
+     * A decision from the decision form, with the route's own checks (may this person see the
+     * request, does the form fit the step) made on what the decision's transaction reads under
+     * its row locks — the request, its editors, the person as actor, the workflow — instead of
+     * reading the same rows once more before it (issue 14: a decision's round trips).
+     * `plan` returns what to decide, or undefined when the request cannot be decided this way
+     * (missing, not visible, no workflow, a form to show again): then nothing is written and
+     * the caller goes the long way (its own checks, then `act`), which answers each of those
+     * cases as before. Refusals (stale version, not allowed now) are thrown as by `act`.
+     */
+    async actChecked(
+      user: SessionUser,
+      id: number,
+      plan: (seen: {
+        request: store.RequestRow;
+        editors: store.EditorRow[];
+        actor: Actor;
+        definition: WorkflowDefinition;
+      }) => { action: Action; seenVersion: number | undefined; review?: Review } | undefined,
+    ): Promise<{ status: string } | undefined> {
+      const now = clock();
+      return db.transaction(async (trx) => {
+        // lock order everywhere: request row, then instance row (no deadlock with submit)
+        const request = await store.getRequest(trx, id, { forUpdate: true });
+        if (!request) return undefined;
+        const instanceRow = await store.getInstance(trx, id, { forUpdate: true });
+        if (!instanceRow) return undefined;
+        const definition = await definitionById(trx, instanceRow.definition_id);
+        const actor = await buildActor(trx, user, now);
+        const editors = await store.getEditors(trx, id);
+        const planned = plan({ request, editors, actor, definition });
+        if (!planned) return undefined;
+        const { action, seenVersion, review } = planned;
+        if (seenVersion !== undefined && seenVersion !== request.version) throw new RequestError('stale_version');
+        const result = decideCore({
+          definition,
+          instance: instanceRow.state,
+          action,
+          actor,
+          now,
+          context: { editorsConfirmed: await editorsConfirmed(trx, id, editors) },
+        });
+        if (!result.ok) throw new RequestError('refused', result.refusal);
+        await rememberPerson(trx, user, now);
+        await apply(trx, request, instanceRow, definition, result.instance, result.events, user, now, review);
+        return { status: result.instance.status };
+      });
     },
 
     /** approve / return / reject a step, or withdraw (author). Exactly one concurrent decision counts. */

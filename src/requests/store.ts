@@ -135,7 +135,14 @@ export async function getInstance(
   return q;
 }
 
-export async function insertInstance(db: Q, requestId: number, definitionId: number, state: Instance, now: Date) {
+export async function insertInstance(
+  db: Q,
+  requestId: number,
+  definitionId: number,
+  state: Instance,
+  now: Date,
+  definition?: WorkflowDefinition,
+) {
   await db('workflow_instances').insert({
     request_id: requestId,
     definition_id: definitionId,
@@ -145,15 +152,25 @@ export async function insertInstance(db: Q, requestId: number, definitionId: num
     created_at: now,
     updated_at: now,
   });
-  await syncWaits(db, requestId, await getDefinition(db, definitionId), state);
+  await syncWaits(db, requestId, definition ?? (await getDefinition(db, definitionId)), state);
 }
 
-export async function saveInstance(db: Q, row: InstanceRow, state: Instance, now: Date) {
+/**
+ * Stores the instance's new state. `definition` is the instance's own (definition_id): a
+ * caller that holds it already saves the read (a definition row never changes).
+ */
+export async function saveInstance(
+  db: Q,
+  row: InstanceRow,
+  state: Instance,
+  now: Date,
+  definition?: WorkflowDefinition,
+) {
   await db('workflow_instances')
     .where({ id: row.id })
     .update({ state: JSON.stringify(state), status: state.status, revision: row.revision + 1, updated_at: now });
   // where the request waits now, for the task lists (same transaction as the instance)
-  await syncWaits(db, row.request_id, await getDefinition(db, row.definition_id), state);
+  await syncWaits(db, row.request_id, definition ?? (await getDefinition(db, row.definition_id)), state);
 }
 
 export async function getDefinition(db: Q, id: number): Promise<WorkflowDefinition> {

@@ -43,9 +43,31 @@ export function waitsOf(requestId: number, definition: WorkflowDefinition, state
   });
 }
 
-/** Replaces a request's rows with the open steps of its instance (call inside the instance's transaction). */
+/**
+ * Replaces a request's rows with the open steps of its instance (call inside the instance's
+ * transaction). One statement (issue 14: a decision's round trips): the rows of steps no
+ * longer open are deleted in a CTE, those of the open steps inserted or overwritten — the two
+ * touch different keys, so neither sees the other's rows.
+ */
 export async function syncWaits(db: Q, requestId: number, definition: WorkflowDefinition, state: Instance) {
-  await db('request_waits').where({ request_id: requestId }).delete();
   const rows = waitsOf(requestId, definition, state);
-  if (rows.length > 0) await db('request_waits').insert(rows);
+  if (rows.length === 0) {
+    await db('request_waits').where({ request_id: requestId }).delete();
+    return;
+  }
+  await db
+    .with('gone', (q) =>
+      q
+        .from('request_waits')
+        .where({ request_id: requestId })
+        .whereNotIn(
+          'step_id',
+          rows.map((r) => r.step_id),
+        )
+        .delete(),
+    )
+    .insert(rows)
+    .into('request_waits')
+    .onConflict(['request_id', 'step_id'])
+    .merge();
 }

@@ -2,8 +2,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { connectPglite, connectPostgres, migrateLatest, newPglite } from '../../src/db/knex';
+import {
+  connectPglite,
+  connectPostgres,
+  DEFAULT_TEMPLATE_DIR,
+  migrateLatest,
+  newPglite,
+  templateKey,
+} from '../../src/db/knex';
+import { fromProjectRoot } from '../../src/paths';
 import { TEST_DATABASE_URL } from './env';
 
 declare module 'vitest' {
@@ -13,7 +22,7 @@ declare module 'vitest' {
 }
 
 /**
- * Migrates one template database per test run; every test file then gets its own copy
+ * Migrates one template database per test run (PGlite: kept between runs, see cachedTemplate); every test file then gets its own copy
  * (PGlite: a data-folder dump loaded into a fresh instance; PostgreSQL: CREATE DATABASE …
  * TEMPLATE …). That keeps files isolated and the suite fast.
  */
@@ -37,13 +46,58 @@ export default async function setup(project: TestProject) {
       await c.end();
     };
   }
+  const cached = await cachedTemplate();
+  if (cached && fs.existsSync(cached)) {
+    project.provide('dbTemplate', cached);
+    return undefined;
+  }
   const pglite = newPglite();
+  await pglite.waitReady;
   const database = connectPglite(pglite);
   await migrateLatest(database.db);
-  const dump = await pglite.dumpDataDir('none');
+  const dump = Buffer.from(await (await pglite.dumpDataDir('none')).arrayBuffer());
   await database.close();
+  if (cached && keep(cached, dump)) {
+    project.provide('dbTemplate', cached);
+    return undefined;
+  }
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'smr-test-')), 'template.tar');
-  fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+  fs.writeFileSync(file, dump);
   project.provide('dbTemplate', file);
   return () => fs.rmSync(path.dirname(file), { recursive: true, force: true });
+}
+
+const TEST_TEMPLATE_PREFIX = 'test-template-';
+
+/**
+ * Where the migrated test template of this migration code is kept between runs (next to the app's
+ * own template, node_modules/.cache/social-media-register): a second `npm test` skips initdb and
+ * the migrations (~6 s of CPU before any test file can start). Named after the app's template key
+ * (PGlite version, migration names) AND the migrations' contents: a migration edited in place
+ * while developing gives a new template, never a stale schema. undefined: no cache (no PGlite
+ * version to name it after).
+ */
+async function cachedTemplate(): Promise<string | undefined> {
+  const key = await templateKey();
+  if (key === null) return undefined;
+  const hash = createHash('sha256').update(key);
+  const dir = fromProjectRoot('migrations');
+  for (const name of fs.readdirSync(dir).sort()) hash.update(`${name}\n`).update(fs.readFileSync(path.join(dir, name)));
+  return path.join(DEFAULT_TEMPLATE_DIR, `${TEST_TEMPLATE_PREFIX}${hash.digest('hex').slice(0, 20)}.tar`);
+}
+
+/** Keeps the dump under its name (written aside and renamed: a parallel run sees all or nothing), older ones go. */
+function keep(file: string, dump: Buffer): boolean {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const aside = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(aside, dump);
+    fs.renameSync(aside, file);
+    for (const name of fs.readdirSync(path.dirname(file)))
+      if (name.startsWith(TEST_TEMPLATE_PREFIX) && name !== path.basename(file) && !name.endsWith('.tmp'))
+        fs.rmSync(path.join(path.dirname(file), name), { force: true });
+    return true;
+  } catch {
+    return false; // no writable cache folder: this run keeps its template in a temporary folder
+  }
 }
