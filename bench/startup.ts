@@ -28,8 +28,13 @@
  *   second  on that folder again.
  * Prints every run, the medians, and the ratios compiled/tsx.
  *
+ * Since the machine is shared, every start also reports the CPU time (user+sys, /proc/<pid>/stat)
+ * the server process used until its first 200: wall time minus that is time it waited for a core.
+ *
  * Options: --runs N (3), --tsx-cold, --no-build (use the dist/ that is there), --markdown (also print the
- * tables as Markdown for bench/RESULTS.md). Bounded: a start that takes over 180 s fails the run.
+ * tables as Markdown for bench/RESULTS.md), --only tsx|compiled (one variant), --no-first (skip the
+ * first start ever; needs the template from an earlier start). Bounded: a start that takes over
+ * 180 s fails the run.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -45,6 +50,8 @@ const { values: opts } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     'tsx-cold': { type: 'boolean', default: false },
     markdown: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'no-first': { type: 'boolean', default: false },
   },
 });
 const RUNS = Number(opts.runs);
@@ -55,14 +62,24 @@ const TSX_ENV: Record<string, string> = opts['tsx-cold'] ? { TSX_DISABLE_CACHE: 
 const TSX_LABEL = opts['tsx-cold'] ? 'tsx, no cache' : 'tsx';
 
 type Variant = { name: 'tsx' | 'compiled'; npmArgs: string[]; command: string; serverFile: string };
-const VARIANTS: Variant[] = [
+const ALL_VARIANTS: Variant[] = [
   { name: 'tsx', npmArgs: ['start'], command: 'npm start', serverFile: 'src/server.ts' },
   { name: 'compiled', npmArgs: ['run', 'start:prod'], command: 'npm run start:prod', serverFile: 'dist/src/server.js' },
 ];
+const VARIANTS = ALL_VARIANTS.filter((v) => !opts.only || v.name === opts.only);
 type Phase = 'first' | 'fresh' | 'second';
 const TEMPLATE_DIR = path.join(path.resolve(__dirname, '..'), 'node_modules', '.cache', 'social-media-register');
-const PHASES: Phase[] = ['first', 'fresh', 'second'];
-type Sample = { variant: Variant['name']; phase: Phase; ms: number; peakMb: number; rssMb: number; childrenMb: number };
+const PHASES: Phase[] = opts['no-first'] ? ['fresh', 'second'] : ['first', 'fresh', 'second'];
+type Sample = {
+  variant: Variant['name'];
+  phase: Phase;
+  ms: number;
+  /** CPU time (user+sys) of the server process until the first 200 */
+  cpuMs: number;
+  peakMb: number;
+  rssMb: number;
+  childrenMb: number;
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -116,6 +133,17 @@ const comm = (pid: number) => {
     return '';
   }
 };
+/** CPU time (user+sys) a process has used so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  try {
+    // the command name (2nd field) may hold spaces: count the fields after its closing parenthesis
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime (fields 14 and 15)
+  } catch {
+    return 0;
+  }
+}
+
 /** VmHWM and VmRSS of a process in MB (0 if it is gone). */
 function memory(pid: number): { peakMb: number; rssMb: number } {
   try {
@@ -163,9 +191,10 @@ async function startOnce(variant: Variant, dataDir: string, phase: Phase): Promi
     }
     const pid = serverPid();
     if (!pid) throw new Error(`${variant.command}: no process running ${variant.serverFile} below npm`);
+    const cpu = cpuMs(pid);
     const { peakMb, rssMb } = memory(pid);
     const childrenMb = descendants(pid).reduce((sum, p) => sum + memory(p).rssMb, 0);
-    return { variant: variant.name, phase, ms, peakMb, rssMb, childrenMb };
+    return { variant: variant.name, phase, ms, cpuMs: cpu, peakMb, rssMb, childrenMb };
   } finally {
     const pid = serverPid();
     if (pid) process.kill(pid, 'SIGTERM');
@@ -192,14 +221,15 @@ function serverModules(): string[] {
  * Loading the server's module graph only (no database, no listening): `node [--import tsx] -e
  * "require(every module server.ts imports)"`; wall time of the process and its peak RSS.
  */
-function loadModulesOnce(variant: Variant): { ms: number; peakMb: number } {
+function loadModulesOnce(variant: Variant): { ms: number; cpuMs: number; peakMb: number } {
   const base = variant.name === 'tsx' ? './src/' : './dist/src/';
-  const code = `for (const m of ${JSON.stringify(serverModules())}) require(${JSON.stringify(base)} + m); console.log(process.resourceUsage().maxRSS)`;
+  const code = `for (const m of ${JSON.stringify(serverModules())}) require(${JSON.stringify(base)} + m); const u = process.resourceUsage(); console.log((u.userCPUTime + u.systemCPUTime) / 1000, u.maxRSS)`;
   const args = variant.name === 'tsx' ? ['--import', 'tsx', '-e', code] : ['-e', code];
   const started = process.hrtime.bigint();
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...(variant.name === 'tsx' ? TSX_ENV : {}) };
   const out = execFileSync(process.execPath, args, { cwd: REPO, env, encoding: 'utf8' });
-  return { ms: Number(process.hrtime.bigint() - started) / 1e6, peakMb: Number(out.trim().split('\n').at(-1)) / 1024 };
+  const [cpu, maxRss] = (out.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6, cpuMs: cpu ?? 0, peakMb: (maxRss ?? 0) / 1024 };
 }
 
 const median = (xs: number[]) => {
@@ -218,21 +248,23 @@ async function main() {
   console.log(
     `node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, load average ${load()} before`,
   );
-  if (!opts['no-build']) {
+  if (opts.only !== undefined && VARIANTS.length === 0) throw new Error('--only must be tsx or compiled');
+  const compiled = VARIANTS.some((v) => v.name === 'compiled');
+  if (compiled && !opts['no-build']) {
     const t = Date.now();
     execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'ignore' });
     console.log(`npm run build: ${((Date.now() - t) / 1000).toFixed(1)} s`);
   }
-  if (!fs.existsSync(path.join(REPO, 'dist/src/server.js')))
+  if (compiled && !fs.existsSync(path.join(REPO, 'dist/src/server.js')))
     throw new Error('dist/src/server.js is missing: run npm run build');
 
-  const loads: Record<Variant['name'], { ms: number; peakMb: number }[]> = { tsx: [], compiled: [] };
+  const loads: Record<Variant['name'], { ms: number; cpuMs: number; peakMb: number }[]> = { tsx: [], compiled: [] };
   for (let round = 0; round < RUNS; round++) {
     for (const variant of round % 2 ? [...VARIANTS].reverse() : VARIANTS) {
       const l = loadModulesOnce(variant);
       loads[variant.name].push(l);
       console.log(
-        `round ${round + 1} ${variant.name.padEnd(8)} modules only: ${(l.ms / 1000).toFixed(2)} s, peak RSS ${l.peakMb.toFixed(0)} MB`,
+        `round ${round + 1} ${variant.name.padEnd(8)} modules only: ${(l.ms / 1000).toFixed(2)} s, CPU ${(l.cpuMs / 1000).toFixed(2)} s, peak RSS ${l.peakMb.toFixed(0)} MB`,
       );
     }
   }
@@ -247,10 +279,13 @@ async function main() {
           const dataDir = path.join(tmp, `${variant.name}-${round}-${phase === 'first' ? 'first' : 'fresh'}`);
           fs.mkdirSync(dataDir, { recursive: true });
           if (phase === 'first') fs.rmSync(TEMPLATE_DIR, { recursive: true, force: true });
+          else if (phase === 'fresh' && !fs.existsSync(TEMPLATE_DIR))
+            throw new Error('--no-first needs the template: start once without it (or npm start once)');
           const s = await startOnce(variant, dataDir, phase);
           samples.push(s);
           console.log(
             `round ${round + 1} ${variant.name.padEnd(8)} ${phase.padEnd(6)} first 200 of / after ${(s.ms / 1000).toFixed(2)} s, ` +
+              `CPU ${(s.cpuMs / 1000).toFixed(2)} s, ` +
               `peak RSS ${s.peakMb.toFixed(0)} MB, RSS ${s.rssMb.toFixed(0)} MB, children ${s.childrenMb.toFixed(0)} MB (load ${load()})`,
           );
         }
@@ -261,19 +296,20 @@ async function main() {
   }
 
   const pick = (v: Variant['name'], p: Phase) => samples.filter((s) => s.variant === v && s.phase === p);
+  const both = VARIANTS.length === 2;
+  const label = (v: Variant) => (v.name === 'tsx' ? `${TSX_LABEL} (\`npm start\`)` : 'compiled (`npm run start:prod`)');
   const rows: string[][] = [];
   for (const phase of PHASES) {
     const fig = (v: Variant['name']) => {
       const xs = pick(v, phase);
       return {
         ms: median(xs.map((s) => s.ms)),
+        cpu: median(xs.map((s) => s.cpuMs)),
         peak: median(xs.map((s) => s.peakMb)),
         rss: median(xs.map((s) => s.rssMb)),
         children: median(xs.map((s) => s.childrenMb)),
       };
     };
-    const a = fig('tsx');
-    const b = fig('compiled');
     const what = {
       first: 'first start ever, empty data folder, no template',
       fresh: 'fresh, empty data folder, template there',
@@ -282,45 +318,61 @@ async function main() {
     // child processes (tsx's esbuild service, without its cache) are added to the RSS cell
     const rss = (f: { rss: number; children: number }) =>
       `${f.rss.toFixed(0)} MB${f.children > 0 ? ` + ${f.children.toFixed(0)} MB children` : ''}`;
+    for (const v of VARIANTS) {
+      const f = fig(v.name);
+      rows.push([
+        `${what}: ${label(v)}`,
+        `${(f.ms / 1000).toFixed(2)} s`,
+        `${(f.cpu / 1000).toFixed(2)} s`,
+        `${f.peak.toFixed(0)} MB`,
+        rss(f),
+      ]);
+    }
+    if (both) {
+      const a = fig('tsx');
+      const b = fig('compiled');
+      rows.push([
+        `**${what}: ratio compiled / ${TSX_LABEL}**`,
+        `**${(b.ms / a.ms).toFixed(2)}**`,
+        `**${(b.cpu / a.cpu).toFixed(2)}**`,
+        `**${(b.peak / a.peak).toFixed(2)}**`,
+        `**${((b.rss + b.children) / (a.rss + a.children)).toFixed(2)}**`,
+      ]);
+    }
+  }
+  const lf = (v: Variant['name']) => ({
+    ms: median(loads[v].map((l) => l.ms)),
+    cpu: median(loads[v].map((l) => l.cpuMs)),
+    peak: median(loads[v].map((l) => l.peakMb)),
+  });
+  for (const v of VARIANTS) {
+    const l = lf(v.name);
     rows.push([
-      `${what}: ${TSX_LABEL} (\`npm start\`)`,
-      `${(a.ms / 1000).toFixed(2)} s`,
-      `${a.peak.toFixed(0)} MB`,
-      rss(a),
-    ]);
-    rows.push([
-      `${what}: compiled (\`npm run start:prod\`)`,
-      `${(b.ms / 1000).toFixed(2)} s`,
-      `${b.peak.toFixed(0)} MB`,
-      rss(b),
-    ]);
-    rows.push([
-      `**${what}: ratio compiled / ${TSX_LABEL}**`,
-      `**${(b.ms / a.ms).toFixed(2)}**`,
-      `**${(b.peak / a.peak).toFixed(2)}**`,
-      `**${((b.rss + b.children) / (a.rss + a.children)).toFixed(2)}**`,
+      `loading the modules only: ${v.name === 'tsx' ? TSX_LABEL : 'compiled'}`,
+      `${(l.ms / 1000).toFixed(2)} s`,
+      `${(l.cpu / 1000).toFixed(2)} s`,
+      `${l.peak.toFixed(0)} MB`,
+      '',
     ]);
   }
-  const lt = { ms: median(loads.tsx.map((l) => l.ms)), peak: median(loads.tsx.map((l) => l.peakMb)) };
-  const lc = { ms: median(loads.compiled.map((l) => l.ms)), peak: median(loads.compiled.map((l) => l.peakMb)) };
-  rows.push([
-    `loading the modules only: ${TSX_LABEL}`,
-    `${(lt.ms / 1000).toFixed(2)} s`,
-    `${lt.peak.toFixed(0)} MB`,
-    '',
-  ]);
-  rows.push(['loading the modules only: compiled', `${(lc.ms / 1000).toFixed(2)} s`, `${lc.peak.toFixed(0)} MB`, '']);
-  rows.push([
-    `**loading the modules only: ratio compiled / ${TSX_LABEL}**`,
-    `**${(lc.ms / lt.ms).toFixed(2)}**`,
-    `**${(lc.peak / lt.peak).toFixed(2)}**`,
-    '',
-  ]);
+  if (both) {
+    const lt = lf('tsx');
+    const lc = lf('compiled');
+    rows.push([
+      `**loading the modules only: ratio compiled / ${TSX_LABEL}**`,
+      `**${(lc.ms / lt.ms).toFixed(2)}**`,
+      `**${(lc.cpu / lt.cpu).toFixed(2)}**`,
+      `**${(lc.peak / lt.peak).toFixed(2)}**`,
+      '',
+    ]);
+  }
   console.log(`\nMedians of ${RUNS} runs (load average ${load()} after):`);
   for (const r of rows) console.log(`  ${r.map((c, i) => c.replace(/\*\*|`/g, '').padEnd(i ? 8 : 72)).join(' ')}`);
   if (opts.markdown) {
-    console.log(`\n| start (median of ${RUNS}) | first 200 of \`/\` | peak RSS (VmHWM) | RSS after start |`);
-    console.log('|---|---:|---:|---:|');
+    console.log(
+      `\n| start (median of ${RUNS}) | first 200 of \`/\` | CPU of the server until then | peak RSS (VmHWM) | RSS after start |`,
+    );
+    console.log('|---|---:|---:|---:|---:|');
     for (const r of rows) console.log(`| ${r.join(' | ')} |`);
   }
 }

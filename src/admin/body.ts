@@ -1,5 +1,4 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import multer from 'multer';
 import { HttpError } from '../web/errors';
 import { textFromBytes, textFromForm, textFromPaste } from './csv';
 import { z } from 'zod';
@@ -35,21 +34,29 @@ export function largeAdminForms(smallLimit: string) {
   const large = express.urlencoded({ extended: false, limit: LARGE_FORM_LIMIT, parameterLimit: 20 });
   // anyone else gets the app's usual limit here too: the form is then refused as for any other route
   const small = express.urlencoded({ extended: false, limit: smallLimit, parameterLimit: 20 });
-  // the pasted text may come in the same multipart body, so a field may be as large as the file
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: LARGE_FORM_BYTES, fieldSize: LARGE_FORM_BYTES, files: 1, fields: 20, parts: 21 },
-  }).single(CSV_FILE_FIELD);
-  const multipart = (req: Request, res: Response, next: NextFunction) =>
-    upload(req, res, (err: unknown) => {
-      if (!err) return next();
-      if (err instanceof multer.MulterError) {
-        const tooLarge = err.code === 'LIMIT_FILE_SIZE' || err.code === 'LIMIT_FIELD_VALUE';
-        return next(new HttpError(tooLarge ? 413 : 400, `upload refused: ${err.code}`));
-      }
-      // a malformed multipart body (busboy: "Unexpected end of form", "Malformed part header", …)
-      next(new HttpError(400, 'malformed multipart body'));
-    });
+  // the pasted text may come in the same multipart body, so a field may be as large as the file;
+  // multer is loaded with the first upload, not at every start
+  let parser: Promise<(req: Request, res: Response, next: NextFunction) => void> | undefined;
+  const multipartParser = () =>
+    (parser ??= import('multer').then(({ default: multer }) => {
+      const upload = multer({
+        storage: multer.memoryStorage(),
+        limits: { fileSize: LARGE_FORM_BYTES, fieldSize: LARGE_FORM_BYTES, files: 1, fields: 20, parts: 21 },
+      }).single(CSV_FILE_FIELD);
+      return (req: Request, res: Response, next: NextFunction) =>
+        upload(req, res, (err: unknown) => {
+          if (!err) return next();
+          if (err instanceof multer.MulterError) {
+            const tooLarge = err.code === 'LIMIT_FILE_SIZE' || err.code === 'LIMIT_FIELD_VALUE';
+            return next(new HttpError(tooLarge ? 413 : 400, `upload refused: ${err.code}`));
+          }
+          // a malformed multipart body (busboy: "Unexpected end of form", "Malformed part header", …)
+          next(new HttpError(400, 'malformed multipart body'));
+        });
+    }));
+  const multipart = (req: Request, res: Response, next: NextFunction) => {
+    void multipartParser().then((parse) => parse(req, res, next), next);
+  };
   return (req: Request, res: Response, next: NextFunction) => {
     if (!isLargeAdminForm(req)) return next();
     const admin = req.user?.roles.includes('admin') ?? false;

@@ -93,27 +93,61 @@ export const DEMO_HEADS: Array<{ unit: string; uid: string; name: string; kind: 
   { unit: '41', uid: 'leitung', name: 'Dr. Andrea Lange', kind: 'head' },
 ];
 
+/**
+ * Writes the demo units that are not there yet (by code) and the demo heads. A handful of
+ * statements instead of three per unit (this runs at every fresh start of the demo): the units
+ * go in with one INSERT in list order – so their ids follow the list as before – and get their
+ * parents with one UPDATE.
+ */
 export async function seedDemoUnits(db: Knex | Knex.Transaction, now = new Date()): Promise<void> {
-  for (const [i, u] of DEMO_UNITS.entries()) {
-    if (await db('org_units').where({ code: u.code }).first('id')) continue;
-    const parent = u.parent ? await db('org_units').where({ code: u.parent }).first('id') : undefined;
-    await db('org_units').insert({
-      code: u.code,
-      name: u.name,
-      short_name: u.short ?? null,
-      kind: u.kind,
-      parent_id: parent?.id ?? null,
-      hannover_de_url: u.hannoverDe ?? null,
-      sort_order: i,
-      created_at: now,
-      updated_at: now,
+  const ids = new Map<string, number>();
+  const existing: Array<{ id: number; code: string }> = await db('org_units')
+    .whereIn(
+      'code',
+      DEMO_UNITS.map((u) => u.code),
+    )
+    .select('id', 'code');
+  for (const row of existing) ids.set(row.code, row.id);
+  const missing = [...DEMO_UNITS.entries()].filter(([, u]) => !ids.has(u.code));
+  if (missing.length > 0) {
+    const inserted: Array<{ id: number; code: string }> = await db('org_units')
+      .insert(
+        missing.map(([i, u]) => ({
+          code: u.code,
+          name: u.name,
+          short_name: u.short ?? null,
+          kind: u.kind,
+          parent_id: null,
+          hannover_de_url: u.hannoverDe ?? null,
+          sort_order: i,
+          created_at: now,
+          updated_at: now,
+        })),
+      )
+      .returning(['id', 'code']);
+    for (const row of inserted) ids.set(row.code, row.id);
+    // a parent outside the demo list is looked up as before; one that is nowhere stays empty
+    const outside = missing.map(([, u]) => u.parent).filter((p): p is string => !!p && !ids.has(p));
+    if (outside.length > 0) {
+      const rows: Array<{ id: number; code: string }> = await db('org_units')
+        .whereIn('code', outside)
+        .select('id', 'code');
+      for (const row of rows) ids.set(row.code, row.id);
+    }
+    const parents = missing.flatMap(([, u]) => {
+      const parent = u.parent === undefined ? undefined : ids.get(u.parent);
+      return parent === undefined ? [] : [[ids.get(u.code) as number, parent] as const];
     });
+    if (parents.length > 0) {
+      await db.raw(
+        `UPDATE org_units SET parent_id = v.parent FROM (VALUES ${parents.map(() => '(?::int, ?::int)').join(', ')}) AS v(id, parent) WHERE org_units.id = v.id`,
+        parents.flat(),
+      );
+    }
   }
-  for (const h of DEMO_HEADS) {
-    const unit = await db('org_units').where({ code: h.unit }).first('id');
-    await db('org_unit_heads')
-      .insert({ org_unit_id: unit.id, uid: h.uid, name: h.name, kind: h.kind })
-      .onConflict(['org_unit_id', 'uid'])
-      .ignore();
-  }
+  const heads = DEMO_HEADS.flatMap((h) => {
+    const unit = ids.get(h.unit);
+    return unit === undefined ? [] : [{ org_unit_id: unit, uid: h.uid, name: h.name, kind: h.kind }];
+  });
+  if (heads.length > 0) await db('org_unit_heads').insert(heads).onConflict(['org_unit_id', 'uid']).ignore();
 }

@@ -132,31 +132,56 @@ export async function seedDemo(db: Knex, directory: Directory, clock: () => Date
   await db.transaction(async (trx) => {
     await seedDemoUnits(trx, now);
     for (const p of [ROBIN, ANDREA, JONAS, FATMA]) await rememberPerson(trx, p, now);
-    for (const [i, p] of DEMO_PRESENCES.entries()) {
-      if (await trx('presences').where({ platform_key: 'facebook', account_id: p.account }).first('id')) continue;
-      const unit = await trx('org_units').where({ code: p.unit }).first('id', 'hannover_de_url');
-      const published = new Date(now.getTime() - (400 - i * 45) * 86_400_000);
-      await trx('presences').insert({
-        slug: `${p.account}-facebook`,
-        platform_key: 'facebook',
-        account_id: p.account,
-        url: `https://www.facebook.com/${p.account}`,
-        name: p.name,
-        description: p.description,
-        org_unit_id: unit.id,
-        hannover_de_url: unit.hannover_de_url,
-        status: 'active',
-        published_at: published,
-        last_confirmed_at: new Date(
-          published.getTime() + 300 * 86_400_000 > now.getTime()
-            ? published
-            : new Date(now.getTime() - 30 * 86_400_000),
-        ),
-        review_due: new Date(now.getTime() + (60 + i * 30) * 86_400_000).toISOString().slice(0, 10),
-        created_at: published,
-        updated_at: published,
+    // three statements for all of them (this runs at every fresh start of the demo)
+    const taken = new Set(
+      (
+        await trx('presences')
+          .where({ platform_key: 'facebook' })
+          .whereIn(
+            'account_id',
+            DEMO_PRESENCES.map((p) => p.account),
+          )
+          .select<Array<{ account_id: string }>>('account_id')
+      ).map((r) => r.account_id),
+    );
+    const units = new Map(
+      (
+        await trx('org_units')
+          .whereIn(
+            'code',
+            DEMO_PRESENCES.map((p) => p.unit),
+          )
+          .select<Array<{ id: number; code: string; hannover_de_url: string | null }>>('id', 'code', 'hannover_de_url')
+      ).map((u) => [u.code, u]),
+    );
+    const rows = [...DEMO_PRESENCES.entries()]
+      .filter(([, p]) => !taken.has(p.account))
+      .map(([i, p]) => {
+        const unit = units.get(p.unit);
+        if (!unit) throw new Error(`demo unit ${p.unit} missing`);
+        const published = new Date(now.getTime() - (400 - i * 45) * 86_400_000);
+        return {
+          slug: `${p.account}-facebook`,
+          platform_key: 'facebook',
+          account_id: p.account,
+          url: `https://www.facebook.com/${p.account}`,
+          name: p.name,
+          description: p.description,
+          org_unit_id: unit.id,
+          hannover_de_url: unit.hannover_de_url,
+          status: 'active',
+          published_at: published,
+          last_confirmed_at: new Date(
+            published.getTime() + 300 * 86_400_000 > now.getTime()
+              ? published
+              : new Date(now.getTime() - 30 * 86_400_000),
+          ),
+          review_due: new Date(now.getTime() + (60 + i * 30) * 86_400_000).toISOString().slice(0, 10),
+          created_at: published,
+          updated_at: published,
+        };
       });
-    }
+    if (rows.length > 0) await trx('presences').insert(rows);
   });
 
   const service = createRequestService({ db, directory, clock, notify: createNotifier({ baseUrl, directory }) });

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server as NetServer } from 'node:net';
 import ldap from 'ldapjs';
 import { parseLdif, type LdifEntry } from './ldif';
 import { DEMO_BASE_DN } from '../config';
@@ -171,6 +171,9 @@ export async function startDemoDirectory(port = 0, ldifText?: string): Promise<D
     return next();
   });
 
+  // an answer is several small writes (entries, then "done"): without this, Nagle's algorithm
+  // holds the last one until the client's delayed ACK, ~40 ms on every look-up
+  (server as unknown as { server: NetServer }).server.on('connection', (socket) => socket.setNoDelay(true));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());

@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 
 export interface Mail {
@@ -39,11 +39,16 @@ export function createMailer(config: { smtpUrl: string | undefined; from: string
     };
   }
   const options: SMTPTransport.Options = { url: config.smtpUrl, ...SMTP_TIMEOUTS };
-  const transport = nodemailer.createTransport(options);
+  // nodemailer is loaded with the first mail, not at every start (a start without SMTP_URL,
+  // the default, never needs it)
+  let transport: Promise<Transporter<SMTPTransport.SentMessageInfo>> | undefined;
+  const smtp = () => (transport ??= import('nodemailer').then((m) => m.default.createTransport(options)));
   return {
     kind: 'smtp',
     send: async (mail) => {
-      await transport.sendMail({
+      await (
+        await smtp()
+      ).sendMail({
         from: config.from,
         to: mail.to,
         subject: mail.subject,

@@ -1,5 +1,4 @@
-import { DataFactory, Writer, type Quad, type Quad_Object } from 'n3';
-import jsonld from 'jsonld';
+import type { Quad, Quad_Object, WriterOptions } from 'n3';
 import type { Config } from '../config';
 import type { Translate } from '../web/i18n';
 
@@ -11,8 +10,8 @@ import type { Translate } from '../web/i18n';
  * of triples. docs/open-data.md describes it; test/public/dcat-shapes.ttl checks it.
  */
 
-// oxlint-disable-next-line typescript/unbound-method -- n3's factory functions do not use `this`
-const { namedNode, literal, quad } = DataFactory;
+/** n3 (and jsonld, below) are loaded with the first catalogue, not at every start of the portal. */
+const n3 = () => import('n3');
 
 export const NS = {
   rdf: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
@@ -93,7 +92,10 @@ export function telIri(phone: string): string | undefined {
 }
 
 /** The catalogue as RDF quads (default graph). */
-export function catalogueQuads(input: CatalogueInput): Quad[] {
+export async function catalogueQuads(input: CatalogueInput): Promise<Quad[]> {
+  const { DataFactory } = await n3();
+  // oxlint-disable-next-line typescript/unbound-method -- n3's factory functions do not use `this`
+  const { namedNode, literal, quad } = DataFactory;
   const { baseUrl, operator, openData, t } = input;
   const out: Quad[] = [];
   /** Types of the vocabulary terms used, written after the register's own nodes. */
@@ -239,7 +241,8 @@ export function catalogueQuads(input: CatalogueInput): Quad[] {
   });
 }
 
-function write(quads: Quad[], options: ConstructorParameters<typeof Writer>[0]): Promise<string> {
+async function write(quads: Quad[], options: WriterOptions): Promise<string> {
+  const { Writer } = await n3();
   return new Promise((resolve, reject) => {
     const writer = new Writer(options);
     writer.addQuads(quads);
@@ -260,6 +263,7 @@ const noRemoteDocuments = (url: string): Promise<never> =>
   Promise.reject(new Error(`dcat: no remote JSON-LD documents are loaded (${url})`));
 
 export async function toJsonLd(quads: Quad[]): Promise<string> {
+  const { default: jsonld } = await import('jsonld');
   const expanded = await jsonld.fromRDF(await toNQuads(quads), { format: 'application/n-quads' });
   const compacted = await jsonld.compact(expanded, { ...PREFIXES }, { documentLoader: noRemoteDocuments });
   return `${JSON.stringify(compacted, null, 2)}\n`;
