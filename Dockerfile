@@ -26,6 +26,11 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
     NPM_CONFIG_UPDATE_NOTIFIER=false
+# V8's heap for a small service (bench/RESULTS.md, "Memory under the mixed load"): the live heap
+# is ~35 MB, but with the defaults V8 sizes its heap for the machine (gigabytes) and lets garbage
+# pile up to 140+ MB under load before it collects; a 256 MB old space (7x the live heap, a hard
+# limit) makes it collect sooner, and 4 MB semi-spaces (default 16) keep the young generation small.
+ENV NODE_OPTIONS="--max-semi-space-size=4 --max-old-space-size=256"
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund \

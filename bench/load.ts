@@ -6,21 +6,28 @@
  *  1. prepares the database: migrations, the demo data (seedDemo) and requests for the
  *     deciders (step 1 for the unit head; steps 2a/2b for communications and data protection),
  *     through the real request service;
- *  2. starts the REAL server as a child process (`node --import tsx src/server.ts`) against it
- *     and a demo directory started here;
+ *  2. starts the REAL server as a child process against it and a demo directory started here:
+ *     by default the compiled build, as production runs it (`npm run build` first, then
+ *     `node dist/src/server.js`); with --runner tsx as `npm start` does (`node --import tsx
+ *     src/server.ts`, which alone holds some 60 MB more);
  *  3. drives it for a bounded time with plain `http` and keep-alive agents:
  *     - citizens (many concurrent connections): the overview, searches, filters, presence
  *       pages, "is this account official?" as page and as JSON;
  *     - deciders (three people, signed in through the form): open a waiting request, approve
  *       it, with a short think time;
- *  4. reports throughput, p50/p99 latency per kind, the error count (must be 0) and the
- *     server's RSS (sampled from /proc while under load), then stops the server and removes
- *     the database.
+ *  4. reports throughput, p50/p99 latency per kind, the error count (must be 0), the server's
+ *     RSS (sampled from /proc while under load) and CPU time, and what the RSS is made of
+ *     (bench/memory-probe.cjs, preloaded into the server: V8 heap, external buffers,
+ *     WebAssembly memory, the rest), then stops the server and removes the database.
  *
  * Options: --seconds S (20), --citizens C (24 connections), --think MS (200), --step-one N and
  * --step-two N (requests prepared for the deciders, 100 each; a decider whose queue runs dry stops), --backend
  * pglite|postgres|both (both), --postgres URL (admin URL of the server; default
- * postgres://postgres@127.0.0.1:5432/postgres), --markdown (also print a RESULTS.md section).
+ * postgres://postgres@127.0.0.1:5432/postgres), --runner compiled|tsx (compiled), --node-flags="…"
+ * (extra flags for the server's node, e.g. "--max-semi-space-size=4"), --heap-snapshots DIR
+ * (V8 heap snapshots of the server right after start and after the load, written to DIR; they
+ * stop the server for seconds and inflate its RSS, so figures of such a run are not comparable),
+ * --markdown (also print a RESULTS.md section).
  * Exit status 1 if any request failed.
  */
 import fs from 'node:fs';
@@ -28,7 +35,7 @@ import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
 import net from 'node:net';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { loadConfig, demoDirectoryConfig, DEMO_BASE_DN, DEMO_ROLE_GROUPS } from '../src/config';
@@ -50,9 +57,16 @@ const { values: opts } = parseArgs({
     postgres: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
     'step-one': { type: 'string', default: '100' },
     'step-two': { type: 'string', default: '100' },
+    runner: { type: 'string', default: 'compiled' },
+    'node-flags': { type: 'string', default: '' },
+    'heap-snapshots': { type: 'string' },
     markdown: { type: 'boolean', default: false },
   },
 });
+if (opts.runner !== 'compiled' && opts.runner !== 'tsx') throw new Error('--runner is compiled or tsx');
+const RUNNER = opts.runner;
+const NODE_FLAGS = opts['node-flags'].split(/\s+/).filter(Boolean);
+const SNAPSHOT_DIR = opts['heap-snapshots'] ? path.resolve(opts['heap-snapshots']) : undefined;
 const SECONDS = Number(opts.seconds);
 const CITIZENS = Number(opts.citizens);
 const THINK_MS = Number(opts.think);
@@ -292,7 +306,57 @@ async function runLoad(port: number, pid: number, fixtures: { stepOne: number[];
   clearInterval(sampler);
   citizenAgent.destroy();
   for (const s of signedIn) s.agent.destroy();
-  return { citizens, deciders, decisions, seconds, rss };
+  return { citizens, deciders, decisions, seconds, rss, startedAt: started, endedAt: Date.now() };
+}
+
+// ------------------------------------------------------------------ what the memory is made of
+
+/** One line of bench/memory-probe.cjs. */
+interface MemorySample {
+  t: number;
+  rss: number;
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+  spaces: Record<string, number>;
+  codeAndMetadata: number;
+  wasmCommitted: number;
+  smaps: { wasm: number; anonymous: number; nodeBinary: number; otherFiles: number } | null;
+}
+
+function readSamples(file: string): MemorySample[] {
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as MemorySample);
+}
+
+/** The server's user + system CPU time so far, in seconds (/proc/<pid>/stat, clock ticks of 1/100 s). */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** Asks the server for a heap snapshot (--heapsnapshot-signal) and waits until it is written. */
+async function heapSnapshot(pid: number, port: number, label: string): Promise<string | undefined> {
+  if (!SNAPSHOT_DIR) return undefined;
+  const before = new Set(fs.readdirSync(SNAPSHOT_DIR));
+  process.kill(pid, 'SIGUSR2');
+  await new Promise((r) => setTimeout(r, 500));
+  // the snapshot is written on the server's main thread: /readyz answers once it is done
+  await send(new http.Agent({ keepAlive: false }), port, 'GET', '/readyz');
+  const made = fs.readdirSync(SNAPSHOT_DIR).find((f) => !before.has(f) && f.endsWith('.heapsnapshot'));
+  if (!made) return undefined;
+  const target = path.join(SNAPSHOT_DIR, `${label}.heapsnapshot`);
+  fs.renameSync(path.join(SNAPSHOT_DIR, made), target);
+  return target;
 }
 
 // ------------------------------------------------------------------ one backend
@@ -305,12 +369,24 @@ interface Result {
   deciders: { requests: number; perSecond: number; p50: number; p99: number; errors: number; decisions: number };
   total: { requests: number; perSecond: number; errors: number };
   rssMb: { start: number; max: number; mean: number };
+  /** Server CPU time (user + system) during the load, seconds. */
+  cpuSeconds: number;
+  /** Probe samples: the last before the load, the one with the highest RSS during it. */
+  memory: { start?: MemorySample; peak?: MemorySample };
+  snapshots: string[];
   errorSamples: string[];
   consistent: boolean;
 }
 
 async function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; log: string[] }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const args = [
+    ...NODE_FLAGS,
+    '--require',
+    path.join(REPO, 'bench', 'memory-probe.cjs'),
+    ...(SNAPSHOT_DIR ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${SNAPSHOT_DIR}`] : []),
+    ...(RUNNER === 'tsx' ? ['--import', 'tsx', 'src/server.ts'] : ['dist/src/server.js']),
+  ];
+  const child = spawn(process.execPath, args, {
     cwd: REPO,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -373,6 +449,7 @@ async function bench(backend: 'pglite' | 'postgres', ldapUrl: string): Promise<R
     LDAP_GROUP_STAFF_COUNCIL: DEMO_ROLE_GROUPS.staff_council,
     LDAP_GROUP_ADMIN: DEMO_ROLE_GROUPS.admin,
     SESSION_SECRET: 'bench-load-secret-bench-load-secret-0123',
+    MEMORY_PROBE_FILE: path.join(tmp, 'memory.jsonl'),
     // no mail relay: delivery logs and marks messages sent, as in a demo installation
   };
   let env: NodeJS.ProcessEnv;
@@ -402,11 +479,25 @@ async function bench(backend: 'pglite' | 'postgres', ldapUrl: string): Promise<R
   try {
     server = await startServer(env);
     const pid = server.child.pid as number;
+    const snapshots: string[] = [];
+    const atStart = await heapSnapshot(pid, port, `${backend}-${RUNNER}-start`);
+    if (atStart) snapshots.push(atStart);
+    await new Promise((r) => setTimeout(r, 1100)); // at least one probe sample before the load
     const rssStart = rssOf(pid);
+    const cpuBefore = cpuSecondsOf(pid);
     process.stderr.write(
-      `[${backend}] prepared in ${fixtures.seconds.toFixed(1)} s; server pid ${pid}, ${(rssStart / 1e6).toFixed(0)} MB; ${SECONDS} s of load…\n`,
+      `[${backend}, ${RUNNER}] prepared in ${fixtures.seconds.toFixed(1)} s; server pid ${pid}, ${(rssStart / 1e6).toFixed(0)} MB; ${SECONDS} s of load…\n`,
     );
     const r = await runLoad(port, pid, fixtures);
+    const cpuSeconds = cpuSecondsOf(pid) - cpuBefore;
+    const samples = readSamples(env.MEMORY_PROBE_FILE as string);
+    const during = samples.filter((m) => m.t >= r.startedAt && m.t <= r.endedAt + 500);
+    const memory = {
+      start: samples.filter((m) => m.t < r.startedAt).at(-1),
+      peak: during.reduce<MemorySample | undefined>((a, m) => (a === undefined || m.rss > a.rss ? m : a), undefined),
+    };
+    const afterLoad = await heapSnapshot(pid, port, `${backend}-${RUNNER}-after-load`);
+    if (afterLoad) snapshots.push(afterLoad);
     const summarise = (s: Stats) => {
       const sorted = [...s.latencies].sort((a, b) => a - b);
       return {
@@ -460,6 +551,9 @@ async function bench(backend: 'pglite' | 'postgres', ldapUrl: string): Promise<R
         max: Math.max(...r.rss) / 1e6,
         mean: r.rss.reduce((a, b) => a + b, 0) / Math.max(1, r.rss.length) / 1e6,
       },
+      cpuSeconds,
+      memory,
+      snapshots,
       errorSamples: [...new Set(all)].slice(0, 10),
       consistent,
     };
@@ -494,14 +588,50 @@ function table(results: Result[]) {
   }
   const rss = results.map(
     (r) =>
-      `${r.backend}: ${f(r.rssMb.start, 0)} MB at start, ${f(r.rssMb.mean, 0)} MB mean, ${f(r.rssMb.max, 0)} MB max under load; register consistent afterwards: ${r.consistent ? 'yes' : 'NO'}`,
+      `${r.backend}: ${f(r.rssMb.start, 0)} MB at start, ${f(r.rssMb.mean, 0)} MB mean, ${f(r.rssMb.max, 0)} MB max under load; server CPU ${f(r.cpuSeconds)} s (${f((r.cpuSeconds / r.seconds) * 100, 0)} % of one core, ${f((r.cpuSeconds * 1e6) / Math.max(1, r.total.requests), 0)} µs a request); register consistent afterwards: ${r.consistent ? 'yes' : 'NO'}`,
   );
-  return `${lines.join('\n')}\n\nServer RSS — ${rss.join('; ')}.`;
+  return `${lines.join('\n')}\n\nServer (${RUNNER === 'tsx' ? 'node --import tsx src/server.ts' : 'compiled: node dist/src/server.js'}${NODE_FLAGS.length ? ` ${NODE_FLAGS.join(' ')}` : ''}) RSS — ${rss.join('; ')}.\n\n${memoryTable(results)}`;
+}
+
+/** What the RSS is made of, from the probe: before the load and at the highest RSS during it. */
+function memoryTable(results: Result[]) {
+  const mb = (n: number | undefined) => (n === undefined ? '–' : (n / 1e6).toFixed(0));
+  const cols: Array<{ label: string; m: MemorySample | undefined }> = results.flatMap((r) => [
+    { label: `${r.backend} start`, m: r.memory.start },
+    { label: `${r.backend} peak`, m: r.memory.peak },
+  ]);
+  const row = (name: string, value: (m: MemorySample) => number | undefined) =>
+    `| ${name} | ${cols.map((c) => (c.m ? mb(value(c.m)) : '–')).join(' | ')} |`;
+  const wasmResident = (m: MemorySample) => m.smaps?.wasm;
+  return [
+    `| MB | ${cols.map((c) => c.label).join(' | ')} |`,
+    `|---|${cols.map(() => '---:').join('|')}|`,
+    row('RSS (process.memoryUsage)', (m) => m.rss),
+    row('V8 heap committed (heapTotal)', (m) => m.heapTotal),
+    row('… of it used (heapUsed)', (m) => m.heapUsed),
+    row('… young generation (new_space)', (m) => m.spaces.new_space),
+    row('… compiled JS (code + bytecode)', (m) => m.codeAndMetadata),
+    row('external, without WebAssembly memory', (m) => m.external - m.wasmCommitted),
+    row('… of it ArrayBuffers/Buffers', (m) => m.arrayBuffers),
+    row('WebAssembly memory committed (PGlite)', (m) => m.wasmCommitted),
+    row('… of it resident', wasmResident),
+    row('node binary, resident', (m) => m.smaps?.nodeBinary),
+    row('other mapped files, resident', (m) => m.smaps?.otherFiles),
+    row('anonymous memory except WebAssembly (V8 heap, malloc, Wasm code)', (m) => m.smaps?.anonymous),
+  ].join('\n');
 }
 
 async function main() {
   const backends: Array<'pglite' | 'postgres'> =
     opts.backend === 'both' ? ['pglite', 'postgres'] : [opts.backend as 'pglite' | 'postgres'];
+  if (RUNNER === 'compiled') {
+    // the server runs what production runs: dist/, compiled from the code as it is now
+    const t0 = Date.now();
+    const build = spawnSync('npm', ['run', 'build'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (build.status !== 0) throw new Error('npm run build failed');
+    process.stderr.write(`npm run build: ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+  }
+  if (SNAPSHOT_DIR) fs.mkdirSync(SNAPSHOT_DIR, { recursive: true });
   const loadBefore = os.loadavg();
   const demo = await startDemoDirectory(0);
   const results: Result[] = [];
@@ -515,11 +645,15 @@ async function main() {
       `${r.backend}: ${r.total.requests} requests in ${r.seconds.toFixed(1)} s = ${r.total.perSecond.toFixed(1)}/s; citizens p50 ${r.citizens.p50.toFixed(1)} ms p99 ${r.citizens.p99.toFixed(1)} ms; deciders p50 ${r.deciders.p50.toFixed(1)} ms p99 ${r.deciders.p99.toFixed(1)} ms, ${r.deciders.decisions} decisions; errors ${r.total.errors}; RSS max ${r.rssMb.max.toFixed(0)} MB; consistent ${r.consistent}`,
     );
     if (r.errorSamples.length) console.log(`  errors: ${r.errorSamples.join(' | ')}`);
+    if (r.snapshots.length) console.log(`  heap snapshots: ${r.snapshots.join(', ')}`);
   }
+  const loadAfter = os.loadavg();
+  const loads = (l: number[]) => l.map((x) => x.toFixed(1)).join(' / ');
+  console.log(`load average before ${loads(loadBefore)}, after ${loads(loadAfter)}`);
   console.log(`\n${table(results)}`);
   if (opts.markdown) {
     console.log(
-      `\n## Mixed load\n\n${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, load average before the run ${loadBefore.map((l) => l.toFixed(1)).join(' / ')} (other work on the machine skews the figures). Command: \`npm run bench:load -- --seconds ${SECONDS} --citizens ${CITIZENS} --think ${THINK_MS}\`\n\n${table(results)}\n`,
+      `\n## Mixed load\n\n${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, load average before the run ${loadBefore.map((l) => l.toFixed(1)).join(' / ')}, after ${loadAfter.map((l) => l.toFixed(1)).join(' / ')} (other work on the machine skews the figures). Command: \`npm run bench:load -- --seconds ${SECONDS} --citizens ${CITIZENS} --think ${THINK_MS}${RUNNER === 'tsx' ? ' --runner tsx' : ''}${NODE_FLAGS.length ? ` --node-flags="${NODE_FLAGS.join(' ')}"` : ''}\`\n\n${table(results)}\n`,
     );
   }
   const failed = results.some((r) => r.total.errors > 0 || !r.consistent);

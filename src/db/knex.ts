@@ -94,11 +94,24 @@ function keptOpen(pglite: PGlite): PGlite {
   });
 }
 
+/**
+ * PostgreSQL settings of the embedded database, passed at every start (they override the data
+ * folder's postgresql.conf). PGlite keeps PostgreSQL's shared memory inside its WebAssembly
+ * memory, which is set up at start and never shrinks: with PostgreSQL's default
+ * shared_buffers=128MB an idle instance holds some 160 MB of it (bench/RESULTS.md, "Memory under
+ * the mixed load"). The embedded database serves one process with one connection; the demo
+ * register with PostgreSQL's catalogue takes some 10 MB, which 16MB keeps cached, and a page not
+ * cached is read from the operating system's file cache. wal_buffers follows (1/32 of
+ * shared_buffers).
+ */
+export const PGLITE_SETTINGS: readonly string[] = ['shared_buffers=16MB'];
+
 export function newPglite(dataDir?: string, loadDataDir?: Blob): PGlite {
   return new PGlite({
     ...(dataDir ? { dataDir } : {}),
     ...(loadDataDir ? { loadDataDir } : {}),
     parsers: pgliteParsers,
+    startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((s) => ['-c', s])],
   });
 }
 
