@@ -4,14 +4,8 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import {
-  connectPglite,
-  connectPostgres,
-  DEFAULT_TEMPLATE_DIR,
-  migrateLatest,
-  newPglite,
-  templateKey,
-} from '../../src/db/knex';
+import { loadConfig } from '../../src/config';
+import { connectPostgres, DEFAULT_TEMPLATE_DIR, migrateLatest, openDatabase, templateKey } from '../../src/db/knex';
 import { fromProjectRoot } from '../../src/paths';
 import { TEST_DATABASE_URL } from './env';
 
@@ -51,12 +45,26 @@ export default async function setup(project: TestProject) {
     project.provide('dbTemplate', cached);
     return undefined;
   }
-  const pglite = newPglite();
-  await pglite.waitReady;
-  const database = connectPglite(pglite);
-  await migrateLatest(database.db);
-  const dump = Buffer.from(await (await pglite.dumpDataDir('none')).arrayBuffer());
-  await database.close();
+  // The run's one initdb is the app's own: openDatabase on a scratch folder makes the migrated
+  // template that every new embedded data folder is copied from (node_modules/.cache, as `npm
+  // start` keeps it), or copies it when an earlier run or start made it. The tests that start the
+  // real server on a new folder (deployment, launcher, lock) then copy it instead of each running
+  // initdb (a run on a fresh clone: ~50 s of CPU). The test template is a dump of the same cluster.
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'smr-test-setup-'));
+  let dump: Buffer;
+  try {
+    const database = await openDatabase(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: scratch }));
+    try {
+      await migrateLatest(database.db); // nothing to do on a copy of the template; all of it without one
+      const pglite = database.pglite;
+      if (!pglite) throw new Error('the embedded database has no PGlite instance');
+      dump = Buffer.from(await (await pglite.dumpDataDir('none')).arrayBuffer());
+    } finally {
+      await database.close();
+    }
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
   if (cached && keep(cached, dump)) {
     project.provide('dbTemplate', cached);
     return undefined;
