@@ -119,6 +119,10 @@ export function newPglite(dataDir?: string, loadDataDir?: Blob): PGlite {
 export const DEFAULT_TEMPLATE_DIR = fromProjectRoot('node_modules', '.cache', 'social-media-register');
 const TEMPLATE_PREFIX = 'pglite-template-';
 
+/** The folder of the migrated template named `key` (see templateKey) in `dir`. */
+export const templatePath = (key: string, dir: string = DEFAULT_TEMPLATE_DIR) =>
+  path.join(dir, `${TEMPLATE_PREFIX}${key}`);
+
 /**
  * Names the template for a migration list: the PGlite version (its data format) and every
  * migration's name, in order. A migration added or renamed, or another PGlite, gives another
@@ -161,8 +165,7 @@ export async function openDatabase(
     const pgdata = path.join(dataDir, 'pgdata');
     const templateDir = options.templateDir === undefined ? DEFAULT_TEMPLATE_DIR : options.templateDir;
     const key = templateDir === null ? null : await templateKey();
-    const templateFile =
-      templateDir === null || key === null ? null : path.join(templateDir, `${TEMPLATE_PREFIX}${key}`);
+    const templateFile = templateDir === null || key === null ? null : templatePath(key, templateDir);
     const fresh = !fs.existsSync(path.join(pgdata, 'PG_VERSION'));
     if (fresh && templateFile !== null && fs.existsSync(path.join(templateFile, 'PG_VERSION'))) {
       try {

@@ -5,7 +5,14 @@ import type { TestProject } from 'vitest/node';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { loadConfig } from '../../src/config';
-import { connectPostgres, DEFAULT_TEMPLATE_DIR, migrateLatest, openDatabase, templateKey } from '../../src/db/knex';
+import {
+  connectPostgres,
+  DEFAULT_TEMPLATE_DIR,
+  migrateLatest,
+  openDatabase,
+  templateKey,
+  templatePath,
+} from '../../src/db/knex';
 import { fromProjectRoot } from '../../src/paths';
 import { TEST_DATABASE_URL } from './env';
 
@@ -50,6 +57,11 @@ export default async function setup(project: TestProject) {
   // start` keeps it), or copies it when an earlier run or start made it. The tests that start the
   // real server on a new folder (deployment, launcher, lock) then copy it instead of each running
   // initdb (a run on a fresh clone: ~50 s of CPU). The test template is a dump of the same cluster.
+  // The app's template is named after the migrations' names only; this cache missed, so their
+  // contents may have changed since it was made (a migration edited in place while developing):
+  // made anew here, never copied into a test template named after the new contents.
+  const appKey = await templateKey();
+  if (appKey !== null) fs.rmSync(templatePath(appKey), { recursive: true, force: true });
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'smr-test-setup-'));
   let dump: Buffer;
   try {
